@@ -1,0 +1,79 @@
+/**
+ * Researcher identity: JWTs verified with one code path in both modes. Embedded
+ * mode signs its own tokens with a local ES256 key made on first start; AWS mode
+ * verifies Cognito's tokens against the user pool's published keys. Claims are
+ * never read from a token that has not been verified.
+ */
+import { createRemoteJWKSet, exportJWK, generateKeyPair, importJWK, jwtVerify, SignJWT, type JWTPayload } from 'jose';
+import { config } from '../config.js';
+import { Role } from '../contracts/researcher.js';
+
+export type Researcher = { userId: string; role: Role };
+
+const LOCAL_ISSUER = 'pont-local';
+const LOCAL_AUDIENCE = 'pont-researcher';
+const ALGORITHM = 'ES256';
+export const SESSION_SECONDS = 8 * 60 * 60;
+
+type KeySource = Parameters<typeof jwtVerify>[1];
+let verificationKey: Promise<KeySource> | undefined;
+
+function keySource(): Promise<KeySource> {
+  verificationKey ??= (async () => {
+    const { AUTH_MODE, LOCAL_JWT_PUBLIC_JWK, COGNITO_ISSUER } = config();
+    if (AUTH_MODE === 'local') {
+      if (!LOCAL_JWT_PUBLIC_JWK) throw new Error('LOCAL_JWT_PUBLIC_JWK is not set');
+      return (await importJWK(JSON.parse(LOCAL_JWT_PUBLIC_JWK), ALGORITHM)) as KeySource;
+    }
+    if (!COGNITO_ISSUER) throw new Error('COGNITO_ISSUER is not set');
+    return createRemoteJWKSet(new URL(`${COGNITO_ISSUER}/.well-known/jwks.json`)) as unknown as KeySource;
+  })();
+  return verificationKey;
+}
+
+/** Returns the verified researcher, or undefined for any missing, forged, expired or malformed token. */
+export async function verifyResearcherToken(token: string): Promise<Researcher | undefined> {
+  const { AUTH_MODE, COGNITO_ISSUER, COGNITO_CLIENT_ID } = config();
+  try {
+    const { payload } = await jwtVerify(token, await keySource(), {
+      algorithms: AUTH_MODE === 'local' ? [ALGORITHM] : ['RS256'],
+      ...(AUTH_MODE === 'local' ? { issuer: LOCAL_ISSUER, audience: LOCAL_AUDIENCE } : { issuer: COGNITO_ISSUER }),
+    });
+    if (AUTH_MODE === 'cognito' && payload.client_id !== COGNITO_CLIENT_ID && payload.aud !== COGNITO_CLIENT_ID) return undefined;
+    return researcherFrom(payload);
+  } catch {
+    return undefined;
+  }
+}
+
+function researcherFrom(payload: JWTPayload): Researcher | undefined {
+  const groups = payload['cognito:groups'];
+  const claimed = payload['pont:role'] ?? (Array.isArray(groups) ? groups[0] : undefined);
+  const role = Role.safeParse(claimed);
+  if (!payload.sub || !role.success) return undefined;
+  return { userId: payload.sub, role: role.data };
+}
+
+export async function signLocalResearcherToken(researcher: Researcher, now = new Date()): Promise<{ token: string; expiresAt: Date }> {
+  const { LOCAL_JWT_PRIVATE_JWK } = config();
+  if (!LOCAL_JWT_PRIVATE_JWK) throw new Error('LOCAL_JWT_PRIVATE_JWK is not set');
+  const key = await importJWK(JSON.parse(LOCAL_JWT_PRIVATE_JWK), ALGORITHM);
+  const issuedAt = Math.floor(now.getTime() / 1000);
+  const token = await new SignJWT({ 'pont:role': researcher.role })
+    .setProtectedHeader({ alg: ALGORITHM })
+    .setSubject(researcher.userId)
+    .setIssuer(LOCAL_ISSUER)
+    .setAudience(LOCAL_AUDIENCE)
+    .setIssuedAt(issuedAt)
+    .setExpirationTime(issuedAt + SESSION_SECONDS)
+    .sign(key);
+  return { token, expiresAt: new Date((issuedAt + SESSION_SECONDS) * 1000) };
+}
+
+export async function generateLocalSigningKeys(): Promise<{ privateJwk: string; publicJwk: string }> {
+  const { privateKey, publicKey } = await generateKeyPair(ALGORITHM, { extractable: true });
+  return {
+    privateJwk: JSON.stringify(await exportJWK(privateKey)),
+    publicJwk: JSON.stringify(await exportJWK(publicKey)),
+  };
+}

@@ -1,0 +1,24 @@
+/**
+ * Contracts are written with `zod/mini` because the same schemas ship in the
+ * respondent page, where full zod would add ~93 KB gzip against ~4 KB.
+ */
+import { z } from 'zod/mini';
+
+export const Language = z.enum(['en', 'cy']);
+export type Language = z.infer<typeof Language>;
+
+export const LocalisedText = z.object({ en: z.string(), cy: z.string() });
+export type LocalisedText = z.infer<typeof LocalisedText>;
+
+export const ErrorDetail = z.object({ path: z.string(), message: z.string() });
+export type ErrorDetail = z.infer<typeof ErrorDetail>;
+
+/** Every 4xx/5xx body. `code` is stable for clients; `message` is for people. */
+export const ApiError = z.object({
+  error: z.object({
+    code: z.string(),
+    message: z.string(),
+    details: z.optional(z.array(ErrorDetail)),
+  }),
+});
+export type ApiError = z.infer<typeof ApiError>;

@@ -1,0 +1,19 @@
+/** GET /api/studies: the studies and their waves. */
+import type { StudyList } from '../contracts/researcher.js';
+import { apiHandler } from '../http/api-handler.js';
+import { json } from '../http/responses.js';
+import { listStudies, listWaves } from '../storage/studies.js';
+
+export const handler = apiHandler<'researcher'>('ListStudies', async () => {
+  const studies = await listStudies();
+  const result: StudyList = {
+    studies: await Promise.all(
+      studies.map(async (study) => ({
+        studyId: study.studyId,
+        title: study.title,
+        waves: (await listWaves(study.studyId)).map(({ waveId, name, opensAt, closesAt }) => ({ waveId, name, opensAt, closesAt })),
+      })),
+    ),
+  };
+  return json(200, result);
+});

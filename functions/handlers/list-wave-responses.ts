@@ -1,0 +1,31 @@
+/** GET /api/studies/{studyId}/waves/{waveId}/responses: a wave's responses, pseudonymous; audited. */
+import type { WaveResponses } from '../contracts/researcher.js';
+import { apiHandler } from '../http/api-handler.js';
+import { HttpError } from '../http/errors.js';
+import { json } from '../http/responses.js';
+import { recordAudit } from '../storage/audit.js';
+import { listResponsesOfWave } from '../storage/responses.js';
+import { getWave } from '../storage/studies.js';
+
+export const handler = apiHandler<'researcher'>('ListWaveResponses', async (event, researcher) => {
+  const { studyId = '', waveId = '' } = event.pathParameters ?? {};
+  const wave = await getWave(studyId, waveId);
+  if (!wave) throw new HttpError(404, 'wave_not_found', 'There is no such wave in this study');
+
+  const responses = await listResponsesOfWave(studyId, waveId);
+  // Audited before the data leaves: a failed audit write means no data is returned.
+  await recordAudit({ studyId, actor: researcher.userId, action: 'responses.viewed', detail: { waveId, count: responses.length } });
+
+  const result: WaveResponses = {
+    responses: responses.map(({ participantCode, instrumentId, instrumentVersion, status, language, savedAt, answers }) => ({
+      participantCode,
+      instrumentId,
+      instrumentVersion,
+      status,
+      language,
+      savedAt,
+      answers,
+    })),
+  };
+  return json(200, result);
+});

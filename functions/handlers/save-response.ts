@@ -1,0 +1,49 @@
+/** PUT /api/s/{token}/responses/{instrumentId}: a partial save or the final submission of one instrument. */
+import { SaveResponseRequest, type SaveResponseResult } from '../contracts/respondent.js';
+import { validateAnswers } from '../domain/answer-validation.js';
+import { apiHandler } from '../http/api-handler.js';
+import { parseJsonBody } from '../http/body.js';
+import { HttpError } from '../http/errors.js';
+import { openPersonalLink } from '../http/personal-link.js';
+import { json } from '../http/responses.js';
+import { getInstrumentVersion } from '../storage/instruments.js';
+import { ResponseAlreadyCompleted, saveResponse } from '../storage/responses.js';
+
+export const handler = apiHandler<'respondent'>('SaveResponse', async (event) => {
+  const request = parseJsonBody(event, SaveResponseRequest);
+  const now = new Date();
+  const { study, wave, participant } = await openPersonalLink(event.pathParameters?.token, now);
+
+  const pin = wave.instruments.find((p) => p.id === event.pathParameters?.instrumentId);
+  if (!pin) throw new HttpError(404, 'instrument_not_in_wave', 'This questionnaire is not part of this link');
+  const instrument = await getInstrumentVersion(pin.id, pin.version);
+  if (!instrument) throw new HttpError(500, 'wave_misconfigured', 'This study is not set up correctly. Please tell the research team.');
+
+  const problems = validateAnswers(instrument, request.answers, { complete: request.complete, language: request.language });
+  if (problems.length > 0) {
+    throw new HttpError(422, 'answers_invalid', 'Some answers need another look', problems);
+  }
+
+  try {
+    const saved = await saveResponse({
+      studyId: study.studyId,
+      participantCode: participant.participantCode,
+      waveId: wave.waveId,
+      instrumentId: instrument.id,
+      instrumentVersion: instrument.version,
+      contentHash: instrument.contentHash,
+      answers: request.answers,
+      status: request.complete ? 'complete' : 'partial',
+      language: request.language,
+      savedAt: now.toISOString(),
+      ...(request.complete ? { completedAt: now.toISOString() } : {}),
+    });
+    const result: SaveResponseResult = { status: saved.status, savedAt: saved.savedAt };
+    return json(200, result);
+  } catch (error) {
+    if (error instanceof ResponseAlreadyCompleted) {
+      throw new HttpError(409, 'already_completed', 'You have already finished this questionnaire. Thank you!');
+    }
+    throw error;
+  }
+});

@@ -1,0 +1,60 @@
+/**
+ * Wraps a route's steps in the middy chain every handler shares: the route's
+ * access rule from the route table, JSON errors, and logs without personal data.
+ */
+import middy from '@middy/core';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import { verifyResearcherToken, type Researcher } from '../auth/researcher-tokens.js';
+import { routes, type Route } from '../routes.js';
+import { HttpError } from './errors.js';
+import { errorResponse } from './responses.js';
+
+export type Event = APIGatewayProxyEventV2;
+export type Result = APIGatewayProxyStructuredResultV2;
+
+type Steps<Caller> = (event: Event, caller: Caller, context: Context) => Promise<Result>;
+type CallerOf<R extends Route['access']['kind']> = R extends 'researcher' ? Researcher : undefined;
+
+export function apiHandler<Kind extends Route['access']['kind']>(routeName: string, steps: Steps<CallerOf<Kind>>) {
+  const route = routes.find((r) => r.name === routeName);
+  if (!route) throw new Error(`No route named ${routeName} in functions/routes.ts`);
+
+  return middy<Event, Result>()
+    .use(jsonErrors(route))
+    .handler(async (event, context) => {
+      const caller = route.access.kind === 'researcher' ? await authenticate(event, route.access.roles) : undefined;
+      return steps(event, caller as CallerOf<Kind>, context);
+    });
+}
+
+async function authenticate(event: Event, roles: readonly string[]): Promise<Researcher> {
+  const header = event.headers?.authorization ?? '';
+  const match = /^Bearer (\S+)$/i.exec(header);
+  const researcher = match?.[1] ? await verifyResearcherToken(match[1]) : undefined;
+  if (!researcher) throw new HttpError(401, 'not_signed_in', 'Sign in to use this part of Pont');
+  if (!roles.includes(researcher.role)) throw new HttpError(403, 'forbidden', 'Your role does not allow this');
+  return researcher;
+}
+
+function jsonErrors(route: Route): middy.MiddlewareObj<Event, Result> {
+  return {
+    onError: async (request) => {
+      const { error } = request;
+      if (error instanceof HttpError) {
+        request.response = errorResponse(error.statusCode, error.code, error.message, error.details);
+        return;
+      }
+      // Only the route and the error's name and message: never the event, whose body holds answers.
+      console.error(
+        JSON.stringify({
+          level: 'error',
+          route: route.name,
+          requestId: request.event.requestContext?.requestId,
+          error: error?.name,
+          message: error?.message,
+        }),
+      );
+      request.response = errorResponse(500, 'internal_error', 'Something went wrong on our side. Please try again.');
+    },
+  };
+}

@@ -1,0 +1,14 @@
+import type { ErrorDetail } from '../contracts/common.js';
+
+/** A failure the client caused or must know about; becomes a JSON ApiError body. */
+export class HttpError extends Error {
+  constructor(
+    readonly statusCode: number,
+    readonly code: string,
+    message: string,
+    readonly details?: ErrorDetail[],
+  ) {
+    super(message);
+    this.name = 'HttpError';
+  }
+}

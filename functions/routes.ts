@@ -1,0 +1,77 @@
+/**
+ * The route table: plain data read by the CDK stack (one Lambda function and
+ * one HTTP API route per entry) and by the embedded server (which builds the
+ * same API Gateway v2 event and calls the same handler). Add a route here and
+ * it exists in both places.
+ */
+export type Role = 'admin' | 'researcher' | 'analyst';
+
+export type RouteAccess =
+  /** Anyone holding a personal-link token; the token in the path is the credential. */
+  | { kind: 'respondent' }
+  /** Public, no credential (sign-in itself). */
+  | { kind: 'public' }
+  /** A verified researcher JWT carrying one of these roles. */
+  | { kind: 'researcher'; roles: readonly Role[] };
+
+export type Route = {
+  /** Stable name: also the Lambda function's construct id. */
+  name: string;
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  /** API Gateway path template, e.g. /api/s/{token}. */
+  path: string;
+  /** Module under functions/handlers/ exporting `handler`. */
+  handler: string;
+  access: RouteAccess;
+  /** Least-privilege grant on the main table. */
+  tableAccess: 'read' | 'readWrite';
+  /** Embedded-only routes (local sign-in) are not deployed; AWS uses Cognito. */
+  embeddedOnly?: boolean;
+};
+
+export const routes: readonly Route[] = [
+  {
+    name: 'OpenLink',
+    method: 'GET',
+    path: '/api/s/{token}',
+    handler: 'open-link',
+    access: { kind: 'respondent' },
+    tableAccess: 'read',
+  },
+  {
+    name: 'SaveResponse',
+    method: 'PUT',
+    path: '/api/s/{token}/responses/{instrumentId}',
+    handler: 'save-response',
+    access: { kind: 'respondent' },
+    tableAccess: 'readWrite',
+  },
+  {
+    name: 'LocalSignIn',
+    method: 'POST',
+    path: '/api/auth/sign-in',
+    handler: 'local-sign-in',
+    access: { kind: 'public' },
+    tableAccess: 'read',
+    embeddedOnly: true,
+  },
+  {
+    name: 'ListStudies',
+    method: 'GET',
+    path: '/api/studies',
+    handler: 'list-studies',
+    access: { kind: 'researcher', roles: ['admin', 'researcher'] },
+    tableAccess: 'read',
+  },
+  {
+    name: 'ListWaveResponses',
+    method: 'GET',
+    path: '/api/studies/{studyId}/waves/{waveId}/responses',
+    handler: 'list-wave-responses',
+    // Reading answers is a data access: it writes an audit entry.
+    access: { kind: 'researcher', roles: ['admin', 'researcher'] },
+    tableAccess: 'readWrite',
+  },
+];
+
+export const deployedRoutes = routes.filter((route) => !route.embeddedOnly);

@@ -1,0 +1,52 @@
+/** Published instrument versions: immutable once stored. */
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import type { InstrumentVersion } from '../domain/instrument.js';
+import { db, isConditionalCheckFailed, tableName } from './client.js';
+import { keys } from './keys.js';
+
+export class InstrumentVersionConflict extends Error {
+  constructor(readonly instrumentId: string, readonly version: string) {
+    super(`${instrumentId}@${version} is already published with different content; publish a new version instead`);
+    this.name = 'InstrumentVersionConflict';
+  }
+}
+
+/**
+ * Publishes a version exactly once. The write is conditional on the key not
+ * existing, so two concurrent publishes cannot both win; a failed condition
+ * returns the stored item, and identical content makes the call a no-op.
+ */
+export async function publishInstrumentVersion(instrument: InstrumentVersion, publishedAt: string): Promise<'published' | 'unchanged'> {
+  try {
+    await db().send(
+      new PutCommand({
+        TableName: tableName(),
+        Item: {
+          ...keys.instrumentVersion(instrument.id, instrument.version),
+          type: 'instrumentVersion',
+          instrumentId: instrument.id,
+          version: instrument.version,
+          contentHash: instrument.contentHash,
+          // Stored as text: SurveyJS JSON is arbitrary and must round-trip byte for byte.
+          instrumentJson: JSON.stringify(instrument),
+          publishedAt,
+        },
+        ConditionExpression: 'attribute_not_exists(PK)',
+        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+      }),
+    );
+    return 'published';
+  } catch (error) {
+    if (!isConditionalCheckFailed(error)) throw error;
+    const existing = (error as { Item?: Record<string, { S?: string }> }).Item;
+    if (existing?.contentHash?.S === instrument.contentHash) return 'unchanged';
+    throw new InstrumentVersionConflict(instrument.id, instrument.version);
+  }
+}
+
+export async function getInstrumentVersion(instrumentId: string, version: string): Promise<InstrumentVersion | undefined> {
+  const { Item } = await db().send(
+    new GetCommand({ TableName: tableName(), Key: keys.instrumentVersion(instrumentId, version) }),
+  );
+  return Item ? (JSON.parse(Item.instrumentJson as string) as InstrumentVersion) : undefined;
+}

@@ -1,0 +1,30 @@
+/**
+ * Every key shape in the single table, in one place. docs/data-model.md
+ * explains each item and the access pattern it serves.
+ */
+export const keys = {
+  study: (studyId: string) => ({ PK: `STUDY#${studyId}`, SK: 'META' }),
+  studyListing: (studyId: string) => ({ GSI1PK: 'STUDIES', GSI1SK: studyId }),
+  wave: (studyId: string, waveId: string) => ({ PK: `STUDY#${studyId}`, SK: `WAVE#${waveId}` }),
+  participant: (studyId: string, participantCode: string) => ({ PK: `STUDY#${studyId}`, SK: `P#${participantCode}` }),
+  linkToken: (tokenHash: string) => ({ PK: `TOKEN#${tokenHash}`, SK: 'TOKEN' }),
+  instrumentVersion: (instrumentId: string, version: string) => ({ PK: `INSTR#${instrumentId}`, SK: `V#${version}` }),
+  response: (studyId: string, participantCode: string, waveId: string, instrumentId: string) => ({
+    PK: `STUDY#${studyId}#P#${participantCode}`,
+    SK: `R#${waveId}#${instrumentId}`,
+  }),
+  responseByWave: (studyId: string, waveId: string, participantCode: string, instrumentId: string) => ({
+    GSI1PK: `STUDY#${studyId}#W#${waveId}`,
+    GSI1SK: `P#${participantCode}#${instrumentId}`,
+  }),
+  audit: (studyId: string, at: Date, entryId: string) => ({
+    PK: `AUDIT#${studyId}#${at.toISOString().slice(0, 7)}`,
+    SK: `${at.toISOString()}#${entryId}`,
+  }),
+  user: (email: string) => ({ PK: `USER#${email.toLowerCase()}`, SK: 'USER' }),
+} as const;
+
+export const prefixes = {
+  wave: 'WAVE#',
+  responsesOfParticipantWave: (waveId: string) => `R#${waveId}#`,
+} as const;

@@ -1,0 +1,149 @@
+/** Partial and final responses: one item per participant × wave × instrument. */
+import { createHash } from 'node:crypto';
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import type { Language } from '../contracts/common.js';
+import { canonicalJson } from '../domain/canonical-json.js';
+import type { Answers, ResponseStatus } from '../contracts/respondent.js';
+import { db, tableName } from './client.js';
+import { keys, prefixes } from './keys.js';
+
+export type StoredResponse = {
+  studyId: string;
+  participantCode: string;
+  waveId: string;
+  instrumentId: string;
+  instrumentVersion: string;
+  /** The content hash of the instrument version the answers were given against. */
+  contentHash: string;
+  answers: Answers;
+  status: ResponseStatus;
+  language: Language;
+  savedAt: string;
+  completedAt?: string;
+};
+
+export class ResponseAlreadyCompleted extends Error {
+  constructor() {
+    super('This response was already submitted');
+    this.name = 'ResponseAlreadyCompleted';
+  }
+}
+
+/**
+ * Saves a partial or final response and remembers the participant's language,
+ * in one transaction. The response write is conditional: nothing may replace a
+ * completed response. A final submission repeated with the same answers (a
+ * double tap, a retry after a timeout) finds the completed item and returns it
+ * unchanged; different answers are refused.
+ */
+export async function saveResponse(response: StoredResponse): Promise<StoredResponse> {
+  const answersJson = JSON.stringify(response.answers);
+  const answersHash = createHash('sha256').update(canonicalJson(response.answers)).digest('hex');
+  const { answers: _answers, ...attributes } = response;
+  const responseKey = keys.response(response.studyId, response.participantCode, response.waveId, response.instrumentId);
+  const transactItems = [
+    {
+      Put: {
+        TableName: tableName(),
+        Item: {
+          ...responseKey,
+          ...keys.responseByWave(response.studyId, response.waveId, response.participantCode, response.instrumentId),
+          type: 'response',
+          ...attributes,
+          // Stored as text so any SurveyJS value shape round-trips exactly.
+          answersJson,
+          answersHash,
+        },
+        ConditionExpression: 'attribute_not_exists(PK) OR #status <> :complete',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':complete': 'complete' },
+        ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const,
+      },
+    },
+    {
+      Update: {
+        TableName: tableName(),
+        Key: keys.participant(response.studyId, response.participantCode),
+        UpdateExpression: 'SET #language = :language',
+        ConditionExpression: 'attribute_exists(PK)',
+        ExpressionAttributeNames: { '#language': 'language' },
+        ExpressionAttributeValues: { ':language': response.language },
+      },
+    },
+  ];
+  try {
+    await db().send(
+      new TransactWriteCommand({
+        // Derived from the whole write, so only a resend of this exact write (an SDK retry
+        // after a lost reply) shares it; a new request carries a new savedAt and a new token.
+        ClientRequestToken: createHash('sha256').update(JSON.stringify(transactItems)).digest('base64url').slice(0, 36),
+        TransactItems: transactItems,
+      }),
+    );
+    return response;
+  } catch (error) {
+    const stored = completedItemFrom(error);
+    if (!stored) throw error;
+    if (response.status === 'complete' && stored.answersHash === answersHash) return toStoredResponse(stored);
+    throw new ResponseAlreadyCompleted();
+  }
+}
+
+function completedItemFrom(error: unknown): Record<string, unknown> | undefined {
+  if (!(error instanceof TransactionCanceledException)) return undefined;
+  const item = error.CancellationReasons?.[0]?.Item;
+  return item ? unmarshall(item) : undefined;
+}
+
+export async function listResponsesOfParticipantWave(studyId: string, participantCode: string, waveId: string): Promise<StoredResponse[]> {
+  const { Items = [] } = await db().send(
+    new QueryCommand({
+      TableName: tableName(),
+      KeyConditionExpression: 'PK = :pk AND begins_with(SK, :wave)',
+      ExpressionAttributeValues: {
+        ':pk': keys.response(studyId, participantCode, waveId, '').PK,
+        ':wave': prefixes.responsesOfParticipantWave(waveId),
+      },
+      ConsistentRead: true,
+    }),
+  );
+  return Items.map(toStoredResponse);
+}
+
+export async function listResponsesOfWave(studyId: string, waveId: string): Promise<StoredResponse[]> {
+  const responses: StoredResponse[] = [];
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const page = await db().send(
+      new QueryCommand({
+        TableName: tableName(),
+        IndexName: 'GSI1',
+        KeyConditionExpression: 'GSI1PK = :wave',
+        ExpressionAttributeValues: { ':wave': keys.responseByWave(studyId, waveId, '', '').GSI1PK },
+        ExclusiveStartKey: startKey,
+      }),
+    );
+    responses.push(...(page.Items ?? []).map(toStoredResponse));
+    startKey = page.LastEvaluatedKey;
+  } while (startKey);
+  return responses;
+}
+
+function toStoredResponse(item: Record<string, unknown>): StoredResponse {
+  const r = item as Omit<StoredResponse, 'answers'> & { answersJson: string };
+  return {
+    studyId: r.studyId,
+    participantCode: r.participantCode,
+    waveId: r.waveId,
+    instrumentId: r.instrumentId,
+    instrumentVersion: r.instrumentVersion,
+    contentHash: r.contentHash,
+    answers: JSON.parse(r.answersJson) as Answers,
+    status: r.status,
+    language: r.language,
+    savedAt: r.savedAt,
+    ...(r.completedAt ? { completedAt: r.completedAt } : {}),
+  };
+}

@@ -1,0 +1,178 @@
+/**
+ * The embedded stand-in for API Gateway HTTP API (payload format 2.0): matches
+ * a request against the route table, builds the same event Lambda would get,
+ * calls the same handler, and writes its result back. Mirrors the HTTP API's
+ * own limits: 10 MB payload, 30 s integration timeout.
+ */
+import { randomUUID } from 'node:crypto';
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import type { Route } from '../../functions/routes.js';
+
+export type LambdaHandler = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;
+
+export const MAX_PAYLOAD_BYTES = 10 * 1024 * 1024;
+export const INTEGRATION_TIMEOUT_MS = 30_000;
+
+type CompiledRoute = { route: Route; pattern: RegExp; parameterNames: string[] };
+
+export function compileRoutes(routes: readonly Route[]): CompiledRoute[] {
+  return routes.map((route) => {
+    const parameterNames: string[] = [];
+    const source = route.path
+      .split('/')
+      .map((segment) => {
+        const parameter = /^\{(\w+)\}$/.exec(segment);
+        if (!parameter) return segment.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+        parameterNames.push(parameter[1]!);
+        return '([^/]+)';
+      })
+      .join('/');
+    return { route, pattern: new RegExp(`^${source}$`), parameterNames };
+  });
+}
+
+export function matchRoute(compiled: CompiledRoute[], method: string, path: string) {
+  for (const candidate of compiled) {
+    if (candidate.route.method !== method) continue;
+    const match = candidate.pattern.exec(path);
+    if (!match) continue;
+    const pathParameters: Record<string, string> = {};
+    try {
+      candidate.parameterNames.forEach((name, i) => (pathParameters[name] = decodeURIComponent(match[i + 1]!)));
+    } catch {
+      return undefined;
+    }
+    return { route: candidate.route, pathParameters };
+  }
+  return undefined;
+}
+
+/** What the event is built from: a Node request, or a test's description of one. */
+export type RawRequest = {
+  url: string;
+  headers: IncomingHttpHeaders;
+  body: Buffer;
+  sourceIp: string;
+  httpVersion: string;
+};
+
+export function rawRequestOf(request: IncomingMessage, body: Buffer): RawRequest {
+  return {
+    url: request.url ?? '/',
+    headers: request.headers,
+    body,
+    sourceIp: request.socket.remoteAddress ?? '127.0.0.1',
+    httpVersion: request.httpVersion,
+  };
+}
+
+export function buildEvent(request: RawRequest, route: Route, pathParameters: Record<string, string>): APIGatewayProxyEventV2 {
+  const { body } = request;
+  const url = new URL(request.url, 'http://localhost');
+  const headers: Record<string, string> = {};
+  const cookies: string[] = [];
+  for (const [name, value] of Object.entries(request.headers)) {
+    if (value === undefined) continue;
+    if (name === 'cookie') {
+      cookies.push(...(Array.isArray(value) ? value : [value]).flatMap((c) => c.split(/;\s*/)).filter(Boolean));
+      continue;
+    }
+    headers[name.toLowerCase()] = Array.isArray(value) ? value.join(',') : value;
+  }
+  const queryStringParameters: Record<string, string> = {};
+  for (const [name, value] of url.searchParams) {
+    queryStringParameters[name] = name in queryStringParameters ? `${queryStringParameters[name]},${value}` : value;
+  }
+  const isText = body.length === 0 || /json|text|x-www-form-urlencoded|xml/i.test(headers['content-type'] ?? '');
+  const now = Date.now();
+
+  return {
+    version: '2.0',
+    routeKey: `${route.method} ${route.path}`,
+    rawPath: url.pathname,
+    rawQueryString: url.search.slice(1),
+    headers,
+    ...(cookies.length > 0 ? { cookies } : {}),
+    ...(url.searchParams.size > 0 ? { queryStringParameters } : {}),
+    ...(Object.keys(pathParameters).length > 0 ? { pathParameters } : {}),
+    requestContext: {
+      accountId: 'embedded',
+      apiId: 'embedded',
+      domainName: headers.host ?? 'localhost',
+      domainPrefix: (headers.host ?? 'localhost').split('.')[0]!,
+      http: {
+        method: route.method,
+        path: url.pathname,
+        protocol: `HTTP/${request.httpVersion}`,
+        sourceIp: request.sourceIp,
+        userAgent: headers['user-agent'] ?? '',
+      },
+      requestId: randomUUID(),
+      routeKey: `${route.method} ${route.path}`,
+      stage: '$default',
+      time: new Date(now).toUTCString(),
+      timeEpoch: now,
+    },
+    ...(body.length > 0 ? { body: isText ? body.toString('utf8') : body.toString('base64') } : {}),
+    isBase64Encoded: body.length > 0 && !isText,
+  };
+}
+
+export function buildContext(route: Route, requestId: string, deadline: number): Context {
+  return {
+    callbackWaitsForEmptyEventLoop: true,
+    functionName: `embedded-${route.name}`,
+    functionVersion: '$LATEST',
+    invokedFunctionArn: `arn:aws:lambda:local:000000000000:function:embedded-${route.name}`,
+    memoryLimitInMB: '512',
+    awsRequestId: requestId,
+    logGroupName: `/embedded/${route.name}`,
+    logStreamName: 'embedded',
+    // middy reads this; it must count down like Lambda's.
+    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
+    done: () => undefined,
+    fail: () => undefined,
+    succeed: () => undefined,
+  };
+}
+
+export async function invoke(handler: LambdaHandler, event: APIGatewayProxyEventV2, route: Route): Promise<APIGatewayProxyStructuredResultV2> {
+  const deadline = Date.now() + INTEGRATION_TIMEOUT_MS;
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<APIGatewayProxyStructuredResultV2>((resolveTimeout) => {
+    timer = setTimeout(
+      () => resolveTimeout({ statusCode: 503, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ message: 'Service Unavailable' }) }),
+      INTEGRATION_TIMEOUT_MS,
+    );
+  });
+  try {
+    return await Promise.race([handler(event, buildContext(route, event.requestContext.requestId, deadline)), timeout]);
+  } catch {
+    // Lambda's handler threw past its own error middleware: API Gateway answers 500 without detail.
+    return { statusCode: 500, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ message: 'Internal Server Error' }) };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+export function writeResult(response: ServerResponse, result: APIGatewayProxyStructuredResultV2): void {
+  const headers: Record<string, string | number | string[]> = {};
+  for (const [name, value] of Object.entries(result.headers ?? {})) headers[name.toLowerCase()] = String(value);
+  if (result.cookies?.length) headers['set-cookie'] = result.cookies;
+  const body = result.body ? Buffer.from(result.body, result.isBase64Encoded ? 'base64' : 'utf8') : Buffer.alloc(0);
+  response.writeHead(result.statusCode ?? 200, headers);
+  response.end(body);
+}
+
+/** Reads a request body, refusing more than the HTTP API would accept. */
+export async function readBody(request: IncomingMessage): Promise<Buffer | 'too_large'> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of request) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_PAYLOAD_BYTES) return 'too_large';
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
+}

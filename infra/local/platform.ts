@@ -1,0 +1,142 @@
+/**
+ * The embedded platform: DynamoDB Local, the tables, the real Lambda handlers
+ * behind the API Gateway stand-in, and the web app, on one origin.
+ * Used by `npm start` and by the browser tests alike.
+ */
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { generateLocalSigningKeys } from '../../functions/auth/researcher-tokens.js';
+import { hashPassword, newPassword } from '../../functions/domain/passwords.js';
+import { routes } from '../../functions/routes.js';
+import { mainTable } from '../../functions/storage/table-definition.js';
+import { setLocalUserPassword } from '../../functions/storage/users.js';
+import type { LambdaHandler } from './api-gateway.js';
+import { startDynamoDbLocal, type DynamoDbLocal } from './dynamodb-local.js';
+import { ADMIN_EMAIL, seedDemo, type DemoLink } from './seed.js';
+import { createEmbeddedServer } from './server.js';
+import { StaticSite } from './static-site.js';
+import { ensureTable } from './tables.js';
+
+export const REPO_ROOT = resolve(import.meta.dirname, '../..');
+
+export type PlatformOptions = {
+  /** Where data persists; undefined keeps everything in memory. */
+  dataDir?: string;
+  port: number;
+  host: string;
+  seed: boolean;
+  resetAdminPassword?: boolean;
+  webDir?: string;
+  instrumentsDir?: string;
+};
+
+export type Platform = {
+  url: string;
+  demoLinks: DemoLink[];
+  /** Set when an admin password was created or reset by this start: show it once. */
+  adminPassword?: string;
+  adminEmail: string;
+  dynamo: DynamoDbLocal;
+  stop: () => Promise<void>;
+};
+
+export async function startPlatform(options: PlatformOptions): Promise<Platform> {
+  const dataDir = options.dataDir ? resolve(options.dataDir) : undefined;
+  if (dataDir) mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  const site = new StaticSite(options.webDir ?? join(REPO_ROOT, 'web', 'dist'));
+  const dynamo = await startDynamoDbLocal(dataDir ? { dataDir: join(dataDir, 'dynamodb') } : {});
+  let server: Server | undefined;
+  try {
+    const signingKeys = await localSigningKeys(dataDir);
+    const tableName = 'pont';
+    // The handlers read their configuration from the environment, as in Lambda.
+    Object.assign(process.env, {
+      TABLE_NAME: tableName,
+      DYNAMODB_ENDPOINT: dynamo.endpoint,
+      AWS_REGION: 'eu-west-2',
+      AUTH_MODE: 'local',
+      LOCAL_JWT_PRIVATE_JWK: signingKeys.privateJwk,
+      LOCAL_JWT_PUBLIC_JWK: signingKeys.publicJwk,
+    });
+    const client = new DynamoDBClient({ endpoint: dynamo.endpoint, region: 'eu-west-2', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+    await ensureTable(client, mainTable, tableName);
+    client.destroy();
+
+    const seeded = options.seed ? await seedDemo(options.instrumentsDir ?? join(REPO_ROOT, 'instruments')) : { demoLinks: [] };
+    const demoLinks = rememberDemoLinks(dataDir, seeded.demoLinks);
+    let adminPassword = seeded.adminPassword;
+    if (options.resetAdminPassword && !adminPassword) {
+      adminPassword = newPassword();
+      await setLocalUserPassword(ADMIN_EMAIL, await hashPassword(adminPassword));
+    }
+
+    server = createEmbeddedServer({ routes, handlers: await loadHandlers(), site });
+    const address = await listen(server, options.port, options.host);
+    const url = `http://${options.host === '0.0.0.0' ? 'localhost' : address.address}:${address.port}`;
+    const running = server;
+    return {
+      url,
+      demoLinks,
+      adminEmail: ADMIN_EMAIL,
+      dynamo,
+      ...(adminPassword ? { adminPassword } : {}),
+      stop: async () => {
+        running.closeAllConnections();
+        await new Promise<void>((done) => running.close(() => done()));
+        await dynamo.stop();
+      },
+    };
+  } catch (error) {
+    server?.close();
+    await dynamo.stop();
+    throw error;
+  }
+}
+
+/** Every route's real handler module, loaded as Lambda would load it. */
+export async function loadHandlers(): Promise<Map<string, LambdaHandler>> {
+  const handlers = new Map<string, LambdaHandler>();
+  for (const route of routes) {
+    const module = (await import(pathToFileURL(join(REPO_ROOT, 'functions', 'handlers', `${route.handler}.ts`)).href)) as { handler: LambdaHandler };
+    handlers.set(route.name, module.handler);
+  }
+  return handlers;
+}
+
+/** The embedded sign-in key pair: made once and kept with the data, so sessions survive a restart. */
+async function localSigningKeys(dataDir: string | undefined): Promise<{ privateJwk: string; publicJwk: string }> {
+  const file = dataDir && join(dataDir, 'local-signing-key.json');
+  if (file && existsSync(file)) return JSON.parse(readFileSync(file, 'utf8'));
+  const keys = await generateLocalSigningKeys();
+  if (file) writeFileSync(file, JSON.stringify(keys), { mode: 0o600 });
+  return keys;
+}
+
+/**
+ * Demo links cannot be read back from the database (tokens are stored hashed),
+ * so the embedded platform keeps the demo participants' links beside the data
+ * to print them at every start. Only demo participants' links are ever written.
+ */
+function rememberDemoLinks(dataDir: string | undefined, created: DemoLink[]): DemoLink[] {
+  const file = dataDir && join(dataDir, 'demo-links.json');
+  if (!file) return created;
+  if (created.length > 0) {
+    writeFileSync(file, JSON.stringify(created, null, 2), { mode: 0o600 });
+    return created;
+  }
+  return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as DemoLink[]) : [];
+}
+
+function listen(server: Server, port: number, host: string): Promise<AddressInfo> {
+  return new Promise((done, fail) => {
+    server.once('error', fail);
+    server.listen(port, host, () => {
+      server.off('error', fail);
+      done(server.address() as AddressInfo);
+    });
+  });
+}

@@ -1,0 +1,50 @@
+/** The embedded platform's one HTTP origin: the API (via the route table) and the web app. */
+import { createServer, type Server } from 'node:http';
+import type { Route } from '../../functions/routes.js';
+import { buildEvent, compileRoutes, invoke, matchRoute, rawRequestOf, readBody, writeResult, type LambdaHandler } from './api-gateway.js';
+import type { StaticSite } from './static-site.js';
+
+export type HandlerTable = ReadonlyMap<string, LambdaHandler>;
+
+function jsonError(statusCode: number, code: string, message: string) {
+  return {
+    statusCode,
+    headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' },
+    body: JSON.stringify({ error: { code, message } }),
+  };
+}
+
+export function createEmbeddedServer(options: { routes: readonly Route[]; handlers: HandlerTable; site: StaticSite }): Server {
+  const compiled = compileRoutes(options.routes);
+
+  return createServer(async (request, response) => {
+    try {
+      const url = new URL(request.url ?? '/', 'http://localhost');
+      const method = request.method ?? 'GET';
+
+      if (url.pathname.startsWith('/api/')) {
+        const match = matchRoute(compiled, method, url.pathname);
+        if (!match) {
+          request.resume();
+          return writeResult(response, jsonError(404, 'not_found', 'There is nothing at this address'));
+        }
+        const body = await readBody(request);
+        if (body === 'too_large') {
+          writeResult(response, jsonError(413, 'body_too_large', 'The request is larger than 10 MB'));
+          request.destroy();
+          return;
+        }
+        const handler = options.handlers.get(match.route.name)!;
+        const event = buildEvent(rawRequestOf(request, body), match.route, match.pathParameters);
+        return writeResult(response, await invoke(handler, event, match.route));
+      }
+
+      if ((method === 'GET' || method === 'HEAD') && options.site.serve(request, response, url.pathname)) return;
+      request.resume();
+      writeResult(response, jsonError(404, 'not_found', 'There is nothing at this address'));
+    } catch {
+      if (!response.headersSent) writeResult(response, jsonError(500, 'internal_error', 'Something went wrong on our side'));
+      else response.destroy();
+    }
+  });
+}

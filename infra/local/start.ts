@@ -1,0 +1,68 @@
+/**
+ * `npm start`: the whole platform on this machine.
+ *   npm start                  data kept in .data/ (git-ignored)
+ *   npm start -- --in-memory   a throwaway run
+ *   npm start -- --reset-admin-password
+ * Environment: PORT (default 3000), HOST (default 127.0.0.1), PONT_DATA_DIR (default .data).
+ */
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { z } from 'zod';
+import { JavaMissingError } from './dynamodb-local.js';
+import { REPO_ROOT, startPlatform } from './platform.js';
+
+const Settings = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().default('127.0.0.1'),
+  PONT_DATA_DIR: z.string().default(join(REPO_ROOT, '.data')),
+});
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: { 'in-memory': { type: 'boolean', default: false }, 'reset-admin-password': { type: 'boolean', default: false } },
+  });
+  const settings = Settings.parse(process.env);
+  const started = Date.now();
+  const platform = await startPlatform({
+    ...(values['in-memory'] ? {} : { dataDir: settings.PONT_DATA_DIR }),
+    port: settings.PORT,
+    host: settings.HOST,
+    seed: true,
+    resetAdminPassword: values['reset-admin-password'],
+  });
+
+  const lines = [
+    '',
+    `Pont is running at ${platform.url} (ready in ${((Date.now() - started) / 1000).toFixed(1)} s)`,
+    values['in-memory'] ? 'Data is in memory and will be gone when you stop.' : `Data is kept in ${settings.PONT_DATA_DIR}`,
+    '',
+    'Demo personal links (one per participant):',
+    ...platform.demoLinks.map((link) => `  ${link.participantCode}  ${platform.url}/s/${link.token}`),
+    '',
+    `Researcher console: ${platform.url}/console`,
+    platform.adminPassword
+      ? `  Sign in as ${platform.adminEmail} with password ${platform.adminPassword}\n  (shown only now; npm start -- --reset-admin-password makes a new one)`
+      : `  Sign in as ${platform.adminEmail} (forgot the password? npm start -- --reset-admin-password)`,
+    '',
+    'Press Ctrl-C to stop.',
+  ];
+  console.log(lines.join('\n'));
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`\n${signal}: stopping Pont…`);
+    await platform.stop();
+    console.log('Stopped.');
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+}
+
+main().catch((error: unknown) => {
+  if (error instanceof JavaMissingError) console.error(`\n${error.message}\n`);
+  else console.error('\nPont could not start:', error instanceof Error ? error.message : error);
+  process.exit(1);
+});

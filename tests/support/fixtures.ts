@@ -1,0 +1,81 @@
+/** Builds studies, waves, participants and links straight through the storage modules. */
+import { randomUUID } from 'node:crypto';
+import { toInstrumentVersion, type InstrumentFile, type InstrumentVersion } from '../../functions/domain/instrument.js';
+import { hashToken, newLinkToken } from '../../functions/domain/tokens.js';
+import { publishInstrumentVersion } from '../../functions/storage/instruments.js';
+import { createLinkToken, createParticipant } from '../../functions/storage/participants.js';
+import { createStudy, createWave } from '../../functions/storage/studies.js';
+
+/** A small instrument exercising the rules the server must enforce. */
+export function checkInInstrument(overrides: Partial<InstrumentFile> = {}): InstrumentVersion {
+  return toInstrumentVersion({
+    id: 'check-in',
+    version: '1.0.0',
+    title: { en: 'Check-in', cy: 'Gwirio i mewn' },
+    description: { en: 'A test instrument', cy: 'Offeryn prawf' },
+    source: 'Pont tests',
+    licence: { name: 'MIT' },
+    translations: { en: 'official', cy: 'draft' },
+    survey: {
+      pages: [
+        {
+          name: 'first',
+          elements: [
+            { type: 'rating', name: 'mood', title: { en: 'Mood', cy: 'Hwyliau' }, isRequired: true, rateMin: 1, rateMax: 5 },
+            {
+              type: 'radiogroup',
+              name: 'has_adviser',
+              title: { en: 'Do you have a personal adviser?', cy: 'Oes gennych chi gynghorydd personol?' },
+              isRequired: true,
+              choices: ['yes', 'no', 'prefer_not_to_say'],
+            },
+            {
+              type: 'text',
+              name: 'adviser_contact_weeks',
+              title: { en: 'Weeks since you last heard from them', cy: 'Wythnosau ers i chi glywed ganddyn nhw' },
+              inputType: 'number',
+              visibleIf: "{has_adviser} = 'yes'",
+              isRequired: true,
+            },
+          ],
+        },
+        {
+          name: 'second',
+          elements: [
+            { type: 'checkbox', name: 'services', choices: ['housing', 'health', 'education'] },
+            { type: 'comment', name: 'anything_else', maxLength: 500 },
+          ],
+        },
+      ],
+    },
+    ...overrides,
+  });
+}
+
+export type LinkFixture = { token: string; studyId: string; waveId: string; participantCode: string; instrument: InstrumentVersion };
+
+export async function createLink(
+  options: { instrument?: InstrumentVersion; opensAt?: Date; closesAt?: Date } = {},
+): Promise<LinkFixture> {
+  const instrument = options.instrument ?? checkInInstrument();
+  const now = Date.now();
+  const studyId = `study-${randomUUID().slice(0, 8)}`;
+  const waveId = 'baseline';
+  const participantCode = 'P-001';
+  const createdAt = new Date().toISOString();
+  await publishInstrumentVersion(instrument, createdAt);
+  await createStudy({ studyId, title: { en: 'Test study', cy: 'Astudiaeth brawf' }, createdAt });
+  await createWave({
+    studyId,
+    waveId,
+    ordinal: 0,
+    name: { en: 'Baseline', cy: 'Llinell sylfaen' },
+    opensAt: (options.opensAt ?? new Date(now - 3600_000)).toISOString(),
+    closesAt: (options.closesAt ?? new Date(now + 3600_000)).toISOString(),
+    instruments: [{ id: instrument.id, version: instrument.version }],
+  });
+  await createParticipant({ studyId, participantCode, createdAt });
+  const token = newLinkToken();
+  await createLinkToken(hashToken(token), { studyId, participantCode, waveId }, createdAt);
+  return { token, studyId, waveId, participantCode, instrument };
+}
