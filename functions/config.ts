@@ -31,3 +31,13 @@ export function config(): Config {
   }
   return cached;
 }
+
+/**
+ * Reads the environment again. Only the embedded platform needs this, when it
+ * restarts inside one process (tests, the reliability harness) with a new
+ * DynamoDB Local port; Lambda's environment never changes.
+ */
+export function reloadConfig(): Config {
+  cached = undefined;
+  return config();
+}

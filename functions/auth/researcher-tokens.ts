@@ -5,7 +5,7 @@
  * never read from a token that has not been verified.
  */
 import { createRemoteJWKSet, exportJWK, generateKeyPair, importJWK, jwtVerify, SignJWT, type JWTPayload } from 'jose';
-import { config } from '../config.js';
+import { config, type Config } from '../config.js';
 import { Role } from '../contracts/researcher.js';
 
 export type Researcher = { userId: string; role: Role };
@@ -16,10 +16,11 @@ const ALGORITHM = 'ES256';
 export const SESSION_SECONDS = 8 * 60 * 60;
 
 type KeySource = Parameters<typeof jwtVerify>[1];
-let verificationKey: Promise<KeySource> | undefined;
+let verificationKey: { for: Config; key: Promise<KeySource> } | undefined;
 
 function keySource(): Promise<KeySource> {
-  verificationKey ??= (async () => {
+  if (verificationKey?.for === config()) return verificationKey.key;
+  const key = (async () => {
     const { AUTH_MODE, LOCAL_JWT_PUBLIC_JWK, COGNITO_ISSUER } = config();
     if (AUTH_MODE === 'local') {
       if (!LOCAL_JWT_PUBLIC_JWK) throw new Error('LOCAL_JWT_PUBLIC_JWK is not set');
@@ -28,7 +29,8 @@ function keySource(): Promise<KeySource> {
     if (!COGNITO_ISSUER) throw new Error('COGNITO_ISSUER is not set');
     return createRemoteJWKSet(new URL(`${COGNITO_ISSUER}/.well-known/jwks.json`)) as unknown as KeySource;
   })();
-  return verificationKey;
+  verificationKey = { for: config(), key };
+  return key;
 }
 
 /** Returns the verified researcher, or undefined for any missing, forged, expired or malformed token. */

@@ -1,13 +1,16 @@
 /** One DynamoDB document client per container, created on first use. */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { config } from '../config.js';
+import { config, type Config } from '../config.js';
 
 let documentClient: DynamoDBDocumentClient | undefined;
+let clientConfig: Config | undefined;
 
 export function db(): DynamoDBDocumentClient {
-  if (!documentClient) {
-    const { DYNAMODB_ENDPOINT, AWS_REGION } = config();
+  if (!documentClient || clientConfig !== config()) {
+    documentClient?.destroy();
+    clientConfig = config();
+    const { DYNAMODB_ENDPOINT, AWS_REGION } = clientConfig;
     const client = new DynamoDBClient({
       region: AWS_REGION,
       ...(DYNAMODB_ENDPOINT

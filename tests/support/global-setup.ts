@@ -9,6 +9,8 @@ declare module 'vitest' {
 }
 
 export default async function setup(project: TestProject) {
+  // The SDK's notice that it will need Node 22 from 2027 is known (see README); keep test output readable.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
   const dynamo = await startDynamoDbLocal();
   project.provide('dynamoEndpoint', dynamo.endpoint);
   return async () => {

@@ -8,6 +8,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, inject } from 'vitest';
 import { generateLocalSigningKeys } from '../../functions/auth/researcher-tokens.js';
+import { reloadConfig } from '../../functions/config.js';
 import { mainTable } from '../../functions/storage/table-definition.js';
 import { ensureTable } from '../../infra/local/tables.js';
 
@@ -35,6 +36,7 @@ export function useTestTable(): TestTable {
       LOCAL_JWT_PRIVATE_JWK: keys.privateJwk,
       LOCAL_JWT_PUBLIC_JWK: keys.publicJwk,
     });
+    reloadConfig();
     await ensureTable(client as unknown as DynamoDBClient, mainTable, name);
   });
 

@@ -1,0 +1,81 @@
+/** The embedded platform as `npm start` runs it: one origin, persisted data, clean stop. */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { startPlatform, type Platform } from '../../infra/local/platform.js';
+
+const dataDir = mkdtempSync(join(tmpdir(), 'pont-platform-'));
+afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const start = () => startPlatform({ dataDir, port: 0, host: '127.0.0.1', seed: true });
+
+describe('the embedded platform', () => {
+  let first: Platform;
+  const answers = { ons4_life_satisfaction: 6, ons4_worthwhile: 7, ons4_happiness: 8, ons4_anxiety: 2 };
+
+  it('starts with a seeded demo study, serves the app and the API on one origin', async () => {
+    first = await start();
+
+    expect(first.demoLinks).toHaveLength(3);
+    expect(first.adminPassword).toMatch(/^[A-Za-z0-9_-]{20}$/);
+    const token = first.demoLinks[0]!.token;
+    const page = await fetch(`${first.url}/s/${token}`);
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-type')).toContain('text/html');
+    expect(page.headers.get('referrer-policy')).toBe('no-referrer');
+    expect(page.headers.get('content-security-policy')).toContain("default-src 'self'");
+    const api = await fetch(`${first.url}/api/s/${token}`);
+    expect(api.status).toBe(200);
+    expect((await api.json()).instruments[0].id).toBe('ons4');
+  });
+
+  it('answers unknown API paths and oversized bodies with JSON errors', async () => {
+    const unknown = await fetch(`${first.url}/api/nothing-here`);
+    const oversized = await fetch(`${first.url}/api/s/${first.demoLinks[0]!.token}/responses/ons4`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: 'x'.repeat(10 * 1024 * 1024 + 1),
+    });
+
+    expect(unknown.status).toBe(404);
+    expect((await unknown.json()).error.code).toBe('not_found');
+    expect(oversized.status).toBe(413);
+  });
+
+  it('stores a response over HTTP and stops DynamoDB Local with it', async () => {
+    const saved = await fetch(`${first.url}/api/s/${first.demoLinks[1]!.token}/responses/ons4`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ answers, language: 'en', complete: true }),
+    });
+    expect(saved.status).toBe(200);
+    const javaPid = first.dynamo.pid;
+    expect(isRunning(javaPid)).toBe(true);
+
+    await first.stop();
+
+    expect(isRunning(javaPid)).toBe(false);
+  });
+
+  it('finds the data from the first start after a restart, without seeding twice', async () => {
+    const second = await start();
+    try {
+      expect(second.adminPassword).toBeUndefined();
+      expect(second.demoLinks.map((l) => l.token)).toEqual(first.demoLinks.map((l) => l.token));
+      const reopened = await (await fetch(`${second.url}/api/s/${first.demoLinks[1]!.token}`)).json();
+      expect(reopened.instruments[0].response).toMatchObject({ status: 'complete', answers });
+    } finally {
+      await second.stop();
+    }
+  });
+});
