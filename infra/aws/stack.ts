@@ -1,0 +1,35 @@
+/**
+ * PontStack: the whole deployed platform, read top to bottom like the
+ * architecture diagram: storage (one DynamoDB table), then the API (HTTP API
+ * -> one Lambda per route -> the table).
+ *
+ * Bundling of the Lambda code is controlled the standard CDK way, by the
+ * `aws:cdk:bundling-stacks` context (tests set it to [] to synth in well
+ * under a second; the CLI bundles the stacks it is deploying).
+ */
+import { CfnOutput, Stack, Tags, type StackProps } from 'aws-cdk-lib';
+import type { Construct } from 'constructs';
+import { deployedRoutes } from '../../functions/routes.js';
+import { PontApi } from './api.js';
+import { PontStorage } from './storage.js';
+
+export type PontStackProps = StackProps & {
+  /** Deployment stage, e.g. dev, prod. Part of the stack name and tags. */
+  stage: string;
+};
+
+export class PontStack extends Stack {
+  readonly storage: PontStorage;
+  readonly api: PontApi;
+
+  constructor(scope: Construct, id: string, props: PontStackProps) {
+    super(scope, id, props);
+    Tags.of(this).add('project', 'pont');
+    Tags.of(this).add('stage', props.stage);
+
+    this.storage = new PontStorage(this, 'Storage');
+    this.api = new PontApi(this, 'Api', { table: this.storage.table, routes: deployedRoutes });
+
+    new CfnOutput(this, 'ApiUrl', { value: this.api.url, description: 'Base URL of the Pont HTTP API' });
+  }
+}
