@@ -1,0 +1,113 @@
+/**
+ * The browser's API client. Every response body is parsed with its contract
+ * (zod/mini, shared with the server), so the UI only ever sees checked data.
+ *
+ * This module is in the respondent's first-screen chunk: keep it to the
+ * respondent endpoints. Researcher endpoints live in console/consoleApi.ts,
+ * which reuses `requestJson` from here.
+ */
+import { ApiError, type ErrorDetail } from '../../functions/contracts/common.js';
+import {
+  OpenLinkResult,
+  SaveResponseResult,
+  type SaveResponseRequest,
+} from '../../functions/contracts/respondent.js';
+
+/** The minimal shape of a zod/mini schema that we need. */
+type Schema<T> = { parse(data: unknown): T };
+
+/** The server answered with an error status (and, usually, an ApiError body). */
+export class ApiProblem extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly details: ErrorDetail[] = [],
+  ) {
+    super(message);
+    this.name = 'ApiProblem';
+  }
+}
+
+/** No usable answer: offline, timed out, or a body that broke its contract. */
+export class NetworkProblem extends Error {
+  constructor(message: string, cause?: unknown) {
+    super(message, { cause });
+    this.name = 'NetworkProblem';
+  }
+}
+
+const TIMEOUT_MS = 20_000;
+
+export type RequestOptions = {
+  method?: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  body?: unknown;
+  /** A researcher JWT, sent as `Authorization: Bearer …`. */
+  bearer?: string;
+  /** Let the request outlive the page (saving while the tab is closed). */
+  keepalive?: boolean;
+};
+
+export async function requestJson<T>(schema: Schema<T>, path: string, options: RequestOptions = {}): Promise<T> {
+  const headers: Record<string, string> = { Accept: 'application/json' };
+  if (options.body !== undefined) headers['Content-Type'] = 'application/json';
+  if (options.bearer) headers.Authorization = `Bearer ${options.bearer}`;
+
+  let response: Response;
+  try {
+    response = await fetch(path, {
+      method: options.method ?? 'GET',
+      headers,
+      body: options.body === undefined ? undefined : JSON.stringify(options.body),
+      cache: 'no-store',
+      keepalive: options.keepalive,
+      signal: typeof AbortSignal.timeout === 'function' ? AbortSignal.timeout(TIMEOUT_MS) : undefined,
+    });
+  } catch (error) {
+    throw new NetworkProblem('request failed', error);
+  }
+
+  let json: unknown;
+  try {
+    json = await response.json();
+  } catch (error) {
+    if (!response.ok) throw new ApiProblem(response.status, `http_${response.status}`, response.statusText);
+    throw new NetworkProblem('response is not JSON', error);
+  }
+
+  if (!response.ok) {
+    const parsed = ApiError.safeParse(json);
+    if (parsed.success) {
+      const { code, message, details } = parsed.data.error;
+      throw new ApiProblem(response.status, code, message, details ?? []);
+    }
+    throw new ApiProblem(response.status, `http_${response.status}`, response.statusText);
+  }
+
+  try {
+    return schema.parse(json);
+  } catch (error) {
+    throw new NetworkProblem('response broke its contract', error);
+  }
+}
+
+// --- Respondent endpoints -------------------------------------------------
+
+/** GET /api/s/{token} */
+export function openLink(token: string): Promise<OpenLinkResult> {
+  return requestJson(OpenLinkResult, `/api/s/${encodeURIComponent(token)}`);
+}
+
+/** PUT /api/s/{token}/responses/{instrumentId} */
+export function saveResponse(
+  token: string,
+  instrumentId: string,
+  body: SaveResponseRequest,
+  options: { keepalive?: boolean } = {},
+): Promise<SaveResponseResult> {
+  return requestJson(
+    SaveResponseResult,
+    `/api/s/${encodeURIComponent(token)}/responses/${encodeURIComponent(instrumentId)}`,
+    { method: 'PUT', body, keepalive: options.keepalive },
+  );
+}

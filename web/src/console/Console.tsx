@@ -1,0 +1,346 @@
+/**
+ * The researcher console (lazy chunk, loaded only under /console).
+ * Minimal for now: sign in, studies and waves, a wave's responses.
+ *
+ *   /console                                   studies and their waves
+ *   /console/studies/<studyId>/waves/<waveId>  that wave's responses
+ *
+ * English only for now (researcher-facing). Every answer is rendered as text
+ * (React escapes it); never use dangerouslySetInnerHTML here.
+ */
+import { useCallback, useEffect, useState, type FormEvent, type MouseEvent, type ReactNode } from 'react';
+import type { StudyList, WaveResponses } from '../../../functions/contracts/researcher.js';
+import { ApiProblem } from '../api';
+import {
+  InvalidSignIn,
+  clearSession,
+  listStudies,
+  listWaveResponses,
+  loadSession,
+  saveSession,
+  signIn,
+  type Session,
+} from './consoleApi';
+import './console.css';
+
+type Route = { kind: 'studies' } | { kind: 'wave'; studyId: string; waveId: string };
+
+function parseRoute(path: string): Route {
+  const match = /^\/console\/studies\/([^/]+)\/waves\/([^/]+)\/?$/.exec(path);
+  if (match?.[1] && match[2]) {
+    try {
+      return { kind: 'wave', studyId: decodeURIComponent(match[1]), waveId: decodeURIComponent(match[2]) };
+    } catch {
+      // fall through to the studies list
+    }
+  }
+  return { kind: 'studies' };
+}
+
+const wavePath = (studyId: string, waveId: string) =>
+  `/console/studies/${encodeURIComponent(studyId)}/waves/${encodeURIComponent(waveId)}`;
+
+export default function Console() {
+  const [session, setSession] = useState<Session | null>(loadSession);
+  const [notice, setNotice] = useState<string | null>(null);
+  const [path, setPath] = useState(location.pathname);
+
+  useEffect(() => {
+    document.title = 'Pont console';
+    const onPop = () => setPath(location.pathname);
+    window.addEventListener('popstate', onPop);
+    return () => window.removeEventListener('popstate', onPop);
+  }, []);
+
+  const navigate = useCallback((to: string) => {
+    history.pushState(null, '', to);
+    setPath(to);
+    window.scrollTo(0, 0);
+  }, []);
+
+  const signOut = useCallback((message: string | null = null) => {
+    clearSession();
+    setSession(null);
+    setNotice(message);
+  }, []);
+
+  /** Turn an API failure into a message; a 401 ends the session. */
+  const explain = useCallback(
+    (error: unknown): string => {
+      if (error instanceof ApiProblem) {
+        if (error.status === 401) {
+          signOut('Your session has ended. Please sign in again.');
+          return 'Signed out.';
+        }
+        if (error.status === 403) return "Your account doesn't have access to this.";
+        return `The server said: ${error.message} (${error.code})`;
+      }
+      return "Couldn't reach the server. Check your connection and try again.";
+    },
+    [signOut],
+  );
+
+  if (!session) {
+    return (
+      <Shell>
+        <SignIn
+          notice={notice}
+          onSignedIn={(s) => {
+            saveSession(s);
+            setNotice(null);
+            setSession(s);
+          }}
+        />
+      </Shell>
+    );
+  }
+
+  const route = parseRoute(path);
+  return (
+    <Shell
+      actions={
+        <>
+          <span className="console-role">{session.role}</span>
+          <button type="button" className="console-link-button" onClick={() => signOut(null)}>
+            Sign out
+          </button>
+        </>
+      }
+    >
+      {route.kind === 'studies' ? (
+        <StudiesView token={session.token} explain={explain} navigate={navigate} />
+      ) : (
+        <WaveView
+          key={`${route.studyId}/${route.waveId}`}
+          token={session.token}
+          studyId={route.studyId}
+          waveId={route.waveId}
+          explain={explain}
+          navigate={navigate}
+        />
+      )}
+    </Shell>
+  );
+}
+
+function Shell({ actions, children }: { actions?: ReactNode; children: ReactNode }) {
+  return (
+    <>
+      <header className="topbar">
+        <span className="brand">Pont console</span>
+        {actions && <span className="console-actions">{actions}</span>}
+      </header>
+      <main className="console-page">{children}</main>
+    </>
+  );
+}
+
+function SignIn({ notice, onSignedIn }: { notice: string | null; onSignedIn(session: Session): void }) {
+  const [email, setEmail] = useState('');
+  const [password, setPassword] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      onSignedIn(await signIn(email.trim(), password));
+    } catch (err) {
+      if (err instanceof ApiProblem && (err.status === 401 || err.status === 403)) {
+        setError('Email or password not recognised.');
+      } else if (err instanceof ApiProblem) {
+        setError(`Couldn't sign in: ${err.message}`);
+      } else if (err instanceof InvalidSignIn) {
+        setError('Please enter your email address and password.');
+      } else {
+        setError("Couldn't reach the server. Check your connection and try again.");
+      }
+      setBusy(false);
+    }
+  };
+
+  return (
+    <form className="console-form" onSubmit={submit}>
+      <h1>Sign in</h1>
+      {notice && <p className="notice notice-warn">{notice}</p>}
+      <label>
+        Email
+        <input type="email" autoComplete="username" required value={email} onChange={(e) => setEmail(e.target.value)} />
+      </label>
+      <label>
+        Password
+        <input
+          type="password"
+          autoComplete="current-password"
+          required
+          value={password}
+          onChange={(e) => setPassword(e.target.value)}
+        />
+      </label>
+      {error && (
+        <p className="notice notice-warn" role="alert">
+          {error}
+        </p>
+      )}
+      <button type="submit" className="button-primary" disabled={busy}>
+        {busy ? 'Signing in…' : 'Sign in'}
+      </button>
+    </form>
+  );
+}
+
+type Load<T> = { state: 'loading' } | { state: 'error'; message: string } | { state: 'ready'; data: T };
+
+function useLoad<T>(load: () => Promise<T>, explain: (error: unknown) => string): Load<T> {
+  const [result, setResult] = useState<Load<T>>({ state: 'loading' });
+  useEffect(() => {
+    let live = true;
+    load().then(
+      (data) => live && setResult({ state: 'ready', data }),
+      (error: unknown) => live && setResult({ state: 'error', message: explain(error) }),
+    );
+    return () => {
+      live = false;
+    };
+  }, [load, explain]);
+  return result;
+}
+
+function StudiesView(props: { token: string; explain(error: unknown): string; navigate(to: string): void }) {
+  const { token, explain, navigate } = props;
+  const load = useCallback(() => listStudies(token), [token]);
+  const studies = useLoad<StudyList>(load, explain);
+
+  if (studies.state === 'loading') return <p className="muted">Loading studies…</p>;
+  if (studies.state === 'error') return <p className="notice notice-warn">{studies.message}</p>;
+  if (studies.data.studies.length === 0) return <p>No studies yet.</p>;
+
+  return (
+    <>
+      <h1>Studies</h1>
+      {studies.data.studies.map((study) => (
+        <section key={study.studyId} className="console-card">
+          <h2>{study.title.en}</h2>
+          <p className="muted">{study.studyId}</p>
+          {study.waves.length === 0 ? (
+            <p>No waves.</p>
+          ) : (
+            <ul className="console-waves">
+              {study.waves.map((wave) => {
+                const href = wavePath(study.studyId, wave.waveId);
+                return (
+                  <li key={wave.waveId}>
+                    <a href={href} onClick={(e) => follow(e, href, navigate)}>
+                      {wave.name.en}
+                    </a>{' '}
+                    <span className="muted">
+                      {formatDateTime(wave.opensAt)} – {formatDateTime(wave.closesAt)}
+                    </span>
+                  </li>
+                );
+              })}
+            </ul>
+          )}
+        </section>
+      ))}
+    </>
+  );
+}
+
+function WaveView(props: {
+  token: string;
+  studyId: string;
+  waveId: string;
+  explain(error: unknown): string;
+  navigate(to: string): void;
+}) {
+  const { token, studyId, waveId, explain, navigate } = props;
+  const load = useCallback(() => listWaveResponses(token, studyId, waveId), [token, studyId, waveId]);
+  const responses = useLoad<WaveResponses>(load, explain);
+
+  return (
+    <>
+      <p>
+        <a href="/console" onClick={(e) => follow(e, '/console', navigate)}>
+          ← Studies
+        </a>
+      </p>
+      <h1>
+        Responses <span className="muted">{studyId} / {waveId}</span>
+      </h1>
+      {responses.state === 'loading' && <p className="muted">Loading responses…</p>}
+      {responses.state === 'error' && <p className="notice notice-warn">{responses.message}</p>}
+      {responses.state === 'ready' && <ResponsesTable rows={responses.data.responses} />}
+    </>
+  );
+}
+
+function ResponsesTable({ rows }: { rows: WaveResponses['responses'] }) {
+  if (rows.length === 0) return <p>No responses yet.</p>;
+  return (
+    <>
+      <p className="muted">
+        {rows.length} response{rows.length === 1 ? '' : 's'}
+      </p>
+      <div className="console-table-wrap">
+        <table className="console-table">
+          <thead>
+            <tr>
+              <th scope="col">Participant</th>
+              <th scope="col">Instrument</th>
+              <th scope="col">Status</th>
+              <th scope="col">Language</th>
+              <th scope="col">Saved at</th>
+              <th scope="col">Answers</th>
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((row) => (
+              <tr key={`${row.participantCode}/${row.instrumentId}/${row.instrumentVersion}`}>
+                <td>{row.participantCode}</td>
+                <td>
+                  {row.instrumentId} <span className="muted">v{row.instrumentVersion}</span>
+                </td>
+                <td>{row.status}</td>
+                <td>{row.language}</td>
+                <td>{formatDateTime(row.savedAt)}</td>
+                <td>
+                  <pre className="console-answers">{answersAsText(row.answers)}</pre>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </>
+  );
+}
+
+/**
+ * One `key=value` line per answer. Strings as typed, unless they span lines
+ * (then JSON, so each answer stays on one line); everything else as JSON.
+ * Plain text only.
+ */
+function answersAsText(answers: Record<string, unknown>): string {
+  return Object.entries(answers)
+    .map(([key, value]) => {
+      const text = typeof value === 'string' && !/[\r\n]/.test(value) ? value : JSON.stringify(value);
+      return `${key}=${text}`;
+    })
+    .join('\n');
+}
+
+function formatDateTime(iso: string): string {
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return iso;
+  return date.toLocaleString('en-GB', { dateStyle: 'medium', timeStyle: 'short' });
+}
+
+/** Client-side navigation for plain left clicks; let modified clicks open tabs. */
+function follow(event: MouseEvent<HTMLAnchorElement>, to: string, navigate: (to: string) => void) {
+  if (event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
+  event.preventDefault();
+  navigate(to);
+}
