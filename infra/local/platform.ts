@@ -78,7 +78,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
 
     server = createEmbeddedServer({ routes, handlers: await loadHandlers(), site });
     const address = await listen(server, options.port, options.host);
-    const url = `http://${options.host === '0.0.0.0' ? 'localhost' : address.address}:${address.port}`;
+    const url = `http://${['0.0.0.0', '127.0.0.1', '::'].includes(options.host) ? 'localhost' : address.address}:${address.port}`;
     const running = server;
     return {
       url,

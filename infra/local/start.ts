@@ -18,6 +18,8 @@ const Settings = z.object({
 });
 
 async function main(): Promise<void> {
+  // The SDK's notice that its 2027 releases need Node 22 is tracked in the README; it is noise at every start.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const { values } = parseArgs({
     options: { 'in-memory': { type: 'boolean', default: false }, 'reset-admin-password': { type: 'boolean', default: false } },
   });
