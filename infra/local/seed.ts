@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseInstrumentFile } from '../../functions/domain/instrument.js';
+import { loadInstrumentText } from '../../functions/domain/instrument-check.js';
 import { hashPassword, newPassword } from '../../functions/domain/passwords.js';
 import { hashToken, newLinkToken } from '../../functions/domain/tokens.js';
 import { publishInstrumentVersion } from '../../functions/storage/instruments.js';
@@ -26,7 +26,7 @@ export async function publishShippedInstruments(instrumentsDir: string, pins: { 
   const now = new Date().toISOString();
   for (const pin of pins) {
     const file = join(instrumentsDir, pin.id, `${pin.version}.json`);
-    await publishInstrumentVersion(parseInstrumentFile(readFileSync(file, 'utf8'), file), now);
+    await publishInstrumentVersion(loadInstrumentText(readFileSync(file, 'utf8'), file), now);
   }
 }
 

@@ -14,6 +14,7 @@ export function checkInInstrument(overrides: Partial<InstrumentFile> = {}): Inst
     title: { en: 'Check-in', cy: 'Gwirio i mewn' },
     description: { en: 'A test instrument', cy: 'Offeryn prawf' },
     source: 'Pont tests',
+    validated: false,
     licence: { name: 'MIT' },
     translations: { en: 'official', cy: 'draft' },
     survey: {
@@ -27,7 +28,11 @@ export function checkInInstrument(overrides: Partial<InstrumentFile> = {}): Inst
               name: 'has_adviser',
               title: { en: 'Do you have a personal adviser?', cy: 'Oes gennych chi gynghorydd personol?' },
               isRequired: true,
-              choices: ['yes', 'no', 'prefer_not_to_say'],
+              choices: [
+                { value: 'yes', text: { en: 'Yes', cy: 'Oes' } },
+                { value: 'no', text: { en: 'No', cy: 'Nac oes' } },
+                { value: 'prefer_not_to_say', text: { en: 'Prefer not to say', cy: "Mae'n well gen i beidio â dweud" } },
+              ],
             },
             {
               type: 'text',
@@ -42,8 +47,17 @@ export function checkInInstrument(overrides: Partial<InstrumentFile> = {}): Inst
         {
           name: 'second',
           elements: [
-            { type: 'checkbox', name: 'services', choices: ['housing', 'health', 'education'] },
-            { type: 'comment', name: 'anything_else', maxLength: 500 },
+            {
+              type: 'checkbox',
+              name: 'services',
+              title: { en: 'Which services?', cy: 'Pa wasanaethau?' },
+              choices: [
+                { value: 'housing', text: { en: 'Housing', cy: 'Tai' } },
+                { value: 'health', text: { en: 'Health', cy: 'Iechyd' } },
+                { value: 'education', text: { en: 'Education', cy: 'Addysg' } },
+              ],
+            },
+            { type: 'comment', name: 'anything_else', title: { en: 'Anything else?', cy: 'Unrhyw beth arall?' }, maxLength: 500 },
           ],
         },
       ],

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { contentHash, parseInstrumentFile } from '../../functions/domain/instrument.js';
+import { contentHash } from '../../functions/domain/instrument.js';
 import { hashPassword, verifyPassword } from '../../functions/domain/passwords.js';
 import { hashToken, isWellFormedToken, newLinkToken } from '../../functions/domain/tokens.js';
 import { waveWindowState } from '../../functions/domain/wave-window.js';
@@ -38,16 +38,6 @@ describe('instrument content hash', () => {
     expect(contentHash(reordered)).toBe(contentHash(file));
     expect(contentHash({ ...file, $schema: '../schema.json' })).toBe(contentHash(file));
     expect(contentHash({ ...file, title: { ...file.title, cy: 'Newid' } })).not.toBe(contentHash(file));
-  });
-});
-
-describe('parsing an instrument file', () => {
-  it('names the JSON path of each problem', () => {
-    const { contentHash: _hash, ...file } = checkInInstrument();
-    const broken = { ...file, version: 'one', title: { en: 'Only English' } };
-
-    expect(() => parseInstrumentFile(JSON.stringify(broken), 'broken.json')).toThrow(/version:[\s\S]*title\.cy/);
-    expect(() => parseInstrumentFile('{', 'bad.json')).toThrow(/bad\.json: not valid JSON/);
   });
 });
 

@@ -1,0 +1,201 @@
+/**
+ * Everything `pont instrument validate` checks, as one pure function:
+ * the file format, the survey as survey-core reads it, bilingual text,
+ * expressions, and that every scale fits the questions it scores.
+ * Every problem names its JSON path and says what to do.
+ */
+import { ConditionsParser, Model, Serializer, type Question } from 'survey-core';
+import { toInstrumentVersion, InstrumentFile, type InstrumentVersion, type Scale } from './instrument.js';
+
+export type InstrumentProblem = { path: string; message: string };
+
+export type InstrumentCheck = { ok: true; instrument: InstrumentVersion } | { ok: false; problems: InstrumentProblem[] };
+
+export function checkInstrumentText(text: string): InstrumentCheck {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    return { ok: false, problems: [{ path: '(file)', message: `not valid JSON: ${(error as Error).message}` }] };
+  }
+  return checkInstrument(value);
+}
+
+export function checkInstrument(value: unknown): InstrumentCheck {
+  const parsed = InstrumentFile.safeParse(value);
+  if (!parsed.success) {
+    return {
+      ok: false,
+      problems: parsed.error.issues.map((issue) => ({ path: jsonPath(issue.path), message: issue.message })),
+    };
+  }
+  const file = parsed.data;
+  const problems: InstrumentProblem[] = [];
+  const model = new Model(file.survey);
+  for (const error of model.jsonErrors ?? []) {
+    problems.push({ path: 'survey', message: `survey-core: ${error.message}` });
+  }
+  walkSurveyJson(file.survey, 'survey', ['survey'], problems);
+  for (const [index, scale] of (file.scales ?? []).entries()) {
+    checkScale(scale, `scales[${index}]`, model, problems);
+  }
+  const scaleIds = (file.scales ?? []).map((s) => s.id);
+  for (const duplicate of scaleIds.filter((id, i) => scaleIds.indexOf(id) !== i)) {
+    problems.push({ path: 'scales', message: `scale id "${duplicate}" is used twice; give each scale its own id` });
+  }
+  return problems.length > 0 ? { ok: false, problems } : { ok: true, instrument: toInstrumentVersion(file) };
+}
+
+/** Loads an instrument or throws one error listing every problem (for seeding and publishing). */
+export function loadInstrumentText(text: string, fileName: string): InstrumentVersion {
+  const check = checkInstrumentText(text);
+  if (check.ok) return check.instrument;
+  throw new Error(`${fileName} is not a valid instrument:\n${check.problems.map((p) => `  ${p.path}: ${p.message}`).join('\n')}`);
+}
+
+function jsonPath(path: readonly PropertyKey[]): string {
+  return path.reduce<string>((out, key) => (typeof key === 'number' ? `${out}[${key}]` : out ? `${out}.${String(key)}` : String(key)), '') || '(root)';
+}
+
+// ---- survey JSON: bilingual text and expressions ---------------------------------------------
+
+const parser = new ConditionsParser();
+
+/** The survey-core class of an object found under a property, or undefined when unknown. */
+function classOf(item: Record<string, unknown>, declared: string | undefined): string | undefined {
+  const type = typeof item.type === 'string' ? item.type : undefined;
+  if (type && Serializer.findClass(type)) return type;
+  if (type && Serializer.findClass(`${type}validator`)) return `${type}validator`;
+  return declared;
+}
+
+function walkSurveyJson(json: Record<string, unknown>, path: string, classes: string[], problems: InstrumentProblem[]): void {
+  const className = classes[0]!;
+  for (const [key, value] of Object.entries(json)) {
+    const property = Serializer.findProperty(className, key);
+    if (!property) continue; // survey-core reports unknown properties itself
+    const here = `${path}.${key}`;
+    if (property.isLocalizable) checkBilingual(value, here, problems);
+    if ((property.type === 'condition' || property.type === 'expression') && typeof value === 'string' && value.trim() !== '') {
+      if (!parser.parseExpression(value)) {
+        problems.push({ path: here, message: `the expression "${value}" does not parse: check its braces, quotes and operators` });
+      }
+    }
+    const childClass = property.className ?? property.baseClassName;
+    if (Array.isArray(value)) {
+      value.forEach((item, index) => {
+        const itemPath = `${here}[${index}]`;
+        if (item !== null && typeof item === 'object') {
+          const itemClass = classOf(item as Record<string, unknown>, childClass);
+          if (itemClass) walkSurveyJson(item as Record<string, unknown>, itemPath, [itemClass], problems);
+        } else if (typeof item === 'string' && isChoiceClass(childClass)) {
+          problems.push({
+            path: itemPath,
+            message: `the choice "${item}" would be shown as it is written: use { "value": "${item}", "text": { "en": …, "cy": … } }`,
+          });
+        }
+      });
+    } else if (value !== null && typeof value === 'object' && childClass && !property.isLocalizable) {
+      walkSurveyJson(value as Record<string, unknown>, here, [classOf(value as Record<string, unknown>, childClass) ?? childClass], problems);
+    }
+  }
+}
+
+function isChoiceClass(className: string | undefined): boolean {
+  return !!className && ['itemvalue', 'choiceitem', 'ratingitem', 'matrixcolumn', 'matrixrow', 'checkboxitem', 'imageitemvalue'].includes(className);
+}
+
+function checkBilingual(value: unknown, path: string, problems: InstrumentProblem[]): void {
+  if (typeof value === 'string') {
+    problems.push({ path, message: 'give this text in both languages: { "en": "…", "cy": "…" }' });
+    return;
+  }
+  if (value === null || typeof value !== 'object') return;
+  const text = value as Record<string, unknown>;
+  for (const language of ['en', 'cy']) {
+    if (typeof text[language] !== 'string' || (text[language] as string).trim() === '') {
+      problems.push({ path: `${path}.${language}`, message: `the ${language === 'en' ? 'English' : 'Welsh'} text is missing` });
+    }
+  }
+}
+
+// ---- scales ----------------------------------------------------------------------------------
+
+/** The numeric values a question can take, or undefined when it has none (text, matrix…). */
+export function numericValuesOf(question: Question): number[] | undefined {
+  const q = question as unknown as {
+    rateValues?: { value: unknown }[];
+    rateMin?: number;
+    rateMax?: number;
+    rateStep?: number;
+    choices?: { value: unknown }[];
+  };
+  if (question.getType() === 'rating') {
+    if (q.rateValues && q.rateValues.length > 0) return q.rateValues.map((v) => v.value).filter((v): v is number => typeof v === 'number');
+    const values: number[] = [];
+    for (let v = q.rateMin!; v <= q.rateMax!; v += q.rateStep ?? 1) values.push(v);
+    return values;
+  }
+  if (['radiogroup', 'dropdown'].includes(question.getType())) {
+    return (q.choices ?? []).map((c) => c.value).filter((v): v is number => typeof v === 'number');
+  }
+  return undefined;
+}
+
+function checkScale(scale: Scale, path: string, model: Model, problems: InstrumentProblem[]): void {
+  const reverse = scale.reverseItems ?? [];
+  scale.items.forEach((name, index) => {
+    const question = model.getQuestionByValueName(name) ?? model.getQuestionByName(name);
+    const itemPath = `${path}.items[${index}]`;
+    if (!question) {
+      problems.push({ path: itemPath, message: `there is no question named "${name}" in the survey` });
+      return;
+    }
+    const values = numericValuesOf(question);
+    if (!values || values.length === 0) {
+      problems.push({ path: itemPath, message: `"${name}" has no numeric answer values: use a rating, or choices with numeric values` });
+      return;
+    }
+    const expected: number[] = [];
+    for (let v = scale.itemValues.min; v <= scale.itemValues.max; v += 1) expected.push(v);
+    const sorted = [...new Set(values)].sort((a, b) => a - b);
+    if (sorted.join() !== expected.join()) {
+      problems.push({
+        path: itemPath,
+        message: `"${name}" takes the values ${sorted.join(', ')} but the scale's itemValues say ${scale.itemValues.min}–${scale.itemValues.max}`,
+      });
+    }
+  });
+  reverse.forEach((name, index) => {
+    if (!scale.items.includes(name)) problems.push({ path: `${path}.reverseItems[${index}]`, message: `"${name}" is not one of the scale's items` });
+  });
+  if (scale.minimumAnswered > scale.items.length) {
+    problems.push({ path: `${path}.minimumAnswered`, message: `is more than the ${scale.items.length} items of the scale` });
+  }
+  if (scale.method.kind === 'conversion') {
+    if (scale.minimumAnswered !== scale.items.length) {
+      problems.push({ path: `${path}.minimumAnswered`, message: 'a conversion table needs every item answered: set it to the number of items' });
+    }
+    const lowest = scale.items.length * scale.itemValues.min;
+    const highest = scale.items.length * scale.itemValues.max;
+    const raws = new Set(scale.method.table.map((row) => row.raw));
+    const missing: number[] = [];
+    for (let raw = lowest; raw <= highest; raw += 1) if (!raws.has(raw)) missing.push(raw);
+    if (missing.length > 0) {
+      problems.push({ path: `${path}.method.table`, message: `has no row for the raw sums ${missing.join(', ')}` });
+    }
+    scale.method.table.forEach((row, index) => {
+      if (row.score < scale.scoreRange.min || row.score > scale.scoreRange.max) {
+        problems.push({ path: `${path}.method.table[${index}].score`, message: `${row.score} is outside the scoreRange` });
+      }
+    });
+  }
+  const bands = [...(scale.bands ?? [])].sort((a, b) => a.min - b.min);
+  bands.forEach((band, index) => {
+    const bandPath = `${path}.bands[${(scale.bands ?? []).indexOf(band)}]`;
+    if (band.min > band.max) problems.push({ path: bandPath, message: 'min is greater than max' });
+    if (band.min < scale.scoreRange.min || band.max > scale.scoreRange.max) problems.push({ path: bandPath, message: 'lies outside the scoreRange' });
+    const previous = bands[index - 1];
+    if (previous && band.min <= previous.max) problems.push({ path: bandPath, message: `overlaps the band "${previous.id}"` });
+  });
+}
