@@ -3,13 +3,23 @@
  *
  *   instrument validate <file…>        check instrument files; non-zero exit on any problem
  *   instrument schema                  regenerate instruments/instrument.schema.json
+ *   instrument publish <file>          publish a version to a running Pont (see cli/api-session.ts)
+ *   instrument preview <file> [--port 3100]
+ *                                      show a file in the respondent page, reloading as it changes (cli/preview/)
  */
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { PublishInstrumentResult } from '../functions/contracts/instruments.js';
+import type { PreviewResult } from '../functions/contracts/preview.js';
 import { instrumentJsonSchema } from '../functions/domain/instrument.js';
+import { errorMessage, openSession, reach } from './api-session.js';
 import { checkInstrumentFile, SCHEMA_FILE } from './instrument-files.js';
+import { DEFAULT_PREVIEW_PORT, previewResult, startPreviewServer } from './preview/server.js';
 
-const USAGE = `Usage: npm run pont -- instrument <validate|schema> …
+const USAGE = `Usage: npm run pont -- instrument <command> …
   instrument validate <file…>   check instrument files
+  instrument publish <file>     publish a version to a running Pont (PONT_URL, PONT_EMAIL, PONT_PASSWORD or PONT_TOKEN)
+  instrument preview <file>     show a file in the respondent page, in English and Welsh (--port, default 3100)
   instrument schema             regenerate instruments/instrument.schema.json`;
 
 type Command = (args: string[]) => Promise<number>;
@@ -33,12 +43,79 @@ const commands: Record<string, Command> = {
     }
     return failed > 0 ? 1 : 0;
   },
+  'instrument publish': async ([file, ...extra]) => {
+    if (!file || extra.length > 0) {
+      console.error('Name one instrument file, e.g. npm run pont -- instrument publish instruments/ons4/1.0.0.json');
+      return 2;
+    }
+    const { problems, instrument } = checkInstrumentFile(file);
+    if (problems.length > 0 || !instrument) {
+      console.error(`✗ ${file} has problems; run instrument validate and fix them first`);
+      for (const problem of problems) console.error(`    ${problem.path}: ${problem.message}`);
+      return 1;
+    }
+    const session = await openSession();
+    const response = await reach(session.url, `/api/instruments/${instrument.id}/versions/${instrument.version}`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${session.token}` },
+      body: readFileSync(file, 'utf8'),
+    });
+    const body = await response.json();
+    if (!response.ok) {
+      console.error(`✗ ${instrument.id}@${instrument.version} was not published: ${errorMessage(body, response.status)}`);
+      return 1;
+    }
+    const result = PublishInstrumentResult.parse(body);
+    console.log(
+      result.status === 'published'
+        ? `✓ Published ${result.id}@${result.version} (content hash ${result.contentHash.slice(0, 12)}…) at ${session.url}`
+        : `✓ ${result.id}@${result.version} was already published with this content; nothing changed`,
+    );
+    return 0;
+  },
   'instrument schema': async () => {
     writeFileSync(SCHEMA_FILE, `${JSON.stringify(instrumentJsonSchema(), null, 2)}\n`);
     console.log(`Wrote ${SCHEMA_FILE}`);
     return 0;
   },
+  'instrument preview': async (args) => {
+    const { values, positionals } = parseArgs({ args, options: { port: { type: 'string' } }, allowPositionals: true });
+    const port = Number(values.port ?? DEFAULT_PREVIEW_PORT);
+    if (positionals.length !== 1 || !Number.isInteger(port) || port < 0 || port > 65535) {
+      console.error('Name one instrument file, e.g. npm run pont -- instrument preview instruments/ons4/1.0.0.json [--port 3100]');
+      return 2;
+    }
+    const file = positionals[0]!;
+    console.log('Building the respondent page…');
+    const preview = await startPreviewServer({
+      file,
+      port,
+      onChange: (result) => console.log(`${new Date().toLocaleTimeString('en-GB')} ${describePreview(result)}`),
+    });
+    console.log(
+      [
+        '',
+        `Previewing ${describePreview(previewResult(file))}`,
+        `Open ${preview.url} in your browser. It reloads whenever you save the file.`,
+        'Answers given in the preview are not saved anywhere.',
+        '',
+        'Press Ctrl-C to stop.',
+      ].join('\n'),
+    );
+    const signal = await new Promise<string>((done) => {
+      process.once('SIGINT', () => done('SIGINT'));
+      process.once('SIGTERM', () => done('SIGTERM'));
+    });
+    console.log(`\n${signal}: stopping the preview…`);
+    await preview.stop();
+    return 0;
+  },
 };
+
+function describePreview({ file, instrument, problems }: PreviewResult): string {
+  if (instrument) return `✓ ${file}: ${instrument.id}@${instrument.version}`;
+  return `✗ ${file}: ${problems.length} problem${problems.length === 1 ? '' : 's'} (listed on the page; instrument validate lists them too)`;
+}
 
 export async function run(argv: string[]): Promise<number> {
   const [group, verb, ...rest] = argv;

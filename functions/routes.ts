@@ -72,6 +72,14 @@ export const routes: readonly Route[] = [
     access: { kind: 'researcher', roles: ['admin', 'researcher'] },
     tableAccess: 'readWrite',
   },
+  {
+    name: 'PublishInstrumentVersion',
+    method: 'PUT',
+    path: '/api/instruments/{instrumentId}/versions/{version}',
+    handler: 'publish-instrument-version',
+    access: { kind: 'researcher', roles: ['admin', 'researcher'] },
+    tableAccess: 'readWrite',
+  },
 ];
 
 export const deployedRoutes = routes.filter((route) => !route.embeddedOnly);

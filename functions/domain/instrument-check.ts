@@ -5,7 +5,7 @@
  * Every problem names its JSON path and says what to do.
  */
 import { ConditionsParser, Model, Serializer, type Question } from 'survey-core';
-import { toInstrumentVersion, InstrumentFile, type InstrumentVersion, type Scale } from './instrument.js';
+import { InstrumentFile, Scale, toInstrumentVersion, type InstrumentVersion } from './instrument.js';
 
 export type InstrumentProblem = { path: string; message: string };
 
@@ -23,27 +23,36 @@ export function checkInstrumentText(text: string): InstrumentCheck {
 
 export function checkInstrument(value: unknown): InstrumentCheck {
   const parsed = InstrumentFile.safeParse(value);
-  if (!parsed.success) {
-    return {
-      ok: false,
-      problems: parsed.error.issues.map((issue) => ({ path: jsonPath(issue.path), message: issue.message })),
-    };
+  const problems: InstrumentProblem[] = parsed.success
+    ? []
+    : parsed.error.issues.map((issue) => ({ path: jsonPath(issue.path), message: issue.message }));
+
+  // The survey and each well-formed scale are checked even when other parts of the
+  // file are wrong, so a researcher sees every problem in one run.
+  const file = (value ?? {}) as Record<string, unknown>;
+  const survey = file.survey;
+  if (survey !== null && typeof survey === 'object' && !Array.isArray(survey)) {
+    const model = new Model(survey);
+    for (const error of model.jsonErrors ?? []) {
+      problems.push({ path: 'survey', message: `survey-core: ${error.message}` });
+    }
+    walkSurveyJson(survey as Record<string, unknown>, 'survey', ['survey'], problems);
+    const names = model.getAllQuestions(false, false, true).map((q) => q.getValueName());
+    for (const name of new Set(names.filter((n, i) => names.indexOf(n) !== i))) {
+      problems.push({ path: 'survey', message: `two questions store their answer as "${name}": give each question its own name` });
+    }
+    const scales = Array.isArray(file.scales) ? file.scales : [];
+    scales.forEach((candidate, index) => {
+      const scale = Scale.safeParse(candidate);
+      if (scale.success) checkScale(scale.data, `scales[${index}]`, model, problems);
+    });
+    const scaleIds = scales.map((s) => (s as { id?: unknown })?.id);
+    for (const duplicate of scaleIds.filter((id, i) => id !== undefined && scaleIds.indexOf(id) !== i)) {
+      problems.push({ path: 'scales', message: `scale id "${String(duplicate)}" is used twice; give each scale its own id` });
+    }
   }
-  const file = parsed.data;
-  const problems: InstrumentProblem[] = [];
-  const model = new Model(file.survey);
-  for (const error of model.jsonErrors ?? []) {
-    problems.push({ path: 'survey', message: `survey-core: ${error.message}` });
-  }
-  walkSurveyJson(file.survey, 'survey', ['survey'], problems);
-  for (const [index, scale] of (file.scales ?? []).entries()) {
-    checkScale(scale, `scales[${index}]`, model, problems);
-  }
-  const scaleIds = (file.scales ?? []).map((s) => s.id);
-  for (const duplicate of scaleIds.filter((id, i) => scaleIds.indexOf(id) !== i)) {
-    problems.push({ path: 'scales', message: `scale id "${duplicate}" is used twice; give each scale its own id` });
-  }
-  return problems.length > 0 ? { ok: false, problems } : { ok: true, instrument: toInstrumentVersion(file) };
+  if (problems.length > 0 || !parsed.success) return { ok: false, problems };
+  return { ok: true, instrument: toInstrumentVersion(parsed.data) };
 }
 
 /** Loads an instrument or throws one error listing every problem (for seeding and publishing). */
@@ -144,6 +153,27 @@ export function numericValuesOf(question: Question): number[] | undefined {
 
 function checkScale(scale: Scale, path: string, model: Model, problems: InstrumentProblem[]): void {
   const reverse = scale.reverseItems ?? [];
+  for (const [list, names] of [['items', scale.items], ['reverseItems', reverse]] as const) {
+    for (const name of new Set(names.filter((n, i) => names.indexOf(n) !== i))) {
+      problems.push({ path: `${path}.${list}`, message: `"${name}" is listed twice; it would count twice` });
+    }
+  }
+  const n = scale.items.length;
+  const possible =
+    scale.method.kind === 'mean'
+      ? { min: scale.itemValues.min, max: scale.itemValues.max }
+      : scale.method.kind === 'sum'
+        ? { min: n * scale.itemValues.min, max: n * scale.itemValues.max }
+        : undefined;
+  if (possible && (possible.min !== scale.scoreRange.min || possible.max !== scale.scoreRange.max)) {
+    problems.push({
+      path: `${path}.scoreRange`,
+      message: `the ${scale.method.kind} of ${n} item${n === 1 ? '' : 's'} valued ${scale.itemValues.min}–${scale.itemValues.max} runs from ${possible.min} to ${possible.max}: set scoreRange to that`,
+    });
+  }
+  if (scale.meaningfulChange && scale.meaningfulChange.threshold > scale.scoreRange.max - scale.scoreRange.min) {
+    problems.push({ path: `${path}.meaningfulChange.threshold`, message: 'is larger than the whole score range' });
+  }
   scale.items.forEach((name, index) => {
     const question = model.getQuestionByValueName(name) ?? model.getQuestionByName(name);
     const itemPath = `${path}.items[${index}]`;
@@ -178,7 +208,14 @@ function checkScale(scale: Scale, path: string, model: Model, problems: Instrume
     }
     const lowest = scale.items.length * scale.itemValues.min;
     const highest = scale.items.length * scale.itemValues.max;
-    const raws = new Set(scale.method.table.map((row) => row.raw));
+    const rawList = scale.method.table.map((row) => row.raw);
+    const raws = new Set(rawList);
+    for (const raw of new Set(rawList.filter((r, i) => rawList.indexOf(r) !== i))) {
+      problems.push({ path: `${path}.method.table`, message: `has two rows for the raw sum ${raw}` });
+    }
+    for (const raw of raws) {
+      if (raw < lowest || raw > highest) problems.push({ path: `${path}.method.table`, message: `has a row for the raw sum ${raw}, which ${n} items cannot add up to` });
+    }
     const missing: number[] = [];
     for (let raw = lowest; raw <= highest; raw += 1) if (!raws.has(raw)) missing.push(raw);
     if (missing.length > 0) {

@@ -14,7 +14,7 @@ export const handler = apiHandler<'researcher'>('ListWaveResponses', async (even
 
   const responses = await listResponsesOfWave(studyId, waveId);
   // Audited before the data leaves: a failed audit write means no data is returned.
-  await recordAudit({ studyId, actor: researcher.userId, action: 'responses.viewed', detail: { waveId, count: responses.length } });
+  await recordAudit({ scope: studyId, actor: researcher.userId, action: 'responses.viewed', detail: { waveId, count: responses.length } });
 
   const result: WaveResponses = {
     responses: responses.map(({ participantCode, instrumentId, instrumentVersion, status, language, savedAt, answers }) => ({

@@ -6,14 +6,18 @@ import { HttpError } from './errors.js';
 export const MAX_BODY_BYTES = 256 * 1024;
 
 /** Reads a JSON body and checks it against its contract; every failure is a clear 4xx. */
-export function parseJsonBody<Schema extends z.ZodMiniType>(event: APIGatewayProxyEventV2, schema: Schema): z.infer<Schema> {
+export function parseJsonBody<Schema extends z.ZodMiniType>(
+  event: APIGatewayProxyEventV2,
+  schema: Schema,
+  maxBytes = MAX_BODY_BYTES,
+): z.infer<Schema> {
   const contentType = event.headers?.['content-type'] ?? '';
   if (!/^application\/json\b/i.test(contentType)) {
     throw new HttpError(415, 'unsupported_media_type', 'Send the body as JSON with Content-Type: application/json');
   }
   const raw = event.isBase64Encoded ? Buffer.from(event.body ?? '', 'base64').toString('utf8') : (event.body ?? '');
-  if (Buffer.byteLength(raw, 'utf8') > MAX_BODY_BYTES) {
-    throw new HttpError(413, 'body_too_large', `The body must be at most ${MAX_BODY_BYTES} bytes`);
+  if (Buffer.byteLength(raw, 'utf8') > maxBytes) {
+    throw new HttpError(413, 'body_too_large', `The body must be at most ${maxBytes} bytes`);
   }
   let value: unknown;
   try {

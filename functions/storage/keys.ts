@@ -17,8 +17,8 @@ export const keys = {
     GSI1PK: `STUDY#${studyId}#W#${waveId}`,
     GSI1SK: `P#${participantCode}#${instrumentId}`,
   }),
-  audit: (studyId: string, at: Date, entryId: string) => ({
-    PK: `AUDIT#${studyId}#${at.toISOString().slice(0, 7)}`,
+  audit: (scope: string, at: Date, entryId: string) => ({
+    PK: `AUDIT#${scope}#${at.toISOString().slice(0, 7)}`,
     SK: `${at.toISOString()}#${entryId}`,
   }),
   user: (email: string) => ({ PK: `USER#${email.toLowerCase()}`, SK: 'USER' }),

@@ -56,6 +56,14 @@ describe('checking an instrument', () => {
     expect(problemsOf({ ...file, survey }).map((p) => p.path)).toContain('survey.pages[1].elements[0].choices[0]');
   });
 
+  it('finds two questions that would store their answers under one name', () => {
+    const file = fileOf();
+    const survey = structuredClone(file.survey) as any;
+    survey.pages[1].elements[1].name = 'mood';
+
+    expect(problemsOf({ ...file, survey })).toContainEqual({ path: 'survey', message: expect.stringMatching(/two questions store their answer as "mood"/) });
+  });
+
   it('finds expressions that do not parse', () => {
     const file = fileOf();
     const survey = structuredClone(file.survey) as any;
@@ -78,6 +86,11 @@ describe('checking an instrument', () => {
     ['item values that do not match the question', { ...mood, itemValues: { min: 0, max: 4 } }, 'scales[0].items[0]', /takes the values 1, 2, 3, 4, 5/],
     ['a reverse item outside the scale', { ...mood, reverseItems: ['other'] }, 'scales[0].reverseItems[0]', /not one of the scale's items/],
     ['a conversion table with gaps', { ...mood, method: { kind: 'conversion', source: 'x', table: [{ raw: 1, score: 1 }, { raw: 5, score: 5 }] } }, 'scales[0].method.table', /raw sums 2, 3, 4/],
+    ['an item listed twice', { ...mood, items: ['mood', 'mood'], scoreRange: { min: 2, max: 10 } }, 'scales[0].items', /listed twice/],
+    ['a score range the method cannot produce', { ...mood, scoreRange: { min: 0, max: 100 } }, 'scales[0].scoreRange', /runs from 1 to 5/],
+    ['a threshold wider than the score range', { ...mood, meaningfulChange: { threshold: 5, source: 'x' } }, 'scales[0].meaningfulChange.threshold', /larger than the whole score range/],
+    ['a conversion row no sum can reach', { ...mood, method: { kind: 'conversion', source: 'x', table: [1, 2, 3, 4, 5, 99].map((raw) => ({ raw, score: 1 })) } }, 'scales[0].method.table', /raw sum 99/],
+    ['two conversion rows for one sum', { ...mood, method: { kind: 'conversion', source: 'x', table: [1, 2, 3, 4, 5, 5].map((raw) => ({ raw, score: 1 })) } }, 'scales[0].method.table', /two rows for the raw sum 5/],
     ['overlapping bands', { ...mood, bands: [{ id: 'low', label: { en: 'Low', cy: 'Isel' }, min: 1, max: 3 }, { id: 'high', label: { en: 'High', cy: 'Uchel' }, min: 3, max: 5 }] }, 'scales[0].bands[1]', /overlaps the band "low"/],
   ])('refuses a scale with %s', (_name, scale, path, message) => {
     expect(problemsOf(fileOf({ scales: [scale] }))).toContainEqual({ path, message: expect.stringMatching(message) });

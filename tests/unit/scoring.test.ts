@@ -84,6 +84,68 @@ describe('ONS4', () => {
   });
 });
 
+describe('SWEMWBS', () => {
+  const swemwbs = shipped('swemwbs@1.0.0');
+  const scale = swemwbs.scales!.find((s) => s.id === 'swemwbs')!;
+  const answersOf = (values: number[]) => Object.fromEntries(scale.items.map((item, i) => [item, values[i]]));
+
+  it.each([
+    ['the bottom of the table: all 1 → raw 7 → 7.00', [1, 1, 1, 1, 1, 1, 1], 7, 7.0],
+    ['the top of the table: all 5 → raw 35 → 35.00', [5, 5, 5, 5, 5, 5, 5], 35, 35.0],
+    ['the middle: all 3 → raw 21 → 19.25', [3, 3, 3, 3, 3, 3, 3], 21, 19.25],
+    ['a mixed response: 4+3+2+5+1+3+4 = 22 → 19.98', [4, 3, 2, 5, 1, 3, 4], 22, 19.98],
+    ['one step above the bottom: raw 8 → 9.51', [2, 1, 1, 1, 1, 1, 1], 8, 9.51],
+    ['one step below the top: raw 34 → 32.55', [5, 5, 5, 5, 5, 5, 4], 34, 32.55],
+  ])('converts %s', (_name, values, raw, metric) => {
+    expect(scoreScale(scale, answersOf(values))).toMatchObject({ status: 'scored', answered: 7, raw, score: metric });
+  });
+
+  it('needs all seven items for a metric score', () => {
+    expect(scoreScale(scale, answersOf([3, 3, 3, 3, 3, 3])).status).toBe('too_few_answers');
+  });
+
+  it('counts a rise of 3 metric points as meaningful and 2.9 as not', () => {
+    const base = { ...scoreScale(scale, answersOf([3, 3, 3, 3, 3, 3, 3])) };
+    expect(scoreChange(scale, base, { ...base, score: base.score! + 3 })).toMatchObject({ meaningful: true, direction: 'improved' });
+    expect(scoreChange(scale, base, { ...base, score: base.score! + 2.9 })).toMatchObject({ meaningful: false, direction: 'improved' });
+  });
+
+  it('carries the owners\' notice and requires registration', () => {
+    expect(swemwbs.licence.notice).toBe(
+      'Short Warwick Edinburgh Mental Wellbeing Scale (SWEMWBS) © NHS Health Scotland, University of Warwick and University of Edinburgh, 2008, all rights reserved.',
+    );
+    expect(swemwbs.licence.requiresRegistration).toBe(true);
+  });
+});
+
+describe('care leaver engagement', () => {
+  const engagement = shipped('care-leaver-engagement@0.1.0');
+  const scaleOf = (id: string) => engagement.scales!.find((s) => s.id === id)!;
+
+  it('is marked as not yet validated, with a draft Welsh text', () => {
+    expect(engagement.validated).toBe(false);
+    expect(engagement.translations.cy).toBe('draft');
+  });
+
+  it('scores enablers as a mean with reverse items turned round', () => {
+    const enablers = scaleOf('enablers');
+    const reversed = enablers.reverseItems ?? [];
+    expect(reversed.length).toBeGreaterThan(0);
+    // Every item answered 4 ("agree"); reversed items become 6 − 4 = 2.
+    const answers = Object.fromEntries(enablers.items.map((item) => [item, 4]));
+    const expected = (4 * (enablers.items.length - reversed.length) + 2 * reversed.length) / enablers.items.length;
+
+    expect(scoreScale(enablers, answers).score).toBeCloseTo(expected, 10);
+  });
+
+  it('gives no barriers score when too many items are "prefer not to say"', () => {
+    const barriers = scaleOf('barriers');
+    const answers = Object.fromEntries(barriers.items.map((item, i) => [item, i < barriers.minimumAnswered - 1 ? 3 : 'prefer_not_to_say']));
+
+    expect(scoreScale(barriers, answers)).toMatchObject({ status: 'too_few_answers', answered: barriers.minimumAnswered - 1 });
+  });
+});
+
 describe('change between waves', () => {
   const at = (a: number) => scoreScale(fourItems, { a, b: 3, c: 3, d: 3 });
 
