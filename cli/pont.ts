@@ -2,6 +2,7 @@
  * Researcher tools: npm run pont -- <command>
  *
  *   instrument validate <file…>        check instrument files; non-zero exit on any problem
+ *   instrument diff <id>@<a> <id>@<b>  what changed between two versions, and whether scores stay comparable
  *   instrument schema                  regenerate instruments/instrument.schema.json
  *   instrument publish <file>          publish a version to a running Pont (see cli/api-session.ts)
  *   instrument preview <file> [--port 3100]
@@ -13,13 +14,15 @@ import { PublishInstrumentResult } from '../functions/contracts/instruments.js';
 import type { PreviewResult } from '../functions/contracts/preview.js';
 import { instrumentJsonSchema } from '../functions/domain/instrument.js';
 import { errorMessage, openSession, reach } from './api-session.js';
-import { checkInstrumentFile, SCHEMA_FILE } from './instrument-files.js';
+import { diffInstruments, type InstrumentDiff } from '../functions/domain/instrument-diff.js';
+import { checkInstrumentFile, fileOfReference, SCHEMA_FILE } from './instrument-files.js';
 import { DEFAULT_PREVIEW_PORT, previewResult, startPreviewServer } from './preview/server.js';
 
 const USAGE = `Usage: npm run pont -- instrument <command> …
   instrument validate <file…>   check instrument files
   instrument publish <file>     publish a version to a running Pont (PONT_URL, PONT_EMAIL, PONT_PASSWORD or PONT_TOKEN)
   instrument preview <file>     show a file in the respondent page, in English and Welsh (--port, default 3100)
+  instrument diff <id>@<a> <id>@<b>   what changed between two versions; whether scores stay comparable
   instrument schema             regenerate instruments/instrument.schema.json`;
 
 type Command = (args: string[]) => Promise<number>;
@@ -73,6 +76,19 @@ const commands: Record<string, Command> = {
     );
     return 0;
   },
+  'instrument diff': async (references) => {
+    if (references.length !== 2) {
+      console.error('Name two versions, e.g. npm run pont -- instrument diff ons4@1.0.0 ons4@1.1.0');
+      return 2;
+    }
+    const [from, to] = references.map((reference) => {
+      const { instrument, problems } = checkInstrumentFile(fileOfReference(reference));
+      if (!instrument || problems.length > 0) throw new Error(`${reference}: ${problems.map((p) => `${p.path}: ${p.message}`).join('; ')}`);
+      return instrument;
+    });
+    console.log(formatDiff(diffInstruments(from!, to!)));
+    return 0;
+  },
   'instrument schema': async () => {
     writeFileSync(SCHEMA_FILE, `${JSON.stringify(instrumentJsonSchema(), null, 2)}\n`);
     console.log(`Wrote ${SCHEMA_FILE}`);
@@ -115,6 +131,23 @@ const commands: Record<string, Command> = {
 function describePreview({ file, instrument, problems }: PreviewResult): string {
   if (instrument) return `✓ ${file}: ${instrument.id}@${instrument.version}`;
   return `✗ ${file}: ${problems.length} problem${problems.length === 1 ? '' : 's'} (listed on the page; instrument validate lists them too)`;
+}
+
+function formatDiff(diff: InstrumentDiff): string {
+  const lines = [`${diff.from} → ${diff.to}`, '', 'Items:'];
+  if (diff.items.length === 0) lines.push('  no changes');
+  for (const item of diff.items) {
+    lines.push(`  ${item.kind.padEnd(9)} ${item.name}${'what' in item ? ` (${item.what.join(', ')})` : ''}`);
+  }
+  lines.push('', 'Scales:');
+  if (diff.scales.length === 0) lines.push('  none');
+  for (const scale of diff.scales) {
+    lines.push(`  ${scale.scaleId}: ${scale.verdict.replace(/-/g, ' ')}${scale.reasons.length ? `: ${scale.reasons.join('; ')}` : ''}`);
+  }
+  if (diff.scales.some((s) => s.verdict === 'not-comparable')) {
+    lines.push('', 'Warning: a study that runs these two versions at different waves cannot compare the scores marked "not comparable".');
+  }
+  return lines.join('\n');
 }
 
 export async function run(argv: string[]): Promise<number> {

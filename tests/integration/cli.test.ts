@@ -88,3 +88,19 @@ describe('npm run pont -- instrument publish', () => {
     expect(result.err).toMatch(/already published with different content/);
   });
 });
+
+describe('npm run pont -- instrument diff', () => {
+  it('compares two versions in instruments/', async () => {
+    const result = await pont(['instrument', 'diff', 'ons4@1.0.0', 'ons4@1.0.0']);
+
+    expect(result.code).toBe(0);
+    expect(result.out).toMatch(/life_satisfaction: comparable/);
+  });
+
+  it('says clearly when a version does not exist', async () => {
+    const result = await pont(['instrument', 'diff', 'ons4@1.0.0', 'ons4@9.9.9']);
+
+    expect(result.code).toBe(1);
+    expect(result.err).toMatch(/ons4@9\.9\.9: \(file\): no such file/);
+  });
+});

@@ -1,0 +1,78 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { fileOfReference } from '../../cli/instrument-files.js';
+import { loadInstrumentText } from '../../functions/domain/instrument-check.js';
+import { diffInstruments } from '../../functions/domain/instrument-diff.js';
+import type { InstrumentFile } from '../../functions/domain/instrument.js';
+
+const ons4 = loadInstrumentText(readFileSync(fileOfReference('ons4@1.0.0'), 'utf8'), 'ons4');
+
+/** A next version of ONS4 with `edit` applied to a copy. */
+function nextVersion(edit: (file: any) => void): InstrumentFile {
+  const next = structuredClone(ons4) as any;
+  next.version = '1.1.0';
+  edit(next);
+  return next;
+}
+
+const elements = (file: any) => file.survey.pages[0].elements;
+
+describe('diffing two instrument versions', () => {
+  it('finds nothing between identical content', () => {
+    const diff = diffInstruments(ons4, nextVersion(() => {}));
+
+    expect(diff.items).toEqual([]);
+    expect(diff.scales.every((s) => s.verdict === 'comparable')).toBe(true);
+  });
+
+  it('reports a reworded item and keeps its scale comparable, with a prompt to check', () => {
+    const diff = diffInstruments(ons4, nextVersion((f) => (elements(f)[2].title.en = 'How happy were you yesterday?')));
+
+    expect(diff.items).toEqual([{ name: 'ons4_happiness', kind: 'reworded', what: ['title'] }]);
+    expect(diff.scales.find((s) => s.scaleId === 'happiness')).toMatchObject({ verdict: 'comparable-but-reworded' });
+    expect(diff.scales.find((s) => s.scaleId === 'anxiety')).toMatchObject({ verdict: 'comparable' });
+  });
+
+  it('reports a rescored item and makes its scale not comparable', () => {
+    const diff = diffInstruments(
+      ons4,
+      nextVersion((f) => {
+        elements(f)[0].rateMax = 5;
+        f.scales[0].itemValues.max = 5;
+        f.scales[0].scoreRange.max = 5;
+        f.scales[0].bands = [];
+      }),
+    );
+
+    expect(diff.items).toContainEqual({ name: 'ons4_life_satisfaction', kind: 'rescored', what: ['answer values'] });
+    expect(diff.scales.find((s) => s.scaleId === 'life_satisfaction')).toMatchObject({
+      verdict: 'not-comparable',
+      reasons: expect.arrayContaining(['its item values changed', 'items rescored: ons4_life_satisfaction']),
+    });
+  });
+
+  it('reports added and removed items and scales', () => {
+    const diff = diffInstruments(
+      ons4,
+      nextVersion((f) => {
+        elements(f).pop();
+        f.scales.pop();
+        elements(f).push({ type: 'comment', name: 'ons4_note', title: { en: 'Anything else?', cy: 'Unrhyw beth arall?' } });
+      }),
+    );
+
+    expect(diff.items).toEqual(
+      expect.arrayContaining([
+        { name: 'ons4_anxiety', kind: 'removed' },
+        { name: 'ons4_note', kind: 'added' },
+      ]),
+    );
+    expect(diff.scales.find((s) => s.scaleId === 'anxiety')).toMatchObject({ verdict: 'removed' });
+  });
+
+  it('makes a scale not comparable when its conversion or reverse items change', () => {
+    const diff = diffInstruments(ons4, nextVersion((f) => (f.scales[1].minimumAnswered = 2)));
+
+    expect(diff.scales.find((s) => s.scaleId === 'worthwhile')).toMatchObject({ verdict: 'not-comparable', reasons: ['its minimum answered items changed'] });
+  });
+});
