@@ -34,23 +34,49 @@ export function validateAnswers(instrument: InstrumentVersion, answers: Answers,
 }
 
 function checkShape(model: Model, answers: Answers): ErrorDetail[] {
-  const questions = new Map(model.getAllQuestions(false).map((q) => [q.getValueName(), q]));
   const errors: ErrorDetail[] = [];
-  for (const [name, value] of Object.entries(answers)) {
-    const commentOf = name.endsWith('-Comment') ? questions.get(name.slice(0, -'-Comment'.length)) : undefined;
-    if (commentOf) {
-      if (typeof value !== 'string') errors.push({ path: name, message: 'must be text' });
-      continue;
-    }
-    const question = questions.get(name);
-    if (!question) {
-      errors.push({ path: name, message: 'is not a question in this instrument' });
-      continue;
-    }
-    const problem = valueProblem(question, value);
-    if (problem) errors.push({ path: name, message: problem });
-  }
+  // Calculated values the survey stores in its results are part of the data too.
+  const calculated = model.calculatedValues.filter((c) => c.includeIntoResult).map((c) => c.name);
+  checkObject(model.getAllQuestions(false), answers, '', errors, calculated);
   return errors;
+}
+
+/** Checks an object of answers keyed by question value names: the survey's data, or one dynamic panel's. */
+function checkObject(questions: Question[], values: Record<string, unknown>, prefix: string, errors: ErrorDetail[], extraNames: string[] = []): void {
+  const byName = new Map(questions.map((q) => [q.getValueName(), q]));
+  for (const [name, value] of Object.entries(values)) {
+    const path = `${prefix}${name}`;
+    const commentOf = name.endsWith('-Comment') ? byName.get(name.slice(0, -'-Comment'.length)) : undefined;
+    if (commentOf) {
+      if (typeof value !== 'string') errors.push({ path, message: 'must be text' });
+      else if (value.length > DEFAULT_TEXT_LIMIT) errors.push({ path, message: `must be at most ${DEFAULT_TEXT_LIMIT} characters` });
+      continue;
+    }
+    const question = byName.get(name);
+    if (!question) {
+      if (!extraNames.includes(name)) errors.push({ path, message: 'is not a question in this instrument' });
+      continue;
+    }
+    checkValue(question, value, path, errors);
+  }
+}
+
+function checkValue(question: Question, value: unknown, path: string, errors: ErrorDetail[]): void {
+  if (question.getType() === 'paneldynamic') {
+    const panel = question as unknown as { template: { questions: Question[] } };
+    if (!Array.isArray(value) || !value.every(isPlainObject)) {
+      errors.push({ path, message: 'must be a list of panels' });
+      return;
+    }
+    value.forEach((entry, index) => checkObject(panel.template.questions, entry as Record<string, unknown>, `${path}[${index}].`, errors));
+    return;
+  }
+  const problem = valueProblem(question, value);
+  if (problem) errors.push({ path, message: problem });
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
 type ChoiceLike = { value: unknown };
@@ -101,6 +127,54 @@ function valueProblem(question: Question, value: unknown): string | null {
       }
       return typeof value === 'string' ? lengthProblem(question, value) : 'must be text';
     }
+    case 'ranking': {
+      if (!Array.isArray(value)) return 'must be a list of choices in order';
+      const allowed = choiceValues(question);
+      if (!value.every((v) => allowed.includes(v))) return 'includes a value that is not one of the choices';
+      return new Set(value).size === value.length ? null : 'lists a choice twice';
+    }
+    case 'matrix': {
+      if (!isPlainObject(value)) return 'must give an answer per row';
+      const matrix = question as unknown as { rows: ChoiceLike[]; columns: ChoiceLike[] };
+      const rows = matrix.rows.map((r) => String(r.value));
+      const columns = matrix.columns.map((c) => c.value);
+      for (const [row, cell] of Object.entries(value)) {
+        if (!rows.includes(row)) return `has an answer for "${row}", which is not one of its rows`;
+        if (!columns.includes(cell)) return `has an answer for "${row}" that is not one of its columns`;
+      }
+      return null;
+    }
+    case 'matrixdropdown':
+    case 'matrixdynamic': {
+      const matrix = question as unknown as { rows?: ChoiceLike[]; columns: { name: string }[] };
+      const columns = matrix.columns.map((c) => c.name);
+      const rowsOk = (cells: unknown) => isPlainObject(cells) && Object.keys(cells).every((c) => columns.includes(c));
+      if (question.getType() === 'matrixdynamic') {
+        return Array.isArray(value) && value.every(rowsOk) ? null : 'must be a list of rows whose cells are its columns';
+      }
+      if (!isPlainObject(value)) return 'must give answers per row';
+      const rows = (matrix.rows ?? []).map((r) => String(r.value));
+      for (const [row, cells] of Object.entries(value)) {
+        if (!rows.includes(row)) return `has answers for "${row}", which is not one of its rows`;
+        if (!rowsOk(cells)) return `has answers for "${row}" in columns it does not have`;
+      }
+      return null;
+    }
+    case 'multipletext': {
+      if (!isPlainObject(value)) return 'must give an answer per box';
+      const names = (question as unknown as { items: { name: string }[] }).items.map((i) => i.name);
+      for (const [name, text] of Object.entries(value)) {
+        if (!names.includes(name)) return `has an answer for "${name}", which is not one of its boxes`;
+        if (typeof text !== 'string' && typeof text !== 'number') return `has an answer for "${name}" that is not text`;
+        if (typeof text === 'string' && text.length > DEFAULT_TEXT_LIMIT) return `has an answer for "${name}" longer than ${DEFAULT_TEXT_LIMIT} characters`;
+      }
+      return null;
+    }
+    case 'html':
+    case 'image':
+      return 'does not take an answer';
+    case 'expression':
+      return typeof value === 'number' || typeof value === 'string' || typeof value === 'boolean' ? null : 'must be a computed number or text';
     default:
       return null;
   }
