@@ -159,3 +159,14 @@ describe('change between waves', () => {
     expect(scoreChange(fourItems, scoreScale(fourItems, {}), at(3))).toEqual({ scaleId: 'support', change: null, meaningful: null, direction: null });
   });
 });
+
+describe('instruments that require registration', () => {
+  it('cannot run in a wave until the study records a registration reference', async () => {
+    const { registrationProblems } = await import('../../functions/domain/wave-instruments.js');
+    const instruments = [shipped('swemwbs@1.0.0'), shipped('ons4@1.0.0')];
+
+    expect(registrationProblems(instruments, {}).map((p) => p.instrumentId)).toEqual(['swemwbs']);
+    expect(registrationProblems(instruments, { swemwbs: '  ' })).toHaveLength(1);
+    expect(registrationProblems(instruments, { swemwbs: 'WEMWBS-2026-0142' })).toEqual([]);
+  });
+});
