@@ -4,6 +4,7 @@ import { fileOfReference } from '../../cli/instrument-files.js';
 import { loadInstrumentText } from '../../functions/domain/instrument-check.js';
 import type { Scale } from '../../functions/domain/instrument.js';
 import { scoreChange, scoreInstrument, scoreScale } from '../../functions/domain/scoring.js';
+import { registrationProblems } from '../../functions/domain/wave-instruments.js';
 
 const shipped = (reference: string) => loadInstrumentText(readFileSync(fileOfReference(reference), 'utf8'), reference);
 
@@ -161,8 +162,7 @@ describe('change between waves', () => {
 });
 
 describe('instruments that require registration', () => {
-  it('cannot run in a wave until the study records a registration reference', async () => {
-    const { registrationProblems } = await import('../../functions/domain/wave-instruments.js');
+  it('cannot run in a wave until the study records a registration reference', () => {
     const instruments = [shipped('swemwbs@1.0.0'), shipped('ons4@1.0.0')];
 
     expect(registrationProblems(instruments, {}).map((p) => p.instrumentId)).toEqual(['swemwbs']);
