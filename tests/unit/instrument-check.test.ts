@@ -117,3 +117,14 @@ describe('the shipped instruments', () => {
     expect(JSON.parse(readFileSync(SCHEMA_FILE, 'utf8'))).toEqual(instrumentJsonSchema());
   });
 });
+
+describe('the README', () => {
+  it('shows a first instrument that validates', () => {
+    const readme = readFileSync(join(INSTRUMENTS_DIR, '..', 'README.md'), 'utf8');
+    const section = readme.slice(readme.indexOf('## Write your first instrument'));
+    const example = /```json\n([\s\S]*?)```/.exec(section)?.[1];
+
+    expect(example).toBeDefined();
+    expect(problemsOf(JSON.parse(example!))).toEqual([]);
+  });
+});
