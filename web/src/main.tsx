@@ -3,6 +3,7 @@
  * client routes on `location.pathname`:
  *   /s/<token>   respondent page (hot path: this chunk + the lazy survey chunk)
  *   /console…    researcher console (its own lazy chunk, never loaded on /s/)
+ *   /preview     instrument preview, served only by `pont instrument preview` (its own lazy chunk)
  *   anything else  a short landing page
  */
 import { StrictMode, Suspense, lazy, type ReactNode } from 'react';
@@ -12,6 +13,7 @@ import { Landing } from './Landing';
 import { RespondentApp } from './respondent/RespondentApp';
 
 const Console = lazy(() => import('./console/Console'));
+const PreviewApp = lazy(() => import('./preview/PreviewApp'));
 
 function tokenFrom(path: string): string {
   const match = /^\/s\/([^/]+)\/?$/.exec(path);
@@ -29,6 +31,13 @@ function route(path: string): ReactNode {
     return (
       <Suspense fallback={<p className="page muted">Loading…</p>}>
         <Console />
+      </Suspense>
+    );
+  }
+  if (path === '/preview' || path === '/preview/') {
+    return (
+      <Suspense fallback={<p className="page muted">Loading…</p>}>
+        <PreviewApp />
       </Suspense>
     );
   }

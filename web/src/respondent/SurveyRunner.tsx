@@ -26,10 +26,12 @@ export type SurveyRunnerProps = {
   onAllDone(): void;
   /** The link stopped working mid-way (closed, not valid…). */
   onLinkProblem(problem: ApiProblem): void;
+  /** Instrument preview (/preview): run the survey as participants see it, but send nothing. */
+  preview?: boolean;
 };
 
 /** Runs the link's unfinished instruments one after the other. */
-export function SurveyRunner({ token, link, lang, onAllDone, onLinkProblem }: SurveyRunnerProps) {
+export function SurveyRunner({ token, link, lang, onAllDone, onLinkProblem, preview = false }: SurveyRunnerProps) {
   const todo = useMemo(() => link.instruments.filter((i) => i.response?.status !== 'complete'), [link]);
   const [index, setIndex] = useState(0);
   const instrument = todo[index];
@@ -56,6 +58,7 @@ export function SurveyRunner({ token, link, lang, onAllDone, onLinkProblem }: Su
       parts={link.instruments.length}
       onDone={next}
       onLinkProblem={onLinkProblem}
+      preview={preview}
     />
   );
 }
@@ -68,11 +71,12 @@ type InstrumentSurveyProps = {
   parts: number;
   onDone(): void;
   onLinkProblem(problem: ApiProblem): void;
+  preview: boolean;
 };
 
 type Submit = 'idle' | 'sending' | 'invalid' | 'failed';
 
-function InstrumentSurvey({ token, instrument, lang, part, parts, onDone, onLinkProblem }: InstrumentSurveyProps) {
+function InstrumentSurvey({ token, instrument, lang, part, parts, onDone, onLinkProblem, preview }: InstrumentSurveyProps) {
   const [model] = useState(() => createModel(instrument, lang));
   const [saveState, setSaveState] = useState<SaveState>('idle');
   const [submit, setSubmit] = useState<Submit>('idle');
@@ -91,6 +95,12 @@ function InstrumentSurvey({ token, instrument, lang, part, parts, onDone, onLink
   }, [model, lang]);
 
   useEffect(() => {
+    if (preview) {
+      // survey-core still checks the answers in the browser; nothing is saved or sent.
+      const onComplete = () => live.current.onDone();
+      model.onComplete.add(onComplete);
+      return () => model.onComplete.remove(onComplete);
+    }
     const saver = createSaver({
       send: (body, options) => saveResponse(token, instrument.id, body, options),
       snapshot: () => ({ answers: model.data as Record<string, unknown>, language: live.current.lang }),
@@ -158,7 +168,7 @@ function InstrumentSurvey({ token, instrument, lang, part, parts, onDone, onLink
       window.removeEventListener('pagehide', saver.flushOnHide);
       saver.dispose();
     };
-  }, [model, token, instrument.id]);
+  }, [model, token, instrument.id, preview]);
 
   useEffect(() => {
     if (submit === 'invalid' || submit === 'failed') problemsRef.current?.scrollIntoView({ block: 'start' });
