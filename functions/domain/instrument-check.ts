@@ -51,6 +51,10 @@ export function checkInstrument(value: unknown): InstrumentCheck {
       problems.push({ path: 'scales', message: `scale id "${String(duplicate)}" is used twice; give each scale its own id` });
     }
   }
+  const notice = parsed.success ? parsed.data.licence.notice : undefined;
+  if (notice && !JSON.stringify(survey ?? {}).includes(JSON.stringify(notice).slice(1, -1))) {
+    problems.push({ path: 'licence.notice', message: 'every copy must carry this notice: show it word for word in the survey (e.g. an html element)' });
+  }
   if (problems.length > 0 || !parsed.success) return { ok: false, problems };
   return { ok: true, instrument: toInstrumentVersion(parsed.data) };
 }

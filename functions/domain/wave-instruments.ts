@@ -2,6 +2,7 @@
  * Rules for which instrument versions a wave may run. A study setting up its
  * waves (issue #5) calls these before it stores a wave.
  */
+import { diffInstruments } from './instrument-diff.js';
 import type { InstrumentFile } from './instrument.js';
 
 export type InstrumentRegistrations = Readonly<Record<string, string | undefined>>;
@@ -20,4 +21,40 @@ export function registrationProblems(instruments: Pick<InstrumentFile, 'id' | 'l
       instrumentId: instrument.id,
       message: `${instrument.id} may only be used after registering with its owners (${instrument.licence.name}); record the registration reference for this study first`,
     }));
+}
+
+export type VersionChangeWarning = {
+  instrumentId: string;
+  baselineVersion: string;
+  waveVersion: string;
+  waveId: string;
+  /** Scales whose scores cannot be compared with baseline, with why. */
+  notComparable: { scaleId: string; reasons: string[] }[];
+  /** Scales that still compare but whose items were reworded. */
+  reworded: string[];
+};
+
+/**
+ * A follow-up wave that pins a different version of an instrument than the
+ * baseline did gets a warning saying which scales stay comparable.
+ */
+export function versionChangeWarnings(
+  baseline: readonly InstrumentFile[],
+  wave: { waveId: string; instruments: readonly InstrumentFile[] },
+): VersionChangeWarning[] {
+  return wave.instruments.flatMap((instrument) => {
+    const atBaseline = baseline.find((b) => b.id === instrument.id);
+    if (!atBaseline || atBaseline.version === instrument.version) return [];
+    const diff = diffInstruments(atBaseline, instrument);
+    return [
+      {
+        instrumentId: instrument.id,
+        baselineVersion: atBaseline.version,
+        waveVersion: instrument.version,
+        waveId: wave.waveId,
+        notComparable: diff.scales.filter((s) => s.verdict === 'not-comparable' || s.verdict === 'removed').map(({ scaleId, reasons }) => ({ scaleId, reasons })),
+        reworded: diff.scales.filter((s) => s.verdict === 'comparable-but-reworded').map((s) => s.scaleId),
+      },
+    ];
+  });
 }

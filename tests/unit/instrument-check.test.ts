@@ -56,6 +56,12 @@ describe('checking an instrument', () => {
     expect(problemsOf({ ...file, survey }).map((p) => p.path)).toContain('survey.pages[1].elements[0].choices[0]');
   });
 
+  it('requires a licence notice to be shown in the survey word for word', () => {
+    const problems = problemsOf(fileOf({ licence: { name: 'Owner licence', notice: '© The Owners, all rights reserved.' } }));
+
+    expect(problems).toContainEqual({ path: 'licence.notice', message: expect.stringMatching(/word for word/) });
+  });
+
   it('finds two questions that would store their answers under one name', () => {
     const file = fileOf();
     const survey = structuredClone(file.survey) as any;

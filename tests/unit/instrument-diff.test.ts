@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { fileOfReference } from '../../cli/instrument-files.js';
 import { loadInstrumentText } from '../../functions/domain/instrument-check.js';
 import { diffInstruments } from '../../functions/domain/instrument-diff.js';
+import { versionChangeWarnings } from '../../functions/domain/wave-instruments.js';
 import type { InstrumentFile } from '../../functions/domain/instrument.js';
 
 const ons4 = loadInstrumentText(readFileSync(fileOfReference('ons4@1.0.0'), 'utf8'), 'ons4');
@@ -55,7 +56,7 @@ describe('diffing two instrument versions', () => {
     const diff = diffInstruments(
       ons4,
       nextVersion((f) => {
-        elements(f).pop();
+        f.survey.pages[0].elements = elements(f).filter((e: { name: string }) => e.name !== 'ons4_anxiety');
         f.scales.pop();
         elements(f).push({ type: 'comment', name: 'ons4_note', title: { en: 'Anything else?', cy: 'Unrhyw beth arall?' } });
       }),
@@ -74,5 +75,35 @@ describe('diffing two instrument versions', () => {
     const diff = diffInstruments(ons4, nextVersion((f) => (f.scales[1].minimumAnswered = 2)));
 
     expect(diff.scales.find((s) => s.scaleId === 'worthwhile')).toMatchObject({ verdict: 'not-comparable', reasons: ['its minimum answered items changed'] });
+  });
+});
+
+describe('a follow-up wave pinning another version than baseline', () => {
+  it('is warned which scales can no longer be compared', () => {
+    const rescored = nextVersion((f) => {
+      elements(f)[0].rateMax = 5;
+      f.scales[0].itemValues.max = 5;
+      f.scales[0].scoreRange.max = 5;
+      f.scales[0].bands = [];
+    });
+
+    const warnings = versionChangeWarnings([ons4], { waveId: 'follow-up-1', instruments: [rescored] });
+
+    expect(warnings).toEqual([
+      expect.objectContaining({ instrumentId: 'ons4', baselineVersion: '1.0.0', waveVersion: '1.1.0', notComparable: [expect.objectContaining({ scaleId: 'life_satisfaction' })] }),
+    ]);
+  });
+
+  it('gets no warning when it pins the baseline version', () => {
+    expect(versionChangeWarnings([ons4], { waveId: 'follow-up-1', instruments: [ons4] })).toEqual([]);
+  });
+});
+
+describe('the SurveyJS packages', () => {
+  it('are pinned to one exact version together (survey-react-ui requires its survey-core exactly)', () => {
+    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8'));
+
+    expect(pkg.dependencies['survey-core']).toMatch(/^\d+\.\d+\.\d+$/);
+    expect(pkg.dependencies['survey-react-ui']).toBe(pkg.dependencies['survey-core']);
   });
 });
