@@ -13,6 +13,8 @@ const Config = z.object({
   /** Embedded mode: the local signing key pair (JWK JSON), made on first start. */
   LOCAL_JWT_PRIVATE_JWK: z.string().optional(),
   LOCAL_JWT_PUBLIC_JWK: z.string().optional(),
+  /** Embedded mode: the folder where messages to study teams are written. */
+  OUTBOX_DIR: z.string().optional(),
   /** AWS mode: the Cognito user pool issuer URL and app client id. */
   COGNITO_ISSUER: z.url().optional(),
   COGNITO_CLIENT_ID: z.string().optional(),

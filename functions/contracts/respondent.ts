@@ -13,12 +13,40 @@ export const StoredAnswers = z.object({
   status: ResponseStatus,
   language: Language,
   savedAt: z.string(),
+  /** The SurveyJS page the respondent was on at the last save, to resume there on any device. */
+  pageName: z.optional(z.string()),
 });
 export type StoredAnswers = z.infer<typeof StoredAnswers>;
 
+export const SupportContact = z.object({
+  name: LocalisedText,
+  description: LocalisedText,
+  phone: z.optional(z.string()),
+  url: z.optional(z.string()),
+  hours: z.optional(LocalisedText),
+});
+export type SupportContact = z.infer<typeof SupportContact>;
+
+export const ConsentDecision = z.enum(['agreed', 'declined']);
+export type ConsentDecision = z.infer<typeof ConsentDecision>;
+
 /** GET /api/s/{token} */
 export const OpenLinkResult = z.object({
-  study: z.object({ title: LocalisedText }),
+  study: z.object({
+    title: LocalisedText,
+    /** Shown on the closing page and from every page: who to contact for support. */
+    supportContacts: z.array(SupportContact),
+  }),
+  /** The consent this wave asks for, and what the participant decided (null: not asked yet). */
+  consent: z.object({
+    version: z.string(),
+    /** Plain text; paragraphs separated by a blank line. */
+    text: LocalisedText,
+    decision: z.nullable(ConsentDecision),
+    decidedAt: z.nullable(z.string()),
+  }),
+  /** Whether the participant has asked for their worker to check in with them in this wave. */
+  checkInRequested: z.boolean(),
   wave: z.object({ name: LocalisedText, closesAt: z.string() }),
   /** The language the participant chose last time, so a later visit opens in it. */
   language: z.nullable(Language),
@@ -30,6 +58,7 @@ export const OpenLinkResult = z.object({
       title: LocalisedText,
       /** SurveyJS JSON with bilingual strings ({ "en": …, "cy": … }). */
       survey: z.record(z.string(), z.unknown()),
+      /** Empty when consent was declined: nothing is asked or stored then. */
       response: z.nullable(StoredAnswers),
     }),
   ),
@@ -42,6 +71,8 @@ export const SaveResponseRequest = z.strictObject({
   language: Language,
   /** false: a partial save (resume later); true: the final submission. */
   complete: z.boolean(),
+  /** The page the respondent is on, for resuming on another device. */
+  pageName: z.optional(z.string().check(z.maxLength(200))),
 });
 export type SaveResponseRequest = z.infer<typeof SaveResponseRequest>;
 
@@ -51,6 +82,41 @@ export const SaveResponseResult = z.object({
 });
 export type SaveResponseResult = z.infer<typeof SaveResponseResult>;
 
-/** Error codes the respondent page turns into friendly pages. */
-export const LinkErrorCode = z.enum(['link_not_valid', 'link_not_open_yet', 'link_closed', 'already_completed']);
+/** POST /api/s/{token}/consent */
+export const ConsentRequest = z.strictObject({
+  /** The consent version that was shown: refused if the study has moved on to another. */
+  version: z.string().check(z.maxLength(100)),
+  decision: ConsentDecision,
+  language: Language,
+});
+export type ConsentRequest = z.infer<typeof ConsentRequest>;
+
+export const ConsentResult = z.object({ decision: ConsentDecision, decidedAt: z.string() });
+export type ConsentResult = z.infer<typeof ConsentResult>;
+
+/** POST /api/s/{token}/check-in: "I'd like my worker to check in with me". No answers are sent or revealed. */
+export const CheckInRequest = z.strictObject({ language: Language });
+export type CheckInRequest = z.infer<typeof CheckInRequest>;
+
+export const CheckInResult = z.object({ requestedAt: z.string() });
+export type CheckInResult = z.infer<typeof CheckInResult>;
+
+/**
+ * Error codes the respondent page turns into friendly pages:
+ * link_not_valid 404, link_not_open_yet 403, link_closed 410, already_completed 409,
+ * consent_required 409 (save before agreeing), consent_declined 403,
+ * consent_already_recorded 409 (a different decision was recorded), consent_version_changed 409,
+ * too_many_attempts 429 (too many bad links from this client).
+ */
+export const LinkErrorCode = z.enum([
+  'link_not_valid',
+  'link_not_open_yet',
+  'link_closed',
+  'already_completed',
+  'consent_required',
+  'consent_declined',
+  'consent_already_recorded',
+  'consent_version_changed',
+  'too_many_attempts',
+]);
 export type LinkErrorCode = z.infer<typeof LinkErrorCode>;

@@ -1,39 +1,66 @@
-/** GET /api/s/{token}: what a personal link shows: the wave's instruments and any answers saved so far. */
+/** GET /api/s/{token}: what a personal link shows: consent, the wave's instruments, and any answers saved so far. */
 import type { OpenLinkResult } from '../contracts/respondent.js';
 import { apiHandler } from '../http/api-handler.js';
 import { HttpError } from '../http/errors.js';
 import { openPersonalLink } from '../http/personal-link.js';
 import { json } from '../http/responses.js';
+import { getCheckInRequest } from '../storage/check-ins.js';
+import { getConsent } from '../storage/consents.js';
 import { getInstrumentVersion } from '../storage/instruments.js';
 import { listResponsesOfParticipantWave } from '../storage/responses.js';
+import { getConsentText } from '../storage/studies.js';
+
+const misconfigured = () => new HttpError(500, 'wave_misconfigured', 'This study is not set up correctly. Please tell the research team.');
 
 export const handler = apiHandler<'respondent'>('OpenLink', async (event) => {
-  const { study, wave, participant } = await openPersonalLink(event.pathParameters?.token, new Date());
+  const { study, wave, participant } = await openPersonalLink(event, new Date());
+  const { studyId } = study;
+  const { participantCode } = participant;
 
-  const [instruments, responses] = await Promise.all([
+  const [consentText, consent, checkIn, instruments, responses] = await Promise.all([
+    getConsentText(studyId, wave.consentVersion),
+    getConsent(studyId, participantCode, wave.waveId),
+    getCheckInRequest(studyId, wave.waveId, participantCode),
     Promise.all(wave.instruments.map((pin) => getInstrumentVersion(pin.id, pin.version))),
-    listResponsesOfParticipantWave(study.studyId, participant.participantCode, wave.waveId),
+    listResponsesOfParticipantWave(studyId, participantCode, wave.waveId),
   ]);
-  if (instruments.some((instrument) => !instrument)) {
-    throw new HttpError(500, 'wave_misconfigured', 'This study is not set up correctly. Please tell the research team.');
-  }
+  if (!consentText || instruments.some((instrument) => !instrument)) throw misconfigured();
 
   const result: OpenLinkResult = {
-    study: { title: study.title },
+    study: { title: study.title, supportContacts: study.supportContacts },
     wave: { name: wave.name, closesAt: wave.closesAt },
+    consent: {
+      version: consentText.version,
+      text: consentText.text,
+      decision: consent?.decision ?? null,
+      decidedAt: consent?.decidedAt ?? null,
+    },
+    checkInRequested: !!checkIn,
     language: participant.language ?? null,
-    instruments: instruments.map((instrument) => {
-      const { id, version, contentHash, title, survey } = instrument!;
-      const saved = responses.find((r) => r.instrumentId === id);
-      return {
-        id,
-        version,
-        contentHash,
-        title,
-        survey,
-        response: saved ? { answers: saved.answers, status: saved.status, language: saved.language, savedAt: saved.savedAt } : null,
-      };
-    }),
+    // Someone who declined is asked nothing more.
+    instruments:
+      consent?.decision === 'declined'
+        ? []
+        : instruments.map((instrument) => {
+            const { id, version, contentHash, title, survey } = instrument!;
+            const saved = responses.find((r) => r.instrumentId === id);
+            return {
+              id,
+              version,
+              contentHash,
+              title,
+              survey,
+              response: saved
+                ? {
+                    answers: saved.answers,
+                    status: saved.status,
+                    language: saved.language,
+                    savedAt: saved.savedAt,
+                    ...(saved.pageName ? { pageName: saved.pageName } : {}),
+                  }
+                : null,
+            };
+          }),
   };
   return json(200, result);
 });

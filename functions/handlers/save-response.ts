@@ -7,12 +7,13 @@ import { HttpError } from '../http/errors.js';
 import { openPersonalLink } from '../http/personal-link.js';
 import { json } from '../http/responses.js';
 import { getInstrumentVersion } from '../storage/instruments.js';
-import { ResponseAlreadyCompleted, saveResponse } from '../storage/responses.js';
+import { getConsent } from '../storage/consents.js';
+import { ConsentNotGiven, ResponseAlreadyCompleted, saveResponse } from '../storage/responses.js';
 
 export const handler = apiHandler<'respondent'>('SaveResponse', async (event) => {
   const request = parseJsonBody(event, SaveResponseRequest);
   const now = new Date();
-  const { study, wave, participant } = await openPersonalLink(event.pathParameters?.token, now);
+  const { study, wave, participant } = await openPersonalLink(event, now);
 
   const pin = wave.instruments.find((p) => p.id === event.pathParameters?.instrumentId);
   if (!pin) throw new HttpError(404, 'instrument_not_in_wave', 'This questionnaire is not part of this link');
@@ -37,12 +38,19 @@ export const handler = apiHandler<'respondent'>('SaveResponse', async (event) =>
       language: request.language,
       savedAt: now.toISOString(),
       ...(request.complete ? { completedAt: now.toISOString() } : {}),
+      ...(request.pageName ? { pageName: request.pageName } : {}),
     });
     const result: SaveResponseResult = { status: saved.status, savedAt: saved.savedAt };
     return json(200, result);
   } catch (error) {
     if (error instanceof ResponseAlreadyCompleted) {
       throw new HttpError(409, 'already_completed', 'You have already finished this questionnaire. Thank you!');
+    }
+    if (error instanceof ConsentNotGiven) {
+      const consent = await getConsent(study.studyId, participant.participantCode, wave.waveId);
+      throw consent?.decision === 'declined'
+        ? new HttpError(403, 'consent_declined', 'You said no to taking part, so nothing is saved.')
+        : new HttpError(409, 'consent_required', 'Please say whether you agree to take part before answering.');
     }
     throw error;
   }

@@ -1,32 +1,57 @@
 /** The first step of every respondent route: from the token in the path to the participant's wave. */
+import { createHash } from 'node:crypto';
+import type { Event } from './api-handler.js';
 import { hashToken, isWellFormedToken } from '../domain/tokens.js';
 import { waveWindowState } from '../domain/wave-window.js';
 import { getParticipant, resolveLinkToken, type Participant } from '../storage/participants.js';
+import { countFailure, isRateLimited, type RateLimitPolicy } from '../storage/rate-limits.js';
 import { getStudy, getWave, type Study, type Wave } from '../storage/studies.js';
 import { HttpError } from './errors.js';
 
 export type PersonalLink = { study: Study; wave: Wave; participant: Participant };
+
+/** Bad tokens allowed from one client per window before every link lookup from it is refused. */
+export const BAD_TOKEN_POLICY: RateLimitPolicy = { limit: 20, windowSeconds: 15 * 60 };
 
 // One message for malformed, unknown and orphaned tokens alike: the answer must
 // not reveal whether a token exists.
 const notValid = () =>
   new HttpError(404, 'link_not_valid', 'This link is not valid. Check you copied the whole link, or ask for a new one.');
 
-export async function openPersonalLink(token: string | undefined, now: Date): Promise<PersonalLink> {
-  if (!token || !isWellFormedToken(token)) throw notValid();
+/**
+ * Identifies a client for rate limiting by a truncated hash of its address, so
+ * no IP address is stored; the counters expire within two windows.
+ */
+function clientOf(event: Event): string {
+  return createHash('sha256').update(`pont-rate-limit|${event.requestContext?.http?.sourceIp ?? 'unknown'}`).digest('hex').slice(0, 32);
+}
+
+export async function openPersonalLink(event: Event, now: Date): Promise<PersonalLink> {
+  const client = clientOf(event);
+  if (await isRateLimited(client, BAD_TOKEN_POLICY, now)) {
+    throw new HttpError(429, 'too_many_attempts', 'Too many links that did not work were tried from here. Please wait 15 minutes and try again.');
+  }
+  const link = await findLink(event.pathParameters?.token);
+  if (!link) {
+    await countFailure(client, BAD_TOKEN_POLICY, now);
+    throw notValid();
+  }
+  const state = waveWindowState(link.wave, now);
+  if (state === 'not_open_yet') {
+    throw new HttpError(403, 'link_not_open_yet', `This part of the study opens on ${link.wave.opensAt.slice(0, 10)}.`);
+  }
+  if (state === 'closed') throw new HttpError(410, 'link_closed', 'This part of the study has closed.');
+  return link;
+}
+
+async function findLink(token: string | undefined): Promise<PersonalLink | undefined> {
+  if (!token || !isWellFormedToken(token)) return undefined;
   const target = await resolveLinkToken(hashToken(token));
-  if (!target) throw notValid();
+  if (!target) return undefined;
   const [study, wave, participant] = await Promise.all([
     getStudy(target.studyId),
     getWave(target.studyId, target.waveId),
     getParticipant(target.studyId, target.participantCode),
   ]);
-  if (!study || !wave || !participant) throw notValid();
-
-  const state = waveWindowState(wave, now);
-  if (state === 'not_open_yet') {
-    throw new HttpError(403, 'link_not_open_yet', `This part of the study opens on ${wave.opensAt.slice(0, 10)}.`);
-  }
-  if (state === 'closed') throw new HttpError(410, 'link_closed', 'This part of the study has closed.');
-  return { study, wave, participant };
+  return study && wave && participant ? { study, wave, participant } : undefined;
 }

@@ -21,6 +21,16 @@ export const keys = {
     PK: `AUDIT#${scope}#${at.toISOString().slice(0, 7)}`,
     SK: `${at.toISOString()}#${entryId}`,
   }),
+  consentText: (studyId: string, version: string) => ({ PK: `STUDY#${studyId}`, SK: `CONSENT#${version}` }),
+  consentDecision: (studyId: string, participantCode: string, waveId: string) => ({
+    PK: `STUDY#${studyId}#P#${participantCode}`,
+    SK: `CONSENT#${waveId}`,
+  }),
+  checkInRequest: (studyId: string, waveId: string, participantCode: string) => ({
+    PK: `STUDY#${studyId}`,
+    SK: `CHECKIN#${waveId}#${participantCode}`,
+  }),
+  rateLimit: (clientHash: string, window: number) => ({ PK: `RATE#${clientHash}#${window}`, SK: 'RATE' }),
   user: (email: string) => ({ PK: `USER#${email.toLowerCase()}`, SK: 'USER' }),
 } as const;
 

@@ -22,7 +22,17 @@ export type StoredResponse = {
   language: Language;
   savedAt: string;
   completedAt?: string;
+  /** The page the respondent was on, to resume there. */
+  pageName?: string;
 };
+
+/** The participant has not agreed to take part in this wave (or declined): nothing may be stored. */
+export class ConsentNotGiven extends Error {
+  constructor() {
+    super('The participant has not agreed to take part in this wave');
+    this.name = 'ConsentNotGiven';
+  }
+}
 
 export class ResponseAlreadyCompleted extends Error {
   constructor() {
@@ -63,6 +73,16 @@ export async function saveResponse(response: StoredResponse): Promise<StoredResp
       },
     },
     {
+      // Consent is checked inside the write, not read before it: no answer is stored without it.
+      ConditionCheck: {
+        TableName: tableName(),
+        Key: keys.consentDecision(response.studyId, response.participantCode, response.waveId),
+        ConditionExpression: '#decision = :agreed',
+        ExpressionAttributeNames: { '#decision': 'decision' },
+        ExpressionAttributeValues: { ':agreed': 'agreed' },
+      },
+    },
+    {
       Update: {
         TableName: tableName(),
         Key: keys.participant(response.studyId, response.participantCode),
@@ -84,17 +104,14 @@ export async function saveResponse(response: StoredResponse): Promise<StoredResp
     );
     return response;
   } catch (error) {
-    const stored = completedItemFrom(error);
-    if (!stored) throw error;
+    if (!(error instanceof TransactionCanceledException)) throw error;
+    const [responseCheck, consentCheck] = error.CancellationReasons ?? [];
+    if (consentCheck?.Code === 'ConditionalCheckFailed') throw new ConsentNotGiven();
+    if (responseCheck?.Code !== 'ConditionalCheckFailed' || !responseCheck.Item) throw error;
+    const stored = unmarshall(responseCheck.Item);
     if (response.status === 'complete' && stored.answersHash === answersHash) return toStoredResponse(stored);
     throw new ResponseAlreadyCompleted();
   }
-}
-
-function completedItemFrom(error: unknown): Record<string, unknown> | undefined {
-  if (!(error instanceof TransactionCanceledException)) return undefined;
-  const item = error.CancellationReasons?.[0]?.Item;
-  return item ? unmarshall(item) : undefined;
 }
 
 export async function listResponsesOfParticipantWave(studyId: string, participantCode: string, waveId: string): Promise<StoredResponse[]> {
@@ -145,5 +162,6 @@ function toStoredResponse(item: Record<string, unknown>): StoredResponse {
     language: r.language,
     savedAt: r.savedAt,
     ...(r.completedAt ? { completedAt: r.completedAt } : {}),
+    ...(r.pageName ? { pageName: r.pageName } : {}),
   };
 }

@@ -4,7 +4,12 @@ import type { LocalisedText } from '../contracts/common.js';
 import { db, tableName } from './client.js';
 import { keys, prefixes } from './keys.js';
 
-export type Study = { studyId: string; title: LocalisedText; createdAt: string };
+export type SupportContact = { name: LocalisedText; description: LocalisedText; phone?: string; url?: string; hours?: LocalisedText };
+
+export type Study = { studyId: string; title: LocalisedText; supportContacts: SupportContact[]; createdAt: string };
+
+/** A version of a study's consent text; a wave asks for one version, and a new text means a new version. */
+export type ConsentText = { studyId: string; version: string; text: LocalisedText; createdAt: string };
 
 export type InstrumentPin = { id: string; version: string };
 
@@ -17,6 +22,8 @@ export type Wave = {
   opensAt: string;
   closesAt: string;
   instruments: InstrumentPin[];
+  /** The consent text version asked for in this wave. */
+  consentVersion: string;
 };
 
 export async function createStudy(study: Study): Promise<void> {
@@ -72,12 +79,30 @@ export async function listWaves(studyId: string): Promise<Wave[]> {
   return Items.map(toWave).sort((a, b) => a.ordinal - b.ordinal);
 }
 
+/** Consent texts are immutable: a changed text is a new version. */
+export async function createConsentText(consent: ConsentText): Promise<void> {
+  await db().send(
+    new PutCommand({
+      TableName: tableName(),
+      Item: { ...keys.consentText(consent.studyId, consent.version), type: 'consentText', ...consent },
+      ConditionExpression: 'attribute_not_exists(PK)',
+    }),
+  );
+}
+
+export async function getConsentText(studyId: string, version: string): Promise<ConsentText | undefined> {
+  const { Item } = await db().send(new GetCommand({ TableName: tableName(), Key: keys.consentText(studyId, version) }));
+  if (!Item) return undefined;
+  const { text, createdAt } = Item as ConsentText;
+  return { studyId, version, text, createdAt };
+}
+
 function toStudy(item: Record<string, unknown>): Study {
-  const { studyId, title, createdAt } = item as Study;
-  return { studyId, title, createdAt };
+  const { studyId, title, supportContacts = [], createdAt } = item as Study;
+  return { studyId, title, supportContacts, createdAt };
 }
 
 function toWave(item: Record<string, unknown>): Wave {
-  const { studyId, waveId, ordinal, name, opensAt, closesAt, instruments } = item as Wave;
-  return { studyId, waveId, ordinal, name, opensAt, closesAt, instruments };
+  const { studyId, waveId, ordinal, name, opensAt, closesAt, instruments, consentVersion } = item as Wave;
+  return { studyId, waveId, ordinal, name, opensAt, closesAt, instruments, consentVersion };
 }

@@ -11,13 +11,52 @@ import { hashPassword, newPassword } from '../../functions/domain/passwords.js';
 import { hashToken, newLinkToken } from '../../functions/domain/tokens.js';
 import { publishInstrumentVersion } from '../../functions/storage/instruments.js';
 import { createLinkToken, createParticipant } from '../../functions/storage/participants.js';
-import { createStudy, createWave, getStudy } from '../../functions/storage/studies.js';
+import { createConsentText, createStudy, createWave, getStudy, type SupportContact } from '../../functions/storage/studies.js';
 import { createLocalUser } from '../../functions/storage/users.js';
 
 export const DEMO_STUDY_ID = 'demo';
 export const DEMO_WAVE_ID = 'baseline';
 export const DEMO_INSTRUMENTS = [{ id: 'ons4', version: '1.0.0' }];
 export const ADMIN_EMAIL = 'admin@pont.local';
+
+export const DEMO_CONSENT_VERSION = 'demo-consent-1';
+
+/** Demo wording only: a real study uses the consent text its ethics committee approved. Welsh is a draft. */
+export const DEMO_CONSENT_TEXT = {
+  en: [
+    "We're asking young people who have left care about the support they get, so that services can get better.",
+    "Taking part is up to you. You can skip any question, stop at any time, and come back later using this link. Saying no won't change the support you get.",
+    "Your answers are kept private. They are stored with a code, not your name, and nobody who supports you will see what you say. We only share results in a way that nobody can be picked out.",
+    'Do you agree to take part?',
+  ].join('\n\n'),
+  cy: [
+    "Rydyn ni'n gofyn i bobl ifanc sydd wedi gadael gofal am y cymorth maen nhw'n ei gael, er mwyn i wasanaethau allu gwella.",
+    "Chi sy'n penderfynu a ydych chi am gymryd rhan. Gallwch chi hepgor unrhyw gwestiwn, stopio unrhyw bryd, a dod yn ôl wedyn gan ddefnyddio'r ddolen hon. Fydd dweud na ddim yn newid y cymorth rydych chi'n ei gael.",
+    "Mae eich atebion yn cael eu cadw'n breifat. Maen nhw'n cael eu cadw gyda chod, nid eich enw, a fydd neb sy'n eich cefnogi chi'n gweld beth rydych chi'n ei ddweud. Dim ond mewn ffordd lle na all neb gael ei adnabod rydyn ni'n rhannu canlyniadau.",
+    "Ydych chi'n cytuno i gymryd rhan?",
+  ].join('\n\n'),
+};
+
+/** Demo contacts; a study configures and checks its own before it runs. */
+export const DEMO_SUPPORT_CONTACTS: SupportContact[] = [
+  {
+    name: { en: 'Meic', cy: 'Meic' },
+    description: {
+      en: 'Free, confidential helpline for children and young people in Wales up to 25, in English or Welsh.',
+      cy: "Llinell gymorth am ddim a chyfrinachol i blant a phobl ifanc yng Nghymru hyd at 25 oed, yn Gymraeg neu'n Saesneg.",
+    },
+    phone: '080880 23456',
+    url: 'https://www.meiccymru.org/',
+    hours: { en: 'Every day, 8am to midnight', cy: "Bob dydd, 8yb tan hanner nos" },
+  },
+  {
+    name: { en: 'Samaritans', cy: 'Samariaid' },
+    description: { en: 'Someone to talk to, whatever you are going through.', cy: "Rhywun i siarad ag e, beth bynnag rydych chi'n ei wynebu." },
+    phone: '116 123',
+    url: 'https://www.samaritans.org/',
+    hours: { en: 'Any time, day or night', cy: 'Unrhyw bryd, ddydd neu nos' },
+  },
+];
 
 export type DemoLink = { participantCode: string; token: string };
 export type SeedResult = { demoLinks: DemoLink[]; adminPassword?: string };
@@ -40,8 +79,10 @@ export async function seedDemo(instrumentsDir: string, now = new Date()): Promis
   await createStudy({
     studyId: DEMO_STUDY_ID,
     title: { en: 'Demo study: staying in touch after care', cy: 'Astudiaeth enghreifftiol: cadw mewn cysylltiad ar ôl gofal' },
+    supportContacts: DEMO_SUPPORT_CONTACTS,
     createdAt,
   });
+  await createConsentText({ studyId: DEMO_STUDY_ID, version: DEMO_CONSENT_VERSION, text: DEMO_CONSENT_TEXT, createdAt });
   await createWave({
     studyId: DEMO_STUDY_ID,
     waveId: DEMO_WAVE_ID,
@@ -50,6 +91,7 @@ export async function seedDemo(instrumentsDir: string, now = new Date()): Promis
     opensAt: new Date(now.getTime() - 24 * 3600_000).toISOString(),
     closesAt: new Date(now.getTime() + 365 * 24 * 3600_000).toISOString(),
     instruments: DEMO_INSTRUMENTS,
+    consentVersion: DEMO_CONSENT_VERSION,
   });
   const demoLinks: DemoLink[] = [];
   for (const participantCode of ['DEMO-001', 'DEMO-002', 'DEMO-003']) {

@@ -53,6 +53,12 @@ describe('the embedded platform', () => {
   });
 
   it('stores a response over HTTP and stops DynamoDB Local with it', async () => {
+    const consent = await fetch(`${first.url}/api/s/${first.demoLinks[1]!.token}/consent`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ version: 'demo-consent-1', decision: 'agreed', language: 'en' }),
+    });
+    expect(consent.status).toBe(200);
     const saved = await fetch(`${first.url}/api/s/${first.demoLinks[1]!.token}/responses/ons4`, {
       method: 'PUT',
       headers: { 'content-type': 'application/json' },

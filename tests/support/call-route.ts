@@ -10,6 +10,8 @@ export type RouteCall = {
   headers?: Record<string, string>;
   /** An object is sent as JSON; a string is sent as it is. */
   body?: unknown;
+  /** The client's address, as API Gateway reports it. */
+  sourceIp?: string;
 };
 
 export type RouteResult = { status: number; headers: Record<string, string>; json: any; text: string };
@@ -24,7 +26,7 @@ export async function callRoute(method: string, path: string, call: RouteCall = 
     ...(call.body !== undefined && typeof call.body !== 'string' ? { 'content-type': 'application/json' } : {}),
     ...call.headers,
   };
-  const event = buildEvent({ url: path, headers, body, sourceIp: '127.0.0.1', httpVersion: '1.1' }, match.route, match.pathParameters);
+  const event = buildEvent({ url: path, headers, body, sourceIp: call.sourceIp ?? '127.0.0.1', httpVersion: '1.1' }, match.route, match.pathParameters);
   const result = await invoke(handlers.get(match.route.name)!, event, match.route);
   const text = result.body ?? '';
   let json: unknown;

@@ -4,7 +4,8 @@ import { toInstrumentVersion, type InstrumentFile, type InstrumentVersion } from
 import { hashToken, newLinkToken } from '../../functions/domain/tokens.js';
 import { publishInstrumentVersion } from '../../functions/storage/instruments.js';
 import { createLinkToken, createParticipant } from '../../functions/storage/participants.js';
-import { createStudy, createWave } from '../../functions/storage/studies.js';
+import { recordConsent } from '../../functions/storage/consents.js';
+import { createConsentText, createStudy, createWave } from '../../functions/storage/studies.js';
 
 /** A small instrument exercising the rules the server must enforce. */
 export function checkInInstrument(overrides: Partial<InstrumentFile> = {}): InstrumentVersion {
@@ -68,8 +69,15 @@ export function checkInInstrument(overrides: Partial<InstrumentFile> = {}): Inst
 
 export type LinkFixture = { token: string; studyId: string; waveId: string; participantCode: string; instrument: InstrumentVersion };
 
+export const CONSENT_VERSION = 'consent-v1';
+
+/**
+ * A study with one open wave, one participant and their link. By default the
+ * participant has already agreed to take part; pass consent: null to leave
+ * the decision to the test.
+ */
 export async function createLink(
-  options: { instrument?: InstrumentVersion; opensAt?: Date; closesAt?: Date } = {},
+  options: { instrument?: InstrumentVersion; opensAt?: Date; closesAt?: Date; consent?: 'agreed' | 'declined' | null } = {},
 ): Promise<LinkFixture> {
   const instrument = options.instrument ?? checkInInstrument();
   const now = Date.now();
@@ -78,7 +86,13 @@ export async function createLink(
   const participantCode = 'P-001';
   const createdAt = new Date().toISOString();
   await publishInstrumentVersion(instrument, createdAt);
-  await createStudy({ studyId, title: { en: 'Test study', cy: 'Astudiaeth brawf' }, createdAt });
+  await createStudy({
+    studyId,
+    title: { en: 'Test study', cy: 'Astudiaeth brawf' },
+    supportContacts: [{ name: { en: 'Helpline', cy: 'Llinell gymorth' }, description: { en: 'Help', cy: 'Help' }, phone: '0800 000 000' }],
+    createdAt,
+  });
+  await createConsentText({ studyId, version: CONSENT_VERSION, text: { en: 'Do you agree?', cy: "Ydych chi'n cytuno?" }, createdAt });
   await createWave({
     studyId,
     waveId,
@@ -87,9 +101,14 @@ export async function createLink(
     opensAt: (options.opensAt ?? new Date(now - 3600_000)).toISOString(),
     closesAt: (options.closesAt ?? new Date(now + 3600_000)).toISOString(),
     instruments: [{ id: instrument.id, version: instrument.version }],
+    consentVersion: CONSENT_VERSION,
   });
   await createParticipant({ studyId, participantCode, createdAt });
   const token = newLinkToken();
   await createLinkToken(hashToken(token), { studyId, participantCode, waveId }, createdAt);
+  const consent = options.consent === undefined ? 'agreed' : options.consent;
+  if (consent) {
+    await recordConsent({ studyId, participantCode, waveId, consentVersion: CONSENT_VERSION, decision: consent, language: 'en', decidedAt: createdAt });
+  }
   return { token, studyId, waveId, participantCode, instrument };
 }

@@ -1,0 +1,56 @@
+/** Each participant's consent decision per wave: recorded once, with the version of the text they saw. */
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import type { Language } from '../contracts/common.js';
+import type { ConsentDecision } from '../contracts/respondent.js';
+import { db, isConditionalCheckFailed, tableName } from './client.js';
+import { keys } from './keys.js';
+
+export type ConsentRecord = {
+  studyId: string;
+  participantCode: string;
+  waveId: string;
+  consentVersion: string;
+  decision: ConsentDecision;
+  language: Language;
+  decidedAt: string;
+};
+
+export class ConsentAlreadyRecorded extends Error {
+  constructor(readonly existing: ConsentRecord) {
+    super('A different consent decision is already recorded for this wave');
+    this.name = 'ConsentAlreadyRecorded';
+  }
+}
+
+/**
+ * Records a decision once. The same decision again (a double tap, a retry)
+ * returns the first record; a different one is refused: withdrawing after
+ * agreeing goes through the research team (issue #5), not this link.
+ */
+export async function recordConsent(record: ConsentRecord): Promise<ConsentRecord> {
+  try {
+    await db().send(
+      new PutCommand({
+        TableName: tableName(),
+        Item: { ...keys.consentDecision(record.studyId, record.participantCode, record.waveId), type: 'consent', ...record },
+        ConditionExpression: 'attribute_not_exists(PK)',
+        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+      }),
+    );
+    return record;
+  } catch (error) {
+    if (!isConditionalCheckFailed(error)) throw error;
+    const existing = await getConsent(record.studyId, record.participantCode, record.waveId);
+    if (existing && existing.decision === record.decision && existing.consentVersion === record.consentVersion) return existing;
+    throw new ConsentAlreadyRecorded(existing!);
+  }
+}
+
+export async function getConsent(studyId: string, participantCode: string, waveId: string): Promise<ConsentRecord | undefined> {
+  const { Item } = await db().send(
+    new GetCommand({ TableName: tableName(), Key: keys.consentDecision(studyId, participantCode, waveId), ConsistentRead: true }),
+  );
+  if (!Item) return undefined;
+  const { consentVersion, decision, language, decidedAt } = Item as ConsentRecord;
+  return { studyId, participantCode, waveId, consentVersion, decision, language, decidedAt };
+}
