@@ -1,6 +1,7 @@
 /** Contracts of the researcher console and API. */
 import { z } from 'zod/mini';
 import { Language, LocalisedText } from './common.js';
+import { WaveWindow } from './studies.js';
 import { Answers, ResponseStatus } from './respondent.js';
 
 export const Role = z.enum(['admin', 'researcher', 'analyst']);
@@ -26,7 +27,7 @@ export const StudyList = z.object({
     z.object({
       studyId: z.string(),
       title: LocalisedText,
-      waves: z.array(z.object({ waveId: z.string(), name: LocalisedText, opensAt: z.string(), closesAt: z.string() })),
+      waves: z.array(z.object({ waveId: z.string(), name: LocalisedText, ordinal: z.number(), window: WaveWindow })),
     }),
   ),
 });

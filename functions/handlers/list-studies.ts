@@ -11,7 +11,7 @@ export const handler = apiHandler<'researcher'>('ListStudies', async () => {
       studies.map(async (study) => ({
         studyId: study.studyId,
         title: study.title,
-        waves: (await listWaves(study.studyId)).map(({ waveId, name, opensAt, closesAt }) => ({ waveId, name, opensAt, closesAt })),
+        waves: (await listWaves(study.studyId)).map(({ waveId, name, ordinal, window }) => ({ waveId, name, ordinal, window })),
       })),
     ),
   };

@@ -13,7 +13,7 @@ import { getConsentText } from '../storage/studies.js';
 const misconfigured = () => new HttpError(500, 'wave_misconfigured', 'This study is not set up correctly. Please tell the research team.');
 
 export const handler = apiHandler<'respondent'>('OpenLink', async (event) => {
-  const { study, wave, participant } = await openPersonalLink(event, new Date());
+  const { study, wave, participant, window } = await openPersonalLink(event, new Date());
   const { studyId } = study;
   const { participantCode } = participant;
 
@@ -28,7 +28,7 @@ export const handler = apiHandler<'respondent'>('OpenLink', async (event) => {
 
   const result: OpenLinkResult = {
     study: { title: study.title, supportContacts: study.supportContacts },
-    wave: { name: wave.name, closesAt: wave.closesAt },
+    wave: { name: wave.name, closesAt: window.closesAt },
     consent: {
       version: consentText.version,
       text: consentText.text,

@@ -26,20 +26,23 @@ export const handler = apiHandler<'respondent'>('SaveResponse', async (event) =>
   }
 
   try {
-    const saved = await saveResponse({
-      studyId: study.studyId,
-      participantCode: participant.participantCode,
-      waveId: wave.waveId,
-      instrumentId: instrument.id,
-      instrumentVersion: instrument.version,
-      contentHash: instrument.contentHash,
-      answers: request.answers,
-      status: request.complete ? 'complete' : 'partial',
-      language: request.language,
-      savedAt: now.toISOString(),
-      ...(request.complete ? { completedAt: now.toISOString() } : {}),
-      ...(request.pageName ? { pageName: request.pageName } : {}),
-    });
+    const saved = await saveResponse(
+      {
+        studyId: study.studyId,
+        participantCode: participant.participantCode,
+        waveId: wave.waveId,
+        instrumentId: instrument.id,
+        instrumentVersion: instrument.version,
+        contentHash: instrument.contentHash,
+        answers: request.answers,
+        status: request.complete ? 'complete' : 'partial',
+        language: request.language,
+        savedAt: now.toISOString(),
+        ...(request.complete ? { completedAt: now.toISOString() } : {}),
+        ...(request.pageName ? { pageName: request.pageName } : {}),
+      },
+      { baseline: wave.ordinal === 0 },
+    );
     const result: SaveResponseResult = { status: saved.status, savedAt: saved.savedAt };
     return json(200, result);
   } catch (error) {

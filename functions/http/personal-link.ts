@@ -2,13 +2,14 @@
 import { createHash } from 'node:crypto';
 import type { Event } from './api-handler.js';
 import { hashToken, isWellFormedToken } from '../domain/tokens.js';
-import { waveWindowState } from '../domain/wave-window.js';
+import { participantWindow, waveWindowState, type Window } from '../domain/wave-window.js';
 import { getParticipant, resolveLinkToken, type Participant } from '../storage/participants.js';
 import { countFailure, isRateLimited, type RateLimitPolicy } from '../storage/rate-limits.js';
 import { getStudy, getWave, type Study, type Wave } from '../storage/studies.js';
 import { HttpError } from './errors.js';
 
-export type PersonalLink = { study: Study; wave: Wave; participant: Participant };
+/** A link that is open now, with the participant's own dates for the wave. */
+export type PersonalLink = { study: Study; wave: Wave; participant: Participant; window: Window };
 
 /** Bad tokens allowed from one client per window before every link lookup from it is refused. */
 export const BAD_TOKEN_POLICY: RateLimitPolicy = { limit: 20, windowSeconds: 15 * 60 };
@@ -36,15 +37,19 @@ export async function openPersonalLink(event: Event, now: Date): Promise<Persona
     await countFailure(client, BAD_TOKEN_POLICY, now);
     throw notValid();
   }
-  const state = waveWindowState(link.wave, now);
+  const window = participantWindow(link.wave.window, link.participant.baselineCompletedAt);
+  const state = waveWindowState(window, now);
+  if (state === 'awaiting_baseline') {
+    throw new HttpError(403, 'link_not_open_yet', 'This part of the study opens a while after you finish the first part.');
+  }
   if (state === 'not_open_yet') {
-    throw new HttpError(403, 'link_not_open_yet', `This part of the study opens on ${link.wave.opensAt.slice(0, 10)}.`);
+    throw new HttpError(403, 'link_not_open_yet', `This part of the study opens on ${window!.opensAt.slice(0, 10)}.`);
   }
   if (state === 'closed') throw new HttpError(410, 'link_closed', 'This part of the study has closed.');
-  return link;
+  return { ...link, window: window! };
 }
 
-async function findLink(token: string | undefined): Promise<PersonalLink | undefined> {
+async function findLink(token: string | undefined): Promise<Omit<PersonalLink, 'window'> | undefined> {
   if (!token || !isWellFormedToken(token)) return undefined;
   const target = await resolveLinkToken(hashToken(token));
   if (!target) return undefined;

@@ -10,6 +10,8 @@ export type Participant = {
   participantCode: string;
   /** The language chosen last, so the next wave's link opens in it on any device. */
   language?: Language;
+  /** When they completed their first baseline instrument: relative follow-up windows count from it. */
+  baselineCompletedAt?: string;
   createdAt: string;
 };
 
@@ -30,8 +32,8 @@ export async function getParticipant(studyId: string, participantCode: string): 
     new GetCommand({ TableName: tableName(), Key: keys.participant(studyId, participantCode) }),
   );
   if (!Item) return undefined;
-  const { language, createdAt } = Item as Participant;
-  return { studyId, participantCode, language, createdAt };
+  const { language, baselineCompletedAt, createdAt } = Item as Participant;
+  return { studyId, participantCode, createdAt, ...(language ? { language } : {}), ...(baselineCompletedAt ? { baselineCompletedAt } : {}) };
 }
 
 export async function createLinkToken(tokenHash: string, target: LinkTarget, createdAt: string): Promise<void> {

@@ -48,7 +48,9 @@ export class ResponseAlreadyCompleted extends Error {
  * double tap, a retry after a timeout) finds the completed item and returns it
  * unchanged; different answers are refused.
  */
-export async function saveResponse(response: StoredResponse): Promise<StoredResponse> {
+/** `baseline`: the wave is the study's baseline, whose completion starts relative follow-up windows. */
+export async function saveResponse(response: StoredResponse, options: { baseline: boolean }): Promise<StoredResponse> {
+  const startsFollowUps = options.baseline && response.status === 'complete';
   const answersJson = JSON.stringify(response.answers);
   const answersHash = createHash('sha256').update(canonicalJson(response.answers)).digest('hex');
   const { answers: _answers, ...attributes } = response;
@@ -86,10 +88,10 @@ export async function saveResponse(response: StoredResponse): Promise<StoredResp
       Update: {
         TableName: tableName(),
         Key: keys.participant(response.studyId, response.participantCode),
-        UpdateExpression: 'SET #language = :language',
+        UpdateExpression: `SET #language = :language${startsFollowUps ? ', baselineCompletedAt = if_not_exists(baselineCompletedAt, :completedAt)' : ''}`,
         ConditionExpression: 'attribute_exists(PK)',
         ExpressionAttributeNames: { '#language': 'language' },
-        ExpressionAttributeValues: { ':language': response.language },
+        ExpressionAttributeValues: { ':language': response.language, ...(startsFollowUps ? { ':completedAt': response.savedAt } : {}) },
       },
     },
   ];

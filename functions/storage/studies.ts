@@ -1,6 +1,7 @@
 /** Studies and their waves. */
 import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { LocalisedText } from '../contracts/common.js';
+import type { WaveWindow } from '../domain/wave-window.js';
 import { db, tableName } from './client.js';
 import { keys, prefixes } from './keys.js';
 
@@ -19,9 +20,10 @@ export type Wave = {
   /** 0 for baseline, 1 for the first follow-up, … */
   ordinal: number;
   name: LocalisedText;
-  opensAt: string;
-  closesAt: string;
+  window: WaveWindow;
   instruments: InstrumentPin[];
+  /** Registration references recorded for instruments whose owners require registration. */
+  registrations?: Record<string, string>;
   /** The consent text version asked for in this wave. */
   consentVersion: string;
 };
@@ -103,6 +105,6 @@ function toStudy(item: Record<string, unknown>): Study {
 }
 
 function toWave(item: Record<string, unknown>): Wave {
-  const { studyId, waveId, ordinal, name, opensAt, closesAt, instruments, consentVersion } = item as Wave;
-  return { studyId, waveId, ordinal, name, opensAt, closesAt, instruments, consentVersion };
+  const { studyId, waveId, ordinal, name, window, instruments, consentVersion, registrations } = item as Wave;
+  return { studyId, waveId, ordinal, name, window, instruments, consentVersion, ...(registrations ? { registrations } : {}) };
 }

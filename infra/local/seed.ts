@@ -88,8 +88,11 @@ export async function seedDemo(instrumentsDir: string, now = new Date()): Promis
     waveId: DEMO_WAVE_ID,
     ordinal: 0,
     name: { en: 'Baseline', cy: 'Llinell sylfaen' },
-    opensAt: new Date(now.getTime() - 24 * 3600_000).toISOString(),
-    closesAt: new Date(now.getTime() + 365 * 24 * 3600_000).toISOString(),
+    window: {
+      kind: 'fixed',
+      opensAt: new Date(now.getTime() - 24 * 3600_000).toISOString(),
+      closesAt: new Date(now.getTime() + 365 * 24 * 3600_000).toISOString(),
+    },
     instruments: DEMO_INSTRUMENTS,
     consentVersion: DEMO_CONSENT_VERSION,
   });

@@ -98,8 +98,11 @@ export async function createLink(
     waveId,
     ordinal: 0,
     name: { en: 'Baseline', cy: 'Llinell sylfaen' },
-    opensAt: (options.opensAt ?? new Date(now - 3600_000)).toISOString(),
-    closesAt: (options.closesAt ?? new Date(now + 3600_000)).toISOString(),
+    window: {
+      kind: 'fixed',
+      opensAt: (options.opensAt ?? new Date(now - 3600_000)).toISOString(),
+      closesAt: (options.closesAt ?? new Date(now + 3600_000)).toISOString(),
+    },
     instruments: [{ id: instrument.id, version: instrument.version }],
     consentVersion: CONSENT_VERSION,
   });

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { contentHash } from '../../functions/domain/instrument.js';
 import { hashPassword, verifyPassword } from '../../functions/domain/passwords.js';
 import { hashToken, isWellFormedToken, newLinkToken } from '../../functions/domain/tokens.js';
-import { waveWindowState } from '../../functions/domain/wave-window.js';
+import { participantWindow, waveWindowState } from '../../functions/domain/wave-window.js';
 import { checkInInstrument } from '../support/fixtures.js';
 
 describe('personal-link tokens', () => {
@@ -49,6 +49,25 @@ describe('wave window', () => {
     expect(waveWindowState(window, new Date('2026-01-01T00:00:00.000Z'))).toBe('open');
     expect(waveWindowState(window, new Date('2026-01-31T23:59:59.999Z'))).toBe('open');
     expect(waveWindowState(window, new Date('2026-02-01T00:00:00.000Z'))).toBe('closed');
+  });
+});
+
+describe('a participant\'s window for a wave', () => {
+  it('is the wave\'s dates for a fixed window', () => {
+    const fixed = { kind: 'fixed' as const, opensAt: '2026-01-01T00:00:00.000Z', closesAt: '2026-02-01T00:00:00.000Z' };
+
+    expect(participantWindow(fixed, undefined)).toEqual({ opensAt: fixed.opensAt, closesAt: fixed.closesAt });
+  });
+
+  it('counts from their own baseline completion for a relative window, and waits until there is one', () => {
+    const sixMonthsForSixWeeks = { kind: 'relative' as const, opensAfterDays: 182, openForDays: 42 };
+
+    expect(participantWindow(sixMonthsForSixWeeks, '2026-01-10T09:00:00.000Z')).toEqual({
+      opensAt: '2026-07-11T09:00:00.000Z',
+      closesAt: '2026-08-22T09:00:00.000Z',
+    });
+    expect(participantWindow(sixMonthsForSixWeeks, undefined)).toBeUndefined();
+    expect(waveWindowState(undefined, new Date())).toBe('awaiting_baseline');
   });
 });
 

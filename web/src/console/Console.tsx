@@ -236,7 +236,7 @@ function StudiesView(props: { token: string; explain(error: unknown): string; na
                       {wave.name.en}
                     </a>{' '}
                     <span className="muted">
-                      {formatDateTime(wave.opensAt)} – {formatDateTime(wave.closesAt)}
+                      {wave.window.kind === 'fixed' ? `${formatDateTime(wave.window.opensAt)} – ${formatDateTime(wave.window.closesAt)}` : `+${wave.window.opensAfterDays} days after baseline, for ${wave.window.openForDays} days`}
                     </span>
                   </li>
                 );

@@ -1,0 +1,60 @@
+/** Contracts of study setup: studies, consent texts and waves. */
+import { z } from 'zod/mini';
+import { LocalisedText } from './common.js';
+import { SupportContact } from './respondent.js';
+
+const Slug = z.string().check(z.regex(/^[a-z][a-z0-9-]{1,40}$/, 'use 2–41 lower-case letters, digits and hyphens, starting with a letter'));
+const IsoTime = z.iso.datetime({ offset: true });
+
+/** A participant attribute the study declares (e.g. local authority): the only data kept about a participant besides their code. */
+export const ParticipantAttribute = z.object({
+  id: z.string().check(z.regex(/^[a-z][a-z0-9_]{0,40}$/, 'use lower-case letters, digits and underscores')),
+  label: LocalisedText,
+  /** Allowed values; categories keep participants hard to identify. */
+  values: z.array(z.object({ value: z.string().check(z.minLength(1), z.maxLength(60)), label: LocalisedText })).check(z.minLength(1)),
+  /** Counts towards k-anonymity in exports (issue #6). */
+  quasiIdentifier: z.boolean(),
+});
+export type ParticipantAttribute = z.infer<typeof ParticipantAttribute>;
+
+/** POST /api/studies */
+export const CreateStudyRequest = z.strictObject({
+  studyId: Slug,
+  title: LocalisedText,
+  supportContacts: z.array(SupportContact).check(z.maxLength(10)),
+  attributes: z.array(ParticipantAttribute).check(z.maxLength(20)),
+  consent: z.strictObject({ version: z.string().check(z.minLength(1), z.maxLength(100)), text: LocalisedText }),
+});
+export type CreateStudyRequest = z.infer<typeof CreateStudyRequest>;
+
+export const WaveWindow = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('fixed'), opensAt: IsoTime, closesAt: IsoTime }),
+  /** Opens for each participant a number of days after they completed the baseline, for a number of days. */
+  z.strictObject({
+    kind: z.literal('relative'),
+    opensAfterDays: z.number().check(z.int(), z.minimum(1), z.maximum(3650)),
+    openForDays: z.number().check(z.int(), z.minimum(1), z.maximum(365)),
+  }),
+]);
+export type WaveWindow = z.infer<typeof WaveWindow>;
+
+/** POST /api/studies/{studyId}/waves */
+export const CreateWaveRequest = z.strictObject({
+  waveId: Slug,
+  name: LocalisedText,
+  /** 0 = baseline; follow-ups count up. */
+  ordinal: z.number().check(z.int(), z.minimum(0), z.maximum(20)),
+  window: WaveWindow,
+  instruments: z.array(z.strictObject({ id: z.string(), version: z.string() })).check(z.minLength(1), z.maxLength(10)),
+  consentVersion: z.string(),
+  /** Registration references for instruments whose owners require registration, by instrument id. */
+  registrations: z.optional(z.record(z.string(), z.string().check(z.maxLength(200)))),
+});
+export type CreateWaveRequest = z.infer<typeof CreateWaveRequest>;
+
+export const CreateWaveResult = z.object({
+  waveId: z.string(),
+  /** Follow-up waves pinning other versions than baseline: which scales stay comparable. */
+  warnings: z.array(z.object({ instrumentId: z.string(), message: z.string() })),
+});
+export type CreateWaveResult = z.infer<typeof CreateWaveResult>;
