@@ -90,6 +90,22 @@ export const routes: readonly Route[] = [
     tableAccess: 'readWrite',
   },
   {
+    name: 'CreateStudy',
+    method: 'POST',
+    path: '/api/studies',
+    handler: 'create-study',
+    access: { kind: 'researcher', roles: ['admin'] },
+    tableAccess: 'readWrite',
+  },
+  {
+    name: 'CreateWave',
+    method: 'POST',
+    path: '/api/studies/{studyId}/waves',
+    handler: 'create-wave',
+    access: { kind: 'researcher', roles: ['admin', 'researcher'] },
+    tableAccess: 'readWrite',
+  },
+  {
     name: 'PublishInstrumentVersion',
     method: 'PUT',
     path: '/api/instruments/{instrumentId}/versions/{version}',

@@ -1,13 +1,22 @@
 /** Studies and their waves. */
-import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { LocalisedText } from '../contracts/common.js';
+import type { ParticipantAttribute } from '../contracts/studies.js';
 import type { WaveWindow } from '../domain/wave-window.js';
-import { db, tableName } from './client.js';
+import { db, isConditionalCheckFailed, tableName } from './client.js';
 import { keys, prefixes } from './keys.js';
 
 export type SupportContact = { name: LocalisedText; description: LocalisedText; phone?: string; url?: string; hours?: LocalisedText };
 
-export type Study = { studyId: string; title: LocalisedText; supportContacts: SupportContact[]; createdAt: string };
+export type Study = {
+  studyId: string;
+  title: LocalisedText;
+  supportContacts: SupportContact[];
+  /** Participant attributes the study declares; nothing else is kept about a participant but their code. */
+  attributes?: ParticipantAttribute[];
+  createdAt: string;
+};
 
 /** A version of a study's consent text; a wave asks for one version, and a new text means a new version. */
 export type ConsentText = { studyId: string; version: string; text: LocalisedText; createdAt: string };
@@ -38,6 +47,42 @@ export async function createStudy(study: Study): Promise<void> {
   );
 }
 
+export class AlreadyExists extends Error {
+  constructor(what: string) {
+    super(`${what} already exists`);
+    this.name = 'AlreadyExists';
+  }
+}
+
+/** A new study and its first consent text, together or not at all. */
+export async function createStudyWithConsent(study: Study, consent: ConsentText): Promise<void> {
+  try {
+    await db().send(
+      new TransactWriteCommand({
+        TransactItems: [
+          {
+            Put: {
+              TableName: tableName(),
+              Item: { ...keys.study(study.studyId), ...keys.studyListing(study.studyId), type: 'study', ...study },
+              ConditionExpression: 'attribute_not_exists(PK)',
+            },
+          },
+          {
+            Put: {
+              TableName: tableName(),
+              Item: { ...keys.consentText(consent.studyId, consent.version), type: 'consentText', ...consent },
+              ConditionExpression: 'attribute_not_exists(PK)',
+            },
+          },
+        ],
+      }),
+    );
+  } catch (error) {
+    if (error instanceof TransactionCanceledException) throw new AlreadyExists(`Study ${study.studyId}`);
+    throw error;
+  }
+}
+
 export async function getStudy(studyId: string): Promise<Study | undefined> {
   const { Item } = await db().send(new GetCommand({ TableName: tableName(), Key: keys.study(studyId) }));
   return Item ? toStudy(Item) : undefined;
@@ -56,13 +101,18 @@ export async function listStudies(): Promise<Study[]> {
 }
 
 export async function createWave(wave: Wave): Promise<void> {
-  await db().send(
-    new PutCommand({
-      TableName: tableName(),
-      Item: { ...keys.wave(wave.studyId, wave.waveId), type: 'wave', ...wave },
-      ConditionExpression: 'attribute_not_exists(PK)',
-    }),
-  );
+  try {
+    await db().send(
+      new PutCommand({
+        TableName: tableName(),
+        Item: { ...keys.wave(wave.studyId, wave.waveId), type: 'wave', ...wave },
+        ConditionExpression: 'attribute_not_exists(PK)',
+      }),
+    );
+  } catch (error) {
+    if (isConditionalCheckFailed(error)) throw new AlreadyExists(`Wave ${wave.waveId}`);
+    throw error;
+  }
 }
 
 export async function getWave(studyId: string, waveId: string): Promise<Wave | undefined> {
@@ -100,8 +150,8 @@ export async function getConsentText(studyId: string, version: string): Promise<
 }
 
 function toStudy(item: Record<string, unknown>): Study {
-  const { studyId, title, supportContacts = [], createdAt } = item as Study;
-  return { studyId, title, supportContacts, createdAt };
+  const { studyId, title, supportContacts = [], attributes = [], createdAt } = item as Study;
+  return { studyId, title, supportContacts, attributes, createdAt };
 }
 
 function toWave(item: Record<string, unknown>): Wave {

@@ -1,0 +1,142 @@
+/** Researchers set up studies and waves through the API. */
+import { describe, expect, it } from 'vitest';
+import { signLocalResearcherToken } from '../../functions/auth/researcher-tokens.js';
+import { hashToken, newLinkToken } from '../../functions/domain/tokens.js';
+import { recordConsent } from '../../functions/storage/consents.js';
+import { publishInstrumentVersion } from '../../functions/storage/instruments.js';
+import { createLinkToken, createParticipant } from '../../functions/storage/participants.js';
+import { callRoute } from '../support/call-route.js';
+import { checkInInstrument } from '../support/fixtures.js';
+import { useTestTable } from '../support/test-table.js';
+
+useTestTable();
+
+const t = (en: string) => ({ en, cy: `${en} (cy)` });
+const as = async (role: 'admin' | 'researcher') => ({ authorization: `Bearer ${(await signLocalResearcherToken({ userId: `${role}-1`, role })).token}` });
+
+async function newStudy(studyId: string) {
+  return callRoute('POST', '/api/studies', {
+    headers: await as('admin'),
+    body: {
+      studyId,
+      title: t('Engagement study'),
+      supportContacts: [],
+      attributes: [{ id: 'age_band', label: t('Age band'), values: [{ value: '16-17', label: t('16–17') }], quasiIdentifier: true }],
+      consent: { version: 'v1', text: t('Do you agree?') },
+    },
+  });
+}
+
+const day = 24 * 3600_000;
+const baselineWave = (overrides: Record<string, unknown> = {}) => ({
+  waveId: 'baseline',
+  name: t('Baseline'),
+  ordinal: 0,
+  window: { kind: 'fixed', opensAt: new Date(Date.now() - day).toISOString(), closesAt: new Date(Date.now() + 30 * day).toISOString() },
+  instruments: [{ id: 'check-in', version: '1.0.0' }],
+  consentVersion: 'v1',
+  ...overrides,
+});
+const addWave = async (studyId: string, body: Record<string, unknown>) => callRoute('POST', `/api/studies/${studyId}/waves`, { headers: await as('researcher'), body });
+
+describe('creating a study', () => {
+  it('creates it once with its consent text; the second time is a clear conflict', async () => {
+    const first = await newStudy('setup-once');
+    const second = await newStudy('setup-once');
+
+    expect(first.status).toBe(201);
+    expect(second.status).toBe(409);
+    expect(second.json.error.code).toBe('study_exists');
+  });
+
+  it('is for admins only', async () => {
+    const result = await callRoute('POST', '/api/studies', { headers: await as('researcher'), body: {} });
+
+    expect(result.status).toBe(403);
+  });
+});
+
+describe('creating waves', () => {
+  it('pins published versions and refuses unpublished ones', async () => {
+    await publishInstrumentVersion(checkInInstrument(), new Date().toISOString());
+    await newStudy('setup-waves');
+
+    const unpublished = await addWave('setup-waves', baselineWave({ instruments: [{ id: 'check-in', version: '9.9.9' }] }));
+    const ok = await addWave('setup-waves', baselineWave());
+    const again = await addWave('setup-waves', baselineWave());
+
+    expect(unpublished.status).toBe(422);
+    expect(unpublished.json.error.code).toBe('instrument_not_published');
+    expect(ok.status).toBe(201);
+    expect(ok.json.warnings).toEqual([]);
+    expect(again.status).toBe(409);
+  });
+
+  it('refuses an instrument that requires registration until the reference is recorded', async () => {
+    const owned = checkInInstrument({ id: 'owned-scale', licence: { name: 'Owners', requiresRegistration: true } });
+    await publishInstrumentVersion(owned, new Date().toISOString());
+    await newStudy('setup-registration');
+    const pins = [{ id: 'owned-scale', version: '1.0.0' }];
+
+    const refused = await addWave('setup-registration', baselineWave({ instruments: pins }));
+    const accepted = await addWave('setup-registration', baselineWave({ instruments: pins, registrations: { 'owned-scale': 'REG-123' } }));
+
+    expect(refused.status).toBe(422);
+    expect(refused.json.error.code).toBe('registration_required');
+    expect(accepted.status).toBe(201);
+  });
+
+  it('warns a follow-up pinning another version than baseline about comparability', async () => {
+    await publishInstrumentVersion(checkInInstrument(), new Date().toISOString());
+    const survey = structuredClone(checkInInstrument().survey) as any;
+    survey.pages[0].elements[0].rateMax = 7;
+    await publishInstrumentVersion(checkInInstrument({ version: '2.0.0', survey }), new Date().toISOString());
+    await newStudy('setup-versions');
+    await addWave('setup-versions', baselineWave());
+
+    const followUp = await addWave('setup-versions', {
+      ...baselineWave(),
+      waveId: 'follow-up-6m',
+      ordinal: 1,
+      window: { kind: 'relative', opensAfterDays: 182, openForDays: 42 },
+      instruments: [{ id: 'check-in', version: '2.0.0' }],
+    });
+
+    expect(followUp.status).toBe(201);
+    expect(followUp.json.warnings).toEqual([{ instrumentId: 'check-in', message: expect.stringMatching(/runs check-in@2\.0\.0 but baseline ran @1\.0\.0/) }]);
+  });
+
+  it('refuses a relative window for the baseline and a window that closes before it opens', async () => {
+    await newStudy('setup-windows');
+
+    const relativeBaseline = await addWave('setup-windows', baselineWave({ window: { kind: 'relative', opensAfterDays: 10, openForDays: 10 } }));
+    const backwards = await addWave('setup-windows', baselineWave({ window: { kind: 'fixed', opensAt: '2026-05-01T00:00:00Z', closesAt: '2026-04-01T00:00:00Z' } }));
+
+    expect(relativeBaseline.status).toBe(400);
+    expect(backwards.status).toBe(400);
+  });
+});
+
+describe('a follow-up relative to baseline completion', () => {
+  it('stays closed until the participant completes the baseline, then opens at their own date', async () => {
+    await publishInstrumentVersion(checkInInstrument(), new Date().toISOString());
+    await newStudy('setup-relative');
+    await addWave('setup-relative', baselineWave());
+    await addWave('setup-relative', { ...baselineWave(), waveId: 'follow-up', ordinal: 1, window: { kind: 'relative', opensAfterDays: 1, openForDays: 10 } });
+    const createdAt = new Date().toISOString();
+    await createParticipant({ studyId: 'setup-relative', participantCode: 'R-1', createdAt });
+    const tokens = { baseline: newLinkToken(), followUp: newLinkToken() };
+    await createLinkToken(hashToken(tokens.baseline), { studyId: 'setup-relative', participantCode: 'R-1', waveId: 'baseline' }, createdAt);
+    await createLinkToken(hashToken(tokens.followUp), { studyId: 'setup-relative', participantCode: 'R-1', waveId: 'follow-up' }, createdAt);
+    await recordConsent({ studyId: 'setup-relative', participantCode: 'R-1', waveId: 'baseline', consentVersion: 'v1', decision: 'agreed', language: 'en', decidedAt: createdAt });
+
+    const beforeBaseline = await callRoute('GET', `/api/s/${tokens.followUp}`);
+    await callRoute('PUT', `/api/s/${tokens.baseline}/responses/check-in`, { body: { answers: { mood: 3, has_adviser: 'no' }, language: 'en', complete: true } });
+    const afterBaseline = await callRoute('GET', `/api/s/${tokens.followUp}`);
+
+    expect(beforeBaseline.status).toBe(403);
+    expect(beforeBaseline.json.error.message).toMatch(/after you finish the first part/);
+    expect(afterBaseline.status).toBe(403);
+    expect(afterBaseline.json.error.message).toMatch(new RegExp(`opens on ${new Date(Date.now() + day).toISOString().slice(0, 10)}`));
+  });
+});
