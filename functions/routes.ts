@@ -106,6 +106,14 @@ export const routes: readonly Route[] = [
     tableAccess: 'readWrite',
   },
   {
+    name: 'ImportParticipants',
+    method: 'POST',
+    path: '/api/studies/{studyId}/participants/import',
+    handler: 'import-participants',
+    access: { kind: 'researcher', roles: ['admin', 'researcher'] },
+    tableAccess: 'readWrite',
+  },
+  {
     name: 'PublishInstrumentVersion',
     method: 'PUT',
     path: '/api/instruments/{instrumentId}/versions/{version}',

@@ -1,5 +1,6 @@
 /** Pseudonymous participants and their personal-link tokens (stored only as hashes). */
-import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { BatchGetCommand, DeleteCommand, GetCommand, PutCommand, TransactWriteCommand, type BatchGetCommandOutput } from '@aws-sdk/lib-dynamodb';
 import type { Language } from '../contracts/common.js';
 import { db, tableName } from './client.js';
 import { keys } from './keys.js';
@@ -8,6 +9,8 @@ export type Participant = {
   studyId: string;
   /** Study-scoped pseudonym; never a name. */
   participantCode: string;
+  /** Values of the attributes the study declares (e.g. age band); nothing else. */
+  attributes?: Record<string, string>;
   /** The language chosen last, so the next wave's link opens in it on any device. */
   language?: Language;
   /** When they completed their first baseline instrument: relative follow-up windows count from it. */
@@ -32,8 +35,71 @@ export async function getParticipant(studyId: string, participantCode: string): 
     new GetCommand({ TableName: tableName(), Key: keys.participant(studyId, participantCode) }),
   );
   if (!Item) return undefined;
-  const { language, baselineCompletedAt, createdAt } = Item as Participant;
-  return { studyId, participantCode, createdAt, ...(language ? { language } : {}), ...(baselineCompletedAt ? { baselineCompletedAt } : {}) };
+  const { language, baselineCompletedAt, attributes, createdAt } = Item as Participant;
+  return {
+    studyId,
+    participantCode,
+    createdAt,
+    ...(attributes ? { attributes } : {}),
+    ...(language ? { language } : {}),
+    ...(baselineCompletedAt ? { baselineCompletedAt } : {}),
+  };
+}
+
+/** DynamoDB's limit on items in one transaction. */
+const TRANSACTION_ITEMS = 100;
+
+/** Which of these codes the study already has. */
+export async function existingParticipantCodes(studyId: string, codes: string[]): Promise<Set<string>> {
+  const found = new Set<string>();
+  for (let i = 0; i < codes.length; i += 100) {
+    let keysToGet: Record<string, unknown>[] | undefined = codes.slice(i, i + 100).map((code) => keys.participant(studyId, code));
+    while (keysToGet && keysToGet.length > 0) {
+      const result: BatchGetCommandOutput = await db().send(new BatchGetCommand({ RequestItems: { [tableName()]: { Keys: keysToGet, ProjectionExpression: 'participantCode' } } }));
+      for (const item of result.Responses?.[tableName()] ?? []) found.add(item.participantCode as string);
+      keysToGet = result.UnprocessedKeys?.[tableName()]?.Keys;
+    }
+  }
+  return found;
+}
+
+export class ParticipantsAlreadyExist extends Error {
+  constructor() {
+    super('Some participants already exist');
+    this.name = 'ParticipantsAlreadyExist';
+  }
+}
+
+/**
+ * Stores every participant or none. Each chunk of 100 is one conditional
+ * transaction; if a later chunk fails (someone added the same code meanwhile),
+ * the chunks already written are deleted again, so an import never stays half done.
+ */
+export async function importParticipants(participants: Participant[]): Promise<void> {
+  const written: Participant[] = [];
+  try {
+    for (let i = 0; i < participants.length; i += TRANSACTION_ITEMS) {
+      const chunk = participants.slice(i, i + TRANSACTION_ITEMS);
+      await db().send(
+        new TransactWriteCommand({
+          TransactItems: chunk.map((p) => ({
+            Put: {
+              TableName: tableName(),
+              Item: { ...keys.participant(p.studyId, p.participantCode), type: 'participant', ...p },
+              ConditionExpression: 'attribute_not_exists(PK)',
+            },
+          })),
+        }),
+      );
+      written.push(...chunk);
+    }
+  } catch (error) {
+    for (const p of written) {
+      await db().send(new DeleteCommand({ TableName: tableName(), Key: keys.participant(p.studyId, p.participantCode) }));
+    }
+    if (error instanceof TransactionCanceledException) throw new ParticipantsAlreadyExist();
+    throw error;
+  }
 }
 
 export async function createLinkToken(tokenHash: string, target: LinkTarget, createdAt: string): Promise<void> {
