@@ -114,6 +114,14 @@ export const routes: readonly Route[] = [
     tableAccess: 'readWrite',
   },
   {
+    name: 'IssueLinks',
+    method: 'POST',
+    path: '/api/studies/{studyId}/waves/{waveId}/links',
+    handler: 'issue-links',
+    access: { kind: 'researcher', roles: ['admin', 'researcher'] },
+    tableAccess: 'readWrite',
+  },
+  {
     name: 'PublishInstrumentVersion',
     method: 'PUT',
     path: '/api/instruments/{instrumentId}/versions/{version}',

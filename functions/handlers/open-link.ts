@@ -7,6 +7,7 @@ import { json } from '../http/responses.js';
 import { getCheckInRequest } from '../storage/check-ins.js';
 import { getConsent } from '../storage/consents.js';
 import { getInstrumentVersion } from '../storage/instruments.js';
+import { markLinkOpened } from '../storage/links.js';
 import { listResponsesOfParticipantWave } from '../storage/responses.js';
 import { getConsentText } from '../storage/studies.js';
 
@@ -23,6 +24,8 @@ export const handler = apiHandler<'respondent'>('OpenLink', async (event) => {
     getCheckInRequest(studyId, wave.waveId, participantCode),
     Promise.all(wave.instruments.map((pin) => getInstrumentVersion(pin.id, pin.version))),
     listResponsesOfParticipantWave(studyId, participantCode, wave.waveId),
+    // Records the first open, for the progress view; resolves to nothing.
+    markLinkOpened(studyId, participantCode, wave.waveId, new Date()),
   ]);
   if (!consentText || instruments.some((instrument) => !instrument)) throw misconfigured();
 

@@ -30,6 +30,11 @@ export const keys = {
     PK: `STUDY#${studyId}`,
     SK: `CHECKIN#${waveId}#${participantCode}`,
   }),
+  /** The participant's current link for a wave: which token hash is live, and when it was first opened. */
+  participantLink: (studyId: string, participantCode: string, waveId: string) => ({
+    PK: `STUDY#${studyId}#P#${participantCode}`,
+    SK: `LINK#${waveId}`,
+  }),
   rateLimit: (clientHash: string, window: number) => ({ PK: `RATE#${clientHash}#${window}`, SK: 'RATE' }),
   user: (email: string) => ({ PK: `USER#${email.toLowerCase()}`, SK: 'USER' }),
 } as const;

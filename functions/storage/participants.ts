@@ -1,6 +1,6 @@
-/** Pseudonymous participants and their personal-link tokens (stored only as hashes). */
+/** Pseudonymous participants: a study-scoped code and the study's declared attributes. */
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { BatchGetCommand, DeleteCommand, GetCommand, PutCommand, TransactWriteCommand, type BatchGetCommandOutput } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, DeleteCommand, GetCommand, PutCommand, QueryCommand, TransactWriteCommand, type BatchGetCommandOutput, type QueryCommandOutput } from '@aws-sdk/lib-dynamodb';
 import type { Language } from '../contracts/common.js';
 import { db, tableName } from './client.js';
 import { keys } from './keys.js';
@@ -17,8 +17,6 @@ export type Participant = {
   baselineCompletedAt?: string;
   createdAt: string;
 };
-
-export type LinkTarget = { studyId: string; participantCode: string; waveId: string };
 
 export async function createParticipant(participant: Participant): Promise<void> {
   await db().send(
@@ -44,6 +42,27 @@ export async function getParticipant(studyId: string, participantCode: string): 
     ...(language ? { language } : {}),
     ...(baselineCompletedAt ? { baselineCompletedAt } : {}),
   };
+}
+
+export async function listParticipants(studyId: string): Promise<Participant[]> {
+  const participants: Participant[] = [];
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const page: QueryCommandOutput = await db().send(
+      new QueryCommand({
+        TableName: tableName(),
+        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :p)',
+        ExpressionAttributeValues: { ':pk': keys.study(studyId).PK, ':p': 'P#' },
+        ExclusiveStartKey: startKey,
+      }),
+    );
+    for (const item of page.Items ?? []) {
+      const { participantCode, attributes, language, baselineCompletedAt, createdAt } = item as Participant;
+      participants.push({ studyId, participantCode, createdAt, ...(attributes ? { attributes } : {}), ...(language ? { language } : {}), ...(baselineCompletedAt ? { baselineCompletedAt } : {}) });
+    }
+    startKey = page.LastEvaluatedKey;
+  } while (startKey);
+  return participants;
 }
 
 /** DynamoDB's limit on items in one transaction. */
@@ -102,19 +121,3 @@ export async function importParticipants(participants: Participant[]): Promise<v
   }
 }
 
-export async function createLinkToken(tokenHash: string, target: LinkTarget, createdAt: string): Promise<void> {
-  await db().send(
-    new PutCommand({
-      TableName: tableName(),
-      Item: { ...keys.linkToken(tokenHash), type: 'link', ...target, createdAt },
-      ConditionExpression: 'attribute_not_exists(PK)',
-    }),
-  );
-}
-
-export async function resolveLinkToken(tokenHash: string): Promise<LinkTarget | undefined> {
-  const { Item } = await db().send(new GetCommand({ TableName: tableName(), Key: keys.linkToken(tokenHash) }));
-  if (!Item) return undefined;
-  const { studyId, participantCode, waveId } = Item as LinkTarget;
-  return { studyId, participantCode, waveId };
-}

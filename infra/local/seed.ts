@@ -8,9 +8,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadInstrumentText } from '../../functions/domain/instrument-check.js';
 import { hashPassword, newPassword } from '../../functions/domain/passwords.js';
-import { hashToken, newLinkToken } from '../../functions/domain/tokens.js';
 import { publishInstrumentVersion } from '../../functions/storage/instruments.js';
-import { createLinkToken, createParticipant } from '../../functions/storage/participants.js';
+import { issueLink } from '../../functions/storage/links.js';
+import { createParticipant } from '../../functions/storage/participants.js';
 import { createConsentText, createStudy, createWave, getStudy, type SupportContact } from '../../functions/storage/studies.js';
 import { createLocalUser } from '../../functions/storage/users.js';
 
@@ -99,8 +99,7 @@ export async function seedDemo(instrumentsDir: string, now = new Date()): Promis
   const demoLinks: DemoLink[] = [];
   for (const participantCode of ['DEMO-001', 'DEMO-002', 'DEMO-003']) {
     await createParticipant({ studyId: DEMO_STUDY_ID, participantCode, createdAt });
-    const token = newLinkToken();
-    await createLinkToken(hashToken(token), { studyId: DEMO_STUDY_ID, participantCode, waveId: DEMO_WAVE_ID }, createdAt);
+    const token = await issueLink({ studyId: DEMO_STUDY_ID, participantCode, waveId: DEMO_WAVE_ID }, { reissue: false, now });
     demoLinks.push({ participantCode, token });
   }
   return { demoLinks, ...(adminPassword ? { adminPassword } : {}) };

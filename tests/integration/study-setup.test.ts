@@ -1,10 +1,10 @@
 /** Researchers set up studies and waves through the API. */
 import { describe, expect, it } from 'vitest';
 import { signLocalResearcherToken } from '../../functions/auth/researcher-tokens.js';
-import { hashToken, newLinkToken } from '../../functions/domain/tokens.js';
 import { recordConsent } from '../../functions/storage/consents.js';
 import { publishInstrumentVersion } from '../../functions/storage/instruments.js';
-import { createLinkToken, createParticipant } from '../../functions/storage/participants.js';
+import { issueLink } from '../../functions/storage/links.js';
+import { createParticipant } from '../../functions/storage/participants.js';
 import { callRoute } from '../support/call-route.js';
 import { checkInInstrument } from '../support/fixtures.js';
 import { useTestTable } from '../support/test-table.js';
@@ -125,9 +125,11 @@ describe('a follow-up relative to baseline completion', () => {
     await addWave('setup-relative', { ...baselineWave(), waveId: 'follow-up', ordinal: 1, window: { kind: 'relative', opensAfterDays: 1, openForDays: 10 } });
     const createdAt = new Date().toISOString();
     await createParticipant({ studyId: 'setup-relative', participantCode: 'R-1', createdAt });
-    const tokens = { baseline: newLinkToken(), followUp: newLinkToken() };
-    await createLinkToken(hashToken(tokens.baseline), { studyId: 'setup-relative', participantCode: 'R-1', waveId: 'baseline' }, createdAt);
-    await createLinkToken(hashToken(tokens.followUp), { studyId: 'setup-relative', participantCode: 'R-1', waveId: 'follow-up' }, createdAt);
+    const now = new Date();
+    const tokens = {
+      baseline: await issueLink({ studyId: 'setup-relative', participantCode: 'R-1', waveId: 'baseline' }, { reissue: false, now }),
+      followUp: await issueLink({ studyId: 'setup-relative', participantCode: 'R-1', waveId: 'follow-up' }, { reissue: false, now }),
+    };
     await recordConsent({ studyId: 'setup-relative', participantCode: 'R-1', waveId: 'baseline', consentVersion: 'v1', decision: 'agreed', language: 'en', decidedAt: createdAt });
 
     const beforeBaseline = await callRoute('GET', `/api/s/${tokens.followUp}`);

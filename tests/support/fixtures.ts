@@ -1,9 +1,9 @@
 /** Builds studies, waves, participants and links straight through the storage modules. */
 import { randomUUID } from 'node:crypto';
 import { toInstrumentVersion, type InstrumentFile, type InstrumentVersion } from '../../functions/domain/instrument.js';
-import { hashToken, newLinkToken } from '../../functions/domain/tokens.js';
 import { publishInstrumentVersion } from '../../functions/storage/instruments.js';
-import { createLinkToken, createParticipant } from '../../functions/storage/participants.js';
+import { issueLink } from '../../functions/storage/links.js';
+import { createParticipant } from '../../functions/storage/participants.js';
 import { recordConsent } from '../../functions/storage/consents.js';
 import { createConsentText, createStudy, createWave } from '../../functions/storage/studies.js';
 
@@ -107,8 +107,7 @@ export async function createLink(
     consentVersion: CONSENT_VERSION,
   });
   await createParticipant({ studyId, participantCode, createdAt });
-  const token = newLinkToken();
-  await createLinkToken(hashToken(token), { studyId, participantCode, waveId }, createdAt);
+  const token = await issueLink({ studyId, participantCode, waveId }, { reissue: false, now: new Date() });
   const consent = options.consent === undefined ? 'agreed' : options.consent;
   if (consent) {
     await recordConsent({ studyId, participantCode, waveId, consentVersion: CONSENT_VERSION, decision: consent, language: 'en', decidedAt: createdAt });
