@@ -122,6 +122,22 @@ export const routes: readonly Route[] = [
     tableAccess: 'readWrite',
   },
   {
+    name: 'StudyProgress',
+    method: 'GET',
+    path: '/api/studies/{studyId}/progress',
+    handler: 'study-progress',
+    access: { kind: 'researcher', roles: ['admin', 'researcher'] },
+    tableAccess: 'read',
+  },
+  {
+    name: 'WithdrawParticipant',
+    method: 'POST',
+    path: '/api/studies/{studyId}/participants/{participantCode}/withdraw',
+    handler: 'withdraw-participant',
+    access: { kind: 'researcher', roles: ['admin', 'researcher'] },
+    tableAccess: 'readWrite',
+  },
+  {
     name: 'PublishInstrumentVersion',
     method: 'PUT',
     path: '/api/instruments/{instrumentId}/versions/{version}',

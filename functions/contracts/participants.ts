@@ -20,3 +20,41 @@ export const IssueLinksResult = z.object({
   skipped: z.array(z.object({ participantCode: z.string(), reason: z.string() })),
 });
 export type IssueLinksResult = z.infer<typeof IssueLinksResult>;
+
+/** POST /api/studies/{studyId}/participants/{participantCode}/withdraw */
+export const WithdrawRequest = z.strictObject({
+  /** future-waves: keep what they gave, ask nothing more; erase-all: remove everything held about them. */
+  scope: z.enum(['future-waves', 'erase-all']),
+});
+export type WithdrawRequest = z.infer<typeof WithdrawRequest>;
+
+export const WithdrawResult = z.object({ scope: z.enum(['future-waves', 'erase-all']), itemsErased: z.number() });
+export type WithdrawResult = z.infer<typeof WithdrawResult>;
+
+const Counts = z.object({
+  not_invited: z.number(),
+  invited: z.number(),
+  opened: z.number(),
+  consented: z.number(),
+  in_progress: z.number(),
+  completed: z.number(),
+  declined: z.number(),
+  withdrawn: z.number(),
+});
+
+/** GET /api/studies/{studyId}/progress[?attribute=<id>&value=<value>] */
+export const StudyProgress = z.object({
+  studyId: z.string(),
+  filter: z.nullable(z.object({ attribute: z.string(), value: z.string() })),
+  participants: z.number(),
+  waves: z.array(
+    z.object({
+      waveId: z.string(),
+      ordinal: z.number(),
+      counts: Counts,
+      /** Of those who completed the baseline, the share who completed this wave; null for the baseline or before anyone completed it. */
+      retentionFromBaseline: z.nullable(z.number()),
+    }),
+  ),
+});
+export type StudyProgress = z.infer<typeof StudyProgress>;

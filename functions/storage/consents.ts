@@ -32,7 +32,12 @@ export async function recordConsent(record: ConsentRecord): Promise<ConsentRecor
     await db().send(
       new PutCommand({
         TableName: tableName(),
-        Item: { ...keys.consentDecision(record.studyId, record.participantCode, record.waveId), type: 'consent', ...record },
+        Item: {
+          ...keys.consentDecision(record.studyId, record.participantCode, record.waveId),
+          ...keys.waveIndex(record.studyId, record.waveId, record.participantCode, 'CONSENT'),
+          type: 'consent',
+          ...record,
+        },
         ConditionExpression: 'attribute_not_exists(PK)',
         ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
       }),

@@ -13,6 +13,14 @@ export const keys = {
     PK: `STUDY#${studyId}#P#${participantCode}`,
     SK: `R#${waveId}#${instrumentId}`,
   }),
+  /**
+   * The wave index: every response, link and consent decision of a wave under one
+   * GSI1 partition, so the progress view and exports read a wave in one query.
+   */
+  waveIndex: (studyId: string, waveId: string, participantCode: string, kind: 'LINK' | 'CONSENT') => ({
+    GSI1PK: `STUDY#${studyId}#W#${waveId}`,
+    GSI1SK: `P#${participantCode}#~${kind}`,
+  }),
   responseByWave: (studyId: string, waveId: string, participantCode: string, instrumentId: string) => ({
     GSI1PK: `STUDY#${studyId}#W#${waveId}`,
     GSI1SK: `P#${participantCode}#${instrumentId}`,

@@ -48,7 +48,7 @@ export async function issueLink(target: { studyId: string; participantCode: stri
           {
             Put: {
               TableName: tableName(),
-              Item: { ...linkKey, type: 'participantLink', studyId, participantCode, waveId, tokenHash, issuedAt },
+              Item: { ...linkKey, ...keys.waveIndex(studyId, waveId, participantCode, 'LINK'), type: 'participantLink', studyId, participantCode, waveId, tokenHash, issuedAt },
               // Guards against two issues at once: only the link we read may be replaced.
               ConditionExpression: current ? 'tokenHash = :current' : 'attribute_not_exists(PK)',
               ...(current ? { ExpressionAttributeValues: { ':current': current.tokenHash } } : {}),

@@ -15,6 +15,8 @@ export type Participant = {
   language?: Language;
   /** When they completed their first baseline instrument: relative follow-up windows count from it. */
   baselineCompletedAt?: string;
+  /** Set when they withdrew from future waves; what they gave before is kept, as their consent allows. */
+  withdrawnAt?: string;
   createdAt: string;
 };
 
@@ -33,15 +35,7 @@ export async function getParticipant(studyId: string, participantCode: string): 
     new GetCommand({ TableName: tableName(), Key: keys.participant(studyId, participantCode) }),
   );
   if (!Item) return undefined;
-  const { language, baselineCompletedAt, attributes, createdAt } = Item as Participant;
-  return {
-    studyId,
-    participantCode,
-    createdAt,
-    ...(attributes ? { attributes } : {}),
-    ...(language ? { language } : {}),
-    ...(baselineCompletedAt ? { baselineCompletedAt } : {}),
-  };
+  return toParticipant(Item);
 }
 
 export async function listParticipants(studyId: string): Promise<Participant[]> {
@@ -56,10 +50,7 @@ export async function listParticipants(studyId: string): Promise<Participant[]> 
         ExclusiveStartKey: startKey,
       }),
     );
-    for (const item of page.Items ?? []) {
-      const { participantCode, attributes, language, baselineCompletedAt, createdAt } = item as Participant;
-      participants.push({ studyId, participantCode, createdAt, ...(attributes ? { attributes } : {}), ...(language ? { language } : {}), ...(baselineCompletedAt ? { baselineCompletedAt } : {}) });
-    }
+    participants.push(...(page.Items ?? []).map(toParticipant));
     startKey = page.LastEvaluatedKey;
   } while (startKey);
   return participants;
@@ -121,3 +112,16 @@ export async function importParticipants(participants: Participant[]): Promise<v
   }
 }
 
+
+function toParticipant(item: Record<string, unknown>): Participant {
+  const { studyId, participantCode, attributes, language, baselineCompletedAt, withdrawnAt, createdAt } = item as Participant;
+  return {
+    studyId,
+    participantCode,
+    createdAt,
+    ...(attributes ? { attributes } : {}),
+    ...(language ? { language } : {}),
+    ...(baselineCompletedAt ? { baselineCompletedAt } : {}),
+    ...(withdrawnAt ? { withdrawnAt } : {}),
+  };
+}

@@ -8,6 +8,7 @@ import { canonicalJson } from '../domain/canonical-json.js';
 import type { Answers, ResponseStatus } from '../contracts/respondent.js';
 import { db, tableName } from './client.js';
 import { keys, prefixes } from './keys.js';
+import { readWaveIndex } from './wave-index.js';
 
 export type StoredResponse = {
   studyId: string;
@@ -132,22 +133,7 @@ export async function listResponsesOfParticipantWave(studyId: string, participan
 }
 
 export async function listResponsesOfWave(studyId: string, waveId: string): Promise<StoredResponse[]> {
-  const responses: StoredResponse[] = [];
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const page = await db().send(
-      new QueryCommand({
-        TableName: tableName(),
-        IndexName: 'GSI1',
-        KeyConditionExpression: 'GSI1PK = :wave',
-        ExpressionAttributeValues: { ':wave': keys.responseByWave(studyId, waveId, '', '').GSI1PK },
-        ExclusiveStartKey: startKey,
-      }),
-    );
-    responses.push(...(page.Items ?? []).map(toStoredResponse));
-    startKey = page.LastEvaluatedKey;
-  } while (startKey);
-  return responses;
+  return (await readWaveIndex(studyId, waveId)).filter((item) => item.type === 'response').map(toStoredResponse);
 }
 
 function toStoredResponse(item: Record<string, unknown>): StoredResponse {

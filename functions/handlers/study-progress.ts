@@ -1,0 +1,57 @@
+/** GET /api/studies/{studyId}/progress: where participants stand in each wave, optionally for one attribute value. */
+import type { StudyProgress } from '../contracts/participants.js';
+import { countStatuses, retention, waveStatus, type ParticipantWaveStatus } from '../domain/progress.js';
+import { apiHandler } from '../http/api-handler.js';
+import { HttpError } from '../http/errors.js';
+import { json } from '../http/responses.js';
+import { listParticipants } from '../storage/participants.js';
+import { getStudy, listWaves } from '../storage/studies.js';
+import { readWaveIndex } from '../storage/wave-index.js';
+
+export const handler = apiHandler<'researcher'>('StudyProgress', async (event) => {
+  const studyId = event.pathParameters?.studyId ?? '';
+  const { attribute, value } = event.queryStringParameters ?? {};
+  const [study, waves, allParticipants] = await Promise.all([getStudy(studyId), listWaves(studyId), listParticipants(studyId)]);
+  if (!study) throw new HttpError(404, 'study_not_found', 'There is no such study');
+  if ((attribute === undefined) !== (value === undefined)) throw new HttpError(400, 'filter_invalid', 'Give both attribute and value to filter, or neither');
+  if (attribute && !study.attributes?.some((a) => a.id === attribute)) throw new HttpError(400, 'filter_invalid', `The study declares no attribute "${attribute}"`);
+
+  const participants = attribute ? allParticipants.filter((p) => p.attributes?.[attribute] === value) : allParticipants;
+  const statusesByWave = await Promise.all(
+    waves.map(async (wave) => {
+      const items = await readWaveIndex(studyId, wave.waveId);
+      const of = (code: string, type: string) => items.filter((item) => item.participantCode === code && item.type === type);
+      return new Map<string, ParticipantWaveStatus>(
+        participants.map((p) => {
+          const link = of(p.participantCode, 'participantLink')[0];
+          const consent = of(p.participantCode, 'consent')[0];
+          return [
+            p.participantCode,
+            waveStatus({
+              invited: !!link,
+              opened: !!link?.openedAt,
+              consent: (consent?.decision as 'agreed' | 'declined' | undefined) ?? null,
+              responses: of(p.participantCode, 'response').map((r) => r.status as 'partial' | 'complete'),
+              instrumentCount: wave.instruments.length,
+              withdrawn: !!p.withdrawnAt,
+            }),
+          ];
+        }),
+      );
+    }),
+  );
+  const baseline = statusesByWave[waves.findIndex((w) => w.ordinal === 0)];
+
+  const result: StudyProgress = {
+    studyId,
+    filter: attribute && value ? { attribute, value } : null,
+    participants: participants.length,
+    waves: waves.map((wave, i) => ({
+      waveId: wave.waveId,
+      ordinal: wave.ordinal,
+      counts: countStatuses([...statusesByWave[i]!.values()]),
+      retentionFromBaseline: wave.ordinal === 0 || !baseline ? null : retention(baseline, statusesByWave[i]!),
+    })),
+  };
+  return json(200, result);
+});

@@ -1,0 +1,68 @@
+/**
+ * Withdrawal, with the choice the consent allows: stop future waves (their
+ * links stop working; what they gave is kept) or erase everything.
+ */
+import { DeleteCommand, QueryCommand, UpdateCommand, type QueryCommandOutput } from '@aws-sdk/lib-dynamodb';
+import { db, tableName } from './client.js';
+import { keys } from './keys.js';
+
+async function participantItems(studyId: string, participantCode: string): Promise<Record<string, unknown>[]> {
+  const items: Record<string, unknown>[] = [];
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const page: QueryCommandOutput = await db().send(
+      new QueryCommand({
+        TableName: tableName(),
+        KeyConditionExpression: 'PK = :pk',
+        ExpressionAttributeValues: { ':pk': keys.response(studyId, participantCode, '', '').PK },
+        ExclusiveStartKey: startKey,
+        ConsistentRead: true,
+      }),
+    );
+    items.push(...(page.Items ?? []));
+    startKey = page.LastEvaluatedKey;
+  } while (startKey);
+  return items;
+}
+
+const linkTokenHashes = (items: Record<string, unknown>[]) =>
+  items.filter((item) => item.type === 'participantLink').map((item) => item.tokenHash as string);
+
+/** Stops every link of the participant and marks them withdrawn; their answers stay. */
+export async function withdrawFromFutureWaves(studyId: string, participantCode: string, now: Date): Promise<void> {
+  await db().send(
+    new UpdateCommand({
+      TableName: tableName(),
+      Key: keys.participant(studyId, participantCode),
+      UpdateExpression: 'SET withdrawnAt = if_not_exists(withdrawnAt, :now)',
+      ConditionExpression: 'attribute_exists(PK)',
+      ExpressionAttributeValues: { ':now': now.toISOString() },
+    }),
+  );
+  for (const tokenHash of linkTokenHashes(await participantItems(studyId, participantCode))) {
+    await db().send(new DeleteCommand({ TableName: tableName(), Key: keys.linkToken(tokenHash) }));
+  }
+}
+
+/**
+ * Erases everything held about a participant: responses (partial and final),
+ * consent decisions, links and their tokens, check-in requests, and the
+ * participant record itself. Returns how many items were removed. Deletes are
+ * idempotent, so an interrupted erasure is finished by running it again.
+ */
+export async function eraseParticipant(studyId: string, participantCode: string, waveIds: readonly string[]): Promise<number> {
+  const items = await participantItems(studyId, participantCode);
+  const deletions = [
+    ...linkTokenHashes(items).map((hash) => keys.linkToken(hash)),
+    ...waveIds.map((waveId) => keys.checkInRequest(studyId, waveId, participantCode)),
+    ...items.map((item) => ({ PK: item.PK as string, SK: item.SK as string })),
+    // Last: while the participant record exists, a retry can still find what is left.
+    keys.participant(studyId, participantCode),
+  ];
+  let removed = 0;
+  for (const key of deletions) {
+    const { Attributes } = await db().send(new DeleteCommand({ TableName: tableName(), Key: key, ReturnValues: 'ALL_OLD' }));
+    if (Attributes) removed += 1;
+  }
+  return removed;
+}

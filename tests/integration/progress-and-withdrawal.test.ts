@@ -1,0 +1,90 @@
+/** The progress view, and withdrawal with or without erasure. */
+import { describe, expect, it } from 'vitest';
+import { signLocalResearcherToken } from '../../functions/auth/researcher-tokens.js';
+import { listAuditMonth } from '../../functions/storage/audit.js';
+import { recordConsent } from '../../functions/storage/consents.js';
+import { issueLink } from '../../functions/storage/links.js';
+import { createParticipant } from '../../functions/storage/participants.js';
+import { callRoute } from '../support/call-route.js';
+import { CONSENT_VERSION, createLink } from '../support/fixtures.js';
+import { useTestTable } from '../support/test-table.js';
+
+const table = useTestTable();
+const researcher = async () => ({ authorization: `Bearer ${(await signLocalResearcherToken({ userId: 'researcher-1', role: 'researcher' })).token}` });
+const answers = { mood: 3, has_adviser: 'no' };
+
+/** A participant of the fixture's study with a link of their own, at a given point. */
+async function participant(studyId: string, code: string, stage: 'invited' | 'opened' | 'consented' | 'in_progress' | 'completed' | 'declined') {
+  const now = new Date();
+  await createParticipant({ studyId, participantCode: code, createdAt: now.toISOString() });
+  const token = await issueLink({ studyId, participantCode: code, waveId: 'baseline' }, { reissue: false, now });
+  if (stage === 'invited') return token;
+  await callRoute('GET', `/api/s/${token}`);
+  if (stage === 'opened') return token;
+  await recordConsent({ studyId, participantCode: code, waveId: 'baseline', consentVersion: CONSENT_VERSION, decision: stage === 'declined' ? 'declined' : 'agreed', language: 'en', decidedAt: now.toISOString() });
+  if (stage === 'consented' || stage === 'declined') return token;
+  await callRoute('PUT', `/api/s/${token}/responses/check-in`, { body: { answers, language: 'en', complete: stage === 'completed' } });
+  return token;
+}
+
+describe('the progress view', () => {
+  it('counts each participant at the furthest point they reached', async () => {
+    const { studyId } = await createLink(); // P-001: consented, not answered yet
+    for (const [code, stage] of [['A', 'invited'], ['B', 'opened'], ['C', 'in_progress'], ['D', 'completed'], ['E', 'completed'], ['F', 'declined']] as const) {
+      await participant(studyId, code, stage);
+    }
+    await createParticipant({ studyId, participantCode: 'G', createdAt: new Date().toISOString() });
+
+    const progress = await callRoute('GET', `/api/studies/${studyId}/progress`, { headers: await researcher() });
+
+    expect(progress.status).toBe(200);
+    expect(progress.json.participants).toBe(8);
+    expect(progress.json.waves[0]).toEqual({
+      waveId: 'baseline',
+      ordinal: 0,
+      counts: { not_invited: 1, invited: 1, opened: 1, consented: 1, in_progress: 1, completed: 2, declined: 1, withdrawn: 0 },
+      retentionFromBaseline: null,
+    });
+  });
+});
+
+describe('withdrawal', () => {
+  it('from future waves: the link stops working, the answers stay, progress shows them withdrawn', async () => {
+    const { studyId } = await createLink();
+    const token = await participant(studyId, 'W-1', 'completed');
+
+    const withdrawn = await callRoute('POST', `/api/studies/${studyId}/participants/W-1/withdraw`, { headers: await researcher(), body: { scope: 'future-waves' } });
+
+    expect(withdrawn.status).toBe(200);
+    expect((await callRoute('GET', `/api/s/${token}`)).status).toBe(404);
+    const items = await table.scanAll();
+    expect(items.some((item) => item.type === 'response' && item.participantCode === 'W-1')).toBe(true);
+    const progress = await callRoute('GET', `/api/studies/${studyId}/progress`, { headers: await researcher() });
+    expect(progress.json.waves[0].counts.withdrawn).toBe(1);
+  });
+
+  it('with erasure: nothing about them is left in DynamoDB but an audit entry that does not name them', async () => {
+    const { studyId } = await createLink();
+    const token = await participant(studyId, 'ERASE-ME', 'in_progress');
+    await callRoute('POST', `/api/s/${token}/check-in`, { body: { language: 'en' } });
+    expect(JSON.stringify(await table.scanAll())).toContain('ERASE-ME');
+
+    const erased = await callRoute('POST', `/api/studies/${studyId}/participants/ERASE-ME/withdraw`, { headers: await researcher(), body: { scope: 'erase-all' } });
+
+    expect(erased.status).toBe(200);
+    expect(erased.json.itemsErased).toBeGreaterThanOrEqual(6);
+    const everything = JSON.stringify(await table.scanAll());
+    expect(everything).not.toContain('ERASE-ME');
+    expect((await callRoute('GET', `/api/s/${token}`)).status).toBe(404);
+    const audit = await listAuditMonth(studyId, new Date());
+    expect(audit.find((e) => e.action === 'participant.erased')?.detail).toEqual({ itemsErased: erased.json.itemsErased });
+  });
+
+  it('answers 404 for someone the study does not have', async () => {
+    const { studyId } = await createLink();
+
+    const result = await callRoute('POST', `/api/studies/${studyId}/participants/NOBODY/withdraw`, { headers: await researcher(), body: { scope: 'erase-all' } });
+
+    expect(result.status).toBe(404);
+  });
+});
