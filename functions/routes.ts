@@ -69,7 +69,8 @@ export const routes: readonly Route[] = [
     path: '/api/auth/sign-in',
     handler: 'local-sign-in',
     access: { kind: 'public' },
-    tableAccess: 'read',
+    // Sign-ins are audited.
+    tableAccess: 'readWrite',
     embeddedOnly: true,
   },
   {
@@ -136,6 +137,40 @@ export const routes: readonly Route[] = [
     handler: 'withdraw-participant',
     access: { kind: 'researcher', roles: ['admin', 'researcher'] },
     tableAccess: 'readWrite',
+  },
+  {
+    name: 'ListCheckIns',
+    method: 'GET',
+    path: '/api/studies/{studyId}/check-ins',
+    handler: 'list-check-ins',
+    access: { kind: 'researcher', roles: ['admin', 'researcher'] },
+    tableAccess: 'read',
+  },
+  {
+    name: 'MarkCheckInHandled',
+    method: 'POST',
+    path: '/api/studies/{studyId}/check-ins/{waveId}/{participantCode}/handled',
+    handler: 'mark-check-in-handled',
+    access: { kind: 'researcher', roles: ['admin', 'researcher'] },
+    tableAccess: 'readWrite',
+  },
+  {
+    name: 'ReadAuditLog',
+    method: 'GET',
+    path: '/api/audit/{scope}',
+    handler: 'read-audit-log',
+    // Reading the log is itself recorded, so this route writes too.
+    access: { kind: 'researcher', roles: ['admin'] },
+    tableAccess: 'readWrite',
+  },
+  {
+    name: 'CreateLocalUser',
+    method: 'POST',
+    path: '/api/users',
+    handler: 'create-local-user',
+    access: { kind: 'researcher', roles: ['admin'] },
+    tableAccess: 'readWrite',
+    embeddedOnly: true,
   },
   {
     name: 'PublishInstrumentVersion',

@@ -58,3 +58,11 @@ export const StudyProgress = z.object({
   ),
 });
 export type StudyProgress = z.infer<typeof StudyProgress>;
+
+/** GET /api/studies/{studyId}/check-ins: participant codes only, never answers. */
+export const CheckInList = z.object({
+  checkIns: z.array(
+    z.object({ participantCode: z.string(), waveId: z.string(), language: z.enum(['en', 'cy']), requestedAt: z.string(), handledAt: z.nullable(z.string()) }),
+  ),
+});
+export type CheckInList = z.infer<typeof CheckInList>;

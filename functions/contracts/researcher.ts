@@ -48,3 +48,19 @@ export const WaveResponses = z.object({
   ),
 });
 export type WaveResponses = z.infer<typeof WaveResponses>;
+
+/** GET /api/audit/{scope}?month=YYYY-MM (scope: a study id, or _platform); Accept: text/csv gives CSV. */
+export const AuditLog = z.object({
+  scope: z.string(),
+  month: z.string(),
+  entries: z.array(z.object({ at: z.string(), actor: z.string(), action: z.string(), detail: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])) })),
+});
+export type AuditLog = z.infer<typeof AuditLog>;
+
+/** POST /api/users (embedded mode; AWS uses Cognito's console or CLI) */
+export const CreateUserRequest = z.strictObject({ email: z.email(), role: Role });
+export type CreateUserRequest = z.infer<typeof CreateUserRequest>;
+
+/** The temporary password is shown once; the new user should change it (not yet possible: issue #5 follow-up). */
+export const CreateUserResult = z.object({ email: z.string(), role: Role, temporaryPassword: z.string() });
+export type CreateUserResult = z.infer<typeof CreateUserResult>;

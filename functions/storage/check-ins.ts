@@ -1,10 +1,10 @@
 /** "I'd like my worker to check in with me": one request per participant per wave, holding no answers. */
-import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Language } from '../contracts/common.js';
 import { db, isConditionalCheckFailed, tableName } from './client.js';
 import { keys } from './keys.js';
 
-export type CheckInRequestRecord = { studyId: string; waveId: string; participantCode: string; language: Language; requestedAt: string };
+export type CheckInRequestRecord = { studyId: string; waveId: string; participantCode: string; language: Language; requestedAt: string; handledAt?: string };
 
 /** Returns the stored request and whether this call created it (only a new request notifies the team). */
 export async function recordCheckInRequest(request: CheckInRequestRecord): Promise<{ record: CheckInRequestRecord; created: boolean }> {
@@ -28,6 +28,40 @@ export async function getCheckInRequest(studyId: string, waveId: string, partici
     new GetCommand({ TableName: tableName(), Key: keys.checkInRequest(studyId, waveId, participantCode), ConsistentRead: true }),
   );
   if (!Item) return undefined;
-  const { language, requestedAt } = Item as CheckInRequestRecord;
-  return { studyId, waveId, participantCode, language, requestedAt };
+  return toRecord(Item);
+}
+
+export async function listCheckInRequests(studyId: string): Promise<CheckInRequestRecord[]> {
+  const { Items = [] } = await db().send(
+    new QueryCommand({
+      TableName: tableName(),
+      KeyConditionExpression: 'PK = :pk AND begins_with(SK, :checkIn)',
+      ExpressionAttributeValues: { ':pk': keys.study(studyId).PK, ':checkIn': 'CHECKIN#' },
+    }),
+  );
+  return Items.map(toRecord).sort((a, b) => a.requestedAt.localeCompare(b.requestedAt));
+}
+
+/** Marks a request handled once; false when there is no such request. */
+export async function markCheckInHandled(studyId: string, waveId: string, participantCode: string, now: Date): Promise<boolean> {
+  try {
+    await db().send(
+      new UpdateCommand({
+        TableName: tableName(),
+        Key: keys.checkInRequest(studyId, waveId, participantCode),
+        UpdateExpression: 'SET handledAt = if_not_exists(handledAt, :now)',
+        ConditionExpression: 'attribute_exists(PK)',
+        ExpressionAttributeValues: { ':now': now.toISOString() },
+      }),
+    );
+    return true;
+  } catch (error) {
+    if (isConditionalCheckFailed(error)) return false;
+    throw error;
+  }
+}
+
+function toRecord(item: Record<string, unknown>): CheckInRequestRecord {
+  const { studyId, waveId, participantCode, language, requestedAt, handledAt } = item as CheckInRequestRecord;
+  return { studyId, waveId, participantCode, language, requestedAt, ...(handledAt ? { handledAt } : {}) };
 }

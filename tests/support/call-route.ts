@@ -18,7 +18,7 @@ export type RouteResult = { status: number; headers: Record<string, string>; jso
 
 export async function callRoute(method: string, path: string, call: RouteCall = {}): Promise<RouteResult> {
   handlers ??= await loadHandlers();
-  const match = matchRoute(compiled, method, path);
+  const match = matchRoute(compiled, method, new URL(path, 'http://localhost').pathname);
   if (!match) throw new Error(`No route for ${method} ${path}`);
   const body =
     call.body === undefined ? Buffer.alloc(0) : Buffer.from(typeof call.body === 'string' ? call.body : JSON.stringify(call.body));

@@ -1,0 +1,15 @@
+/** POST /api/studies/{studyId}/check-ins/{waveId}/{participantCode}/handled */
+import { apiHandler } from '../http/api-handler.js';
+import { HttpError } from '../http/errors.js';
+import { json } from '../http/responses.js';
+import { recordAudit } from '../storage/audit.js';
+import { markCheckInHandled } from '../storage/check-ins.js';
+
+export const handler = apiHandler<'researcher'>('MarkCheckInHandled', async (event, researcher) => {
+  const { studyId = '', waveId = '', participantCode = '' } = event.pathParameters ?? {};
+  if (!(await markCheckInHandled(studyId, waveId, participantCode, new Date()))) {
+    throw new HttpError(404, 'check_in_not_found', 'There is no such check-in request');
+  }
+  await recordAudit({ scope: studyId, actor: researcher.userId, action: 'check_in.handled', detail: { waveId, participantCode } });
+  return json(200, { handled: true });
+});
