@@ -6,6 +6,8 @@ import { z } from 'zod';
 
 const Config = z.object({
   TABLE_NAME: z.string().min(1),
+  /** The identity table (contact details); only routes that manage contacts are given it. */
+  IDENTITY_TABLE_NAME: z.string().min(1).optional(),
   /** Set only in embedded mode and tests: DynamoDB Local's URL. */
   DYNAMODB_ENDPOINT: z.url().optional(),
   AWS_REGION: z.string().default('eu-west-2'),

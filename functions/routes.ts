@@ -25,6 +25,8 @@ export type Route = {
   access: RouteAccess;
   /** Least-privilege grant on the main table. */
   tableAccess: 'read' | 'readWrite';
+  /** Grant on the identity table (contact details); absent for every route that does not manage contacts. */
+  identityAccess?: 'read' | 'readWrite';
   /** Embedded-only routes (local sign-in) are not deployed; AWS uses Cognito. */
   embeddedOnly?: boolean;
 };
@@ -137,6 +139,8 @@ export const routes: readonly Route[] = [
     handler: 'withdraw-participant',
     access: { kind: 'researcher', roles: ['admin', 'researcher'] },
     tableAccess: 'readWrite',
+    // Erasure removes contact details too.
+    identityAccess: 'readWrite',
   },
   {
     name: 'ListCheckIns',
@@ -171,6 +175,25 @@ export const routes: readonly Route[] = [
     access: { kind: 'researcher', roles: ['admin'] },
     tableAccess: 'readWrite',
     embeddedOnly: true,
+  },
+  {
+    name: 'SetParticipantContact',
+    method: 'PUT',
+    path: '/api/studies/{studyId}/participants/{participantCode}/contact',
+    handler: 'set-participant-contact',
+    access: { kind: 'researcher', roles: ['admin', 'researcher'] },
+    tableAccess: 'readWrite',
+    identityAccess: 'readWrite',
+  },
+  {
+    name: 'GetParticipantContact',
+    method: 'GET',
+    path: '/api/studies/{studyId}/participants/{participantCode}/contact',
+    handler: 'get-participant-contact',
+    // Reading contact details is audited.
+    access: { kind: 'researcher', roles: ['admin', 'researcher'] },
+    tableAccess: 'readWrite',
+    identityAccess: 'read',
   },
   {
     name: 'PublishInstrumentVersion',

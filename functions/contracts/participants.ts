@@ -66,3 +66,10 @@ export const CheckInList = z.object({
   ),
 });
 export type CheckInList = z.infer<typeof CheckInList>;
+
+/** PUT/GET /api/studies/{studyId}/participants/{participantCode}/contact: kept in the identity table, never exported. */
+export const ContactDetails = z.strictObject({
+  email: z.optional(z.email()),
+  phone: z.optional(z.string().check(z.regex(/^\+?[0-9 ()-]{7,20}$/, 'use digits, spaces and an optional leading +'))),
+});
+export type ContactDetails = z.infer<typeof ContactDetails>;

@@ -5,6 +5,7 @@ import { parseJsonBody } from '../http/body.js';
 import { HttpError } from '../http/errors.js';
 import { json } from '../http/responses.js';
 import { recordAudit } from '../storage/audit.js';
+import { deleteContact } from '../storage/identities.js';
 import { getParticipant } from '../storage/participants.js';
 import { listWaves } from '../storage/studies.js';
 import { eraseParticipant, withdrawFromFutureWaves } from '../storage/withdrawals.js';
@@ -23,7 +24,9 @@ export const handler = apiHandler<'researcher'>('WithdrawParticipant', async (ev
   }
 
   const waves = await listWaves(studyId);
-  const itemsErased = await eraseParticipant(studyId, participantCode, waves.map((w) => w.waveId));
+  // Contact details first: while the participant record exists, a failed erasure can be run again.
+  const contactErased = await deleteContact(studyId, participantCode);
+  const itemsErased = (contactErased ? 1 : 0) + (await eraseParticipant(studyId, participantCode, waves.map((w) => w.waveId)));
   // The erasure is recorded without the participant's code: nothing left may point back to them.
   await recordAudit({ scope: studyId, actor: researcher.userId, action: 'participant.erased', detail: { itemsErased } });
   const result: WithdrawResult = { scope, itemsErased };

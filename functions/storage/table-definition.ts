@@ -13,7 +13,7 @@ export type TableDefinition = {
   sortKey: KeyAttribute;
   globalSecondaryIndexes: ReadonlyArray<{ indexName: string; partitionKey: KeyAttribute; sortKey: KeyAttribute }>;
   /** Attribute holding an epoch-seconds expiry for short-lived items (rate-limit counters). */
-  timeToLiveAttribute: string;
+  timeToLiveAttribute?: string;
 };
 
 export const mainTable: TableDefinition = {
@@ -28,4 +28,17 @@ export const mainTable: TableDefinition = {
     },
   ],
   timeToLiveAttribute: 'expiresAt',
+};
+
+/**
+ * Whatever could identify a participant (contact details used to send links)
+ * lives in this second table, never in the main one: answers and identities are
+ * in separate custody, and nothing that reads answers (exports, the data team's
+ * roles) is granted access to it.
+ */
+export const identityTable: TableDefinition = {
+  id: 'PontIdentityTable',
+  partitionKey: { name: 'PK', type: 'S' },
+  sortKey: { name: 'SK', type: 'S' },
+  globalSecondaryIndexes: [],
 };

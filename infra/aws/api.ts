@@ -8,13 +8,16 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Duration } from 'aws-cdk-lib';
 import { HttpApi, HttpMethod, HttpStage, type IHttpRouteAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import type { Route, RouteAccess } from '../../functions/routes.js';
+import { LAMBDA_BUNDLING, SOURCE_MAPS } from './bundling.js';
+import type { ResearcherAuth } from './auth.js';
 
 /** Repository root, independent of the process's working directory. */
 export const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
@@ -22,16 +25,17 @@ export const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 export const handlerEntry = (route: Pick<Route, 'handler'>): string =>
   path.join(repoRoot, 'functions', 'handlers', `${route.handler}.ts`);
 
-/** Turning sourcemaps on also sets NODE_OPTIONS=--enable-source-maps (costs cold-start time). */
-const SOURCE_MAPS = false;
-
 /** Stage-wide limits (requests per second). Per-route limits can be added via CfnStage routeSettings. */
 const THROTTLE = { rateLimit: 50, burstLimit: 100 } as const;
 
 export type PontApiProps = {
   table: ITable;
+  /** Contact details: only routes with `identityAccess` get it, and its name. */
+  identityTable: ITable;
   /** Normally `deployedRoutes`: embedded-only routes must not be passed here. */
   routes: readonly Route[];
+  /** The researcher user pool: researcher routes are authorized against it. */
+  researcherAuth: ResearcherAuth;
 };
 
 export class PontApi extends Construct {
@@ -55,18 +59,26 @@ export class PontApi extends Construct {
     });
     this.url = this.stage.url;
 
+    // One authorizer, shared by every researcher route.
+    const researcherAuthorizer = new HttpJwtAuthorizer('ResearcherJwt', props.researcherAuth.issuer, {
+      jwtAudience: [props.researcherAuth.clientId],
+      identitySource: ['$request.header.Authorization'],
+    });
+
     for (const route of props.routes) {
-      const fn = this.routeFunction(route, props.table);
+      const fn = this.routeFunction(route, props, props.researcherAuth);
       if (route.tableAccess === 'readWrite') {
         props.table.grantReadWriteData(fn);
       } else {
         props.table.grantReadData(fn);
       }
+      if (route.identityAccess === 'readWrite') props.identityTable.grantReadWriteData(fn);
+      if (route.identityAccess === 'read') props.identityTable.grantReadData(fn);
       this.httpApi.addRoutes({
         path: route.path,
         methods: [HttpMethod[route.method]],
         integration: new HttpLambdaIntegration(`${route.name}Integration`, fn),
-        authorizer: authorizerFor(route.access),
+        authorizer: authorizerFor(route.access, researcherAuthorizer),
       });
       this.functions.set(route.name, fn);
     }
@@ -79,7 +91,7 @@ export class PontApi extends Construct {
     return fn;
   }
 
-  private routeFunction(route: Route, table: ITable): NodejsFunction {
+  private routeFunction(route: Route, { table, identityTable }: Pick<PontApiProps, 'table' | 'identityTable'>, researcherAuth: ResearcherAuth): NodejsFunction {
     return new NodejsFunction(this, route.name, {
       description: `${route.method} ${route.path}`,
       entry: handlerEntry(route),
@@ -92,43 +104,44 @@ export class PontApi extends Construct {
       depsLockFilePath: path.join(repoRoot, 'package-lock.json'),
       environment: {
         TABLE_NAME: table.tableName,
+        ...(route.identityAccess ? { IDENTITY_TABLE_NAME: identityTable.tableName } : {}),
         AUTH_MODE: 'cognito',
+        // Only functions that verify researcher tokens are told which pool and
+        // client to trust: respondent functions never read them (config.ts has
+        // them optional), and leaving them out keeps a user pool or client
+        // change from touching the respondent functions.
+        ...(route.access.kind === 'researcher'
+          ? { COGNITO_ISSUER: researcherAuth.issuer, COGNITO_CLIENT_ID: researcherAuth.clientId }
+          : {}),
         ...(SOURCE_MAPS ? { NODE_OPTIONS: '--enable-source-maps' } : {}),
       },
       logGroup: new LogGroup(this, `${route.name}Logs`, { retention: RetentionDays.ONE_MONTH }),
-      bundling: {
-        format: OutputFormat.ESM,
-        target: 'node22',
-        minify: true,
-        sourceMap: SOURCE_MAPS,
-        // Prefer packages' ES module builds: better tree shaking of the SDK.
-        mainFields: ['module', 'main'],
-        // CommonJS dependencies bundled into an ES module still call require().
-        banner: "import { createRequire } from 'module'; const require = createRequire(import.meta.url);",
-        // Bundle the AWS SDK rather than use the runtime's copy: the deployed
-        // code then runs exactly the SDK version pinned in package-lock.json,
-        // the one the tests and the embedded mode run, and a runtime SDK update
-        // cannot change behaviour underneath a deployed stack.
-        externalModules: [],
-        forceDockerBundling: false,
-      },
+      bundling: LAMBDA_BUNDLING,
     });
   }
 }
 
 /**
  * The one place route access maps to API Gateway authorization.
- * Issue 5: researcher routes get a Cognito JWT authorizer here (and the
- * functions COGNITO_ISSUER / COGNITO_CLIENT_ID). Until then handlers verify
- * researcher tokens themselves.
+ *
+ * Researcher routes: API Gateway checks the Cognito JWT (signature, expiry,
+ * issuer, audience) before the function runs. Cognito access tokens carry the
+ * app client id in `client_id` and have no `aud`; the HTTP API JWT authorizer
+ * checks `aud` and, only when `aud` is absent, `client_id` against the
+ * audience list, so access tokens (and id tokens, whose `aud` is the client
+ * id) from the web console's client pass. See
+ * https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-troubleshooting-jwt.html
+ *
+ * The handler still verifies the token itself and checks the role (defence in
+ * depth; embedded mode has no API Gateway and runs the same code path).
  */
-function authorizerFor(access: RouteAccess): IHttpRouteAuthorizer | undefined {
+function authorizerFor(access: RouteAccess, researcher: IHttpRouteAuthorizer): IHttpRouteAuthorizer | undefined {
   switch (access.kind) {
     case 'respondent': // the token in the path is the credential
     case 'public':
       return undefined;
     case 'researcher':
-      return undefined; // TODO(issue 5): HttpJwtAuthorizer on the Cognito user pool
+      return researcher;
   }
 }
 

@@ -1,7 +1,8 @@
 /**
  * PontStack: the whole deployed platform, read top to bottom like the
- * architecture diagram: storage (one DynamoDB table), then the API (HTTP API
- * -> one Lambda per route -> the table).
+ * architecture diagram: storage (the main table and the identity table), researcher sign-in (one
+ * Cognito user pool), then the API (HTTP API -> one Lambda per route -> the
+ * table; researcher routes behind a JWT authorizer on the pool).
  *
  * Bundling of the Lambda code is controlled the standard CDK way, by the
  * `aws:cdk:bundling-stacks` context (tests set it to [] to synth in well
@@ -11,6 +12,7 @@ import { CfnOutput, Stack, Tags, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { deployedRoutes } from '../../functions/routes.js';
 import { PontApi } from './api.js';
+import { PontAuth } from './auth.js';
 import { PontStorage } from './storage.js';
 
 export type PontStackProps = StackProps & {
@@ -20,6 +22,7 @@ export type PontStackProps = StackProps & {
 
 export class PontStack extends Stack {
   readonly storage: PontStorage;
+  readonly auth: PontAuth;
   readonly api: PontApi;
 
   constructor(scope: Construct, id: string, props: PontStackProps) {
@@ -28,8 +31,18 @@ export class PontStack extends Stack {
     Tags.of(this).add('stage', props.stage);
 
     this.storage = new PontStorage(this, 'Storage');
-    this.api = new PontApi(this, 'Api', { table: this.storage.table, routes: deployedRoutes });
+    this.auth = new PontAuth(this, 'Auth');
+    this.api = new PontApi(this, 'Api', {
+      table: this.storage.table,
+      identityTable: this.storage.identityTable,
+      routes: deployedRoutes,
+      researcherAuth: this.auth,
+    });
 
     new CfnOutput(this, 'ApiUrl', { value: this.api.url, description: 'Base URL of the Pont HTTP API' });
+    // What the web console and operators need; none of it is secret.
+    new CfnOutput(this, 'ResearcherUserPoolId', { value: this.auth.userPool.userPoolId, description: 'Cognito user pool for researchers' });
+    new CfnOutput(this, 'ResearcherWebClientId', { value: this.auth.clientId, description: 'Cognito app client id of the web console' });
+    new CfnOutput(this, 'ResearcherTokenIssuer', { value: this.auth.issuer, description: 'Issuer URL of researcher tokens' });
   }
 }

@@ -13,7 +13,7 @@ import { generateLocalSigningKeys } from '../../functions/auth/researcher-tokens
 import { reloadConfig } from '../../functions/config.js';
 import { hashPassword, newPassword } from '../../functions/domain/passwords.js';
 import { routes } from '../../functions/routes.js';
-import { mainTable } from '../../functions/storage/table-definition.js';
+import { identityTable, mainTable } from '../../functions/storage/table-definition.js';
 import { setLocalUserPassword } from '../../functions/storage/users.js';
 import type { LambdaHandler } from './api-gateway.js';
 import { startDynamoDbLocal, type DynamoDbLocal } from './dynamodb-local.js';
@@ -54,9 +54,11 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
   try {
     const signingKeys = await localSigningKeys(dataDir);
     const tableName = 'pont';
+    const identityTableName = 'pont-identity';
     // The handlers read their configuration from the environment, as in Lambda.
     Object.assign(process.env, {
       TABLE_NAME: tableName,
+      IDENTITY_TABLE_NAME: identityTableName,
       DYNAMODB_ENDPOINT: dynamo.endpoint,
       AWS_REGION: 'eu-west-2',
       AUTH_MODE: 'local',
@@ -66,6 +68,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     reloadConfig();
     const client = new DynamoDBClient({ endpoint: dynamo.endpoint, region: 'eu-west-2', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
     await ensureTable(client, mainTable, tableName);
+    await ensureTable(client, identityTable, identityTableName);
     client.destroy();
 
     const seeded = options.seed ? await seedDemo(options.instrumentsDir ?? join(REPO_ROOT, 'instruments')) : { demoLinks: [] };

@@ -23,26 +23,32 @@ export async function ensureTable(client: DynamoDBClient, definition: TableDefin
           { AttributeName: definition.partitionKey.name, KeyType: 'HASH' },
           { AttributeName: definition.sortKey.name, KeyType: 'RANGE' },
         ],
-        GlobalSecondaryIndexes: definition.globalSecondaryIndexes.map((index) => ({
-          IndexName: index.indexName,
-          KeySchema: [
-            { AttributeName: index.partitionKey.name, KeyType: 'HASH' },
-            { AttributeName: index.sortKey.name, KeyType: 'RANGE' },
-          ],
-          Projection: { ProjectionType: 'ALL' },
-        })),
+        ...(definition.globalSecondaryIndexes.length > 0
+          ? {
+              GlobalSecondaryIndexes: definition.globalSecondaryIndexes.map((index) => ({
+                IndexName: index.indexName,
+                KeySchema: [
+                  { AttributeName: index.partitionKey.name, KeyType: 'HASH' },
+                  { AttributeName: index.sortKey.name, KeyType: 'RANGE' },
+                ],
+                Projection: { ProjectionType: 'ALL' },
+              })),
+            }
+          : {}),
       }),
     );
   } catch (error) {
     if (error instanceof ResourceInUseException) return 'existed';
     throw error;
   }
-  await client.send(
-    new UpdateTimeToLiveCommand({
-      TableName: tableName,
-      TimeToLiveSpecification: { AttributeName: definition.timeToLiveAttribute, Enabled: true },
-    }),
-  );
+  if (definition.timeToLiveAttribute) {
+    await client.send(
+      new UpdateTimeToLiveCommand({
+        TableName: tableName,
+        TimeToLiveSpecification: { AttributeName: definition.timeToLiveAttribute, Enabled: true },
+      }),
+    );
+  }
   // Point-in-time recovery is not supported by DynamoDB Local; the CDK stack enables it in AWS.
   await client.send(new DescribeTableCommand({ TableName: tableName }));
   return 'created';

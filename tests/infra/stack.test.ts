@@ -9,8 +9,9 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Match } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
+import { Role } from '../../functions/contracts/researcher.js';
 import { deployedRoutes, routes, type Route } from '../../functions/routes.js';
-import { mainTable, type KeyAttribute } from '../../functions/storage/table-definition.js';
+import { identityTable, mainTable, type KeyAttribute } from '../../functions/storage/table-definition.js';
 import { synthPontStack } from './synth.js';
 
 type Resource = { Type: string; Properties: Record<string, any>; Metadata?: Record<string, any> };
@@ -22,6 +23,19 @@ const keySchema = (pk: KeyAttribute, sk: KeyAttribute) => [
   { AttributeName: sk.name, KeyType: 'RANGE' },
 ];
 const asArray = <T>(value: T | T[]): T[] => (Array.isArray(value) ? value : [value]);
+
+const researcherRoutes = deployedRoutes.filter((route) => route.access.kind === 'researcher');
+const otherRoutes = deployedRoutes.filter((route) => route.access.kind !== 'researcher');
+
+/** A CloudFormation value as text: strings as they are, references as {Ref:id} / {GetAtt:id.attr}. */
+const render = (value: unknown): string => {
+  if (typeof value === 'string') return value;
+  const v = value as Record<string, any>;
+  if (v?.Ref) return `{Ref:${v.Ref}}`;
+  if (v?.['Fn::GetAtt']) return `{GetAtt:${v['Fn::GetAtt'].join('.')}}`;
+  if (v?.['Fn::Join']) return (v['Fn::Join'][1] as unknown[]).map(render).join(v['Fn::Join'][0]);
+  throw new Error(`cannot render ${JSON.stringify(value)}`);
+};
 
 /** Everything a read-only route may do on the table. */
 const READ_ACTIONS = [
@@ -59,6 +73,20 @@ describe('PontStack (synthesised without bundling)', () => {
     if (!fn) throw new Error(`no Lambda function resource for ${route.name}`);
     return fn;
   };
+  const apiRouteFor = (route: Route) => {
+    const found = ofType('AWS::ApiGatewayV2::Route').find(([, r]) => r.Properties.RouteKey === routeKey(route));
+    if (!found) throw new Error(`no API route for ${route.name}`);
+    return found[1];
+  };
+  const only = (type: string) => {
+    const found = ofType(type);
+    expect(found.map(([id]) => id), type).toHaveLength(1);
+    return found[0]!;
+  };
+  const poolId = () => only('AWS::Cognito::UserPool')[0];
+  const clientId = () => only('AWS::Cognito::UserPoolClient')[0];
+  /** The user pool's issuer, as the handlers and API Gateway must see it. */
+  const poolIssuer = () => `https://cognito-idp.${s.stack.region}.amazonaws.com/{Ref:${poolId()}}`;
 
   beforeAll(() => {
     s = synthPontStack();
@@ -69,10 +97,13 @@ describe('PontStack (synthesised without bundling)', () => {
   });
 
   describe('storage', () => {
-    it('has exactly one table, keyed as in mainTable, with a pinned logical id', () => {
+    it('has the main table and the identity table, keyed as defined, with pinned logical ids', () => {
       const tables = ofType('AWS::DynamoDB::Table');
-      expect(tables.map(([id]) => id)).toEqual([mainTable.id]);
-      const props = tables[0]![1].Properties;
+      expect(tables.map(([id]) => id).sort()).toEqual([mainTable.id, identityTable.id].sort());
+      const identity = resources[identityTable.id]!.Properties;
+      expect(identity.KeySchema).toEqual(keySchema(identityTable.partitionKey, identityTable.sortKey));
+      expect(identity.GlobalSecondaryIndexes).toBeUndefined();
+      const props = resources[mainTable.id]!.Properties;
       expect(props.KeySchema).toEqual(keySchema(mainTable.partitionKey, mainTable.sortKey));
 
       const keyAttributes = [
@@ -89,7 +120,7 @@ describe('PontStack (synthesised without bundling)', () => {
     });
 
     it('has the GSIs of mainTable (all attributes projected)', () => {
-      const props = ofType('AWS::DynamoDB::Table')[0]![1].Properties;
+      const props = resources[mainTable.id]!.Properties;
       expect(props.GlobalSecondaryIndexes).toEqual(
         mainTable.globalSecondaryIndexes.map((gsi) => ({
           IndexName: gsi.indexName,
@@ -128,13 +159,31 @@ describe('PontStack (synthesised without bundling)', () => {
     it('gives each function the table name and Cognito auth mode, and a log group with retention', () => {
       for (const route of deployedRoutes) {
         const props = fnResource(route).Properties;
-        expect(props.Environment.Variables, route.name).toEqual({
+        const { COGNITO_ISSUER, COGNITO_CLIENT_ID, ...rest } = props.Environment.Variables;
+        expect(rest, route.name).toEqual({
           TABLE_NAME: { Ref: mainTable.id },
+          // Only routes that manage contact details learn where the identity table is.
+          ...(route.identityAccess ? { IDENTITY_TABLE_NAME: { Ref: identityTable.id } } : {}),
           AUTH_MODE: 'cognito',
         });
         const logGroupId = props.LoggingConfig?.LogGroup?.Ref;
         expect(resources[logGroupId]?.Type, route.name).toBe('AWS::Logs::LogGroup');
         expect(resources[logGroupId]?.Properties.RetentionInDays, route.name).toBe(30);
+      }
+    });
+
+    it('tells the functions of researcher routes, and only those, which user pool and client to trust', () => {
+      expect(researcherRoutes.length).toBeGreaterThan(0);
+      for (const route of researcherRoutes) {
+        const env = fnResource(route).Properties.Environment.Variables;
+        expect(env.COGNITO_ISSUER, route.name).toBeDefined();
+        expect(render(env.COGNITO_ISSUER), route.name).toBe(poolIssuer());
+        expect(env.COGNITO_CLIENT_ID, route.name).toEqual({ Ref: clientId() });
+      }
+      for (const route of otherRoutes) {
+        const env = fnResource(route).Properties.Environment.Variables;
+        expect(env, route.name).not.toHaveProperty('COGNITO_ISSUER');
+        expect(env, route.name).not.toHaveProperty('COGNITO_CLIENT_ID');
       }
     });
 
@@ -149,14 +198,17 @@ describe('PontStack (synthesised without bundling)', () => {
         const statements = ofType('AWS::IAM::Policy')
           .filter(([, p]) => p.Properties.Roles.some((r: { Ref?: string }) => r.Ref === roleId))
           .flatMap(([, p]) => p.Properties.PolicyDocument.Statement as Array<Record<string, any>>);
-        const actions = [...new Set(statements.flatMap((st) => asArray<string>(st.Action)))];
+        const onTable = (tableId: string) => statements.filter((st) => asArray(st.Resource).every((r) => JSON.stringify(r).includes(`"${tableId}"`)));
+        const identityStatements = onTable(identityTable.id);
+        const identityActions = [...new Set(identityStatements.flatMap((st) => asArray<string>(st.Action)))];
+        if (!route.identityAccess) expect(identityStatements, `${route.name} may not touch the identity table`).toEqual([]);
+        if (route.identityAccess === 'read') for (const action of WRITE_ACTIONS) expect(identityActions, route.name).not.toContain(action);
+        if (route.identityAccess === 'readWrite') for (const action of REQUIRED_WRITE_ACTIONS) expect(identityActions, route.name).toContain(action);
+        const mainStatements = onTable(mainTable.id);
+        expect(mainStatements.length + identityStatements.length, `${route.name}: every statement is on one of the tables`).toBe(statements.length);
+        const actions = [...new Set(mainStatements.flatMap((st) => asArray<string>(st.Action)))];
 
-        for (const st of statements) {
-          expect(st.Effect).toBe('Allow');
-          for (const resource of asArray(st.Resource)) {
-            expect(JSON.stringify(resource), `${route.name} resource`).toContain(`"${mainTable.id}"`);
-          }
-        }
+        for (const st of statements) expect(st.Effect).toBe('Allow');
         for (const action of actions) expect(action, route.name).not.toContain('*');
         expect(actions, route.name).toContain('dynamodb:GetItem');
         expect(actions, route.name).toContain('dynamodb:Query');
@@ -197,6 +249,30 @@ describe('PontStack (synthesised without bundling)', () => {
       }
     });
 
+    it('puts every researcher route behind a JWT authorizer on the user pool, with the web client as audience', () => {
+      expect(researcherRoutes.length).toBeGreaterThan(0);
+      for (const route of researcherRoutes) {
+        const apiRoute = apiRouteFor(route);
+        expect(apiRoute.Properties.AuthorizationType, route.name).toBe('JWT');
+        const authorizer = resources[apiRoute.Properties.AuthorizerId?.Ref];
+        expect(authorizer?.Type, route.name).toBe('AWS::ApiGatewayV2::Authorizer');
+        expect(authorizer!.Properties.AuthorizerType, route.name).toBe('JWT');
+        expect(authorizer!.Properties.IdentitySource, route.name).toEqual(['$request.header.Authorization']);
+        expect(render(authorizer!.Properties.JwtConfiguration.Issuer), route.name).toBe(poolIssuer());
+        // Access tokens carry client_id (no aud): API Gateway matches it against this list.
+        expect(authorizer!.Properties.JwtConfiguration.Audience, route.name).toEqual([{ Ref: clientId() }]);
+      }
+    });
+
+    it('leaves respondent and public routes without an API Gateway authorizer', () => {
+      expect(otherRoutes.length).toBeGreaterThan(0);
+      for (const route of otherRoutes) {
+        const props = apiRouteFor(route).Properties;
+        expect(props.AuthorizationType ?? 'NONE', route.name).toBe('NONE');
+        expect(props.AuthorizerId, route.name).toBeUndefined();
+      }
+    });
+
     it('throttles the auto-deployed $default stage', () => {
       const stages = ofType('AWS::ApiGatewayV2::Stage');
       expect(stages).toHaveLength(1);
@@ -211,6 +287,67 @@ describe('PontStack (synthesised without bundling)', () => {
       s.template.hasOutput('ApiUrl', {
         Value: Match.objectLike({ 'Fn::Join': ['', Match.arrayWith([Match.stringLikeRegexp('^https://')])] }),
       });
+    });
+  });
+
+  describe('researcher sign-in (Cognito)', () => {
+    it('has one user pool: admin-created accounts only, email sign-in, TOTP MFA required and nothing else', () => {
+      const [, pool] = only('AWS::Cognito::UserPool');
+      expect(pool.Properties.AdminCreateUserConfig).toMatchObject({ AllowAdminCreateUserOnly: true });
+      expect(pool.Properties.UsernameAttributes).toEqual(['email']);
+      expect(pool.Properties.MfaConfiguration).toBe('ON');
+      expect(pool.Properties.EnabledMfas).toEqual(['SOFTWARE_TOKEN_MFA']);
+    });
+
+    it('requires strong passwords and recovers accounts by email only', () => {
+      const { Policies, AccountRecoverySetting } = only('AWS::Cognito::UserPool')[1].Properties;
+      expect(Policies.PasswordPolicy.MinimumLength).toBeGreaterThanOrEqual(12);
+      expect(Policies.PasswordPolicy).toMatchObject({
+        RequireLowercase: true,
+        RequireUppercase: true,
+        RequireNumbers: true,
+        RequireSymbols: true,
+      });
+      expect(AccountRecoverySetting.RecoveryMechanisms).toEqual([{ Name: 'verified_email', Priority: 1 }]);
+    });
+
+    it('protects the user pool from deletion', () => {
+      s.template.hasResource('AWS::Cognito::UserPool', {
+        DeletionPolicy: 'Retain',
+        UpdateReplacePolicy: 'Retain',
+        Properties: Match.objectLike({ DeletionProtection: 'ACTIVE' }),
+      });
+    });
+
+    it('has one group per researcher role, named as the handlers expect', () => {
+      const groups = ofType('AWS::Cognito::UserPoolGroup');
+      expect(groups.map(([, g]) => g.Properties.GroupName).sort()).toEqual([...Role.options].sort());
+      expect([...Role.options].sort()).toEqual(['admin', 'analyst', 'researcher']);
+      for (const [id, group] of groups) expect(group.Properties.UserPoolId, id).toEqual({ Ref: poolId() });
+    });
+
+    it('has one web console client: no secret, SRP and refresh only, short-lived tokens, no user existence errors', () => {
+      const [, client] = only('AWS::Cognito::UserPoolClient');
+      const props = client.Properties;
+      expect(props.UserPoolId).toEqual({ Ref: poolId() });
+      expect(props.GenerateSecret ?? false).toBe(false);
+      expect([...props.ExplicitAuthFlows].sort()).toEqual(['ALLOW_REFRESH_TOKEN_AUTH', 'ALLOW_USER_SRP_AUTH']);
+      expect(props.PreventUserExistenceErrors).toBe('ENABLED');
+      expect(props.AllowedOAuthFlowsUserPoolClient ?? false).toBe(false);
+      const minutes = (kind: 'AccessToken' | 'IdToken' | 'RefreshToken', value: number) => {
+        const unit = props.TokenValidityUnits?.[kind] ?? (kind === 'RefreshToken' ? 'days' : 'hours');
+        return value * { minutes: 1, hours: 60, days: 24 * 60 }[unit as 'minutes' | 'hours' | 'days'];
+      };
+      expect(minutes('AccessToken', props.AccessTokenValidity)).toBe(60);
+      expect(minutes('IdToken', props.IdTokenValidity)).toBe(60);
+      expect(minutes('RefreshToken', props.RefreshTokenValidity)).toBe(12 * 60);
+    });
+
+    it('outputs the user pool id, the web client id and the issuer', () => {
+      const outputs = s.template.toJSON().Outputs;
+      expect(outputs.ResearcherUserPoolId.Value).toEqual({ Ref: poolId() });
+      expect(outputs.ResearcherWebClientId.Value).toEqual({ Ref: clientId() });
+      expect(render(outputs.ResearcherTokenIssuer.Value)).toBe(poolIssuer());
     });
   });
 });

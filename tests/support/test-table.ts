@@ -9,7 +9,7 @@ import { DynamoDBDocumentClient, GetCommand, ScanCommand } from '@aws-sdk/lib-dy
 import { beforeAll, inject } from 'vitest';
 import { generateLocalSigningKeys } from '../../functions/auth/researcher-tokens.js';
 import { reloadConfig } from '../../functions/config.js';
-import { mainTable } from '../../functions/storage/table-definition.js';
+import { identityTable, mainTable } from '../../functions/storage/table-definition.js';
 import { ensureTable } from '../../infra/local/tables.js';
 
 export type TestTable = {
@@ -30,6 +30,7 @@ export function useTestTable(): TestTable {
     const keys = await generateLocalSigningKeys();
     Object.assign(process.env, {
       TABLE_NAME: name,
+      IDENTITY_TABLE_NAME: `${name}-identity`,
       DYNAMODB_ENDPOINT: endpoint,
       AWS_REGION: 'eu-west-2',
       AUTH_MODE: 'local',
@@ -38,6 +39,7 @@ export function useTestTable(): TestTable {
     });
     reloadConfig();
     await ensureTable(client as unknown as DynamoDBClient, mainTable, name);
+    await ensureTable(client as unknown as DynamoDBClient, identityTable, `${name}-identity`);
   });
 
   return {

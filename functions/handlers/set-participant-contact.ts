@@ -1,0 +1,18 @@
+/** PUT /api/studies/{studyId}/participants/{participantCode}/contact: contact details, in the identity table only. */
+import { ContactDetails } from '../contracts/participants.js';
+import { apiHandler } from '../http/api-handler.js';
+import { parseJsonBody } from '../http/body.js';
+import { HttpError } from '../http/errors.js';
+import { json } from '../http/responses.js';
+import { recordAudit } from '../storage/audit.js';
+import { setContact } from '../storage/identities.js';
+import { getParticipant } from '../storage/participants.js';
+
+export const handler = apiHandler<'researcher'>('SetParticipantContact', async (event, researcher) => {
+  const contact = parseJsonBody(event, ContactDetails);
+  const { studyId = '', participantCode = '' } = event.pathParameters ?? {};
+  if (!(await getParticipant(studyId, participantCode))) throw new HttpError(404, 'participant_not_found', 'There is no such participant in this study');
+  await setContact({ studyId, participantCode, ...contact, updatedAt: new Date().toISOString() }, researcher.userId);
+  await recordAudit({ scope: studyId, actor: researcher.userId, action: 'contact.set', detail: { participantCode } });
+  return json(200, { saved: true });
+});

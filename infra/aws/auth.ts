@@ -1,0 +1,112 @@
+/**
+ * Auth: the Cognito user pool researchers sign in to (issue 5), and the one
+ * app client the web console uses. Respondents never have accounts: their
+ * personal-link token is their credential.
+ *
+ * Roles are Cognito groups named exactly as the roles in
+ * functions/contracts/researcher.ts; handlers read the role from the first
+ * entry of the token's `cognito:groups` claim, so each user should be in
+ * exactly one group.
+ */
+import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import {
+  AccountRecovery,
+  FeaturePlan,
+  Mfa,
+  UserPool,
+  UserPoolClient,
+  UserPoolClientIdentityProvider,
+  type CfnUserPoolGroup,
+} from 'aws-cdk-lib/aws-cognito';
+import { Construct } from 'constructs';
+import { Role } from '../../functions/contracts/researcher.js';
+
+/** What the API and the functions need to know to accept a researcher's token. */
+export type ResearcherAuth = {
+  /** The user pool's issuer URL, https://cognito-idp.<region>.amazonaws.com/<poolId>. */
+  issuer: string;
+  /** The web console's app client id: the tokens' `client_id` (access) / `aud` (id). */
+  clientId: string;
+};
+
+/** Group precedence: lower wins where Cognito has to choose (e.g. cognito:preferred_role). */
+const GROUP_PRECEDENCE: Record<Role, number> = { admin: 0, researcher: 1, analyst: 2 };
+
+export class PontAuth extends Construct implements ResearcherAuth {
+  readonly userPool: UserPool;
+  readonly webClient: UserPoolClient;
+  readonly groups: Record<Role, CfnUserPoolGroup>;
+  readonly issuer: string;
+  readonly clientId: string;
+
+  constructor(scope: Construct, id: string) {
+    super(scope, id);
+
+    this.userPool = new UserPool(this, 'ResearcherPool', {
+      // Admins create every account (AdminCreateUser); nobody signs themselves up.
+      selfSignUpEnabled: false,
+      signInAliases: { email: true },
+      signInCaseSensitive: false,
+      standardAttributes: { email: { required: true, mutable: true } },
+      // A changed email address takes effect only once the new one is verified.
+      keepOriginal: { email: true },
+      mfa: Mfa.REQUIRED,
+      // Authenticator apps only: no SMS (SIM-swap, cost), no email OTP (needs SES).
+      mfaSecondFactor: { otp: true, sms: false, email: false },
+      passwordPolicy: {
+        minLength: 12,
+        requireLowercase: true,
+        requireUppercase: true,
+        requireDigits: true,
+        requireSymbols: true,
+        tempPasswordValidity: Duration.days(3),
+      },
+      accountRecovery: AccountRecovery.EMAIL_ONLY,
+      // Threat protection (the former "advanced security": compromised
+      // credentials, adaptive authentication) is set with
+      // standardThreatProtectionMode, which only functions on the PLUS feature
+      // plan, billed per monthly active user on top of Essentials. That is a
+      // cost decision for the project, not something to switch on here, so the
+      // pool stays on ESSENTIALS (the default for new pools, stated explicitly)
+      // and no threat protection mode is set.
+      featurePlan: FeaturePlan.ESSENTIALS,
+      // Deleting the pool would delete every researcher account and their MFA enrolment.
+      deletionProtection: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+
+    this.groups = Object.fromEntries(
+      Role.options.map((role) => [
+        role,
+        this.userPool.addGroup(`${role}Group`, {
+          groupName: role,
+          precedence: GROUP_PRECEDENCE[role],
+          description: `Pont ${role}s`,
+        }).node.defaultChild as CfnUserPoolGroup,
+      ]),
+    ) as Record<Role, CfnUserPoolGroup>;
+
+    this.webClient = this.userPool.addClient('WebConsoleClient', {
+      // A browser app cannot keep a secret.
+      generateSecret: false,
+      // SRP only (the password never leaves the browser); CDK adds
+      // ALLOW_REFRESH_TOKEN_AUTH whenever explicit flows are given.
+      authFlows: { userSrp: true },
+      // Sign-in is through the Cognito API (SRP), not the hosted UI / OAuth
+      // endpoints: without this CDK enables the implicit and code grants with
+      // a placeholder callback URL.
+      disableOAuth: true,
+      supportedIdentityProviders: [UserPoolClientIdentityProvider.COGNITO],
+      accessTokenValidity: Duration.hours(1),
+      idTokenValidity: Duration.hours(1),
+      refreshTokenValidity: Duration.hours(12),
+      enableTokenRevocation: true,
+      preventUserExistenceErrors: true,
+    });
+
+    // Built the way CDK's own HttpUserPoolAuthorizer builds it (rather than
+    // from the ProviderURL attribute, whose exact form is not documented).
+    this.issuer = `https://cognito-idp.${Stack.of(this).region}.amazonaws.com/${this.userPool.userPoolId}`;
+    this.clientId = this.webClient.userPoolClientId;
+  }
+}

@@ -1,0 +1,26 @@
+/**
+ * How every Lambda function is bundled (esbuild, through NodejsFunction).
+ * One constant, read by the CDK stack (api.ts) and by the bench
+ * (bench/bundles.ts), so the bench measures exactly what is deployed.
+ */
+import { OutputFormat, type BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodejs';
+
+/** Turning sourcemaps on also sets NODE_OPTIONS=--enable-source-maps (costs cold-start time). */
+export const SOURCE_MAPS = false;
+
+export const LAMBDA_BUNDLING = {
+  format: OutputFormat.ESM,
+  target: 'node22',
+  minify: true,
+  sourceMap: SOURCE_MAPS,
+  // Prefer packages' ES module builds: better tree shaking of the SDK.
+  mainFields: ['module', 'main'],
+  // CommonJS dependencies bundled into an ES module still call require().
+  banner: "import { createRequire } from 'module'; const require = createRequire(import.meta.url);",
+  // Bundle the AWS SDK rather than use the runtime's copy: the deployed
+  // code then runs exactly the SDK version pinned in package-lock.json,
+  // the one the tests and the embedded mode run, and a runtime SDK update
+  // cannot change behaviour underneath a deployed stack.
+  externalModules: [],
+  forceDockerBundling: false,
+} satisfies BundlingOptions;
