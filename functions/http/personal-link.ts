@@ -12,7 +12,13 @@ import { HttpError } from './errors.js';
 /** A link that is open now, with the participant's own dates for the wave. */
 export type PersonalLink = { study: Study; wave: Wave; participant: Participant; window: Window };
 
-/** Bad tokens allowed from one client per window before every link lookup from it is refused. */
+/**
+ * Bad tokens allowed from one client per window; after that its bad tokens get
+ * 429 instead of 404. Valid links keep working: mobile networks put many phones
+ * behind one address, and one person's typos must not lock out a cohort.
+ * Guessing a 144-bit token is hopeless either way; the limit keeps the noise
+ * and the cost down, and tells a guesser nothing.
+ */
 export const BAD_TOKEN_POLICY: RateLimitPolicy = { limit: 20, windowSeconds: 15 * 60 };
 
 // One message for malformed, unknown and orphaned tokens alike: the answer must
@@ -29,12 +35,12 @@ function clientOf(event: Event): string {
 }
 
 export async function openPersonalLink(event: Event, now: Date): Promise<PersonalLink> {
-  const client = clientOf(event);
-  if (await isRateLimited(client, BAD_TOKEN_POLICY, now)) {
-    throw new HttpError(429, 'too_many_attempts', 'Too many links that did not work were tried from here. Please wait 15 minutes and try again.');
-  }
   const link = await findLink(event.pathParameters?.token);
   if (!link) {
+    const client = clientOf(event);
+    if (await isRateLimited(client, BAD_TOKEN_POLICY, now)) {
+      throw new HttpError(429, 'too_many_attempts', 'Too many links that did not work were tried from here. Please wait 15 minutes and try again.');
+    }
     await countFailure(client, BAD_TOKEN_POLICY, now);
     throw notValid();
   }

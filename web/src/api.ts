@@ -8,8 +8,12 @@
  */
 import { ApiError, type ErrorDetail } from '../../functions/contracts/common.js';
 import {
+  CheckInResult,
+  ConsentResult,
   OpenLinkResult,
   SaveResponseResult,
+  type CheckInRequest,
+  type ConsentRequest,
   type SaveResponseRequest,
 } from '../../functions/contracts/respondent.js';
 
@@ -110,4 +114,14 @@ export function saveResponse(
     `/api/s/${encodeURIComponent(token)}/responses/${encodeURIComponent(instrumentId)}`,
     { method: 'PUT', body, keepalive: options.keepalive },
   );
+}
+
+/** POST /api/s/{token}/consent */
+export function recordConsent(token: string, body: ConsentRequest): Promise<ConsentResult> {
+  return requestJson(ConsentResult, `/api/s/${encodeURIComponent(token)}/consent`, { method: 'POST', body });
+}
+
+/** POST /api/s/{token}/check-in: asks for a worker to get in touch; sends no answers. */
+export function requestCheckIn(token: string, body: CheckInRequest): Promise<CheckInResult> {
+  return requestJson(CheckInResult, `/api/s/${encodeURIComponent(token)}/check-in`, { method: 'POST', body });
 }

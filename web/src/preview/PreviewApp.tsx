@@ -57,8 +57,10 @@ type View =
 /** The shape SurveyRunner runs: one instrument, nothing answered yet. */
 function previewLink(instrument: PreviewInstrument): OpenLinkResult {
   return {
-    study: { title: instrument.title },
+    study: { title: instrument.title, supportContacts: [] },
     wave: { name: instrument.title, closesAt: '' },
+    consent: { version: 'preview', text: { en: '', cy: '' }, decision: 'agreed', decidedAt: null },
+    checkInRequested: false,
     language: null,
     instruments: [{ ...instrument, response: null }],
   };

@@ -2,74 +2,118 @@
  * The respondent page, /s/<token>. This file is on the first screen: keep it
  * small, and keep survey-core out of it (see loadSurveyRunner.ts).
  *
- * Phases: loading → problem | intro → survey → thanks.
+ * Phases: loading → problem
+ *                 | consent → declined
+ *                 |         → intro → survey → thanks
+ * A link opened again goes straight to the phase its state calls for.
  */
-import { useCallback, useEffect, useState, type ReactNode } from 'react';
-import type { OpenLinkResult } from '../../../functions/contracts/respondent.js';
-import { ApiProblem, openLink } from '../api';
-import { formatDate, t, type Lang } from '../i18n';
+import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
+import type { ConsentDecision, OpenLinkResult } from '../../../functions/contracts/respondent.js';
+import { ApiProblem, openLink, recordConsent } from '../api';
+import { formatDate, t, type Lang, type StringKey } from '../i18n';
 import { LanguageSwitch } from '../LanguageSwitch';
+import { DeclinedPage, ThanksPage } from './Closing';
 import { loadSurveyRunner } from './loadSurveyRunner';
+import { createOutbox } from './outbox';
+import { QuickExitButton, useDoubleEscapeToExit } from './QuickExit';
 import type { SurveyRunnerProps } from './SurveyRunner';
 
-export type Problem = 'notValid' | 'notOpen' | 'closed' | 'network' | 'server';
+export type Problem = 'notValid' | 'notOpen' | 'closed' | 'tooMany' | 'network' | 'server';
+
+type Link = OpenLinkResult;
 
 type Phase =
   | { kind: 'loading' }
   | { kind: 'problem'; problem: Problem }
-  | { kind: 'intro'; link: OpenLinkResult; starting: boolean }
-  | { kind: 'survey'; link: OpenLinkResult; Runner: (props: SurveyRunnerProps) => ReactNode }
-  | { kind: 'thanks'; already: boolean };
+  | { kind: 'consent'; link: Link; busy: boolean; notice: 'failed' | 'changed' | null }
+  | { kind: 'declined'; link: Link }
+  | { kind: 'intro'; link: Link; starting: boolean }
+  | { kind: 'survey'; link: Link; Runner: (props: SurveyRunnerProps) => ReactNode }
+  | { kind: 'thanks'; link: Link; already: boolean };
 
 export function problemOf(error: unknown): Problem {
   if (error instanceof ApiProblem) {
     if (error.code === 'link_not_valid' || error.status === 404) return 'notValid';
     if (error.code === 'link_not_open_yet') return 'notOpen';
     if (error.code === 'link_closed' || error.status === 410) return 'closed';
+    if (error.code === 'too_many_attempts') return 'tooMany';
     return 'server';
   }
   return 'network';
 }
 
-const isDone = (link: OpenLinkResult) => link.instruments.every((i) => i.response?.status === 'complete');
+const isDone = (link: Link) => link.instruments.every((i) => i.response?.status === 'complete');
+
+/** Consent text: paragraphs separated by a blank line. */
+const paragraphs = (text: string) => text.split(/\n\s*\n/).map((p) => p.trim()).filter(Boolean);
 
 export function RespondentApp({ token }: { token: string }) {
   const [lang, setLang] = useState<Lang>('en');
   const [phase, setPhase] = useState<Phase>({ kind: 'loading' });
+  const outbox = useMemo(() => createOutbox(token), [token]);
+  useEffect(() => outbox.attach(), [outbox]);
+  useDoubleEscapeToExit();
 
-  const load = useCallback(() => {
-    if (!token) {
-      setPhase({ kind: 'problem', problem: 'notValid' });
-      return;
-    }
-    setPhase({ kind: 'loading' });
-    openLink(token).then(
-      (link) => {
-        if (link.language) setLang(link.language);
-        setPhase(isDone(link) ? { kind: 'thanks', already: true } : { kind: 'intro', link, starting: false });
-      },
-      (error: unknown) => setPhase({ kind: 'problem', problem: problemOf(error) }),
-    );
-  }, [token]);
+  const load = useCallback(
+    (notice: 'changed' | null = null) => {
+      if (!token) {
+        setPhase({ kind: 'problem', problem: 'notValid' });
+        return;
+      }
+      setPhase({ kind: 'loading' });
+      openLink(token)
+        // Answers kept on this phone and newer than the server's replace them (and are sent).
+        .then((opened) => outbox.reconcile(opened))
+        .then(
+          (link) => {
+            if (link.language) setLang(link.language);
+            const { decision } = link.consent;
+            if (decision === 'declined') {
+              outbox.clear();
+              setPhase({ kind: 'declined', link });
+            } else if (decision === null) {
+              setPhase({ kind: 'consent', link, busy: false, notice });
+            } else if (isDone(link)) {
+              setPhase({ kind: 'thanks', link, already: outbox.unsentSubmissions() === 0 });
+            } else {
+              setPhase({ kind: 'intro', link, starting: false });
+            }
+          },
+          (error: unknown) => setPhase({ kind: 'problem', problem: problemOf(error) }),
+        );
+    },
+    [token, outbox],
+  );
 
-  useEffect(load, [load]);
+  useEffect(() => load(), [load]);
 
   // Prefetch the survey chunk while the participant reads the first screen.
-  const introShowing = phase.kind === 'intro';
+  const firstScreen = phase.kind === 'intro' || phase.kind === 'consent';
   useEffect(() => {
-    if (introShowing) loadSurveyRunner().catch(() => undefined);
-  }, [introShowing]);
+    if (firstScreen) loadSurveyRunner().catch(() => undefined);
+  }, [firstScreen]);
 
   useEffect(() => {
     document.documentElement.lang = lang;
   }, [lang]);
 
-  const studyTitle = phase.kind === 'intro' || phase.kind === 'survey' ? phase.link.study.title[lang] : null;
+  // When the page changes under the participant's feet (survey started, finished…), move
+  // keyboard and screen-reader focus to the top of the new content, not back to <body>.
+  const mainRef = useRef<HTMLElement>(null);
+  const shownKind = useRef(phase.kind);
+  useEffect(() => {
+    const before = shownKind.current;
+    shownKind.current = phase.kind;
+    if (before === phase.kind || before === 'loading' || phase.kind === 'loading' || phase.kind === 'intro') return;
+    mainRef.current?.focus({ preventScroll: true });
+  }, [phase.kind]);
+
+  const studyTitle = 'link' in phase ? phase.link.study.title[lang] : null;
   useEffect(() => {
     document.title = studyTitle ? `${studyTitle} – Pont` : 'Pont';
   }, [studyTitle]);
 
-  const start = (link: OpenLinkResult) => {
+  const start = (link: Link) => {
     setPhase({ kind: 'intro', link, starting: true });
     loadSurveyRunner().then(
       (module) => setPhase({ kind: 'survey', link, Runner: module.SurveyRunner }),
@@ -77,21 +121,97 @@ export function RespondentApp({ token }: { token: string }) {
     );
   };
 
+  const decide = (link: Link, decision: ConsentDecision) => {
+    setPhase({ kind: 'consent', link, busy: true, notice: null });
+    recordConsent(token, { version: link.consent.version, decision, language: lang }).then(
+      (result) => {
+        const decided: Link = { ...link, consent: { ...link.consent, decision: result.decision, decidedAt: result.decidedAt } };
+        if (result.decision === 'declined') {
+          outbox.clear();
+          setPhase({ kind: 'declined', link: { ...decided, instruments: [] } });
+        } else {
+          outbox.flush();
+          start(decided);
+        }
+      },
+      (error: unknown) => {
+        if (error instanceof ApiProblem) {
+          // The study's information changed while it was on screen: show the new one.
+          if (error.code === 'consent_version_changed') return load('changed');
+          // Decided already (another tab or device): go where that decision leads.
+          if (error.code === 'consent_already_recorded') return load();
+          const problem = problemOf(error);
+          if (problem !== 'server') return setPhase({ kind: 'problem', problem });
+        }
+        setPhase({ kind: 'consent', link, busy: false, notice: 'failed' });
+      },
+    );
+  };
+
+  // A final submission kept on the phone and sent from the thank-you page can still be
+  // refused: reopen the survey with its answers (they are kept), or say what happened.
+  const phaseKind = useRef(phase.kind);
+  phaseKind.current = phase.kind;
+  useEffect(
+    () =>
+      outbox.subscribe((event) => {
+        if (event.kind === 'state' || phaseKind.current !== 'thanks') return;
+        if (event.kind === 'refused') load();
+        else if (event.problem.code === 'already_completed') return; // finished is finished
+        else if (event.problem.code === 'consent_required' || event.problem.code === 'consent_declined') load();
+        else setPhase({ kind: 'problem', problem: problemOf(event.problem) });
+      }),
+    [outbox, load],
+  );
+
+  // No connection: try again by itself as soon as the phone is back online.
+  const offline = phase.kind === 'problem' && phase.problem === 'network';
+  useEffect(() => {
+    if (!offline) return;
+    const retry = () => load();
+    window.addEventListener('online', retry);
+    return () => window.removeEventListener('online', retry);
+  }, [offline, load]);
+
   const onAllDone = useCallback(() => {
     window.scrollTo(0, 0);
-    setPhase({ kind: 'thanks', already: false });
+    setPhase((current) =>
+      current.kind === 'survey' ? { kind: 'thanks', link: current.link, already: false } : current,
+    );
   }, []);
-  const onLinkProblem = useCallback((error: ApiProblem) => setPhase({ kind: 'problem', problem: problemOf(error) }), []);
+  const onLinkProblem = useCallback(
+    (error: ApiProblem) => {
+      // Consent missing or declined after all (another device): ask again / end politely.
+      if (error.code === 'consent_required' || error.code === 'consent_declined') load();
+      else setPhase({ kind: 'problem', problem: problemOf(error) });
+    },
+    [load],
+  );
 
   return (
     <>
-      <header className="topbar">
+      <header className="topbar topbar-respondent">
         <span className="brand">Pont</span>
-        <LanguageSwitch lang={lang} onChange={setLang} />
+        <div className="topbar-actions">
+          <LanguageSwitch lang={lang} onChange={setLang} />
+          <QuickExitButton lang={lang} />
+        </div>
       </header>
-      <main className={phase.kind === 'survey' ? 'page page-wide' : 'page'}>
+      <main ref={mainRef} tabIndex={-1} className={phase.kind === 'survey' ? 'page page-wide' : 'page'}>
         {phase.kind === 'loading' && <p className="muted">{t(lang, 'loading')}</p>}
-        {phase.kind === 'problem' && <ProblemPage lang={lang} problem={phase.problem} onRetry={load} />}
+        {phase.kind === 'problem' && (
+          <ProblemPage lang={lang} problem={phase.problem} kept={outbox.hasKept()} onRetry={() => load()} />
+        )}
+        {phase.kind === 'consent' && (
+          <Consent
+            lang={lang}
+            link={phase.link}
+            busy={phase.busy}
+            notice={phase.notice}
+            onDecide={(decision) => decide(phase.link, decision)}
+          />
+        )}
+        {phase.kind === 'declined' && <DeclinedPage lang={lang} link={phase.link} />}
         {phase.kind === 'intro' && (
           <Intro lang={lang} link={phase.link} starting={phase.starting} onStart={() => start(phase.link)} />
         )}
@@ -100,25 +220,21 @@ export function RespondentApp({ token }: { token: string }) {
             token={token}
             link={phase.link}
             lang={lang}
+            outbox={outbox}
             onAllDone={onAllDone}
             onLinkProblem={onLinkProblem}
           />
         )}
         {phase.kind === 'thanks' && (
-          <Message
-            title={t(lang, phase.already ? 'alreadyDoneTitle' : 'thanksTitle')}
-            body={t(lang, phase.already ? 'alreadyDoneBody' : 'thanksBody')}
-          />
+          <ThanksPage lang={lang} token={token} link={phase.link} already={phase.already} outbox={outbox} />
         )}
       </main>
     </>
   );
 }
 
-function Intro(props: { lang: Lang; link: OpenLinkResult; starting: boolean; onStart(): void }) {
-  const { lang, link, starting, onStart } = props;
+function StudyHeading({ lang, link }: { lang: Lang; link: Link }) {
   const closes = formatDate(lang, link.wave.closesAt);
-  const resuming = link.instruments.some((i) => i.response !== null);
   return (
     <>
       <h1>{link.study.title[lang]}</h1>
@@ -126,6 +242,51 @@ function Intro(props: { lang: Lang; link: OpenLinkResult; starting: boolean; onS
         {link.wave.name[lang]}
         {closes && <> · {t(lang, 'introOpenUntil', { date: closes })}</>}
       </p>
+    </>
+  );
+}
+
+function Consent(props: {
+  lang: Lang;
+  link: Link;
+  busy: boolean;
+  notice: 'failed' | 'changed' | null;
+  onDecide(decision: ConsentDecision): void;
+}) {
+  const { lang, link, busy, notice, onDecide } = props;
+  return (
+    <>
+      <StudyHeading lang={lang} link={link} />
+      {notice === 'changed' && <p className="notice notice-calm">{t(lang, 'consentChanged')}</p>}
+      <section aria-labelledby="consent-title">
+        <h2 id="consent-title">{t(lang, 'consentTitle')}</h2>
+        {paragraphs(link.consent.text[lang]).map((text, i) => (
+          <p key={i}>{text}</p>
+        ))}
+      </section>
+      <div className="choices">
+        <button type="button" className="button-primary" onClick={() => onDecide('agreed')} disabled={busy} aria-busy={busy}>
+          {t(lang, 'consentYes')}
+        </button>
+        <button type="button" className="button-secondary" onClick={() => onDecide('declined')} disabled={busy}>
+          {t(lang, 'consentNo')}
+        </button>
+      </div>
+      {notice === 'failed' && (
+        <p className="notice notice-warn" role="alert">
+          {t(lang, 'consentFailed')}
+        </p>
+      )}
+    </>
+  );
+}
+
+function Intro(props: { lang: Lang; link: Link; starting: boolean; onStart(): void }) {
+  const { lang, link, starting, onStart } = props;
+  const resuming = link.instruments.some((i) => i.response !== null);
+  return (
+    <>
+      <StudyHeading lang={lang} link={link} />
       <p>{t(lang, 'introLead')}</p>
       <button type="button" className="button-primary" onClick={onStart} disabled={starting} aria-busy={starting}>
         {starting ? t(lang, 'loading') : t(lang, resuming ? 'carryOn' : 'start')}
@@ -134,33 +295,28 @@ function Intro(props: { lang: Lang; link: OpenLinkResult; starting: boolean; onS
   );
 }
 
-const problemText: Record<Problem, { title: Parameters<typeof t>[1]; body: Parameters<typeof t>[1]; retry: boolean }> = {
+const problemText: Record<Problem, { title: StringKey; body: StringKey; retry: boolean }> = {
   notValid: { title: 'notValidTitle', body: 'notValidBody', retry: false },
   notOpen: { title: 'notOpenTitle', body: 'notOpenBody', retry: false },
   closed: { title: 'closedTitle', body: 'closedBody', retry: false },
+  tooMany: { title: 'tooManyTitle', body: 'tooManyBody', retry: false },
   network: { title: 'networkTitle', body: 'networkBody', retry: true },
   server: { title: 'serverTitle', body: 'serverBody', retry: true },
 };
 
-function ProblemPage({ lang, problem, onRetry }: { lang: Lang; problem: Problem; onRetry(): void }) {
+function ProblemPage(props: { lang: Lang; problem: Problem; kept: boolean; onRetry(): void }) {
+  const { lang, problem, kept, onRetry } = props;
   const text = problemText[problem];
   return (
-    <Message title={t(lang, text.title)} body={t(lang, text.body)}>
+    <div className="message">
+      <h1>{t(lang, text.title)}</h1>
+      <p>{t(lang, text.body)}</p>
+      {kept && problem === 'network' && <p className="notice notice-calm">{t(lang, 'queuedBody')}</p>}
       {text.retry && (
         <button type="button" className="button-primary" onClick={onRetry}>
           {t(lang, 'retry')}
         </button>
       )}
-    </Message>
-  );
-}
-
-function Message({ title, body, children }: { title: string; body: string; children?: ReactNode }) {
-  return (
-    <div className="message">
-      <h1>{title}</h1>
-      <p>{body}</p>
-      {children}
     </div>
   );
 }

@@ -4,7 +4,7 @@
  * loadSurveyRunner.ts; nothing on the first screen imports this statically.
  */
 import { useEffect, useMemo, useRef, useState } from 'react';
-import { Model, type Question } from 'survey-core';
+import { Model, settings, type Question, type QuestionRatingModel } from 'survey-core';
 import { Survey } from 'survey-react-ui';
 import 'survey-core/i18n/welsh';
 import 'survey-core/survey-core.fontless.css';
@@ -12,9 +12,12 @@ import './survey.css';
 
 import type { ErrorDetail } from '../../../functions/contracts/common.js';
 import type { OpenLinkResult } from '../../../functions/contracts/respondent.js';
-import { ApiProblem, NetworkProblem, saveResponse } from '../api';
+import { ApiProblem, NetworkProblem } from '../api';
 import { t, type Lang } from '../i18n';
-import { createSaver, isFatal, type SaveState } from './saver';
+import { isFatal, type Outbox, type SaveState, type Snapshot } from './outbox';
+import { applyWelshSurveyStrings } from './welsh-survey-strings';
+
+applyWelshSurveyStrings();
 
 type Instrument = OpenLinkResult['instruments'][number];
 
@@ -22,7 +25,9 @@ export type SurveyRunnerProps = {
   token: string;
   link: OpenLinkResult;
   lang: Lang;
-  /** Every instrument of the link is now complete. */
+  /** Where answers go (kept on the phone, then sent). Absent in preview: nothing is saved or sent. */
+  outbox?: Outbox;
+  /** Every instrument of the link is now complete (sent, or kept on the phone to send). */
   onAllDone(): void;
   /** The link stopped working mid-way (closed, not valid…). */
   onLinkProblem(problem: ApiProblem): void;
@@ -30,8 +35,30 @@ export type SurveyRunnerProps = {
   preview?: boolean;
 };
 
+/** Narrow screens: matrices one row at a time, ratings as a list (SurveyJS's own mobile layout). */
+const NARROW = '(max-width: 599.98px)';
+const REDUCED_MOTION = '(prefers-reduced-motion: reduce)';
+
+const media = (query: string) => (typeof matchMedia === 'function' ? matchMedia(query) : null);
+
+// No animations or smooth scrolling for people who asked their phone for less motion.
+const reducedMotion = media(REDUCED_MOTION);
+settings.animationEnabled = !reducedMotion?.matches;
+reducedMotion?.addEventListener('change', (event) => {
+  settings.animationEnabled = !event.matches;
+});
+// survey-core asks for smooth scrolling in a few places regardless (pop-up lists, panels);
+// CSS `scroll-behavior` can't overrule a script's explicit `behavior: "smooth"`.
+if (reducedMotion && typeof Element !== 'undefined') {
+  const scrollIntoView = Element.prototype.scrollIntoView;
+  Element.prototype.scrollIntoView = function (this: Element, arg?: boolean | ScrollIntoViewOptions) {
+    const calm = reducedMotion.matches && typeof arg === 'object' && arg.behavior === 'smooth' ? { ...arg, behavior: 'auto' as const } : arg;
+    return scrollIntoView.call(this, calm);
+  };
+}
+
 /** Runs the link's unfinished instruments one after the other. */
-export function SurveyRunner({ token, link, lang, onAllDone, onLinkProblem, preview = false }: SurveyRunnerProps) {
+export function SurveyRunner({ link, lang, outbox, onAllDone, onLinkProblem, preview = false }: SurveyRunnerProps) {
   const todo = useMemo(() => link.instruments.filter((i) => i.response?.status !== 'complete'), [link]);
   const [index, setIndex] = useState(0);
   const instrument = todo[index];
@@ -51,34 +78,35 @@ export function SurveyRunner({ token, link, lang, onAllDone, onLinkProblem, prev
   return (
     <InstrumentSurvey
       key={instrument.id}
-      token={token}
       instrument={instrument}
       lang={lang}
       part={link.instruments.indexOf(instrument) + 1}
       parts={link.instruments.length}
       onDone={next}
       onLinkProblem={onLinkProblem}
-      preview={preview}
+      outbox={preview ? undefined : outbox}
     />
   );
 }
 
 type InstrumentSurveyProps = {
-  token: string;
   instrument: Instrument;
   lang: Lang;
   part: number;
   parts: number;
   onDone(): void;
   onLinkProblem(problem: ApiProblem): void;
-  preview: boolean;
+  outbox: Outbox | undefined;
 };
 
 type Submit = 'idle' | 'sending' | 'invalid' | 'failed';
 
-function InstrumentSurvey({ token, instrument, lang, part, parts, onDone, onLinkProblem, preview }: InstrumentSurveyProps) {
+/** Wait this long after the last answer before writing it to the phone's storage. */
+const STASH_DELAY_MS = 400;
+
+function InstrumentSurvey({ instrument, lang, part, parts, onDone, onLinkProblem, outbox }: InstrumentSurveyProps) {
   const [model] = useState(() => createModel(instrument, lang));
-  const [saveState, setSaveState] = useState<SaveState>('idle');
+  const [saveState, setSaveState] = useState<SaveState>(() => outbox?.state(instrument.id) ?? 'idle');
   const [submit, setSubmit] = useState<Submit>('idle');
   const [serverErrors, setServerErrors] = useState<ErrorDetail[]>([]);
   const problemsRef = useRef<HTMLDivElement>(null);
@@ -92,43 +120,84 @@ function InstrumentSurvey({ token, instrument, lang, part, parts, onDone, onLink
   // Switching language keeps the live model, so no answer is lost.
   useEffect(() => {
     model.locale = lang;
+    refreshDropdownPlaceholders(model);
   }, [model, lang]);
 
+  // Phones: SurveyJS's mobile layout below 600 px, kept up to date as the window changes.
   useEffect(() => {
-    if (preview) {
-      // survey-core still checks the answers in the browser; nothing is saved or sent.
+    const narrow = media(NARROW);
+    if (!narrow) return;
+    const update = () => model.setIsMobile(narrow.matches);
+    update();
+    narrow.addEventListener('change', update);
+    return () => narrow.removeEventListener('change', update);
+  }, [model]);
+
+  useEffect(() => {
+    if (!outbox) {
+      // Preview: survey-core still checks the answers in the browser; nothing is saved or sent.
       const onComplete = () => live.current.onDone();
       model.onComplete.add(onComplete);
       return () => model.onComplete.remove(onComplete);
     }
-    const saver = createSaver({
-      send: (body, options) => saveResponse(token, instrument.id, body, options),
-      snapshot: () => ({ answers: model.data as Record<string, unknown>, language: live.current.lang }),
-      onState: setSaveState,
-      onFatal: (problem) => {
-        if (problem.code === 'already_completed') live.current.onDone();
-        else live.current.onLinkProblem(problem);
-      },
+    const id = instrument.id;
+    const snapshot = (): Snapshot => ({
+      answers: model.data as Record<string, unknown>,
+      language: live.current.lang,
+      ...(model.currentPage?.name ? { pageName: model.currentPage.name } : {}),
     });
 
-    const onPageChanged = () => saver.saveNow();
-    const onValueChanged = () => saver.markDirty();
+    const unsubscribe = outbox.subscribe((event) => {
+      if (event.instrumentId !== id) return;
+      // ('refused' comes back through submit()'s promise here.)
+      if (event.kind === 'state') setSaveState(event.state);
+      else if (event.kind !== 'fatal') return;
+      else if (event.problem.code === 'already_completed') live.current.onDone();
+      else live.current.onLinkProblem(event.problem);
+    });
+
+    let stashTimer: ReturnType<typeof setTimeout> | undefined;
+    let dirty = false;
+    let submitting = false;
+    /** Submitted (sent or kept to send): SurveyJS may still touch values; nothing more is saved. */
+    let finished = false;
+    const stashNow = () => {
+      clearTimeout(stashTimer);
+      stashTimer = undefined;
+      if (!submitting && !finished) outbox.stash(id, snapshot());
+    };
+
+    const onPageChanged = () => {
+      if (finished) return;
+      clearTimeout(stashTimer);
+      dirty = false;
+      outbox.save(id, snapshot());
+    };
+    // Every answer is kept on the phone straight away (a tab can be killed any time); it is sent at the next page change.
+    const onValueChanged = () => {
+      if (finished || submitting) return;
+      dirty = true;
+      clearTimeout(stashTimer);
+      stashTimer = setTimeout(stashNow, STASH_DELAY_MS);
+    };
 
     const submitAnswers = async (options: { allow: boolean }) => {
       setSubmit('sending');
       setServerErrors([]);
       clearInvisibleValues(model);
+      clearTimeout(stashTimer);
       try {
-        await saver.complete();
+        // 'queued' (no signal) still lets the participant finish: the answers go when they're back online.
+        await outbox.submit(id, snapshot());
+        finished = true;
+        dirty = false;
         options.allow = true;
       } catch (error) {
-        if (error instanceof ApiProblem && error.code === 'already_completed') {
-          options.allow = true; // submitted earlier (another tab or device)
-          return;
-        }
         options.allow = false;
-        saver.resume();
-        if (isFatal(error)) {
+        if (error instanceof ApiProblem && error.code === 'already_completed') {
+          finished = true;
+          options.allow = true; // submitted earlier (another tab or device)
+        } else if (isFatal(error)) {
           live.current.onLinkProblem(error);
         } else if (error instanceof ApiProblem && error.status === 422) {
           const details = error.details.length > 0 ? error.details : [{ path: '', message: error.message }];
@@ -142,15 +211,34 @@ function InstrumentSurvey({ token, instrument, lang, part, parts, onDone, onLink
       }
     };
     // SurveyJS awaits this; it must never reject, or navigation stays blocked.
-    const onCompleting = (_: unknown, options: { allow: boolean }) =>
-      submitAnswers(options).catch((error: unknown) => {
-        console.error(error);
+    const onCompleting = (_: unknown, options: { allow: boolean }) => {
+      // A second tap while the first is on its way: ignore it; the first one decides.
+      if (submitting) {
         options.allow = false;
-        setSubmit('failed');
-      });
+        return Promise.resolve();
+      }
+      submitting = true;
+      return submitAnswers(options)
+        .catch((error: unknown) => {
+          console.error(error);
+          options.allow = false;
+          setSubmit('failed');
+        })
+        .finally(() => {
+          submitting = false;
+        });
+    };
     const onComplete = () => live.current.onDone();
+    // The page is being hidden or closed (home button, reload, quick exit): keep and send what changed.
+    const onPageHide = () => {
+      if (dirty && !submitting && !finished) {
+        dirty = false;
+        clearTimeout(stashTimer);
+        outbox.save(id, snapshot(), { keepalive: true });
+      }
+    };
     const onHide = () => {
-      if (document.visibilityState === 'hidden') saver.flushOnHide();
+      if (document.visibilityState === 'hidden') onPageHide();
     };
 
     model.onCurrentPageChanged.add(onPageChanged);
@@ -158,17 +246,18 @@ function InstrumentSurvey({ token, instrument, lang, part, parts, onDone, onLink
     model.onCompleting.add(onCompleting);
     model.onComplete.add(onComplete);
     document.addEventListener('visibilitychange', onHide);
-    window.addEventListener('pagehide', saver.flushOnHide);
+    window.addEventListener('pagehide', onPageHide);
     return () => {
+      if (stashTimer !== undefined) stashNow();
+      unsubscribe();
       model.onCurrentPageChanged.remove(onPageChanged);
       model.onValueChanged.remove(onValueChanged);
       model.onCompleting.remove(onCompleting);
       model.onComplete.remove(onComplete);
       document.removeEventListener('visibilitychange', onHide);
-      window.removeEventListener('pagehide', saver.flushOnHide);
-      saver.dispose();
+      window.removeEventListener('pagehide', onPageHide);
     };
-  }, [model, token, instrument.id, preview]);
+  }, [model, instrument.id, outbox]);
 
   useEffect(() => {
     if (submit === 'invalid' || submit === 'failed') problemsRef.current?.scrollIntoView({ block: 'start' });
@@ -178,6 +267,7 @@ function InstrumentSurvey({ token, instrument, lang, part, parts, onDone, onLink
     submit === 'sending' ? t(lang, 'sending')
     : saveState === 'saving' ? t(lang, 'saving')
     : saveState === 'saved' ? t(lang, 'saved')
+    : saveState === 'local' ? t(lang, 'savedOnPhone')
     : saveState === 'failed' ? t(lang, 'saveFailed')
     : '';
 
@@ -219,18 +309,47 @@ function createModel(instrument: Instrument, lang: Lang): Model {
   const model = new Model(json);
   model.locale = lang;
   model.showCompletePage = false; // the app shows its own thank-you page
+  // Typed text counts as an answer as it is typed, so it is kept on the phone even if the tab is killed.
+  model.textUpdateMode = 'onTyping';
+  // Set before the first render, so a phone never flashes the desktop layout.
+  model.setIsMobile(!!media(NARROW)?.matches);
   const saved = instrument.response;
   if (saved && saved.status === 'partial') {
     model.data = saved.answers;
-    resumeAtFirstUnanswered(model);
+    resumeAt(model, saved.pageName);
   }
   return model;
 }
 
-/** Open a restored survey on the first page that still has an empty visible question. */
-function resumeAtFirstUnanswered(model: Model) {
+/**
+ * Open a restored survey where it was left: on the page of the last save (on
+ * any device), else on the first page that still has an empty visible question.
+ */
+function resumeAt(model: Model, pageName: string | undefined) {
+  const saved = pageName ? model.getPageByName(pageName) : null;
+  if (saved && model.visiblePages.includes(saved)) {
+    model.currentPage = saved;
+    return;
+  }
   const page = model.visiblePages.find((p) => p.questions.some((q) => q.isVisible && q.isEmpty()));
   if (page) model.currentPage = page;
+}
+
+/**
+ * survey-core 3.0.0 gives a rating shown as a drop-down (narrow screens) its
+ * placeholder once, when the drop-down is made, and doesn't update it when
+ * the locale changes ("Select..." stays after switching to Welsh). Plain
+ * drop-downs do update theirs. Set it again from the question, whose
+ * `placeholder` follows the locale. (The rating's `dropdownListModel` is the
+ * one made earlier even while it shows as buttons, so a rating that becomes a
+ * drop-down again after a resize is right too; one made later starts right.)
+ */
+function refreshDropdownPlaceholders(model: Model) {
+  for (const question of model.getAllQuestions()) {
+    if (question.getType() !== 'rating') continue;
+    const rating = question as QuestionRatingModel;
+    rating.dropdownListModel?.setInputPlaceholder(rating.placeholder);
+  }
 }
 
 /**

@@ -1,0 +1,389 @@
+/**
+ * The respondent's outbox: every save goes through here, so that answers
+ * survive a dropped signal, a killed tab or a closed browser.
+ *
+ * - The latest answers of each instrument are written to localStorage before
+ *   they are sent, and removed once the server has them. Only unsent answers
+ *   are ever on the phone, and only the latest ones per instrument.
+ * - The storage key is a SHA-256 of the token (SubtleCrypto), never the token
+ *   itself, so storage holds nothing that works as a link. Where SubtleCrypto
+ *   is missing (plain-HTTP origins other than localhost) nothing is written
+ *   to storage: the outbox then only lives as long as the page.
+ * - Unsent answers go when the `online` event fires, after any successful
+ *   request, on a backing-off timer, and when the link is opened again.
+ * - A final submission that can't be sent now is kept and sent later; the
+ *   server treats a repeated identical final submission as a no-op, so
+ *   retrying it is safe.
+ *
+ * This module is on the first screen (the closing page and the reopen check
+ * need it): keep it small and free of survey-core.
+ */
+import type { Language } from '../../../functions/contracts/common.js';
+import type { Answers, OpenLinkResult, SaveResponseRequest, SaveResponseResult } from '../../../functions/contracts/respondent.js';
+import { ApiProblem, NetworkProblem, saveResponse } from '../api';
+
+export type Snapshot = { answers: Answers; language: Language; pageName?: string };
+
+type Entry = Snapshot & {
+  complete: boolean;
+  /** When the answers changed, by this device's clock. */
+  changedAt: string;
+  /** The server's savedAt this device knew of when the change was made (null: none). */
+  baseSavedAt: string | null;
+  /** Bumped at every change, so an answer to an older send doesn't remove a newer entry. */
+  rev: number;
+};
+
+/**
+ * The calm status of one instrument: `local` is "saved on this phone, we'll
+ * send it when you're back online"; `failed` is a refusal that retrying won't
+ * fix (the next change sends newer answers).
+ */
+export type SaveState = 'idle' | 'saving' | 'saved' | 'local' | 'failed';
+
+export type OutboxEvent =
+  | { kind: 'state'; instrumentId: string; state: SaveState }
+  /** This link or instrument can't take answers any more (closed, declined, already completed…). */
+  | { kind: 'fatal'; instrumentId: string; problem: ApiProblem }
+  /** A final submission was refused (e.g. 422): its answers are kept as a partial save, to be fixed. */
+  | { kind: 'refused'; instrumentId: string; problem: unknown };
+
+/** Errors that can go away by themselves. */
+export function isTransient(error: unknown): boolean {
+  if (error instanceof NetworkProblem) return true;
+  if (error instanceof ApiProblem) return error.status >= 500 || error.status === 429 || error.status === 408;
+  return false;
+}
+
+const FATAL = [
+  'link_not_valid',
+  'link_not_open_yet',
+  'link_closed',
+  'already_completed',
+  'consent_required',
+  'consent_declined',
+];
+
+/** Errors that mean this link or instrument can't take answers any more. */
+export function isFatal(error: unknown): error is ApiProblem {
+  return error instanceof ApiProblem && FATAL.includes(error.code);
+}
+
+const RETRY_FIRST_MS = 5_000;
+const RETRY_MAX_MS = 60_000;
+const STORAGE_PREFIX = 'pont.outbox.';
+
+type Send = (instrumentId: string, body: SaveResponseRequest, options: { keepalive: boolean }) => Promise<SaveResponseResult>;
+
+async function storageKey(token: string): Promise<string | null> {
+  try {
+    if (!globalThis.crypto?.subtle) return null;
+    const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(`pont-outbox\n${token}`));
+    return STORAGE_PREFIX + Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('');
+  } catch {
+    return null;
+  }
+}
+
+export type Outbox = ReturnType<typeof createOutbox>;
+
+export function createOutbox(token: string, send: Send = (id, body, options) => saveResponse(token, id, body, options)) {
+  let entries: Record<string, Entry> = {};
+  /** The server's savedAt per instrument, as last heard. */
+  const known: Record<string, string | null> = {};
+  const states: Record<string, SaveState> = {};
+  /** Instruments the server has as complete: nothing more is kept or sent for them. */
+  const completed = new Set<string>();
+  const inFlight = new Set<string>();
+  const listeners = new Set<(event: OutboxEvent) => void>();
+  /** Final submissions waiting for their first answer. */
+  const waiters = new Map<string, { resolve(result: 'sent' | 'queued'): void; reject(error: unknown): void }>();
+  let key: string | null = null;
+  let rev = 0;
+  let retryTimer: ReturnType<typeof setTimeout> | undefined;
+  let retryDelay = RETRY_FIRST_MS;
+  /** When the phone last came back online (a send that started before then may have failed for nothing). */
+  let onlineAt = 0;
+  /** Listening for the phone coming back online (between `attach()` and its undo). */
+  let attached = false;
+
+  const ready = storageKey(token).then((k) => {
+    key = k;
+    const stored = read();
+    // Anything changed before the key was known wins over what was stored.
+    entries = { ...stored, ...entries };
+    for (const entry of Object.values(entries)) rev = Math.max(rev, entry.rev);
+    persist();
+  });
+
+  function read(): Record<string, Entry> {
+    if (!key) return {};
+    try {
+      const parsed: unknown = JSON.parse(localStorage.getItem(key) ?? '{}');
+      return parsed && typeof parsed === 'object' ? (parsed as Record<string, Entry>) : {};
+    } catch {
+      return {};
+    }
+  }
+
+  function persist() {
+    if (!key) return;
+    try {
+      if (Object.keys(entries).length === 0) localStorage.removeItem(key);
+      else localStorage.setItem(key, JSON.stringify(entries));
+    } catch {
+      // Storage full or blocked (private browsing): the outbox still works in memory.
+    }
+  }
+
+  function emit(event: OutboxEvent) {
+    if (event.kind === 'state') states[event.instrumentId] = event.state;
+    for (const listener of listeners) listener(event);
+  }
+
+  function put(instrumentId: string, snap: Snapshot, complete: boolean) {
+    if (completed.has(instrumentId)) return;
+    entries[instrumentId] = {
+      answers: snap.answers,
+      language: snap.language,
+      ...(snap.pageName ? { pageName: snap.pageName } : {}),
+      complete,
+      changedAt: new Date().toISOString(),
+      baseSavedAt: known[instrumentId] ?? null,
+      rev: ++rev,
+    };
+    persist();
+  }
+
+  function remove(instrumentId: string, ifRev?: number) {
+    if (!entries[instrumentId] || (ifRev !== undefined && entries[instrumentId].rev !== ifRev)) return;
+    delete entries[instrumentId];
+    persist();
+  }
+
+  function scheduleRetry() {
+    if (retryTimer !== undefined || !attached) return;
+    retryTimer = setTimeout(() => {
+      retryTimer = undefined;
+      flush();
+    }, retryDelay);
+    retryDelay = Math.min(retryDelay * 2, RETRY_MAX_MS);
+  }
+
+  function settle(instrumentId: string, outcome: { result: 'sent' | 'queued' } | { error: unknown }) {
+    const waiter = waiters.get(instrumentId);
+    if (!waiter) return;
+    waiters.delete(instrumentId);
+    if ('result' in outcome) waiter.resolve(outcome.result);
+    else waiter.reject(outcome.error);
+  }
+
+  function pump(instrumentId: string, keepalive = false) {
+    const entry = entries[instrumentId];
+    if (!entry || inFlight.has(instrumentId)) return;
+    inFlight.add(instrumentId);
+    const startedAt = Date.now();
+    emit({ kind: 'state', instrumentId, state: 'saving' });
+    const { answers, language, pageName, complete } = entry;
+    send(instrumentId, { answers, language, complete, ...(pageName ? { pageName } : {}) }, { keepalive })
+      .then(
+        (result) => {
+          known[instrumentId] = result.savedAt;
+          if (complete) {
+            completed.add(instrumentId);
+            remove(instrumentId);
+          } else {
+            remove(instrumentId, entry.rev);
+          }
+          retryDelay = RETRY_FIRST_MS;
+          if (complete) settle(instrumentId, { result: 'sent' });
+          if (!entries[instrumentId]) emit({ kind: 'state', instrumentId, state: 'saved' });
+          // The signal is back: send whatever else is waiting.
+          clearTimeout(retryTimer);
+          retryTimer = undefined;
+          queueMicrotask(flush);
+        },
+        (error: unknown) => {
+          if (isTransient(error)) {
+            emit({ kind: 'state', instrumentId, state: 'local' });
+            // The final submission (this one, or a newer one behind it) is kept for later.
+            if (entries[instrumentId]?.complete) settle(instrumentId, { result: 'queued' });
+            // Back online while this one was failing: try again straight away, not after the back-off.
+            if (onlineAt >= startedAt) setTimeout(() => pump(instrumentId), 250);
+            else scheduleRetry();
+            return;
+          }
+          if (error instanceof ApiProblem && error.code === 'already_completed') {
+            // Finished earlier (another tab or device): nothing left to send.
+            completed.add(instrumentId);
+            remove(instrumentId);
+            if (complete) {
+              settle(instrumentId, { result: 'sent' });
+              emit({ kind: 'state', instrumentId, state: 'saved' });
+            } else {
+              emit({ kind: 'fatal', instrumentId, problem: error });
+            }
+            return;
+          }
+          if (isFatal(error)) {
+            // Keep the answers only while they may still be wanted (consent not yet given).
+            if (error.code !== 'consent_required') remove(instrumentId);
+            emit({ kind: 'state', instrumentId, state: 'failed' });
+            settle(instrumentId, { error });
+            emit({ kind: 'fatal', instrumentId, problem: error });
+            return;
+          }
+          // Refused (e.g. 422): the same answers would be refused again.
+          if (complete && entries[instrumentId]?.rev === entry.rev) {
+            // Keep them as a partial save, so nothing is lost while they're fixed.
+            entries[instrumentId] = { ...entry, complete: false };
+            persist();
+          } else if (!complete) {
+            remove(instrumentId, entry.rev);
+          }
+          emit({ kind: 'state', instrumentId, state: 'failed' });
+          settle(instrumentId, { error });
+          if (complete) emit({ kind: 'refused', instrumentId, problem: error });
+        },
+      )
+      .finally(() => {
+        inFlight.delete(instrumentId);
+        // A newer change arrived while this one was on its way.
+        const next = entries[instrumentId];
+        if (next && next.rev !== entry.rev) pump(instrumentId);
+      });
+  }
+
+  function flush(keepalive = false) {
+    for (const instrumentId of Object.keys(entries)) pump(instrumentId, keepalive);
+  }
+
+  const onOnline = () => {
+    onlineAt = Date.now();
+    clearTimeout(retryTimer);
+    retryTimer = undefined;
+    retryDelay = RETRY_FIRST_MS;
+    flush();
+  };
+
+  return {
+    /** Resolves once stored answers have been read. */
+    ready,
+
+    /**
+     * Reopening the link: answers kept on this phone replace the server's when
+     * they are newer, and are sent again; older or unwanted ones are dropped.
+     */
+    async reconcile(link: OpenLinkResult): Promise<OpenLinkResult> {
+      await ready;
+      const instruments = link.instruments.map((instrument) => {
+        const server = instrument.response;
+        known[instrument.id] = server?.savedAt ?? null;
+        if (server?.status === 'complete') completed.add(instrument.id);
+        const entry = entries[instrument.id];
+        if (!entry) return instrument;
+        const localIsNewer =
+          !server || server.savedAt === entry.baseSavedAt || entry.changedAt > server.savedAt;
+        if (server?.status === 'complete' || !localIsNewer) {
+          remove(instrument.id);
+          return instrument;
+        }
+        return {
+          ...instrument,
+          response: {
+            answers: entry.answers,
+            status: entry.complete ? ('complete' as const) : ('partial' as const),
+            language: entry.language,
+            savedAt: entry.changedAt,
+            ...(entry.pageName ? { pageName: entry.pageName } : {}),
+          },
+        };
+      });
+      // Answers for instruments the link no longer shows (consent declined, wave changed) go.
+      for (const id of Object.keys(entries)) {
+        if (!link.instruments.some((i) => i.id === id)) remove(id);
+      }
+      flush();
+      return { ...link, instruments };
+    },
+
+    /** Keep the answers on the phone without sending them yet (an answer changed). */
+    stash(instrumentId: string, snap: Snapshot) {
+      if (entries[instrumentId]?.complete) return;
+      put(instrumentId, snap, false);
+    },
+
+    /** A partial save: keep, then send. `keepalive` lets it outlive a closing page. */
+    save(instrumentId: string, snap: Snapshot, options: { keepalive?: boolean } = {}) {
+      if (entries[instrumentId]?.complete) return;
+      put(instrumentId, snap, false);
+      pump(instrumentId, options.keepalive);
+    },
+
+    /** Send what is kept for this instrument now, if anything (the page is being hidden). */
+    sendKept(instrumentId: string, options: { keepalive?: boolean } = {}) {
+      pump(instrumentId, options.keepalive);
+    },
+
+    /**
+     * The final submission. Resolves 'sent' once the server has it, or
+     * 'queued' when it is kept on the phone to send later; rejects with the
+     * server's refusal (422: check these answers; or a fatal ApiProblem).
+     */
+    submit(instrumentId: string, snap: Snapshot): Promise<'sent' | 'queued'> {
+      if (completed.has(instrumentId)) return Promise.resolve('sent');
+      put(instrumentId, snap, true);
+      const result = new Promise<'sent' | 'queued'>((resolve, reject) => {
+        waiters.get(instrumentId)?.resolve('queued');
+        waiters.set(instrumentId, { resolve, reject });
+      });
+      // Sent now, or as soon as a partial already on its way has its answer.
+      pump(instrumentId);
+      return result;
+    },
+
+    /** Whether any answers are kept on this phone, not yet sent. */
+    hasKept(): boolean {
+      return Object.keys(entries).length > 0;
+    },
+
+    /** Final submissions kept on this phone, not yet sent. */
+    unsentSubmissions(): number {
+      return Object.values(entries).filter((entry) => entry.complete).length;
+    },
+
+    state(instrumentId: string): SaveState {
+      return states[instrumentId] ?? 'idle';
+    },
+
+    subscribe(listener: (event: OutboxEvent) => void): () => void {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+
+    /** Try everything now (e.g. after another request succeeded). */
+    flush,
+
+    /** Forget every answer kept for this link (consent declined). */
+    clear() {
+      entries = {};
+      persist();
+    },
+
+    /**
+     * Start retrying on a timer and when the phone comes back online; returns
+     * the undo (a React effect's cleanup, so StrictMode's re-run is fine).
+     */
+    attach(): () => void {
+      attached = true;
+      window.addEventListener('online', onOnline);
+      flush();
+      return () => {
+        attached = false;
+        clearTimeout(retryTimer);
+        retryTimer = undefined;
+        window.removeEventListener('online', onOnline);
+      };
+    },
+  };
+}
