@@ -5,9 +5,38 @@
  * answers every other non-/api GET with web/dist/index.html, so all asset
  * URLs are absolute (/assets/…) and content-hashed.
  */
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import react from '@vitejs/plugin-react';
-import { defineConfig } from 'vite';
+import { defineConfig, type Plugin } from 'vite';
+
+/**
+ * Writes .br and .gz beside every compressible file once, at build time, so
+ * the embedded server starts without spending seconds compressing the survey
+ * library (brotli at its best setting: what a phone on prepaid data deserves).
+ */
+function precompress(): Plugin {
+  let outDir = '';
+  const walk = (dir: string): string[] => readdirSync(dir).flatMap((name) => (statSync(join(dir, name)).isDirectory() ? walk(join(dir, name)) : [join(dir, name)]));
+  return {
+    name: 'pont-precompress',
+    apply: 'build',
+    configResolved(config) {
+      // The preview command builds into a folder of its own (--outDir).
+      outDir = resolve(config.root, config.build.outDir);
+    },
+    closeBundle() {
+      for (const file of walk(outDir).filter((f) => /\.(js|css|html|svg|json)$/.test(f))) {
+        const body = readFileSync(file);
+        if (body.length <= 512) continue;
+        writeFileSync(`${file}.br`, brotliCompressSync(body, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }));
+        writeFileSync(`${file}.gz`, gzipSync(body, { level: 9 }));
+      }
+    },
+  };
+}
 
 const webDir = fileURLToPath(new URL('.', import.meta.url));
 const repoDir = fileURLToPath(new URL('..', import.meta.url));
@@ -16,7 +45,7 @@ export default defineConfig({
   root: webDir,
   base: '/',
   publicDir: false,
-  plugins: [react()],
+  plugins: [react(), precompress()],
   server: {
     // The contracts live in ../functions/contracts and are shared with the server.
     fs: { allow: [repoDir] },

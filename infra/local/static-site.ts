@@ -41,6 +41,7 @@ export class StaticSite {
       throw new Error(`The web app is not built (${join(rootDir, 'index.html')} is missing). Run npm run build:web.`);
     }
     for (const file of walk(rootDir)) {
+      if (/\.(br|gz)$/.test(file)) continue;
       const urlPath = `/${relative(rootDir, file).split(sep).join('/')}`;
       const body = readFileSync(file);
       const type = TYPES[extname(file)] ?? 'application/octet-stream';
@@ -49,10 +50,11 @@ export class StaticSite {
         body,
         type,
         immutable: urlPath.startsWith('/assets/'),
+        // The build writes .br and .gz beside each file (web/vite.config.ts); compress here only if it did not.
         ...(compressible
           ? {
-              br: brotliCompressSync(body, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }),
-              gzip: gzipSync(body, { level: 9 }),
+              br: existsSync(`${file}.br`) ? readFileSync(`${file}.br`) : brotliCompressSync(body, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }),
+              gzip: existsSync(`${file}.gz`) ? readFileSync(`${file}.gz`) : gzipSync(body, { level: 9 }),
             }
           : {}),
       });

@@ -2,7 +2,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPlatform, type Platform } from '../../infra/local/platform.js';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'pont-platform-'));
@@ -23,9 +23,12 @@ describe('the embedded platform', () => {
   let first: Platform;
   const answers = { ons4_life_satisfaction: 6, ons4_worthwhile: 7, ons4_happiness: 8, ons4_anxiety: 2 };
 
-  it('starts with a seeded demo study, serves the app and the API on one origin', async () => {
+  // Starting DynamoDB Local takes seconds, more when the other test files load both cores: a hook, with the hook timeout.
+  beforeAll(async () => {
     first = await start();
+  });
 
+  it('starts with a seeded demo study, serves the app and the API on one origin', async () => {
     expect(first.demoLinks).toHaveLength(3);
     expect(first.adminPassword).toMatch(/^[A-Za-z0-9_-]{20}$/);
     const token = first.demoLinks[0]!.token;
@@ -73,7 +76,7 @@ describe('the embedded platform', () => {
     expect(isRunning(javaPid)).toBe(false);
   });
 
-  it('finds the data from the first start after a restart, without seeding twice', async () => {
+  it('finds the data from the first start after a restart, without seeding twice', { timeout: 90_000 }, async () => {
     const second = await start();
     try {
       expect(second.adminPassword).toBeUndefined();
