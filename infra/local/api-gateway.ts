@@ -5,6 +5,7 @@
  * own limits: 10 MB payload, 30 s integration timeout.
  */
 import { randomUUID } from 'node:crypto';
+import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import type { Route } from '../../functions/routes.js';
@@ -156,11 +157,26 @@ export async function invoke(handler: LambdaHandler, event: APIGatewayProxyEvent
   }
 }
 
-export function writeResult(response: ServerResponse, result: APIGatewayProxyStructuredResultV2): void {
+/**
+ * Writes a handler's result. Bodies over 1 KB are compressed when the client
+ * accepts it, as CloudFront does in front of the API in AWS: an instrument's
+ * bilingual survey JSON is several KB on a phone's prepaid data.
+ */
+export function writeResult(response: ServerResponse, result: APIGatewayProxyStructuredResultV2, acceptEncoding = ''): void {
   const headers: Record<string, string | number | string[]> = {};
   for (const [name, value] of Object.entries(result.headers ?? {})) headers[name.toLowerCase()] = String(value);
   if (result.cookies?.length) headers['set-cookie'] = result.cookies;
-  const body = result.body ? Buffer.from(result.body, result.isBase64Encoded ? 'base64' : 'utf8') : Buffer.alloc(0);
+  let body = result.body ? Buffer.from(result.body, result.isBase64Encoded ? 'base64' : 'utf8') : Buffer.alloc(0);
+  if (body.length > 1024 && !headers['content-encoding']) {
+    if (/\bbr\b/.test(acceptEncoding)) {
+      body = brotliCompressSync(body, { params: { [constants.BROTLI_PARAM_QUALITY]: 5 } });
+      headers['content-encoding'] = 'br';
+    } else if (/\bgzip\b/.test(acceptEncoding)) {
+      body = gzipSync(body, { level: 6 });
+      headers['content-encoding'] = 'gzip';
+    }
+    headers.vary = 'accept-encoding';
+  }
   response.writeHead(result.statusCode ?? 200, headers);
   response.end(body);
 }

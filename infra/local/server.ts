@@ -36,7 +36,7 @@ export function createEmbeddedServer(options: { routes: readonly Route[]; handle
         }
         const handler = options.handlers.get(match.route.name)!;
         const event = buildEvent(rawRequestOf(request, body), match.route, match.pathParameters);
-        return writeResult(response, await invoke(handler, event, match.route));
+        return writeResult(response, await invoke(handler, event, match.route), String(request.headers['accept-encoding'] ?? ''));
       }
 
       if ((method === 'GET' || method === 'HEAD') && options.site.serve(request, response, url.pathname)) return;

@@ -77,8 +77,10 @@ export class StaticSite {
       'content-length': body.length,
       'cache-control': asset.immutable ? 'public, max-age=31536000, immutable' : 'no-cache',
       vary: 'accept-encoding',
+      'x-content-type-options': 'nosniff',
       ...(encoding ? { 'content-encoding': encoding } : {}),
-      ...PAGE_SECURITY_HEADERS,
+      // The page headers govern documents; on scripts and styles they would only add bytes to every download.
+      ...(asset.type.startsWith('text/html') ? PAGE_SECURITY_HEADERS : {}),
     });
     response.end(request.method === 'HEAD' ? undefined : body);
     return true;

@@ -37,8 +37,14 @@ describe('the embedded platform', () => {
     expect(page.headers.get('content-type')).toContain('text/html');
     expect(page.headers.get('referrer-policy')).toBe('no-referrer');
     expect(page.headers.get('content-security-policy')).toContain("default-src 'self'");
-    const api = await fetch(`${first.url}/api/s/${token}`);
+    const script = /src="(\/assets\/[^"]+\.js)"/.exec(await page.text())![1]!;
+    const asset = await fetch(`${first.url}${script}`);
+    expect(asset.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+    expect(asset.headers.get('content-security-policy')).toBeNull();
+    const api = await fetch(`${first.url}/api/s/${token}`, { headers: { 'accept-encoding': 'br, gzip' } });
     expect(api.status).toBe(200);
+    // The survey JSON is several KB: compressed, as CloudFront does in AWS.
+    expect(api.headers.get('content-encoding')).toBe('br');
     expect((await api.json()).instruments[0].id).toBe('ons4');
   });
 
