@@ -1,25 +1,27 @@
 /**
  * The one place that reads process.env. Lambda sets these from the CDK stack;
- * the embedded platform sets them before it loads any handler.
+ * the embedded platform sets them before it loads any handler. zod/mini, not
+ * zod: every function imports this, and full zod adds tens of milliseconds to
+ * a cold start.
  */
-import { z } from 'zod';
+import { z } from 'zod/mini';
 
 const Config = z.object({
-  TABLE_NAME: z.string().min(1),
+  TABLE_NAME: z.string().check(z.minLength(1)),
   /** The identity table (contact details); only routes that manage contacts are given it. */
-  IDENTITY_TABLE_NAME: z.string().min(1).optional(),
+  IDENTITY_TABLE_NAME: z.optional(z.string().check(z.minLength(1))),
   /** Set only in embedded mode and tests: DynamoDB Local's URL. */
-  DYNAMODB_ENDPOINT: z.url().optional(),
-  AWS_REGION: z.string().default('eu-west-2'),
-  AUTH_MODE: z.enum(['local', 'cognito']).default('cognito'),
+  DYNAMODB_ENDPOINT: z.optional(z.url()),
+  AWS_REGION: z._default(z.string(), 'eu-west-2'),
+  AUTH_MODE: z._default(z.enum(['local', 'cognito']), 'cognito'),
   /** Embedded mode: the local signing key pair (JWK JSON), made on first start. */
-  LOCAL_JWT_PRIVATE_JWK: z.string().optional(),
-  LOCAL_JWT_PUBLIC_JWK: z.string().optional(),
+  LOCAL_JWT_PRIVATE_JWK: z.optional(z.string()),
+  LOCAL_JWT_PUBLIC_JWK: z.optional(z.string()),
   /** Embedded mode: the folder where messages to study teams are written. */
-  OUTBOX_DIR: z.string().optional(),
+  OUTBOX_DIR: z.optional(z.string()),
   /** AWS mode: the Cognito user pool issuer URL and app client id. */
-  COGNITO_ISSUER: z.url().optional(),
-  COGNITO_CLIENT_ID: z.string().optional(),
+  COGNITO_ISSUER: z.optional(z.url()),
+  COGNITO_CLIENT_ID: z.optional(z.string()),
 });
 export type Config = z.infer<typeof Config>;
 
