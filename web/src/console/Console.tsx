@@ -1,15 +1,18 @@
 /**
  * The researcher console (lazy chunk, loaded only under /console).
- * Minimal for now: sign in, studies and waves, a wave's responses.
+ * Sign in; studies (new study, platform audit log); a study's page (waves,
+ * participants, links and link sheets, progress, withdrawal, check-ins, audit
+ * log); a wave's responses.
  *
  *   /console                                   studies and their waves
+ *   /console/studies/<studyId>                 that study's page
  *   /console/studies/<studyId>/waves/<waveId>  that wave's responses
  *
  * English only for now (researcher-facing). Every answer is rendered as text
  * (React escapes it); never use dangerouslySetInnerHTML here.
  */
 import { useCallback, useEffect, useState, type FormEvent, type MouseEvent, type ReactNode } from 'react';
-import type { StudyList, WaveResponses } from '../../../functions/contracts/researcher.js';
+import type { Role, StudyList, WaveResponses } from '../../../functions/contracts/researcher.js';
 import { ApiProblem } from '../api';
 import {
   InvalidSignIn,
@@ -21,21 +24,25 @@ import {
   signIn,
   type Session,
 } from './consoleApi';
+import { NewStudyForm } from './SetupForms';
+import { AuditSection, StudyPage, formatDateTime, windowText } from './StudyPage';
 import './console.css';
 
-type Route = { kind: 'studies' } | { kind: 'wave'; studyId: string; waveId: string };
+type Route = { kind: 'studies' } | { kind: 'study'; studyId: string } | { kind: 'wave'; studyId: string; waveId: string };
 
 function parseRoute(path: string): Route {
   const match = /^\/console\/studies\/([^/]+)\/waves\/([^/]+)\/?$/.exec(path);
-  if (match?.[1] && match[2]) {
-    try {
-      return { kind: 'wave', studyId: decodeURIComponent(match[1]), waveId: decodeURIComponent(match[2]) };
-    } catch {
-      // fall through to the studies list
-    }
+  const study = /^\/console\/studies\/([^/]+)\/?$/.exec(path);
+  try {
+    if (match?.[1] && match[2]) return { kind: 'wave', studyId: decodeURIComponent(match[1]), waveId: decodeURIComponent(match[2]) };
+    if (study?.[1]) return { kind: 'study', studyId: decodeURIComponent(study[1]) };
+  } catch {
+    // fall through to the studies list
   }
   return { kind: 'studies' };
 }
+
+const studyPath = (studyId: string) => `/console/studies/${encodeURIComponent(studyId)}`;
 
 const wavePath = (studyId: string, waveId: string) =>
   `/console/studies/${encodeURIComponent(studyId)}/waves/${encodeURIComponent(waveId)}`;
@@ -108,7 +115,9 @@ export default function Console() {
       }
     >
       {route.kind === 'studies' ? (
-        <StudiesView token={session.token} explain={explain} navigate={navigate} />
+        <StudiesView token={session.token} role={session.role} explain={explain} navigate={navigate} />
+      ) : route.kind === 'study' ? (
+        <StudyRoute key={route.studyId} token={session.token} role={session.role} studyId={route.studyId} explain={explain} navigate={navigate} />
       ) : (
         <WaveView
           key={`${route.studyId}/${route.waveId}`}
@@ -208,43 +217,99 @@ function useLoad<T>(load: () => Promise<T>, explain: (error: unknown) => string)
   return result;
 }
 
-function StudiesView(props: { token: string; explain(error: unknown): string; navigate(to: string): void }) {
-  const { token, explain, navigate } = props;
+function StudiesView(props: { token: string; role: Role; explain(error: unknown): string; navigate(to: string): void }) {
+  const { token, role, explain, navigate } = props;
   const load = useCallback(() => listStudies(token), [token]);
   const studies = useLoad<StudyList>(load, explain);
-
-  if (studies.state === 'loading') return <p className="muted">Loading studies…</p>;
-  if (studies.state === 'error') return <p className="notice notice-warn">{studies.message}</p>;
-  if (studies.data.studies.length === 0) return <p>No studies yet.</p>;
+  const [creating, setCreating] = useState(false);
 
   return (
     <>
       <h1>Studies</h1>
-      {studies.data.studies.map((study) => (
-        <section key={study.studyId} className="console-card">
-          <h2>{study.title.en}</h2>
-          <p className="muted">{study.studyId}</p>
-          {study.waves.length === 0 ? (
-            <p>No waves.</p>
-          ) : (
-            <ul className="console-waves">
-              {study.waves.map((wave) => {
-                const href = wavePath(study.studyId, wave.waveId);
-                return (
-                  <li key={wave.waveId}>
-                    <a href={href} onClick={(e) => follow(e, href, navigate)}>
-                      {wave.name.en}
-                    </a>{' '}
-                    <span className="muted">
-                      {wave.window.kind === 'fixed' ? `${formatDateTime(wave.window.opensAt)} – ${formatDateTime(wave.window.closesAt)}` : `+${wave.window.opensAfterDays} days after baseline, for ${wave.window.openForDays} days`}
-                    </span>
-                  </li>
-                );
-              })}
-            </ul>
-          )}
-        </section>
-      ))}
+      {studies.state === 'loading' && <p className="muted">Loading studies…</p>}
+      {studies.state === 'error' && <p className="notice notice-warn">{studies.message}</p>}
+      {studies.state === 'ready' && studies.data.studies.length === 0 && <p>No studies yet.</p>}
+      {studies.state === 'ready' &&
+        studies.data.studies.map((study) => (
+          <section key={study.studyId} className="console-card">
+            <h2>
+              <a href={studyPath(study.studyId)} onClick={(e) => follow(e, studyPath(study.studyId), navigate)}>
+                {study.title.en}
+              </a>
+            </h2>
+            <p className="muted">{study.studyId}</p>
+            {study.waves.length === 0 ? (
+              <p>No waves.</p>
+            ) : (
+              <ul className="console-waves">
+                {study.waves.map((wave) => {
+                  const href = wavePath(study.studyId, wave.waveId);
+                  return (
+                    <li key={wave.waveId}>
+                      <a href={href} onClick={(e) => follow(e, href, navigate)}>
+                        {wave.name.en}
+                      </a>{' '}
+                      <span className="muted">{windowText(wave.window)}</span>
+                    </li>
+                  );
+                })}
+              </ul>
+            )}
+          </section>
+        ))}
+      {role === 'admin' &&
+        (creating ? (
+          <section className="console-card">
+            <NewStudyForm token={token} explain={explain} onCreated={(studyId) => navigate(studyPath(studyId))} />
+            <button type="button" className="console-link-button" onClick={() => setCreating(false)}>
+              Cancel
+            </button>
+          </section>
+        ) : (
+          <p>
+            <button type="button" className="button-primary" onClick={() => setCreating(true)}>
+              New study
+            </button>
+          </p>
+        ))}
+      {role === 'admin' && <AuditSection token={token} scopes={['_platform', ...(studies.state === 'ready' ? studies.data.studies.map((s) => s.studyId) : [])]} explain={explain} />}
+    </>
+  );
+}
+
+function StudyRoute(props: { token: string; role: Role; studyId: string; explain(error: unknown): string; navigate(to: string): void }) {
+  const { token, explain, navigate } = props;
+  const [version, setVersion] = useState(0);
+  const load = useCallback(() => listStudies(token), [token, version]);
+  const studies = useLoad<StudyList>(load, explain);
+  const [last, setLast] = useState<StudyList | null>(null);
+  useEffect(() => {
+    if (studies.state === 'ready') setLast(studies.data);
+  }, [studies]);
+  const data = studies.state === 'ready' ? studies.data : last;
+  const study = data?.studies.find((s) => s.studyId === props.studyId);
+
+  return (
+    <>
+      <p>
+        <a href="/console" onClick={(e) => follow(e, '/console', navigate)}>
+          ← Studies
+        </a>
+      </p>
+      {!data && studies.state === 'loading' && <p className="muted">Loading the study…</p>}
+      {studies.state === 'error' && <p className="notice notice-warn">{studies.message}</p>}
+      {data && !study && <p className="notice notice-warn">There is no study called {props.studyId}.</p>}
+      {study && (
+        <StudyPage
+          token={token}
+          role={props.role}
+          study={study}
+          explain={explain}
+          reload={() => setVersion((v) => v + 1)}
+          wavePath={(waveId) => wavePath(study.studyId, waveId)}
+          navigate={navigate}
+        />
+      )}
     </>
   );
 }
@@ -263,8 +328,8 @@ function WaveView(props: {
   return (
     <>
       <p>
-        <a href="/console" onClick={(e) => follow(e, '/console', navigate)}>
-          ← Studies
+        <a href={studyPath(studyId)} onClick={(e) => follow(e, studyPath(studyId), navigate)}>
+          ← Study {studyId}
         </a>
       </p>
       <h1>
@@ -330,12 +395,6 @@ function answersAsText(answers: Record<string, unknown>): string {
       return `${key}=${text}`;
     })
     .join('\n');
-}
-
-function formatDateTime(iso: string): string {
-  const date = new Date(iso);
-  if (Number.isNaN(date.getTime())) return iso;
-  return date.toLocaleString('en-GB', { dateStyle: 'medium', timeStyle: 'short' });
 }
 
 /** Client-side navigation for plain left clicks; let modified clicks open tabs. */

@@ -2,13 +2,26 @@
  * Researcher endpoints and the console session. Lives in the console chunk,
  * so none of this (nor the researcher contracts) reaches the respondent page.
  */
+import { z } from 'zod/mini';
+import { ApiError } from '../../../functions/contracts/common.js';
 import {
+  CheckInList,
+  ImportParticipantsResult,
+  IssueLinksResult,
+  StudyProgress,
+  WithdrawResult,
+  type IssueLinksRequest,
+  type WithdrawRequest,
+} from '../../../functions/contracts/participants.js';
+import {
+  AuditLog,
   SignInRequest,
   SignInResult,
   StudyList,
   WaveResponses,
 } from '../../../functions/contracts/researcher.js';
-import { requestJson } from '../api';
+import { CreateWaveResult, type CreateStudyRequest, type CreateWaveRequest } from '../../../functions/contracts/studies.js';
+import { ApiProblem, NetworkProblem, requestJson } from '../api';
 
 export type Session = SignInResult;
 
@@ -62,4 +75,106 @@ export function listWaveResponses(token: string, studyId: string, waveId: string
     `/api/studies/${encodeURIComponent(studyId)}/waves/${encodeURIComponent(waveId)}/responses`,
     { bearer: token },
   );
+}
+
+// --- Study setup and running ------------------------------------------------
+
+/** What the create-study route answers (no shared contract: it is only this). */
+const CreateStudyResult = z.object({ studyId: z.string() });
+const CheckInHandledResult = z.object({ handled: z.boolean() });
+
+const seg = encodeURIComponent;
+
+/** POST /api/studies */
+export function createStudy(token: string, body: CreateStudyRequest): Promise<{ studyId: string }> {
+  return requestJson(CreateStudyResult, '/api/studies', { method: 'POST', body, bearer: token });
+}
+
+/** POST /api/studies/{studyId}/waves */
+export function createWave(token: string, studyId: string, body: CreateWaveRequest): Promise<CreateWaveResult> {
+  return requestJson(CreateWaveResult, `/api/studies/${seg(studyId)}/waves`, { method: 'POST', body, bearer: token });
+}
+
+/** POST /api/studies/{studyId}/participants/import (text/csv): all rows or none. */
+export async function importParticipants(token: string, studyId: string, csv: string): Promise<ImportParticipantsResult> {
+  const response = await send(`/api/studies/${seg(studyId)}/participants/import`, {
+    method: 'POST',
+    headers: { Accept: 'application/json', 'Content-Type': 'text/csv; charset=utf-8', Authorization: `Bearer ${token}` },
+    body: csv,
+  });
+  return parseJsonResponse(ImportParticipantsResult, response);
+}
+
+/** POST /api/studies/{studyId}/waves/{waveId}/links */
+export function issueLinks(token: string, studyId: string, waveId: string, body: IssueLinksRequest): Promise<IssueLinksResult> {
+  return requestJson(IssueLinksResult, `/api/studies/${seg(studyId)}/waves/${seg(waveId)}/links`, { method: 'POST', body, bearer: token });
+}
+
+/** GET /api/studies/{studyId}/progress[?attribute=&value=] */
+export function studyProgress(token: string, studyId: string, filter: { attribute: string; value: string } | null): Promise<StudyProgress> {
+  const query = filter ? `?${new URLSearchParams({ attribute: filter.attribute, value: filter.value }).toString()}` : '';
+  return requestJson(StudyProgress, `/api/studies/${seg(studyId)}/progress${query}`, { bearer: token });
+}
+
+/** POST /api/studies/{studyId}/participants/{participantCode}/withdraw */
+export function withdrawParticipant(token: string, studyId: string, participantCode: string, body: WithdrawRequest): Promise<WithdrawResult> {
+  return requestJson(WithdrawResult, `/api/studies/${seg(studyId)}/participants/${seg(participantCode)}/withdraw`, { method: 'POST', body, bearer: token });
+}
+
+/** GET /api/studies/{studyId}/check-ins */
+export function listCheckIns(token: string, studyId: string): Promise<CheckInList> {
+  return requestJson(CheckInList, `/api/studies/${seg(studyId)}/check-ins`, { bearer: token });
+}
+
+/** POST /api/studies/{studyId}/check-ins/{waveId}/{participantCode}/handled */
+export function markCheckInHandled(token: string, studyId: string, waveId: string, participantCode: string): Promise<{ handled: boolean }> {
+  return requestJson(CheckInHandledResult, `/api/studies/${seg(studyId)}/check-ins/${seg(waveId)}/${seg(participantCode)}/handled`, { method: 'POST', bearer: token });
+}
+
+/** GET /api/audit/{scope}?month=YYYY-MM */
+export function readAuditLog(token: string, scope: string, month: string): Promise<AuditLog> {
+  return requestJson(AuditLog, `/api/audit/${seg(scope)}?month=${seg(month)}`, { bearer: token });
+}
+
+/** GET /api/audit/{scope}?month=YYYY-MM with Accept: text/csv: the CSV as a Blob, to save. */
+export async function downloadAuditCsv(token: string, scope: string, month: string): Promise<Blob> {
+  const response = await send(`/api/audit/${seg(scope)}?month=${seg(month)}`, { headers: { Accept: 'text/csv', Authorization: `Bearer ${token}` } });
+  if (!response.ok) {
+    // Throws the ApiProblem the error body describes.
+    await parseJsonResponse(AuditLog, response);
+    throw new ApiProblem(response.status, `http_${response.status}`, response.statusText);
+  }
+  return response.blob();
+}
+
+async function send(path: string, init: RequestInit): Promise<Response> {
+  try {
+    return await fetch(path, { ...init, cache: 'no-store', signal: AbortSignal.timeout(60_000) });
+  } catch (error) {
+    throw new NetworkProblem('request failed', error);
+  }
+}
+
+/** As requestJson does: an ApiError body becomes an ApiProblem, a good body is parsed with its contract. */
+async function parseJsonResponse<T>(schema: { parse(data: unknown): T }, response: Response): Promise<T> {
+  let json: unknown;
+  try {
+    json = await response.json();
+  } catch (error) {
+    if (!response.ok) throw new ApiProblem(response.status, `http_${response.status}`, response.statusText);
+    throw new NetworkProblem('response is not JSON', error);
+  }
+  if (!response.ok) {
+    const parsed = ApiError.safeParse(json);
+    if (parsed.success) {
+      const { code, message, details } = parsed.data.error;
+      throw new ApiProblem(response.status, code, message, details ?? []);
+    }
+    throw new ApiProblem(response.status, `http_${response.status}`, response.statusText);
+  }
+  try {
+    return schema.parse(json);
+  } catch (error) {
+    throw new NetworkProblem('response broke its contract', error);
+  }
 }
