@@ -1,7 +1,7 @@
 /** Contracts of the researcher console and API. */
 import { z } from 'zod/mini';
 import { Language, LocalisedText } from './common.js';
-import { WaveWindow } from './studies.js';
+import { ParticipantAttribute, WaveWindow } from './studies.js';
 import { Answers, ResponseStatus } from './respondent.js';
 
 export const Role = z.enum(['admin', 'researcher', 'analyst']);
@@ -27,7 +27,18 @@ export const StudyList = z.object({
     z.object({
       studyId: z.string(),
       title: LocalisedText,
-      waves: z.array(z.object({ waveId: z.string(), name: LocalisedText, ordinal: z.number(), window: WaveWindow })),
+      /** The participant attributes the study declares (for filters and imports). */
+      attributes: z.array(ParticipantAttribute),
+      waves: z.array(
+        z.object({
+          waveId: z.string(),
+          name: LocalisedText,
+          ordinal: z.number(),
+          window: WaveWindow,
+          instruments: z.array(z.object({ id: z.string(), version: z.string() })),
+          consentVersion: z.string(),
+        }),
+      ),
     }),
   ),
 });

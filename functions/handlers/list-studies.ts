@@ -11,7 +11,15 @@ export const handler = apiHandler<'researcher'>('ListStudies', async () => {
       studies.map(async (study) => ({
         studyId: study.studyId,
         title: study.title,
-        waves: (await listWaves(study.studyId)).map(({ waveId, name, ordinal, window }) => ({ waveId, name, ordinal, window })),
+        attributes: study.attributes ?? [],
+        waves: (await listWaves(study.studyId)).map(({ waveId, name, ordinal, window, instruments, consentVersion }) => ({
+          waveId,
+          name,
+          ordinal,
+          window,
+          instruments,
+          consentVersion,
+        })),
       })),
     ),
   };

@@ -70,6 +70,10 @@ describe('creating waves', () => {
     expect(ok.status).toBe(201);
     expect(ok.json.warnings).toEqual([]);
     expect(again.status).toBe(409);
+    const listed = await callRoute('GET', '/api/studies', { headers: await as('researcher') });
+    const study = listed.json.studies.find((s: { studyId: string }) => s.studyId === 'setup-waves');
+    expect(study.attributes.map((a: { id: string }) => a.id)).toEqual(['age_band']);
+    expect(study.waves).toEqual([expect.objectContaining({ waveId: 'baseline', instruments: [{ id: 'check-in', version: '1.0.0' }], consentVersion: 'v1' })]);
   });
 
   it('refuses an instrument that requires registration until the reference is recorded', async () => {
