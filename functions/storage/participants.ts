@@ -1,8 +1,8 @@
 /** Pseudonymous participants: a study-scoped code and the study's declared attributes. */
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { BatchGetCommand, DeleteCommand, GetCommand, PutCommand, QueryCommand, TransactWriteCommand, type BatchGetCommandOutput, type QueryCommandOutput } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, DeleteCommand, GetCommand, PutCommand, TransactWriteCommand, type BatchGetCommandOutput } from '@aws-sdk/lib-dynamodb';
 import type { Language } from '../contracts/common.js';
-import { db, tableName } from './client.js';
+import { db, queryAll, tableName } from './client.js';
 import { keys } from './keys.js';
 
 export type Participant = {
@@ -39,21 +39,11 @@ export async function getParticipant(studyId: string, participantCode: string): 
 }
 
 export async function listParticipants(studyId: string): Promise<Participant[]> {
-  const participants: Participant[] = [];
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const page: QueryCommandOutput = await db().send(
-      new QueryCommand({
-        TableName: tableName(),
-        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :p)',
-        ExpressionAttributeValues: { ':pk': keys.study(studyId).PK, ':p': 'P#' },
-        ExclusiveStartKey: startKey,
-      }),
-    );
-    participants.push(...(page.Items ?? []).map(toParticipant));
-    startKey = page.LastEvaluatedKey;
-  } while (startKey);
-  return participants;
+  const items = await queryAll({
+    KeyConditionExpression: 'PK = :pk AND begins_with(SK, :p)',
+    ExpressionAttributeValues: { ':pk': keys.study(studyId).PK, ':p': 'P#' },
+  });
+  return items.map(toParticipant);
 }
 
 /** DynamoDB's limit on items in one transaction. */

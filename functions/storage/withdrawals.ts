@@ -2,27 +2,16 @@
  * Withdrawal, with the choice the consent allows: stop future waves (their
  * links stop working; what they gave is kept) or erase everything.
  */
-import { DeleteCommand, QueryCommand, UpdateCommand, type QueryCommandOutput } from '@aws-sdk/lib-dynamodb';
-import { db, tableName } from './client.js';
+import { DeleteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { db, queryAll, tableName } from './client.js';
 import { keys } from './keys.js';
 
-async function participantItems(studyId: string, participantCode: string): Promise<Record<string, unknown>[]> {
-  const items: Record<string, unknown>[] = [];
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const page: QueryCommandOutput = await db().send(
-      new QueryCommand({
-        TableName: tableName(),
-        KeyConditionExpression: 'PK = :pk',
-        ExpressionAttributeValues: { ':pk': keys.response(studyId, participantCode, '', '').PK },
-        ExclusiveStartKey: startKey,
-        ConsistentRead: true,
-      }),
-    );
-    items.push(...(page.Items ?? []));
-    startKey = page.LastEvaluatedKey;
-  } while (startKey);
-  return items;
+function participantItems(studyId: string, participantCode: string): Promise<Record<string, unknown>[]> {
+  return queryAll({
+    KeyConditionExpression: 'PK = :pk',
+    ExpressionAttributeValues: { ':pk': keys.response(studyId, participantCode, '', '').PK },
+    ConsistentRead: true,
+  });
 }
 
 const linkTokenHashes = (items: Record<string, unknown>[]) =>
