@@ -4,7 +4,7 @@
  * zod: every function imports this, and full zod adds tens of milliseconds to
  * a cold start.
  */
-import { z } from 'zod/mini';
+import * as z from 'zod/mini';
 
 const Config = z.object({
   TABLE_NAME: z.string().check(z.minLength(1)),

@@ -2,7 +2,7 @@
  * Contracts are written with `zod/mini` because the same schemas ship in the
  * respondent page, where full zod would add ~93 KB gzip against ~4 KB.
  */
-import { z } from 'zod/mini';
+import * as z from 'zod/mini';
 
 export const Language = z.enum(['en', 'cy']);
 export type Language = z.infer<typeof Language>;

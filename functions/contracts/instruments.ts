@@ -1,5 +1,5 @@
 /** Contracts of the instrument routes. The body of a publish is an instrument file (functions/domain/instrument.ts). */
-import { z } from 'zod/mini';
+import * as z from 'zod/mini';
 
 export const InstrumentFileBody = z.record(z.string(), z.unknown());
 

@@ -1,5 +1,5 @@
 /** Contracts of participant management. */
-import { z } from 'zod/mini';
+import * as z from 'zod/mini';
 
 /** POST /api/studies/{studyId}/participants/import (body: text/csv) */
 export const ImportParticipantsResult = z.object({ imported: z.number() });

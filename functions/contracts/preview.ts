@@ -3,7 +3,7 @@
  * Served only by the researcher's local preview server (cli/preview/server.ts),
  * never by the deployed platform.
  */
-import { z } from 'zod/mini';
+import * as z from 'zod/mini';
 import { ErrorDetail, LocalisedText } from './common.js';
 
 /** One instrument as the respondent page receives it, without a saved response. */

@@ -1,5 +1,5 @@
 /** Contracts of the researcher console and API. */
-import { z } from 'zod/mini';
+import * as z from 'zod/mini';
 import { Language, LocalisedText } from './common.js';
 import { ParticipantAttribute, WaveWindow } from './studies.js';
 import { Answers, ResponseStatus } from './respondent.js';

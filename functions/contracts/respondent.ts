@@ -1,5 +1,5 @@
 /** Contracts of the respondent path: opening a personal link and saving answers. */
-import { z } from 'zod/mini';
+import * as z from 'zod/mini';
 import { Language, LocalisedText } from './common.js';
 
 export const Answers = z.record(z.string(), z.unknown());

@@ -1,5 +1,5 @@
 /** Contracts of study setup: studies, consent texts and waves. */
-import { z } from 'zod/mini';
+import * as z from 'zod/mini';
 import { LocalisedText } from './common.js';
 import { SupportContact } from './respondent.js';
 

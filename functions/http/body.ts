@@ -1,5 +1,5 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import type { z } from 'zod/mini';
+import type * as z from 'zod/mini';
 import { HttpError } from './errors.js';
 
 /** Bodies larger than this are refused before parsing; no instrument page needs more. */

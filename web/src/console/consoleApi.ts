@@ -2,7 +2,7 @@
  * Researcher endpoints and the console session. Lives in the console chunk,
  * so none of this (nor the researcher contracts) reaches the respondent page.
  */
-import { z } from 'zod/mini';
+import * as z from 'zod/mini';
 import { ApiError } from '../../../functions/contracts/common.js';
 import {
   CheckInList,

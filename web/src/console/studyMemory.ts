@@ -3,7 +3,7 @@
  * console remembers those of studies created in this tab (sessionStorage) to
  * offer them in the progress filter; otherwise the filter takes typed ids.
  */
-import { z } from 'zod/mini';
+import * as z from 'zod/mini';
 import { ParticipantAttribute } from '../../../functions/contracts/studies.js';
 
 const Attributes = z.array(ParticipantAttribute);

@@ -1,0 +1,294 @@
+/**
+ * (b) The respondent API through HTTP on the embedded platform (open a link,
+ * autosave a page, submit), at 1, 16 and 64 requests in flight; and the save
+ * handler's own work for a submit, in-process, without HTTP or DynamoDB.
+ *
+ * The load comes from a worker thread, so the client's own work does not
+ * share the event loop with the server it measures. Every request goes to
+ * 127.0.0.1, counts are fixed, and the run stops by itself.
+ */
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { Worker } from 'node:worker_threads';
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { SaveResponseRequest } from '../functions/contracts/respondent.js';
+import { validateAnswers } from '../functions/domain/answer-validation.js';
+import { canonicalJson } from '../functions/domain/canonical-json.js';
+import { parseJsonBody } from '../functions/http/body.js';
+import { json } from '../functions/http/responses.js';
+import { recordConsent } from '../functions/storage/consents.js';
+import { getInstrumentVersion } from '../functions/storage/instruments.js';
+import { issueLink } from '../functions/storage/links.js';
+import { createParticipant } from '../functions/storage/participants.js';
+import { getStudy } from '../functions/storage/studies.js';
+import type { Platform } from '../infra/local/platform.js';
+import { DEMO_CONSENT_VERSION, DEMO_INSTRUMENTS, DEMO_STUDY_ID, DEMO_WAVE_ID } from '../infra/local/seed.js';
+import { figure, percentile, yieldToEventLoop, type Row } from './stats.js';
+import { completeAnswers, shippedInstruments } from './validation.js';
+
+const CONCURRENCY = [1, 16, 64];
+/** Requests per round at each concurrency: enough for a p99, few enough to stay quick. */
+const REQUESTS: Record<number, number> = { 1: 50, 16: 240, 64: 512 };
+const ROUNDS = 3;
+const WARM_UP = { concurrency: 16, requests: 160 };
+
+let created = 0;
+
+/**
+ * New participants of the seeded demo study (wave "baseline", ONS4), each with
+ * a personal link and, unless `consent` is false, consent recorded as agreed.
+ * Returns their tokens.
+ */
+export async function createDemoLinks(count: number, options: { consent: boolean }): Promise<string[]> {
+  const tokens: string[] = [];
+  const createdAt = new Date().toISOString();
+  const one = async () => {
+    const participantCode = `BENCH-${String((created += 1)).padStart(5, '0')}`;
+    const target = { studyId: DEMO_STUDY_ID, participantCode, waveId: DEMO_WAVE_ID };
+    await createParticipant({ studyId: DEMO_STUDY_ID, participantCode, createdAt });
+    const token = await issueLink(target, { reissue: false, now: new Date() });
+    if (options.consent) {
+      await recordConsent({ ...target, consentVersion: DEMO_CONSENT_VERSION, decision: 'agreed', language: 'en', decidedAt: createdAt });
+    }
+    tokens.push(token);
+  };
+  // Sixteen at a time: quick, without flooding DynamoDB Local.
+  for (let i = 0; i < count; i += 16) await Promise.all(Array.from({ length: Math.min(16, count - i) }, one));
+  return tokens;
+}
+
+type Request = { method: 'GET' | 'PUT'; url: string; body?: string };
+type RoundResult = { latencies: number[]; seconds: number; statuses: Record<string, number> };
+
+/**
+ * Plain JavaScript run in a worker thread: each slot sends its own list of
+ * requests one after another; all slots run at once.
+ */
+const LOAD_WORKER = `
+const { parentPort, workerData } = require('node:worker_threads');
+const slots = workerData.slots;
+const latencies = [];
+const statuses = {};
+async function runSlot(requests) {
+  for (const request of requests) {
+    const started = performance.now();
+    const response = await fetch(request.url, {
+      method: request.method,
+      headers: request.body ? { 'content-type': 'application/json' } : {},
+      body: request.body,
+    });
+    await response.arrayBuffer();
+    latencies.push(performance.now() - started);
+    statuses[response.status] = (statuses[response.status] || 0) + 1;
+  }
+}
+const started = performance.now();
+Promise.all(slots.map(runSlot)).then(() => {
+  parentPort.postMessage({ latencies, statuses, seconds: (performance.now() - started) / 1000 });
+});
+`;
+
+/** CPU seconds a process has used so far, from /proc (Linux; clock ticks of 1/100 s); NaN elsewhere. */
+function cpuSeconds(pid: number | 'self'): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100; // utime + stime
+  } catch {
+    return Number.NaN;
+  }
+}
+
+function runRound(slots: Request[][]): Promise<RoundResult> {
+  return new Promise((done, fail) => {
+    const worker = new Worker(LOAD_WORKER, { eval: true, workerData: { slots } });
+    worker.once('message', (result: RoundResult) => {
+      void worker.terminate();
+      done(result);
+    });
+    worker.once('error', fail);
+  });
+}
+
+type Scenario = {
+  name: string;
+  /** The requests of one round: one list per slot (concurrent client). */
+  plan(concurrency: number, requests: number): Promise<Request[][]>;
+  target?: { p99At16?: number; throughputAt64?: number };
+};
+
+function split<T>(items: T[], slots: number): T[][] {
+  return Array.from({ length: slots }, (_, slot) => items.filter((_, i) => i % slots === slot));
+}
+
+export async function benchApi(platform: Platform, log: (line: string) => void): Promise<Row[]> {
+  // 127.0.0.1, not localhost: the platform listens on IPv4 only.
+  const base = platform.url.replace('//localhost:', '//127.0.0.1:');
+  const instrumentId = DEMO_INSTRUMENTS[0]!.id;
+  const instrument = (await getInstrumentVersion(instrumentId, DEMO_INSTRUMENTS[0]!.version))!;
+  const answers = completeAnswers(instrument);
+  const firstHalf = Object.fromEntries(Object.entries(answers).slice(0, Math.ceil(Object.keys(answers).length / 2)));
+  const pageName = (instrument.survey.pages as { name: string }[])[0]!.name;
+  const autosaveBody = JSON.stringify({ answers: firstHalf, language: 'en', complete: false, pageName });
+  const submitBody = JSON.stringify({ answers, language: 'en', complete: true });
+  const save = (token: string, body: string): Request => ({ method: 'PUT', url: `${base}/api/s/${token}/responses/${instrumentId}`, body });
+
+  // One participant per slot for opening and autosaving (never two writes to
+  // one participant at once); one fresh participant per submission.
+  const perSlot = await createDemoLinks(Math.max(...CONCURRENCY), { consent: true });
+  const scenarios: Scenario[] = [
+    {
+      name: 'Open link (GET)',
+      plan: async (c, n) => split(Array.from({ length: n }, (_, i) => i), c).map((ids, slot) => ids.map(() => ({ method: 'GET' as const, url: `${base}/api/s/${perSlot[slot]}` }))),
+    },
+    {
+      name: 'Autosave a page (partial PUT)',
+      plan: async (c, n) => split(Array.from({ length: n }, (_, i) => i), c).map((ids, slot) => ids.map(() => save(perSlot[slot]!, autosaveBody))),
+      target: { p99At16: 100 },
+    },
+    {
+      name: 'Submit (complete PUT)',
+      plan: async (c, n) => split((await createDemoLinks(n, { consent: true })).map((token) => save(token, submitBody)), c),
+      target: { p99At16: 100, throughputAt64: 150 },
+    },
+  ];
+
+  const rows: Row[] = [];
+  const area = 'Respondent API (HTTP, embedded)';
+  for (const scenario of scenarios) {
+    await runRound(await scenario.plan(WARM_UP.concurrency, WARM_UP.requests));
+    for (const concurrency of CONCURRENCY) {
+      const rounds: RoundResult[] = [];
+      // Where the CPU went while the requests ran: which side is the bottleneck.
+      const cpu = { node: 0, dynamo: 0, wall: 0 };
+      for (let round = 0; round < ROUNDS; round += 1) {
+        const slots = await scenario.plan(concurrency, REQUESTS[concurrency]!);
+        const before = { node: cpuSeconds('self'), dynamo: cpuSeconds(platform.dynamo.pid), wall: performance.now() };
+        rounds.push(await runRound(slots));
+        cpu.node += cpuSeconds('self') - before.node;
+        cpu.dynamo += cpuSeconds(platform.dynamo.pid) - before.dynamo;
+        cpu.wall += (performance.now() - before.wall) / 1000;
+      }
+      const failures = rounds.reduce((sum, r) => sum + Object.entries(r.statuses).filter(([s]) => s !== '200').reduce((n, [, k]) => n + k, 0), 0);
+      const cores = (seconds: number) => (seconds / cpu.wall).toFixed(1);
+      const note = [
+        `CPU used meanwhile: Node (platform and load client) ${cores(cpu.node)} cores, DynamoDB Local ${cores(cpu.dynamo)} cores`,
+        ...(failures > 0 ? [`${failures} responses were not 200: ${JSON.stringify(rounds.map((r) => r.statuses))}`] : []),
+      ].join('; ');
+      const label = `${scenario.name}, ${concurrency} in flight`;
+      const at = (p: number) => figure(rounds.map((r) => percentile(r.latencies, p)));
+      rows.push(
+        {
+          area,
+          measure: `${label}: throughput`,
+          unit: 'req/s',
+          figure: figure(rounds.map((r) => r.latencies.length / r.seconds)),
+          ...(concurrency === 64 && scenario.target?.throughputAt64 ? { target: { op: '>=' as const, value: scenario.target.throughputAt64 } } : {}),
+          note,
+        },
+        { area, measure: `${label}: p50 latency`, unit: 'ms', figure: at(50) },
+        { area, measure: `${label}: p95 latency`, unit: 'ms', figure: at(95) },
+        {
+          area,
+          measure: `${label}: p99 latency`,
+          unit: 'ms',
+          figure: at(99),
+          ...(concurrency === 16 && scenario.target?.p99At16 ? { target: { op: '<=' as const, value: scenario.target.p99At16 } } : {}),
+        },
+      );
+      const throughput = figure(rounds.map((r) => r.latencies.length / r.seconds)).median;
+      log(`  api ${label}: ${throughput.toFixed(0)} req/s, p99 ${at(99).median.toFixed(0)} ms (${note})`);
+    }
+  }
+  return rows;
+}
+
+// ---- DynamoDB Local on its own: what every API figure above is built on -------------------------
+
+/**
+ * One GetItem (getStudy) against DynamoDB Local from this process, one at a
+ * time and 16 at a time. Every respondent request makes several such calls,
+ * some one after another, so this puts the API figures in proportion.
+ */
+export async function benchDynamoBaseline(log: (line: string) => void): Promise<Row[]> {
+  const get = async () => {
+    const started = performance.now();
+    await getStudy(DEMO_STUDY_ID);
+    return performance.now() - started;
+  };
+  const sequential = async (n: number) => {
+    const times: number[] = [];
+    for (let i = 0; i < n; i += 1) times.push(await get());
+    return times;
+  };
+  const concurrent = async (n: number, c: number) => {
+    const started = performance.now();
+    await Promise.all(Array.from({ length: c }, () => sequential(n / c)));
+    return n / ((performance.now() - started) / 1000);
+  };
+  await sequential(100);
+  const latencies: number[] = [];
+  const throughputs: number[] = [];
+  for (let round = 0; round < ROUNDS; round += 1) {
+    latencies.push(percentile(await sequential(200), 50));
+    throughputs.push(await concurrent(800, 16));
+  }
+  const area = 'DynamoDB Local alone (baseline for the API)';
+  log(`  dynamodb GetItem: p50 ${figure(latencies).median.toFixed(1)} ms, ${figure(throughputs).median.toFixed(0)}/s at 16`);
+  return [
+    { area, measure: 'GetItem, 1 in flight: p50 latency', unit: 'ms', figure: figure(latencies) },
+    { area, measure: 'GetItem, 16 in flight: throughput', unit: 'req/s', figure: figure(throughputs) },
+  ];
+}
+
+// ---- the save handler's own time for a submission ---------------------------------------------
+
+const HANDLER_WARM_UP = 200;
+const HANDLER_RUNS = 5;
+const HANDLER_CALLS = 400;
+
+/**
+ * What save-response does for a final submission apart from HTTP and
+ * DynamoDB: parse and check the body against its contract, validateAnswers,
+ * the stored answers' JSON and hash, and the JSON reply.
+ */
+function submitWork(event: APIGatewayProxyEventV2, instrument: Parameters<typeof validateAnswers>[0]): void {
+  const request = parseJsonBody(event, SaveResponseRequest);
+  const problems = validateAnswers(instrument, request.answers, { complete: request.complete, language: request.language });
+  if (problems.length > 0) throw new Error(`bench: submission refused: ${JSON.stringify(problems)}`);
+  JSON.stringify(request.answers);
+  createHash('sha256').update(canonicalJson(request.answers)).digest('hex');
+  json(200, { status: 'complete', savedAt: new Date().toISOString() });
+}
+
+/** Milliseconds per submission, each timed until the microtasks survey-core deferred have run. */
+async function submitTimes(event: APIGatewayProxyEventV2, instrument: Parameters<typeof validateAnswers>[0], calls: number): Promise<number[]> {
+  const times: number[] = [];
+  for (let i = 0; i < calls; i += 1) {
+    const started = performance.now();
+    submitWork(event, instrument);
+    await Promise.resolve();
+    times.push(performance.now() - started);
+    if (i % 100 === 99) await yieldToEventLoop();
+  }
+  return times;
+}
+
+export async function benchHandlerTime(log: (line: string) => void): Promise<Row[]> {
+  const rows: Row[] = [];
+  for (const instrument of shippedInstruments()) {
+    const body = JSON.stringify({ answers: completeAnswers(instrument), language: 'en', complete: true });
+    const event = { headers: { 'content-type': 'application/json' }, body, isBase64Encoded: false } as unknown as APIGatewayProxyEventV2;
+    await submitTimes(event, instrument, HANDLER_WARM_UP);
+    const runs: number[][] = [];
+    for (let run = 0; run < HANDLER_RUNS; run += 1) runs.push(await submitTimes(event, instrument, HANDLER_CALLS));
+    const area = 'Save handler, own time (in-process)';
+    const measure = `Submit ${instrument.id}@${instrument.version}: parse, contract, validateAnswers, JSON`;
+    const p99 = figure(runs.map((times) => percentile(times, 99)));
+    rows.push(
+      { area, measure: `${measure}, p50`, unit: 'ms', figure: figure(runs.map((times) => percentile(times, 50))) },
+      { area, measure: `${measure}, p99`, unit: 'ms', figure: p99, target: { op: '<=', value: 10 } },
+    );
+    log(`  handler ${instrument.id}: p99 ${p99.median.toFixed(2)} ms`);
+  }
+  return rows;
+}

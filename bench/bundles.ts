@@ -1,0 +1,102 @@
+/**
+ * (d) Lambda bundles: every handler built with esbuild exactly as the CDK
+ * stack builds it (infra/aws/bundling.ts), then its size (in the row's note)
+ * and how long a fresh `node` takes to import it, the part of a cold start the
+ * code controls.
+ */
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { promisify } from 'node:util';
+import { gzipSync } from 'node:zlib';
+import { build, type BuildOptions } from 'esbuild';
+import { LAMBDA_BUNDLING } from '../infra/aws/bundling.js';
+import { REPO_ROOT } from '../infra/local/platform.js';
+import { figure, kb, type Row, type Target } from './stats.js';
+
+const IMPORT_RUNS = 5;
+
+/** Import-time targets from the issue; other handlers are reported without one. */
+const IMPORT_TARGETS: Record<string, Target> = {
+  'open-link': { op: '<=', value: 60 },
+  'save-response': { op: '<=', value: 250 },
+};
+
+/** The esbuild options NodejsFunction derives from LAMBDA_BUNDLING (aws-lambda-nodejs Bundling, local bundling). */
+function esbuildOptions(entry: string, outfile: string): BuildOptions {
+  const b = LAMBDA_BUNDLING;
+  return {
+    entryPoints: [entry],
+    bundle: true,
+    outfile,
+    platform: 'node',
+    target: b.target,
+    format: b.format,
+    minify: b.minify,
+    sourcemap: b.sourceMap,
+    external: b.externalModules,
+    mainFields: b.mainFields,
+    banner: { js: b.banner },
+    absWorkingDir: REPO_ROOT, // NodejsFunction runs esbuild in projectRoot
+    logLevel: 'warning',
+  };
+}
+
+/**
+ * What a Lambda function's environment holds, enough for every module to load
+ * (configuration is read lazily, but nothing may fail for want of it).
+ */
+const LAMBDA_LIKE_ENV = {
+  PATH: process.env.PATH ?? '/usr/bin:/bin',
+  TABLE_NAME: 'pont-bench',
+  IDENTITY_TABLE_NAME: 'pont-bench-identity',
+  AWS_REGION: 'eu-west-2',
+  AUTH_MODE: 'cognito',
+  COGNITO_ISSUER: 'https://cognito-idp.eu-west-2.amazonaws.com/eu-west-2_bench',
+  COGNITO_CLIENT_ID: 'bench',
+  AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+};
+
+const IMPORT_ONE = 'const t = performance.now(); await import(process.argv[1]); console.log(performance.now() - t);';
+
+/** Milliseconds of `await import(file)` in a fresh node process. */
+async function importTime(file: string): Promise<number> {
+  const { stdout } = await promisify(execFile)(process.execPath, ['--input-type=module', '-e', IMPORT_ONE, pathToFileURL(file).href], {
+    env: LAMBDA_LIKE_ENV,
+  });
+  return Number(stdout.trim());
+}
+
+export async function benchBundles(log: (line: string) => void): Promise<Row[]> {
+  const handlersDir = join(REPO_ROOT, 'functions', 'handlers');
+  const handlers = readdirSync(handlersDir)
+    .filter((name) => name.endsWith('.ts'))
+    .map((name) => basename(name, '.ts'))
+    .sort();
+  const outDir = mkdtempSync(join(tmpdir(), 'pont-bench-bundles-'));
+  const rows: Row[] = [];
+  try {
+    for (const handler of handlers) {
+      const outfile = join(outDir, handler, 'index.mjs'); // NodejsFunction's name for ESM output
+      await build(esbuildOptions(join(handlersDir, `${handler}.ts`), outfile));
+      const code = readFileSync(outfile);
+      await importTime(outfile); // warm-up: the file is in the page cache, as on a warm Lambda host
+      const times: number[] = [];
+      for (let run = 0; run < IMPORT_RUNS; run += 1) times.push(await importTime(outfile));
+      rows.push({
+        area: 'Lambda bundles',
+        measure: `${handler}: import in a fresh node`,
+        unit: 'ms',
+        figure: figure(times),
+        ...(IMPORT_TARGETS[handler] ? { target: IMPORT_TARGETS[handler] } : {}),
+        note: `bundle ${kb(code.length).toFixed(0)} KB minified, ${kb(gzipSync(code, { level: 9 }).length).toFixed(0)} KB gzip`,
+      });
+      log(`  bundle ${handler}: ${kb(code.length).toFixed(0)} KB, import ${figure(times).median.toFixed(0)} ms`);
+    }
+  } finally {
+    rmSync(outDir, { recursive: true, force: true });
+  }
+  return rows;
+}

@@ -1,0 +1,119 @@
+/**
+ * `npm run bench`: runs every benchmark on this machine, one after another,
+ * then writes bench/results.json (everything, git-ignored) and
+ * bench/results.md (the tables, committed) and prints the tables.
+ */
+import { writeFileSync } from 'node:fs';
+import { availableParallelism, cpus, loadavg, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { startPlatform } from '../infra/local/platform.js';
+import { launchChromium } from '../tests/support/browser.js';
+import { benchApi, benchDynamoBaseline, benchHandlerTime } from './api.js';
+import { benchBundles } from './bundles.js';
+import { formatRow, markdownTable, type Row } from './stats.js';
+import { benchValidation } from './validation.js';
+import { benchWeb, buildWebApp, CPU_SLOWDOWN, SLOW_4G, type WebDetail } from './web.js';
+
+// The SDK's notice that it will need Node 22 from 2027 is known (see README).
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+
+const started = performance.now();
+const startedAt = new Date();
+const loadAtStart = loadavg();
+const log = (line: string) => console.log(line);
+
+/** Runs one part of the bench, logging its name and how long it took. */
+const sections: Record<string, number> = {};
+async function section<T>(name: string, work: () => Promise<T>): Promise<T> {
+  log(`${name}…`);
+  const sectionStarted = performance.now();
+  const result = await work();
+  sections[name] = Math.round((performance.now() - sectionStarted) / 1000);
+  log(`  (${sections[name]} s)`);
+  return result;
+}
+
+const rows: Row[] = [];
+rows.push(...(await section('Validation throughput', () => benchValidation(log))));
+rows.push(...(await section("Save handler's own time", () => benchHandlerTime(log))));
+rows.push(...(await section('Lambda bundles', () => benchBundles(log))));
+
+const build = await section('Web app build', buildWebApp);
+const [platform, browser] = await section('Embedded platform and Chromium', async () => {
+  const launched = await Promise.allSettled([startPlatform({ port: 0, host: '127.0.0.1', seed: true, webDir: build.dir }), launchChromium()]);
+  const [platform, browser] = launched;
+  if (platform.status === 'fulfilled' && browser.status === 'fulfilled') return [platform.value, browser.value] as const;
+  // One of them failed: stop the other, leave nothing behind, and say why.
+  if (platform.status === 'fulfilled') await platform.value.stop();
+  if (browser.status === 'fulfilled') await browser.value.close();
+  build.remove();
+  throw launched.find((result) => result.status === 'rejected')!.reason;
+});
+const chromium = browser.version();
+let web: { rows: Row[]; detail: WebDetail };
+try {
+  web = await section('Respondent page in Chromium', () => benchWeb(platform, build, browser, log));
+  rows.push(...web.rows);
+  rows.push(...(await section('DynamoDB Local baseline', () => benchDynamoBaseline(log))));
+  rows.push(...(await section('Respondent API over HTTP', () => benchApi(platform, log))));
+} finally {
+  await browser.close();
+  await platform.stop();
+  build.remove();
+}
+
+const seconds = (performance.now() - started) / 1000;
+const machine = {
+  cpus: availableParallelism(),
+  cpuModel: cpus()[0]?.model.trim() ?? 'unknown',
+  memoryGB: Math.round(totalmem() / 1e9),
+  node: process.version,
+  chromium,
+  date: startedAt.toISOString(),
+  loadAverage: { atStart: loadAtStart, atEnd: loadavg() },
+};
+
+const header = ['Area', 'Measure', 'Median', 'Spread (min – max of runs)', 'Target', 'Result'];
+const areas = [...new Set(rows.map((row) => row.area))];
+const load = (l: number[]) => l.map((n) => n.toFixed(2)).join(' / ');
+const markdown = [
+  '# Pont benchmarks',
+  '',
+  `Written by \`npm run bench\` (bench/run.ts) on ${machine.date.slice(0, 16).replace('T', ' ')} UTC; the run took ${Math.round(seconds)} s (${Object.entries(sections).map(([name, s]) => `${name.toLowerCase()} ${s} s`).join(', ')}).`,
+  '',
+  `Machine: ${machine.cpus} CPUs (\`nproc\`), ${machine.cpuModel}; ${machine.memoryGB} GB memory; Node ${machine.node}; Chromium ${machine.chromium}. ` +
+    `Load average (1 / 5 / 15 min) at start ${load(machine.loadAverage.atStart)}, at end ${load(machine.loadAverage.atEnd)}: ` +
+    'anything well above the CPU count means other work shared the machine and the figures are pessimistic.',
+  '',
+  'Each figure is the median of several runs after a warm-up; the spread is the lowest and highest run. KB are 1,000 bytes.',
+  '',
+  '## Targets',
+  '',
+  markdownTable(header, rows.filter((row) => row.target).map(formatRow)),
+  '',
+  ...areas.flatMap((area) => [`## ${area}`, '', markdownTable([...header.slice(1), 'Note'], rows.filter((row) => row.area === area).map((row) => [...formatRow(row).slice(1), row.note ?? ''])), '']),
+  '## How it is measured',
+  '',
+  `- **Web**: real Chromium (headless, 360×740 touch screen) driven over the DevTools protocol, against the embedded platform serving a fresh production build of web/. Network: Lighthouse's Slow 4G figures applied with \`Network.emulateNetworkConditions\` (${SLOW_4G.latency} ms latency, 1.6 Mbit/s down, 750 kbit/s up); CPU ${CPU_SLOWDOWN}× slower (\`Emulation.setCPUThrottlingRate\`). ` +
+    'Each run is a new participant (no consent yet) in a new browser context (cold cache). Bytes are `Network.loadingFinished` encodedDataLength (compressed body and headers). ' +
+    '"First screen" is everything requested before the first button is pressed, less the survey chunk the page prefetches while it shows (found from the Vite manifest). ' +
+    '"Usable" is when the element is in the page and visible (a MutationObserver in the page, timed from navigation start): the first screen when its first button in <main> is (consent or Start), the first question when the first survey question is. ' +
+    'The bench presses each button as soon as it appears; the few milliseconds the automation takes to react are subtracted. The repeat visit reloads the same page in the same context.',
+  '- **API**: HTTP requests from a worker thread (its own event loop) to the embedded platform on 127.0.0.1, which runs the real Lambda handlers over DynamoDB Local (Java) on the same machine. ' +
+    'Open link = GET /api/s/{token}; autosave = PUT of half the answers with complete: false; submit = PUT of every answer with complete: true (ONS4, the demo wave). ' +
+    'Each concurrent client uses its own participant for opening and autosaving, and every submission is a new participant, all with consent recorded. ' +
+    'Rounds of 50 (1 in flight), 240 (16) and 512 (64) requests; the figure is the median of 3 rounds after a warm-up round. The throughput target applies at 64 in flight, the p99 target at 16. ' +
+    'Each throughput row notes the CPU the Node process (platform and load client) and DynamoDB Local used meanwhile: together they cannot exceed the CPU count. ' +
+    'The DynamoDB Local baseline is one GetItem at a time and 16 at a time from the same process; every respondent request makes several, some one after another.',
+  "- **Save handler's own time**: in this process, without HTTP or DynamoDB: parse the body against its contract, validateAnswers for a complete submission, the stored answers' JSON and hash, the JSON reply. 5 runs of 400 submissions; p50 and p99 per run.",
+  '- **Validation**: validateAnswers(instrument, answers, { complete: true }) in a loop on one core, answers generated from each shipped instrument (every visible question answered), yielding to the event loop every 100 calls. 5 runs of 500.',
+  '- **Lambda bundles**: each functions/handlers/*.ts built with esbuild using the stack\'s own options (infra/aws/bundling.ts); import time is `await import()` of the bundle in a fresh `node` (this machine\'s Node, not Lambda\'s Node 22 on arm64), median of 5 after one warm-up.',
+  '',
+].join('\n');
+
+const here = import.meta.dirname;
+writeFileSync(join(here, 'results.json'), `${JSON.stringify({ machine, seconds, sections, rows, web: web!.detail }, null, 2)}\n`);
+writeFileSync(join(here, 'results.md'), markdown);
+console.log(`\n${markdown}`);
+const failed = rows.filter((row) => row.target && !formatRow(row)[5]!.startsWith('pass'));
+console.log(`${failed.length === 0 ? 'Every target met.' : `${failed.length} target(s) missed.`} Took ${Math.round(seconds)} s.`);
