@@ -44,9 +44,22 @@ export async function publishInstrumentVersion(instrument: InstrumentVersion, pu
   }
 }
 
+/**
+ * Published versions never change (see publishInstrumentVersion), so a
+ * container keeps each one it has read: opening a link and saving answers then
+ * skip a DynamoDB read and a JSON parse of the whole instrument.
+ */
+const publishedVersions = new Map<string, InstrumentVersion>();
+
 export async function getInstrumentVersion(instrumentId: string, version: string): Promise<InstrumentVersion | undefined> {
+  const cacheKey = `${tableName()}|${instrumentId}@${version}`;
+  const cached = publishedVersions.get(cacheKey);
+  if (cached) return cached;
   const { Item } = await db().send(
     new GetCommand({ TableName: tableName(), Key: keys.instrumentVersion(instrumentId, version) }),
   );
-  return Item ? (JSON.parse(Item.instrumentJson as string) as InstrumentVersion) : undefined;
+  if (!Item) return undefined;
+  const instrument = JSON.parse(Item.instrumentJson as string) as InstrumentVersion;
+  publishedVersions.set(cacheKey, instrument);
+  return instrument;
 }
