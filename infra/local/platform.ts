@@ -65,6 +65,10 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       LOCAL_JWT_PRIVATE_JWK: signingKeys.privateJwk,
       LOCAL_JWT_PUBLIC_JWK: signingKeys.publicJwk,
     });
+    // Messages to study teams (check-in requests) are files in the data folder; an in-memory run keeps
+    // only the requests themselves, which the console lists.
+    if (dataDir) process.env.OUTBOX_DIR = join(dataDir, 'outbox');
+    else delete process.env.OUTBOX_DIR;
     reloadConfig();
     const client = new DynamoDBClient({ endpoint: dynamo.endpoint, region: 'eu-west-2', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
     await ensureTable(client, mainTable, tableName);

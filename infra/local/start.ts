@@ -36,7 +36,9 @@ async function main(): Promise<void> {
   const lines = [
     '',
     `Pont is running at ${platform.url} (ready in ${((Date.now() - started) / 1000).toFixed(1)} s)`,
-    values['in-memory'] ? 'Data is in memory and will be gone when you stop.' : `Data is kept in ${settings.PONT_DATA_DIR}`,
+    values['in-memory']
+      ? 'Data is in memory and will be gone when you stop.'
+      : `Data is kept in ${settings.PONT_DATA_DIR}; messages to the study team (check-in requests) in ${join(settings.PONT_DATA_DIR, 'outbox')}`,
     '',
     'Demo personal links (one per participant):',
     ...platform.demoLinks.map((link) => `  ${link.participantCode}  ${platform.url}/s/${link.token}`),

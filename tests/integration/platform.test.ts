@@ -1,5 +1,5 @@
 /** The embedded platform as `npm start` runs it: one origin, persisted data, clean stop. */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -74,6 +74,13 @@ describe('the embedded platform', () => {
       body: JSON.stringify({ answers, language: 'en', complete: true }),
     });
     expect(saved.status).toBe(200);
+    const checkIn = await fetch(`${first.url}/api/s/${first.demoLinks[1]!.token}/check-in`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ language: 'en' }),
+    });
+    expect(checkIn.status).toBe(200);
+    expect(readdirSync(join(dataDir, 'outbox'))).toHaveLength(1);
     const javaPid = first.dynamo.pid;
     expect(isRunning(javaPid)).toBe(true);
 
