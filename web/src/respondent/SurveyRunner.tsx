@@ -273,6 +273,7 @@ function InstrumentSurvey({ instrument, lang, part, parts, onDone, onLinkProblem
 
   return (
     <section className="instrument">
+      <h1 className="instrument-title">{instrument.title[lang]}</h1>
       <div className="instrument-bar">
         <span>{parts > 1 ? t(lang, 'partOf', { n: part, total: parts }) : ''}</span>
         <span className={saveState === 'failed' && submit !== 'sending' ? 'status status-warn' : 'status'} role="status" aria-live="polite">
@@ -304,9 +305,9 @@ function InstrumentSurvey({ instrument, lang, part, parts, onDone, onLinkProblem
 }
 
 function createModel(instrument: Instrument, lang: Lang): Model {
-  // Use the instrument's title as the survey title unless the JSON has its own.
-  const json = { title: instrument.title, ...instrument.survey };
-  const model = new Model(json);
+  const model = new Model(instrument.survey);
+  // survey-core draws its title as a <div>; the page shows the instrument's title as a real heading instead.
+  model.showTitle = false;
   model.locale = lang;
   model.showCompletePage = false; // the app shows its own thank-you page
   // Typed text counts as an answer as it is typed, so it is kept on the phone even if the tab is killed.
