@@ -1,5 +1,7 @@
 /** Each participant's consent decision per wave: recorded once, with the version of the text they saw. */
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { Language } from '../contracts/common.js';
 import type { ConsentDecision } from '../contracts/respondent.js';
 import { db, isConditionalCheckFailed, tableName } from './client.js';
@@ -45,9 +47,11 @@ export async function recordConsent(record: ConsentRecord): Promise<ConsentRecor
     return record;
   } catch (error) {
     if (!isConditionalCheckFailed(error)) throw error;
-    const existing = await getConsent(record.studyId, record.participantCode, record.waveId);
-    if (existing && existing.decision === record.decision && existing.consentVersion === record.consentVersion) return existing;
-    throw new ConsentAlreadyRecorded(existing!);
+    // The failed condition returned the stored decision: no second read.
+    const stored = unmarshall((error as { Item?: Record<string, AttributeValue> }).Item ?? {}) as ConsentRecord;
+    const existing: ConsentRecord = { ...record, consentVersion: stored.consentVersion, decision: stored.decision, language: stored.language, decidedAt: stored.decidedAt };
+    if (existing.decision === record.decision && existing.consentVersion === record.consentVersion) return existing;
+    throw new ConsentAlreadyRecorded(existing);
   }
 }
 

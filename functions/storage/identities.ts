@@ -6,6 +6,7 @@
 import { DeleteCommand, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { config } from '../config.js';
 import { db } from './client.js';
+import { keys } from './keys.js';
 
 export type Contact = { studyId: string; participantCode: string; email?: string; phone?: string; managedBy: string[]; updatedAt: string };
 
@@ -15,7 +16,7 @@ function identityTableName(): string {
   return IDENTITY_TABLE_NAME;
 }
 
-const contactKey = (studyId: string, participantCode: string) => ({ PK: `STUDY#${studyId}#P#${participantCode}`, SK: 'CONTACT' });
+const contactKey = (studyId: string, participantCode: string) => ({ PK: keys.participantPartition(studyId, participantCode), SK: 'CONTACT' });
 
 /** Sets the contact details and adds the researcher to those who manage the participant. */
 export async function setContact(contact: Omit<Contact, 'managedBy'>, managerId: string): Promise<void> {

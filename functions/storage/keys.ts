@@ -2,7 +2,11 @@
  * Every key shape in the single table, in one place. docs/data-model.md
  * explains each item and the access pattern it serves.
  */
+/** The partition holding everything about one participant: responses, consents, links. */
+const participantPartition = (studyId: string, participantCode: string) => `STUDY#${studyId}#P#${participantCode}`;
+
 export const keys = {
+  participantPartition,
   study: (studyId: string) => ({ PK: `STUDY#${studyId}`, SK: 'META' }),
   studyListing: (studyId: string) => ({ GSI1PK: 'STUDIES', GSI1SK: studyId }),
   wave: (studyId: string, waveId: string) => ({ PK: `STUDY#${studyId}`, SK: `WAVE#${waveId}` }),
@@ -10,7 +14,7 @@ export const keys = {
   linkToken: (tokenHash: string) => ({ PK: `TOKEN#${tokenHash}`, SK: 'TOKEN' }),
   instrumentVersion: (instrumentId: string, version: string) => ({ PK: `INSTR#${instrumentId}`, SK: `V#${version}` }),
   response: (studyId: string, participantCode: string, waveId: string, instrumentId: string) => ({
-    PK: `STUDY#${studyId}#P#${participantCode}`,
+    PK: participantPartition(studyId, participantCode),
     SK: `R#${waveId}#${instrumentId}`,
   }),
   /**
@@ -31,7 +35,7 @@ export const keys = {
   }),
   consentText: (studyId: string, version: string) => ({ PK: `STUDY#${studyId}`, SK: `CONSENT#${version}` }),
   consentDecision: (studyId: string, participantCode: string, waveId: string) => ({
-    PK: `STUDY#${studyId}#P#${participantCode}`,
+    PK: participantPartition(studyId, participantCode),
     SK: `CONSENT#${waveId}`,
   }),
   checkInRequest: (studyId: string, waveId: string, participantCode: string) => ({
@@ -40,7 +44,7 @@ export const keys = {
   }),
   /** The participant's current link for a wave: which token hash is live, and when it was first opened. */
   participantLink: (studyId: string, participantCode: string, waveId: string) => ({
-    PK: `STUDY#${studyId}#P#${participantCode}`,
+    PK: participantPartition(studyId, participantCode),
     SK: `LINK#${waveId}`,
   }),
   rateLimit: (clientHash: string, window: number) => ({ PK: `RATE#${clientHash}#${window}`, SK: 'RATE' }),

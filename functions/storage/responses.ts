@@ -123,7 +123,7 @@ export async function listResponsesOfParticipantWave(studyId: string, participan
       TableName: tableName(),
       KeyConditionExpression: 'PK = :pk AND begins_with(SK, :wave)',
       ExpressionAttributeValues: {
-        ':pk': keys.response(studyId, participantCode, waveId, '').PK,
+        ':pk': keys.participantPartition(studyId, participantCode),
         ':wave': prefixes.responsesOfParticipantWave(waveId),
       },
       ConsistentRead: true,

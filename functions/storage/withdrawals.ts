@@ -9,7 +9,7 @@ import { keys } from './keys.js';
 function participantItems(studyId: string, participantCode: string): Promise<Record<string, unknown>[]> {
   return queryAll({
     KeyConditionExpression: 'PK = :pk',
-    ExpressionAttributeValues: { ':pk': keys.response(studyId, participantCode, '', '').PK },
+    ExpressionAttributeValues: { ':pk': keys.participantPartition(studyId, participantCode) },
     ConsistentRead: true,
   });
 }
