@@ -48,10 +48,14 @@ export const keys = {
     SK: `LINK#${waveId}`,
   }),
   rateLimit: (clientHash: string, window: number) => ({ PK: `RATE#${clientHash}#${window}`, SK: 'RATE' }),
+  exportJob: (studyId: string, exportId: string) => ({ PK: `STUDY#${studyId}`, SK: `EXPORT#${exportId}` }),
+  /** The study-stable pseudonym key, made the first time an analyst asks for joinable exports. */
+  pseudonymKey: (studyId: string) => ({ PK: `STUDY#${studyId}`, SK: 'PSEUDONYM_KEY' }),
   user: (email: string) => ({ PK: `USER#${email.toLowerCase()}`, SK: 'USER' }),
 } as const;
 
 export const prefixes = {
   wave: 'WAVE#',
+  exportJob: 'EXPORT#',
   responsesOfParticipantWave: (waveId: string) => `R#${waveId}#`,
 } as const;

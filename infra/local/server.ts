@@ -1,8 +1,9 @@
 /** The embedded platform's one HTTP origin: the API (via the route table) and the web app. */
-import { createServer, type Server } from 'node:http';
+import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { Route } from '../../functions/routes.js';
 import { buildEvent, compileRoutes, invoke, matchRoute, rawRequestOf, readBody, writeResult, type LambdaHandler } from './api-gateway.js';
 import type { StaticSite } from './static-site.js';
+import { exportStore, LocalExportStore } from '../../functions/exports/export-store.js';
 
 export type HandlerTable = ReadonlyMap<string, LambdaHandler>;
 
@@ -39,6 +40,7 @@ export function createEmbeddedServer(options: { routes: readonly Route[]; handle
         return writeResult(response, await invoke(handler, event, match.route), String(request.headers['accept-encoding'] ?? ''));
       }
 
+      if (method === 'GET' && url.pathname.startsWith('/exports/')) return await serveExportPackage(url, response);
       if ((method === 'GET' || method === 'HEAD') && options.site.serve(request, response, url.pathname)) return;
       request.resume();
       writeResult(response, jsonError(404, 'not_found', 'There is nothing at this address'));
@@ -47,4 +49,23 @@ export function createEmbeddedServer(options: { routes: readonly Route[]; handle
       else response.destroy();
     }
   });
+}
+
+/**
+ * A dataset package behind a signed, short-lived URL: what S3 presigned URLs
+ * do in AWS. The URL is only ever handed out by the audited DownloadExport route.
+ */
+async function serveExportPackage(url: URL, response: ServerResponse): Promise<void> {
+  const store = await exportStore();
+  const found = store instanceof LocalExportStore ? store.open(decodeURIComponent(url.pathname.slice('/exports/'.length)), url.searchParams, new Date()) : 'forbidden';
+  if (found === 'forbidden') return writeResult(response, jsonError(403, 'forbidden', 'This download link is not valid'));
+  if (found === 'gone') return writeResult(response, jsonError(410, 'expired', 'This download link has expired: ask for a new one in the console'));
+  response.writeHead(200, {
+    'content-type': 'application/zip',
+    'content-length': String(found.size),
+    'content-disposition': `attachment; filename="${found.fileName.replace(/[^A-Za-z0-9._-]/g, '_')}"`,
+    'cache-control': 'no-store',
+    'referrer-policy': 'no-referrer',
+  });
+  store.read(found.file).pipe(response);
 }

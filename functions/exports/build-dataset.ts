@@ -1,0 +1,346 @@
+/**
+ * Builds a study's dataset package (issue #6) with memory bounded whatever
+ * the study's size:
+ *
+ *  1. read: each wave's responses stream from the wave index one 1 MB page at
+ *     a time (waves in parallel); each response is pseudonymised at once and
+ *     appended to one of 16 bucket files chosen by its pseudonym's first hex
+ *     digit. Participant codes are never written to disk.
+ *  2. protect: k-anonymity over the quasi-identifiers of the participants
+ *     who appear (a few values each: small).
+ *  3. write: bucket by bucket (each about 1/16 of the data), group by
+ *     pseudonym, sort, build rows and append them to the three CSV files.
+ *     Rows come out ordered by pseudonym, which is random, so row order says
+ *     nothing about participant codes or the order they were imported in.
+ *  4. pack: the CSVs, codebook, load scripts and README into one zip.
+ */
+import { once } from 'node:events';
+import { createReadStream, createWriteStream, mkdtempSync, rmSync, type WriteStream } from 'node:fs';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import yazl from 'yazl';
+import type { Answers } from '../contracts/respondent.js';
+import type { ExportOptions } from '../contracts/exports.js';
+import { csvCell } from '../domain/csv.js';
+import { codebookCsv, codebookJson } from '../domain/export/codebook.js';
+import { protectQuasiIdentifiers, type QuasiIdentifier, type QuasiValue } from '../domain/export/k-anonymity.js';
+import { newPseudonymKey, pseudonymiser } from '../domain/export/pseudonyms.js';
+import { packageReadme, type PackageFacts } from '../domain/export/readme.js';
+import { ParticipantRowBuilder, quasiIdentifierIds, type Cell, type ExportedResponse } from '../domain/export/rows.js';
+import { loadR, loadSps } from '../domain/export/scripts.js';
+import { planVariables, wavePrefix, type DatasetVariables, type StudyDesign } from '../domain/export/variables.js';
+import { studyPseudonymKey } from '../storage/exports.js';
+import { getInstrumentVersion } from '../storage/instruments.js';
+import { listParticipants, type Participant } from '../storage/participants.js';
+import { getStudy, listWaves } from '../storage/studies.js';
+import { responsePagesOfWave } from '../storage/wave-index.js';
+
+export type ExportProgress = { phase: 'reading' | 'writing' | 'packing'; done: number; total: number | null };
+
+export type BuildInput = {
+  studyId: string;
+  exportId: string;
+  options: ExportOptions;
+  now: Date;
+  /** A folder for working files; removed afterwards except for the zip. */
+  workDir: string;
+  onProgress?: (progress: ExportProgress) => void | Promise<void>;
+};
+
+export type BuiltPackage = {
+  zipFile: string;
+  fileName: string;
+  facts: PackageFacts;
+};
+
+export const PACKAGE_FILES = {
+  long: 'responses_long.csv',
+  wide: 'responses_wide.csv',
+  scores: 'scores.csv',
+  codebookCsv: 'codebook.csv',
+  codebookJson: 'codebook.json',
+  loadR: 'load.R',
+  loadSps: 'load.sps',
+  readme: 'README.txt',
+} as const;
+
+const BUCKETS = 16;
+const UTF8_BOM = '\uFEFF';
+
+export class StudyNotFound extends Error {}
+
+export async function buildDatasetPackage(input: BuildInput): Promise<BuiltPackage> {
+  const { studyId, options } = input;
+  const study = await getStudy(studyId);
+  if (!study) throw new StudyNotFound(`There is no study ${studyId}`);
+  const design = await studyDesign(studyId, study);
+  const variables = planVariables(design, { includeFreeText: options.includeFreeText });
+  const pseudonym = pseudonymiser(options.studyStableKey ? await studyPseudonymKey(studyId, input.now) : newPseudonymKey());
+  const participants = new Map((await listParticipants(studyId)).map((p) => [p.participantCode, p]));
+
+  const scratch = mkdtempSync(join(input.workDir, 'export-'));
+  try {
+    const quasiIdentifierItems = study.quasiIdentifierItems ?? [];
+    const read = await readIntoBuckets(design, participants, pseudonym, scratch, options, new Set(quasiIdentifierItems), input.onProgress);
+    const quasiIdentifiers = quasiIdentifiersOf(study.attributes ?? [], design, variables, quasiIdentifierItems);
+    const protection = protectQuasiIdentifiers(
+      quasiIdentifiers.map((q) => q.definition),
+      new Map([...read.people].map(([pid, person]) => [pid, quasiIdentifiers.map((q) => q.valueOf(person))])),
+      options.k,
+    );
+    const builder = new ParticipantRowBuilder(variables, design.waves, (pid, id, value) => protection.protectedValue(pid, id, value));
+    const csvFiles = await writeCsvFiles(variables, builder, read, scratch, input.onProgress);
+
+    await input.onProgress?.({ phase: 'packing', done: 0, total: null });
+    const freeText = freeTextItems(design);
+    const facts: PackageFacts = {
+      study: { studyId, title: study.title, synthetic: study.synthetic === true },
+      exportId: input.exportId,
+      exportedAt: input.now.toISOString(),
+      options,
+      waves: design.waves.map((wave) => ({
+        waveId: wave.waveId,
+        ordinal: wave.ordinal,
+        prefix: wavePrefix(wave.ordinal),
+        name: wave.name,
+        instruments: wave.instruments.map((i) => ({ id: i.id, version: i.version, contentHash: i.contentHash, title: i.title.en, ...(i.licence.notice ? { notice: i.licence.notice } : {}) })),
+      })),
+      counts: {
+        participants: csvFiles.participants,
+        responses: read.responses,
+        partialLeftOut: read.partialLeftOut,
+        freeTextItemsLeftOut: options.includeFreeText ? [] : freeText,
+        freeTextItemsIncluded: options.includeFreeText ? freeText : [],
+      },
+      protection: protection.report,
+      files: Object.values(PACKAGE_FILES),
+    };
+    const fileName = `${study.synthetic ? 'SYNTHETIC-' : ''}pont-${studyId}-${input.exportId}.zip`;
+    const zipFile = join(input.workDir, `${input.exportId}.zip`);
+    await writeZip(zipFile, [
+      { name: PACKAGE_FILES.long, file: csvFiles.long },
+      { name: PACKAGE_FILES.wide, file: csvFiles.wide },
+      { name: PACKAGE_FILES.scores, file: csvFiles.scores },
+      { name: PACKAGE_FILES.codebookCsv, text: UTF8_BOM + codebookCsv(variables) },
+      { name: PACKAGE_FILES.codebookJson, text: JSON.stringify(codebookJson(variables, codebookMeta(facts)), null, 2) },
+      { name: PACKAGE_FILES.loadR, text: loadR(variables) },
+      { name: PACKAGE_FILES.loadSps, text: loadSps(variables) },
+      { name: PACKAGE_FILES.readme, text: packageReadme(facts) },
+    ]);
+    return { zipFile, fileName, facts };
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
+async function studyDesign(studyId: string, study: NonNullable<Awaited<ReturnType<typeof getStudy>>>): Promise<StudyDesign> {
+  const waves = (await listWaves(studyId)).sort((a, b) => a.ordinal - b.ordinal);
+  return {
+    studyId,
+    title: study.title,
+    attributes: study.attributes ?? [],
+    waves: await Promise.all(
+      waves.map(async (wave) => ({
+        waveId: wave.waveId,
+        ordinal: wave.ordinal,
+        name: wave.name,
+        instruments: await Promise.all(
+          wave.instruments.map(async (pin) => {
+            const version = await getInstrumentVersion(pin.id, pin.version);
+            if (!version) throw new Error(`Wave ${wave.waveId} pins ${pin.id}@${pin.version}, which is not published`);
+            return version;
+          }),
+        ),
+      })),
+    ),
+  };
+}
+
+/** What phase 1 keeps in memory per participant who appears: small, whatever their answers. */
+type Person = { attributes: Record<string, string | undefined>; baselineCompletedAt?: string; quasiItems: Map<string, QuasiValue> };
+
+type ReadResult = { bucketFiles: string[]; people: Map<string, Person>; responses: number; partialLeftOut: number };
+
+async function readIntoBuckets(
+  design: StudyDesign,
+  participants: ReadonlyMap<string, Participant>,
+  pseudonym: (code: string) => string,
+  scratch: string,
+  options: ExportOptions,
+  quasiIdentifierItems: ReadonlySet<string>,
+  onProgress: BuildInput['onProgress'],
+): Promise<ReadResult> {
+  const bucketFiles = Array.from({ length: BUCKETS }, (_, i) => join(scratch, `bucket-${i.toString(16)}.jsonl`));
+  const buckets = bucketFiles.map((file) => new LineWriter(file));
+  const people = new Map<string, Person>();
+  const pseudonyms = new Map<string, string>();
+  let responses = 0;
+  let partialLeftOut = 0;
+  let lastReport = 0;
+
+  await Promise.all(
+    design.waves.map(async (wave) => {
+      for await (const page of responsePagesOfWave(design.studyId, wave.waveId)) {
+        for (const item of page) {
+          if (item.status !== 'complete' && !options.includePartial) {
+            partialLeftOut += 1;
+            continue;
+          }
+          const participant = participants.get(item.participantCode);
+          // A response without its participant record is left over from an interrupted erasure: never export it.
+          if (!participant) continue;
+          let pid = pseudonyms.get(item.participantCode);
+          if (!pid) {
+            pid = pseudonym(item.participantCode);
+            pseudonyms.set(item.participantCode, pid);
+            people.set(pid, { attributes: participant.attributes ?? {}, baselineCompletedAt: participant.baselineCompletedAt, quasiItems: new Map() });
+          }
+          const response: ExportedResponse = {
+            waveId: wave.waveId,
+            instrumentId: item.instrumentId,
+            instrumentVersion: item.instrumentVersion,
+            status: item.status,
+            language: item.language,
+            answers: JSON.parse(item.answersJson) as Answers,
+            savedAt: item.savedAt,
+            ...(item.completedAt ? { completedAt: item.completedAt } : {}),
+          };
+          rememberQuasiItems(people.get(pid)!, response, quasiIdentifierItems);
+          await buckets[parseInt(pid.charAt(1), 16)]!.write(JSON.stringify([pid, response]));
+          responses += 1;
+        }
+        if (responses - lastReport >= 5000) {
+          lastReport = responses;
+          await onProgress?.({ phase: 'reading', done: responses, total: null });
+        }
+      }
+    }),
+  );
+  await Promise.all(buckets.map((bucket) => bucket.close()));
+  if (pseudonyms.size !== people.size) throw new Error('Two participants share an export pseudonym; run the export again');
+  return { bucketFiles, people, responses, partialLeftOut };
+}
+
+/** Answers kept per participant for the quasi-identifier items only (a handful of short codes). */
+function rememberQuasiItems(person: Person, response: ExportedResponse, names: ReadonlySet<string>): void {
+  for (const name of names) {
+    const value = response.answers[name];
+    if (typeof value === 'string' || typeof value === 'number') person.quasiItems.set(quasiIdentifierIds.item(response.waveId, name), value);
+  }
+}
+
+type QuasiIdentifierSource = { definition: QuasiIdentifier; valueOf(person: Person): QuasiValue };
+
+/**
+ * The study's quasi-identifiers: its declared attributes marked as such, and
+ * the questions it names (e.g. gender in a context questionnaire) in every
+ * wave that asks them.
+ */
+function quasiIdentifiersOf(
+  attributes: readonly { id: string; quasiIdentifier: boolean }[],
+  design: StudyDesign,
+  variables: DatasetVariables,
+  quasiIdentifierItems: readonly string[],
+): QuasiIdentifierSource[] {
+  const sources: QuasiIdentifierSource[] = attributes
+    .filter((a) => a.quasiIdentifier)
+    .map((a) => ({ definition: { id: quasiIdentifierIds.attribute(a.id), canGeneralise: true }, valueOf: (person) => person.attributes[a.id] ?? null }));
+  for (const itemName of quasiIdentifierItems) {
+    const variable = variables.long.find((v) => v.value.from === 'item' && v.value.itemName === itemName);
+    if (!variable) continue;
+    for (const wave of design.waves) {
+      const id = quasiIdentifierIds.item(wave.waveId, itemName);
+      sources.push({ definition: { id, canGeneralise: variable.type === 'string' }, valueOf: (person) => person.quasiItems.get(id) ?? null });
+    }
+  }
+  return sources;
+}
+
+async function writeCsvFiles(variables: DatasetVariables, builder: ParticipantRowBuilder, read: ReadResult, scratch: string, onProgress: BuildInput['onProgress']) {
+  const files = { long: join(scratch, PACKAGE_FILES.long), wide: join(scratch, PACKAGE_FILES.wide), scores: join(scratch, PACKAGE_FILES.scores) };
+  const writers = { long: new LineWriter(files.long), wide: new LineWriter(files.wide), scores: new LineWriter(files.scores) };
+  await writers.long.write(UTF8_BOM + csvLine(variables.long.map((v) => v.name)));
+  await writers.wide.write(UTF8_BOM + csvLine(variables.wide.map((v) => v.name)));
+  await writers.scores.write(UTF8_BOM + csvLine(variables.scores.map((v) => v.name)));
+  let participants = 0;
+  for (const [index, bucketFile] of read.bucketFiles.entries()) {
+    const byParticipant = new Map<string, ExportedResponse[]>();
+    for await (const line of createInterface({ input: createReadStream(bucketFile, 'utf8'), crlfDelay: Infinity })) {
+      if (!line) continue;
+      const [pid, response] = JSON.parse(line) as [string, ExportedResponse];
+      const list = byParticipant.get(pid);
+      if (list) list.push(response);
+      else byParticipant.set(pid, [response]);
+    }
+    for (const pid of [...byParticipant.keys()].sort()) {
+      const person = read.people.get(pid)!;
+      const rows = builder.build({ pseudonym: pid, attributes: person.attributes, baselineCompletedAt: person.baselineCompletedAt, responses: byParticipant.get(pid)! });
+      for (const row of rows.long) await writers.long.write(csvLine(row));
+      if (rows.wide) {
+        await writers.wide.write(csvLine(rows.wide));
+        participants += 1;
+      }
+      for (const row of rows.scores) await writers.scores.write(csvLine(row));
+    }
+    rmSync(bucketFile, { force: true });
+    await onProgress?.({ phase: 'writing', done: index + 1, total: read.bucketFiles.length });
+  }
+  await Promise.all(Object.values(writers).map((writer) => writer.close()));
+  return { ...files, participants };
+}
+
+function csvLine(cells: readonly (Cell | string)[]): string {
+  return cells.map(csvCell).join(',');
+}
+
+/** Free-text questions of the design: named in the README whether left out or included. */
+function freeTextItems(design: StudyDesign): string[] {
+  const withText = planVariables(design, { includeFreeText: true }).long;
+  const without = new Set(planVariables(design, { includeFreeText: false }).long.map((v) => v.name));
+  return withText.filter((v) => v.kind === 'item' && !without.has(v.name)).map((v) => v.name);
+}
+
+function codebookMeta(facts: PackageFacts) {
+  return {
+    studyId: facts.study.studyId,
+    synthetic: facts.study.synthetic,
+    exportId: facts.exportId,
+    exportedAt: facts.exportedAt,
+    options: facts.options,
+    waves: facts.waves.map(({ waveId, ordinal, prefix, instruments }) => ({ waveId, ordinal, prefix, instruments: instruments.map(({ id, version, contentHash }) => ({ id, version, contentHash })) })),
+  };
+}
+
+/** Appends CRLF-terminated lines to a file, waiting when the disk falls behind so memory stays flat. */
+class LineWriter {
+  private readonly stream: WriteStream;
+
+  constructor(file: string) {
+    this.stream = createWriteStream(file, { encoding: 'utf8', mode: 0o600 });
+  }
+
+  async write(line: string): Promise<void> {
+    if (!this.stream.write(`${line}\r\n`)) await once(this.stream, 'drain');
+  }
+
+  async close(): Promise<void> {
+    this.stream.end();
+    await once(this.stream, 'finish');
+  }
+}
+
+type ZipEntry = { name: string; file: string } | { name: string; text: string };
+
+async function writeZip(target: string, entries: readonly ZipEntry[]): Promise<void> {
+  const zip = new yazl.ZipFile();
+  // A fixed time: the archive's entries carry no clue to when the data was collected.
+  const mtime = new Date('2000-01-01T00:00:00Z');
+  for (const entry of entries) {
+    if ('file' in entry) zip.addFile(entry.file, entry.name, { mtime, mode: 0o600 });
+    else zip.addBuffer(Buffer.from(entry.text, 'utf8'), entry.name, { mtime, mode: 0o600 });
+  }
+  zip.end();
+  const output = createWriteStream(target, { mode: 0o600 });
+  zip.outputStream.pipe(output);
+  await once(output, 'finish');
+}
