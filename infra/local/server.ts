@@ -57,7 +57,8 @@ export function createEmbeddedServer(options: { routes: readonly Route[]; handle
  */
 async function serveExportPackage(url: URL, response: ServerResponse): Promise<void> {
   const store = await exportStore();
-  const found = store instanceof LocalExportStore ? store.open(decodeURIComponent(url.pathname.slice('/exports/'.length)), url.searchParams, new Date()) : 'forbidden';
+  if (!(store instanceof LocalExportStore)) return writeResult(response, jsonError(404, 'not_found', 'There is nothing at this address'));
+  const found = store.open(decodeURIComponent(url.pathname.slice('/exports/'.length)), url.searchParams, new Date());
   if (found === 'forbidden') return writeResult(response, jsonError(403, 'forbidden', 'This download link is not valid'));
   if (found === 'gone') return writeResult(response, jsonError(410, 'expired', 'This download link has expired: ask for a new one in the console'));
   response.writeHead(200, {

@@ -80,7 +80,7 @@ export class ParticipantRowBuilder {
       for (const score of response.scores) {
         const scale = scaleOf(response.instrument, score.scaleId);
         const baseline = this.baselineScore(scored, response, scale);
-        const change = baseline && response.waveId !== this.baselineWaveId ? scoreChange(scale, baseline, score) : null;
+        const change = baseline ? scoreChange(scale, baseline, score) : null;
         scores.push(this.variables.scores.map((variable) => this.cell(variable, { participant, response, scale: { score, baseline, change } }, scored)));
       }
     }
@@ -110,6 +110,7 @@ export class ParticipantRowBuilder {
    * same way (a changed scale is not comparable, and gets no change).
    */
   private baselineScore(scored: readonly ScoredResponse[], response: ScoredResponse, scale: Scale): ScaleScore | null {
+    if (response.waveId === this.baselineWaveId) return null;
     const baseline = scored.find((r) => r.waveId === this.baselineWaveId && r.instrumentId === response.instrumentId);
     if (!baseline) return null;
     const baselineScale = (baseline.instrument.scales ?? []).find((s) => s.id === scale.id);
@@ -164,7 +165,7 @@ export class ParticipantRowBuilder {
       if (!response || !score) return null;
       const definition = scaleOf(response.instrument, score.scaleId);
       const baseline = this.baselineScore(scored, response, definition);
-      scale = { score, baseline, change: baseline && response.waveId !== this.baselineWaveId ? scoreChange(definition, baseline, score) : null };
+      scale = { score, baseline, change: baseline ? scoreChange(definition, baseline, score) : null };
     }
     if (!scale) return null;
     switch (source.field) {
