@@ -18,6 +18,9 @@ export async function openSession(options: { url?: string; env?: NodeJS.ProcessE
   const password = env.PONT_PASSWORD ?? (await ask(`Password for ${email} at ${url}: `));
   const response = await reach(url, '/api/auth/sign-in', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password }) });
   const body = await response.json();
+  if (response.status === 403 && ApiError.safeParse(body).data?.error.code === 'password_change_required') {
+    throw new Error(`${email} has a temporary password: sign in at ${url}/console once to choose your own, then use that one here.`);
+  }
   if (!response.ok) throw new Error(`Sign-in failed: ${errorMessage(body, response.status)}`);
   return { url, token: SignInResult.parse(body).token };
 }

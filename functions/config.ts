@@ -17,8 +17,14 @@ const Config = z.object({
   /** Embedded mode: the local signing key pair (JWK JSON), made on first start. */
   LOCAL_JWT_PRIVATE_JWK: z.optional(z.string()),
   LOCAL_JWT_PUBLIC_JWK: z.optional(z.string()),
-  /** Embedded mode: the folder where messages to study teams are written. */
+  /** Embedded mode: the outbox folder every email is written to instead of being sent (the local Mailer). */
   OUTBOX_DIR: z.optional(z.string()),
+  /** AWS mode: the sender address of emails sent through Amazon SES (a verified SES identity). Unset: no email is sent. */
+  MAIL_FROM: z.optional(z.email()),
+  /** Where the web app is served: personal links in emails are `${PUBLIC_WEB_URL}/s/<token>`. */
+  PUBLIC_WEB_URL: z.optional(z.url()),
+  /** Where messages to the study team (check-in requests) are sent; unset: they are only listed in the console. */
+  STUDY_TEAM_EMAIL: z.optional(z.email()),
   /** AWS mode: the Cognito user pool issuer URL and app client id. */
   COGNITO_ISSUER: z.optional(z.url()),
   COGNITO_CLIENT_ID: z.optional(z.string()),

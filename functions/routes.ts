@@ -29,6 +29,8 @@ export type Route = {
   identityAccess?: 'read' | 'readWrite';
   /** Embedded-only routes (local sign-in) are not deployed; AWS uses Cognito. */
   embeddedOnly?: boolean;
+  /** Sends email through the Mailer: in AWS, granted SES's SendEmail on the sender identity and told the sender. */
+  sendsEmail?: boolean;
 };
 
 export const routes: readonly Route[] = [
@@ -64,6 +66,8 @@ export const routes: readonly Route[] = [
     handler: 'request-check-in',
     access: { kind: 'respondent' },
     tableAccess: 'readWrite',
+    // Tells the study team (participant code only).
+    sendsEmail: true,
   },
   {
     name: 'LocalSignIn',
@@ -123,6 +127,9 @@ export const routes: readonly Route[] = [
     handler: 'issue-links',
     access: { kind: 'researcher', roles: ['admin', 'researcher'] },
     tableAccess: 'readWrite',
+    // delivery "email": reads the participants' email addresses and sends each their link.
+    identityAccess: 'read',
+    sendsEmail: true,
   },
   {
     name: 'StudyProgress',
@@ -202,6 +209,58 @@ export const routes: readonly Route[] = [
     handler: 'publish-instrument-version',
     access: { kind: 'researcher', roles: ['admin', 'researcher'] },
     tableAccess: 'readWrite',
+  },
+  // Email invitations and reminders, the participants list, the outbox (embedded) and password changes (issue #5).
+  {
+    name: 'ListParticipants',
+    method: 'GET',
+    path: '/api/studies/{studyId}/participants',
+    handler: 'list-participants',
+    access: { kind: 'researcher', roles: ['admin', 'researcher'] },
+    tableAccess: 'read',
+    // Only to say whether a contact is held; the contact itself is not returned.
+    identityAccess: 'read',
+  },
+  {
+    name: 'SendReminders',
+    method: 'POST',
+    path: '/api/studies/{studyId}/waves/{waveId}/reminders',
+    handler: 'send-reminders',
+    access: { kind: 'researcher', roles: ['admin', 'researcher'] },
+    // Reissues the reminded links and audits the batch; reads email addresses to send to.
+    tableAccess: 'readWrite',
+    identityAccess: 'read',
+    sendsEmail: true,
+  },
+  {
+    name: 'ListSentMessages',
+    method: 'GET',
+    path: '/api/studies/{studyId}/messages',
+    handler: 'list-sent-messages',
+    access: { kind: 'researcher', roles: ['admin', 'researcher'] },
+    tableAccess: 'read',
+    // The outbox folder exists only in embedded mode; in AWS, SES's own tools show what was sent.
+    embeddedOnly: true,
+  },
+  {
+    name: 'ReadSentMessage',
+    method: 'GET',
+    path: '/api/studies/{studyId}/messages/{messageId}',
+    handler: 'read-sent-message',
+    access: { kind: 'researcher', roles: ['admin', 'researcher'] },
+    // A message can hold a live personal link: reading one is audited.
+    tableAccess: 'readWrite',
+    embeddedOnly: true,
+  },
+  {
+    name: 'ChangePassword',
+    method: 'POST',
+    path: '/api/auth/password',
+    handler: 'change-password',
+    // The current password is the credential, as at sign-in (a temporary password gets no session).
+    access: { kind: 'public' },
+    tableAccess: 'readWrite',
+    embeddedOnly: true,
   },
 ];
 

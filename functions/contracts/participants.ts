@@ -11,13 +11,21 @@ export const IssueLinksRequest = z.strictObject({
   participantCodes: z.optional(z.array(z.string().check(z.maxLength(40))).check(z.minLength(1), z.maxLength(5000))),
   /** Replace existing links (the old ones stop working; partial answers are kept). */
   reissue: z.boolean(),
+  /**
+   * sheet (default): the links come back in the response, for a link sheet that personal advisers hand out.
+   * email: each participant with an email address held is sent their link, and the links are not returned.
+   */
+  delivery: z.optional(z.enum(['sheet', 'email'])),
 });
 export type IssueLinksRequest = z.infer<typeof IssueLinksRequest>;
 
 /** The tokens appear only in this response: they are stored hashed and cannot be shown again. */
 export const IssueLinksResult = z.object({
+  /** Links to hand out: every link for a sheet; for email, only those whose email could not be sent. */
   links: z.array(z.object({ participantCode: z.string(), path: z.string() })),
   skipped: z.array(z.object({ participantCode: z.string(), reason: z.string() })),
+  /** Email delivery: who was sent their link. */
+  emailed: z.optional(z.array(z.string())),
 });
 export type IssueLinksResult = z.infer<typeof IssueLinksResult>;
 
@@ -73,3 +81,52 @@ export const ContactDetails = z.strictObject({
   phone: z.optional(z.string().check(z.regex(/^\+?[0-9 ()-]{7,20}$/, 'use digits, spaces and an optional leading +'))),
 });
 export type ContactDetails = z.infer<typeof ContactDetails>;
+
+const WaveStanding = z.object({
+  status: z.enum(['not_invited', 'invited', 'opened', 'consented', 'in_progress', 'completed', 'declined', 'withdrawn']),
+  /** How the live link was delivered; null when there is none. */
+  delivery: z.nullable(z.enum(['sheet', 'email'])),
+});
+
+/** GET /api/studies/{studyId}/participants[?prefix=&after=&limit=]: pseudonymous; says whether a contact is held, never what it is. */
+export const ParticipantList = z.object({
+  participants: z.array(
+    z.object({
+      participantCode: z.string(),
+      attributes: z.record(z.string(), z.string()),
+      withdrawn: z.boolean(),
+      contact: z.object({ email: z.boolean(), phone: z.boolean() }),
+      waves: z.record(z.string(), WaveStanding),
+    }),
+  ),
+  /** Pass as `after` for the next page; null on the last page. */
+  next: z.nullable(z.string()),
+});
+export type ParticipantList = z.infer<typeof ParticipantList>;
+
+/** POST /api/studies/{studyId}/waves/{waveId}/reminders: counts only. */
+export const SendRemindersResult = z.object({
+  waveId: z.string(),
+  /** Participants whose link for this wave was emailed. */
+  emailed: z.number(),
+  due: z.number(),
+  sent: z.number(),
+  /** Emails that could not be sent: their link is reissued and emailed again at the next run. */
+  failed: z.number(),
+  /** Due, but already sent by a run at the same time, or no email address is held any more. */
+  skipped: z.number(),
+});
+export type SendRemindersResult = z.infer<typeof SendRemindersResult>;
+
+const SentMessageKind = z.enum(['invitation', 'reminder', 'study-team']);
+
+/** GET /api/studies/{studyId}/messages (embedded mode): the outbox, recipients masked. */
+export const SentMessageList = z.object({
+  messages: z.array(z.object({ id: z.string(), at: z.string(), kind: SentMessageKind, to: z.string(), subject: z.string() })),
+  total: z.number(),
+});
+export type SentMessageList = z.infer<typeof SentMessageList>;
+
+/** GET /api/studies/{studyId}/messages/{messageId} (embedded mode) */
+export const SentMessage = z.object({ id: z.string(), at: z.string(), kind: SentMessageKind, to: z.string(), subject: z.string(), text: z.string() });
+export type SentMessage = z.infer<typeof SentMessage>;

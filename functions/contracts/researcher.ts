@@ -1,7 +1,7 @@
 /** Contracts of the researcher console and API. */
 import * as z from 'zod/mini';
 import { Language, LocalisedText } from './common.js';
-import { ParticipantAttribute, WaveWindow } from './studies.js';
+import { ParticipantAttribute, ReminderSchedule, WaveWindow } from './studies.js';
 import { Answers, ResponseStatus } from './respondent.js';
 
 export const Role = z.enum(['admin', 'researcher', 'analyst']);
@@ -37,6 +37,7 @@ export const StudyList = z.object({
           window: WaveWindow,
           instruments: z.array(z.object({ id: z.string(), version: z.string() })),
           consentVersion: z.string(),
+          reminders: z.optional(ReminderSchedule),
         }),
       ),
     }),
@@ -72,6 +73,21 @@ export type AuditLog = z.infer<typeof AuditLog>;
 export const CreateUserRequest = z.strictObject({ email: z.email(), role: Role });
 export type CreateUserRequest = z.infer<typeof CreateUserRequest>;
 
-/** The temporary password is shown once; the new user should change it (not yet possible: issue #5 follow-up). */
+/** The temporary password is shown once; the first sign-in must replace it (POST /api/auth/password). */
 export const CreateUserResult = z.object({ email: z.string(), role: Role, temporaryPassword: z.string() });
 export type CreateUserResult = z.infer<typeof CreateUserResult>;
+
+/** The shortest password an embedded-mode account may choose. */
+export const MIN_PASSWORD_LENGTH = 12;
+
+/**
+ * POST /api/auth/password (embedded mode): replaces an account's password and
+ * signs in. A temporary password (printed at first start, or made by an admin)
+ * can only be used here: signing in with it answers 403 password_change_required.
+ */
+export const ChangePasswordRequest = z.strictObject({
+  email: z.string().check(z.minLength(3), z.maxLength(254)),
+  currentPassword: z.string().check(z.minLength(1), z.maxLength(1024)),
+  newPassword: z.string().check(z.minLength(MIN_PASSWORD_LENGTH, `use at least ${MIN_PASSWORD_LENGTH} characters`), z.maxLength(1024)),
+});
+export type ChangePasswordRequest = z.infer<typeof ChangePasswordRequest>;

@@ -38,6 +38,18 @@ export const WaveWindow = z.discriminatedUnion('kind', [
 ]);
 export type WaveWindow = z.infer<typeof WaveWindow>;
 
+/** Reminder emails, counted in days from each participant's invitation email (e.g. [7, 14]). */
+export const ReminderSchedule = z.strictObject({
+  afterDays: z
+    .array(z.number().check(z.int(), z.minimum(1), z.maximum(365)))
+    .check(
+      z.minLength(1),
+      z.maxLength(5),
+      z.refine((days) => days.every((day, i) => i === 0 || day > days[i - 1]!), 'list the days in increasing order, each once'),
+    ),
+});
+export type ReminderSchedule = z.infer<typeof ReminderSchedule>;
+
 /** POST /api/studies/{studyId}/waves */
 export const CreateWaveRequest = z.strictObject({
   waveId: Slug,
@@ -49,6 +61,8 @@ export const CreateWaveRequest = z.strictObject({
   consentVersion: z.string(),
   /** Registration references for instruments whose owners require registration, by instrument id. */
   registrations: z.optional(z.record(z.string(), z.string().check(z.maxLength(200)))),
+  /** Optional: remind participants whose link was emailed and who have not finished. */
+  reminders: z.optional(ReminderSchedule),
 });
 export type CreateWaveRequest = z.infer<typeof CreateWaveRequest>;
 

@@ -27,3 +27,28 @@ export async function verifyPassword(password: string, stored: string): Promise<
 export function newPassword(): string {
   return randomBytes(15).toString('base64url');
 }
+
+/**
+ * What is wrong with a chosen password, if anything. Length is what matters
+ * most (NCSC: three random words); no composition rules. Reusing the temporary
+ * (or current) password is refused: that one was printed or handed over.
+ */
+export function newPasswordProblems(chosen: string, current: string, minimumLength: number): string[] {
+  const problems: string[] = [];
+  if ([...chosen].length < minimumLength) problems.push(`use at least ${minimumLength} characters`);
+  if (chosen === current) problems.push('choose a password different from the current one');
+  if (chosen.trim() === '') problems.push('a password cannot be only spaces');
+  return problems;
+}
+
+let decoy: Promise<string> | undefined;
+
+/**
+ * A hash to check a password against when the account does not exist, so a
+ * wrong email costs the same time as a wrong password and the answer does not
+ * reveal which it was.
+ */
+export function decoyPasswordHash(): Promise<string> {
+  decoy ??= hashPassword('decoy-password-for-timing');
+  return decoy;
+}

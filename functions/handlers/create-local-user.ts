@@ -13,7 +13,8 @@ export const handler = apiHandler<'researcher'>('CreateLocalUser', async (event,
   const { email, role } = parseJsonBody(event, CreateUserRequest);
   const temporaryPassword = newPassword();
   const userId = randomUUID();
-  const created = await createLocalUser({ userId, email, role, passwordHash: await hashPassword(temporaryPassword), createdAt: new Date().toISOString() });
+  // Temporary: the first sign-in must choose a new one, so the admin who passed it on cannot use the account.
+  const created = await createLocalUser({ userId, email, role, passwordHash: await hashPassword(temporaryPassword), createdAt: new Date().toISOString(), mustChangePassword: true });
   if (!created) throw new HttpError(409, 'user_exists', 'There is already an account with this email');
   await recordAudit({ scope: PLATFORM_SCOPE, actor: admin.userId, action: 'user.created', detail: { userId, role } });
   const result: CreateUserResult = { email: email.toLowerCase(), role, temporaryPassword };

@@ -52,6 +52,7 @@ export const handler = apiHandler<'researcher'>('CreateWave', async (event, rese
       instruments: request.instruments,
       consentVersion: request.consentVersion,
       ...(request.registrations ? { registrations: request.registrations } : {}),
+      ...(request.reminders ? { reminders: request.reminders } : {}),
     });
   } catch (error) {
     if (error instanceof AlreadyExists) throw new HttpError(409, 'wave_exists', `The study already has a wave called ${request.waveId}`);

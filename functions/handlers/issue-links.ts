@@ -1,13 +1,18 @@
-/** POST /api/studies/{studyId}/waves/{waveId}/links: personal links for a wave, new or reissued. */
+/**
+ * POST /api/studies/{studyId}/waves/{waveId}/links: personal links for a wave,
+ * new or reissued, for a link sheet (the default) or sent by email.
+ */
 import { IssueLinksRequest, type IssueLinksResult } from '../contracts/participants.js';
 import { apiHandler } from '../http/api-handler.js';
 import { parseJsonBody } from '../http/body.js';
 import { HttpError } from '../http/errors.js';
 import { json } from '../http/responses.js';
+import { participantMail, sendInvitations, type Invitation } from '../notifications/participant-mail.js';
 import { recordAudit } from '../storage/audit.js';
+import { getContactDetails } from '../storage/identities.js';
 import { issueLink, LinkAlreadyIssued } from '../storage/links.js';
 import { listParticipants } from '../storage/participants.js';
-import { getWave } from '../storage/studies.js';
+import { getStudy, getWave } from '../storage/studies.js';
 
 /** Links issued at once: enough to be quick, few enough not to swamp DynamoDB or the Lambda. */
 const PARALLEL = 8;
@@ -15,11 +20,14 @@ const PARALLEL = 8;
 export const handler = apiHandler<'researcher'>('IssueLinks', async (event, researcher) => {
   const request = parseJsonBody(event, IssueLinksRequest);
   const { studyId = '', waveId = '' } = event.pathParameters ?? {};
-  const wave = await getWave(studyId, waveId);
-  if (!wave) throw new HttpError(404, 'wave_not_found', 'There is no such wave in this study');
+  const byEmail = request.delivery === 'email';
+  const [study, wave] = await Promise.all([getStudy(studyId), getWave(studyId, waveId)]);
+  if (!study || !wave) throw new HttpError(404, 'wave_not_found', 'There is no such wave in this study');
+  const mail = byEmail ? participantMail() : undefined;
+  if (byEmail && !mail) throw new HttpError(503, 'email_not_configured', 'This installation cannot send email: issue links for a sheet instead');
 
   const participants = await listParticipants(studyId);
-  const known = new Set(participants.map((p) => p.participantCode));
+  const known = new Map(participants.map((p) => [p.participantCode, p]));
   const codes = request.participantCodes ?? participants.map((p) => p.participantCode);
   const unknown = codes.filter((code) => !known.has(code));
   if (unknown.length > 0) {
@@ -27,13 +35,22 @@ export const handler = apiHandler<'researcher'>('IssueLinks', async (event, rese
   }
 
   const result: IssueLinksResult = { links: [], skipped: [] };
+  // Email: only participants with an address held; the address never leaves this function.
+  const addresses = byEmail ? await getContactDetails(studyId, codes) : undefined;
+  const toIssue = addresses ? codes.filter((code) => !!addresses.get(code)?.email) : codes;
+  if (addresses) {
+    for (const code of codes) if (!addresses.get(code)?.email) result.skipped.push({ participantCode: code, reason: 'no email address held' });
+  }
+
   const now = new Date();
-  for (let i = 0; i < codes.length; i += PARALLEL) {
+  const invitations: Invitation[] = [];
+  for (let i = 0; i < toIssue.length; i += PARALLEL) {
     await Promise.all(
-      codes.slice(i, i + PARALLEL).map(async (participantCode) => {
+      toIssue.slice(i, i + PARALLEL).map(async (participantCode) => {
         try {
           const token = await issueLink({ studyId, participantCode, waveId }, { reissue: request.reissue, now });
-          result.links.push({ participantCode, path: `/s/${token}` });
+          if (addresses) invitations.push({ participantCode, token, email: addresses.get(participantCode)!.email!, language: known.get(participantCode)?.language ?? 'en' });
+          else result.links.push({ participantCode, path: `/s/${token}` });
         } catch (error) {
           if (!(error instanceof LinkAlreadyIssued)) throw error;
           result.skipped.push({ participantCode, reason: 'already has a link for this wave (reissue to replace it)' });
@@ -41,12 +58,25 @@ export const handler = apiHandler<'researcher'>('IssueLinks', async (event, rese
       }),
     );
   }
+
+  if (mail) {
+    const { emailed, failed } = await sendInvitations(mail, study, wave, invitations, now);
+    result.emailed = emailed;
+    // Their links work but reached nobody: hand them back for a sheet rather than lose them.
+    result.links.push(...failed.map((f) => ({ participantCode: f.participantCode, path: `/s/${f.token}` })));
+  }
   result.links.sort((a, b) => a.participantCode.localeCompare(b.participantCode));
+  result.skipped.sort((a, b) => a.participantCode.localeCompare(b.participantCode));
   await recordAudit({
     scope: studyId,
     actor: researcher.userId,
     action: request.reissue ? 'links.reissued' : 'links.issued',
-    detail: { waveId, count: result.links.length },
+    detail: {
+      waveId,
+      count: result.links.length + (result.emailed?.length ?? 0),
+      // Counts only: never an address.
+      ...(result.emailed ? { delivery: 'email', emailed: result.emailed.length, emailFailed: result.links.length, noEmail: codes.length - toIssue.length } : {}),
+    },
   });
   return json(200, result);
 });

@@ -12,13 +12,14 @@ export const handler = apiHandler<'researcher'>('ListStudies', async () => {
         studyId: study.studyId,
         title: study.title,
         attributes: study.attributes ?? [],
-        waves: (await listWaves(study.studyId)).map(({ waveId, name, ordinal, window, instruments, consentVersion }) => ({
+        waves: (await listWaves(study.studyId)).map(({ waveId, name, ordinal, window, instruments, consentVersion, reminders }) => ({
           waveId,
           name,
           ordinal,
           window,
           instruments,
           consentVersion,
+          ...(reminders ? { reminders } : {}),
         })),
       })),
     ),

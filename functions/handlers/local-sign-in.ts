@@ -1,25 +1,29 @@
 /** POST /api/auth/sign-in: embedded mode's researcher sign-in (AWS mode uses Cognito's hosted sign-in). */
 import { SignInRequest, type SignInResult } from '../contracts/researcher.js';
 import { signLocalResearcherToken } from '../auth/researcher-tokens.js';
-import { hashPassword, verifyPassword } from '../domain/passwords.js';
+import { decoyPasswordHash, verifyPassword } from '../domain/passwords.js';
 import { apiHandler } from '../http/api-handler.js';
 import { parseJsonBody } from '../http/body.js';
 import { HttpError } from '../http/errors.js';
 import { json } from '../http/responses.js';
+import { countFailedPassword, refuseIfTooManyFailures } from '../http/sign-in-attempts.js';
 import { PLATFORM_SCOPE, recordAudit } from '../storage/audit.js';
 import { getLocalUser } from '../storage/users.js';
 
-// Checked against when the account does not exist, so a wrong email costs the
-// same time as a wrong password and the response does not reveal which it was.
-const decoyHash = hashPassword('decoy-password-for-timing');
-
 export const handler = apiHandler<'public'>('LocalSignIn', async (event) => {
   const { email, password } = parseJsonBody(event, SignInRequest);
+  const now = new Date();
+  await refuseIfTooManyFailures(event, now);
   const user = await getLocalUser(email);
-  const passwordMatches = await verifyPassword(password, user?.passwordHash ?? (await decoyHash));
+  const passwordMatches = await verifyPassword(password, user?.passwordHash ?? (await decoyPasswordHash()));
   if (!user || !passwordMatches) {
+    await countFailedPassword(event, now);
     await recordAudit({ scope: PLATFORM_SCOPE, actor: user?.userId ?? 'unknown', action: 'auth.sign_in_failed', detail: {} });
     throw new HttpError(401, 'sign_in_failed', 'That email and password do not match an account');
+  }
+  // Like Cognito's NEW_PASSWORD_REQUIRED: a temporary password gets no session, only the right to choose a password.
+  if (user.mustChangePassword) {
+    throw new HttpError(403, 'password_change_required', 'This is a temporary password: choose your own to finish signing in');
   }
   await recordAudit({ scope: PLATFORM_SCOPE, actor: user.userId, action: 'auth.signed_in', detail: { role: user.role } });
   const { token, expiresAt } = await signLocalResearcherToken({ userId: user.userId, role: user.role });

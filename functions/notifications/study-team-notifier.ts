@@ -1,12 +1,12 @@
 /**
  * Telling a study's team that something needs them (a participant asked for a
- * check-in). A port with two adapters: embedded mode writes each message to an
- * outbox folder a researcher can read; AWS mode will send it with SES (issue #8).
+ * check-in), through the one Mailer: the outbox folder in embedded mode, SES in
+ * AWS when STUDY_TEAM_EMAIL is set. Without a mailer or an address nothing is
+ * sent, and the request itself is still stored and listed in the console.
  * Messages carry the participant's study code, never an answer.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { config } from '../config.js';
+import { mailer, type Mailer } from './mailer.js';
 
 export type StudyTeamMessage = { studyId: string; subject: string; body: string };
 
@@ -14,24 +14,27 @@ export interface StudyTeamNotifier {
   notify(message: StudyTeamMessage): Promise<void>;
 }
 
-/** Writes one JSON file per message into a folder: the embedded platform's mailbox. */
-export class OutboxNotifier implements StudyTeamNotifier {
-  constructor(private readonly dir: string) {}
+/** Embedded mode writes to the outbox even without an address: the console shows it to the team. */
+const EMBEDDED_TEAM_ADDRESS = 'study-team@pont.local';
+
+export class MailingNotifier implements StudyTeamNotifier {
+  constructor(
+    private readonly mail: Mailer,
+    private readonly to: string,
+  ) {}
 
   async notify(message: StudyTeamMessage): Promise<void> {
-    mkdirSync(this.dir, { recursive: true, mode: 0o700 });
-    const at = new Date().toISOString();
-    const name = `${at.replace(/[:.]/g, '-')}-${message.studyId}-${Math.random().toString(36).slice(2, 8)}.json`;
-    writeFileSync(join(this.dir, name), JSON.stringify({ ...message, at }, null, 2), { mode: 0o600 });
+    await this.mail.send({ to: this.to, subject: message.subject, text: message.body, tag: { kind: 'study-team', studyId: message.studyId } });
   }
 }
 
-/** Until SES is wired (issue #8) the request itself is stored and shown in the console; nothing is sent. */
 export class NoNotifier implements StudyTeamNotifier {
   async notify(): Promise<void> {}
 }
 
 export function studyTeamNotifier(): StudyTeamNotifier {
-  const { OUTBOX_DIR } = config();
-  return OUTBOX_DIR ? new OutboxNotifier(OUTBOX_DIR) : new NoNotifier();
+  const { STUDY_TEAM_EMAIL, OUTBOX_DIR } = config();
+  const mail = mailer();
+  const to = STUDY_TEAM_EMAIL ?? (OUTBOX_DIR ? EMBEDDED_TEAM_ADDRESS : undefined);
+  return mail && to ? new MailingNotifier(mail, to) : new NoNotifier();
 }

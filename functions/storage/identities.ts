@@ -3,7 +3,7 @@
  * contact records which researchers manage the participant: only they and
  * admins may read it.
  */
-import { DeleteCommand, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, DeleteCommand, GetCommand, UpdateCommand, type BatchGetCommandOutput } from '@aws-sdk/lib-dynamodb';
 import { config } from '../config.js';
 import { db } from './client.js';
 import { keys } from './keys.js';
@@ -54,4 +54,30 @@ export async function getContact(studyId: string, participantCode: string): Prom
 export async function deleteContact(studyId: string, participantCode: string): Promise<boolean> {
   const { Attributes } = await db().send(new DeleteCommand({ TableName: identityTableName(), Key: contactKey(studyId, participantCode), ReturnValues: 'ALL_OLD' }));
   return !!Attributes;
+}
+
+/**
+ * The email addresses and phone numbers held for these participants (absent:
+ * none held). For sending links and for saying whether a contact is held; the
+ * caller decides what leaves the function, and never logs it.
+ */
+export async function getContactDetails(studyId: string, participantCodes: readonly string[]): Promise<Map<string, { email?: string; phone?: string }>> {
+  const found = new Map<string, { email?: string; phone?: string }>();
+  const table = identityTableName();
+  for (let i = 0; i < participantCodes.length; i += 100) {
+    let keysToGet: Record<string, unknown>[] | undefined = participantCodes.slice(i, i + 100).map((code) => contactKey(studyId, code));
+    while (keysToGet && keysToGet.length > 0) {
+      const result: BatchGetCommandOutput = await db().send(
+        new BatchGetCommand({ RequestItems: { [table]: { Keys: keysToGet, ProjectionExpression: 'participantCode, email, phone' } } }),
+      );
+      for (const item of result.Responses?.[table] ?? []) {
+        found.set(item.participantCode as string, {
+          ...(typeof item.email === 'string' ? { email: item.email } : {}),
+          ...(typeof item.phone === 'string' ? { phone: item.phone } : {}),
+        });
+      }
+      keysToGet = result.UnprocessedKeys?.[table]?.Keys;
+    }
+  }
+  return found;
 }

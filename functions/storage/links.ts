@@ -106,3 +106,134 @@ export async function resolveLinkToken(tokenHash: string): Promise<LinkTarget | 
   const { studyId, participantCode, waveId } = Item as LinkTarget;
   return { studyId, participantCode, waveId };
 }
+
+// --- Links delivered by email ---------------------------------------------------
+
+/**
+ * A link item that was emailed carries how it was delivered and its reminder
+ * state. Any reissue by the researchers (issueLink) replaces the item without
+ * these, so a link handed out on a sheet is never reminded.
+ */
+export type LinkDeliveryState = ParticipantLink & {
+  delivery?: 'email';
+  /** When the invitation email was sent: reminder days count from it. */
+  invitedAt?: string;
+  /** Reminder steps sent so far. */
+  remindersSent?: number;
+  /** The last reminder email could not be sent after its link was issued. */
+  emailFailedAt?: string;
+};
+
+/** Records that this link (and no later one) was emailed as an invitation. */
+export async function recordEmailDelivery(target: LinkTarget, tokenHash: string, now: Date): Promise<void> {
+  try {
+    await db().send(
+      new UpdateCommand({
+        TableName: tableName(),
+        Key: keys.participantLink(target.studyId, target.participantCode, target.waveId),
+        UpdateExpression: 'SET delivery = :email, invitedAt = :now, remindersSent = :none REMOVE emailFailedAt',
+        // A link reissued meanwhile was not the one emailed.
+        ConditionExpression: 'tokenHash = :hash',
+        ExpressionAttributeValues: { ':email': 'email', ':now': now.toISOString(), ':none': 0, ':hash': tokenHash },
+      }),
+    );
+  } catch (error) {
+    if (!isConditionalCheckFailed(error)) throw error;
+  }
+}
+
+export class ReminderAlreadyClaimed extends Error {
+  constructor() {
+    super('This reminder was sent, or the link changed, since it was read');
+    this.name = 'ReminderAlreadyClaimed';
+  }
+}
+
+/**
+ * Claims reminder `step` for an emailed link and reissues the link for it, in
+ * one transaction, and returns the new token. The old token cannot be
+ * recovered (only its hash is stored), so a reminder needs a new link.
+ *
+ * The condition is the claim: the link item must still name the token hash and
+ * the number of reminders sent that were read. Two runs at the same time (the
+ * daily schedule and a researcher's button), or a repeated run, read the same
+ * state; only the first transaction matches it, and the others are refused
+ * before any email is written, so each step goes out once. A retry after a
+ * failed email claims the same step again the same way (the failed link is
+ * replaced, so it too can only be retried once per run).
+ */
+export async function reissueForReminder(link: LinkDeliveryState, step: number, now: Date): Promise<string> {
+  const { studyId, participantCode, waveId } = link;
+  const token = newLinkToken();
+  const tokenHash = hashToken(token);
+  const at = now.toISOString();
+  const item: LinkDeliveryState & Record<string, unknown> = {
+    ...keys.participantLink(studyId, participantCode, waveId),
+    ...keys.waveIndex(studyId, waveId, participantCode, 'LINK'),
+    type: 'participantLink',
+    studyId,
+    participantCode,
+    waveId,
+    tokenHash,
+    issuedAt: at,
+    // Having opened an earlier link is still a fact about this wave (progress counts it).
+    ...(link.openedAt ? { openedAt: link.openedAt } : {}),
+    delivery: 'email',
+    invitedAt: link.invitedAt!,
+    remindersSent: step,
+    lastReminderAt: at,
+  };
+  try {
+    await db().send(
+      new TransactWriteCommand({
+        TransactItems: [
+          {
+            Put: {
+              TableName: tableName(),
+              Item: { ...keys.linkToken(tokenHash), type: 'link', studyId, participantCode, waveId, createdAt: at },
+              ConditionExpression: 'attribute_not_exists(PK)',
+            },
+          },
+          {
+            Put: {
+              TableName: tableName(),
+              Item: item,
+              ConditionExpression: 'tokenHash = :current AND delivery = :email AND remindersSent = :sent',
+              ExpressionAttributeValues: { ':current': link.tokenHash, ':email': 'email', ':sent': link.remindersSent ?? 0 },
+            },
+          },
+          { Delete: { TableName: tableName(), Key: keys.linkToken(link.tokenHash) } },
+          {
+            // Someone withdrawn since the wave was read gets nothing more.
+            ConditionCheck: {
+              TableName: tableName(),
+              Key: keys.participant(studyId, participantCode),
+              ConditionExpression: 'attribute_exists(PK) AND attribute_not_exists(withdrawnAt)',
+            },
+          },
+        ],
+      }),
+    );
+  } catch (error) {
+    if (error instanceof TransactionCanceledException) throw new ReminderAlreadyClaimed();
+    throw error;
+  }
+  return token;
+}
+
+/** The reminder's email failed: nobody holds the new link, so the next run sends this step again. */
+export async function recordEmailFailed(target: LinkTarget, tokenHash: string, now: Date): Promise<void> {
+  try {
+    await db().send(
+      new UpdateCommand({
+        TableName: tableName(),
+        Key: keys.participantLink(target.studyId, target.participantCode, target.waveId),
+        UpdateExpression: 'SET emailFailedAt = :now',
+        ConditionExpression: 'tokenHash = :hash',
+        ExpressionAttributeValues: { ':now': now.toISOString(), ':hash': tokenHash },
+      }),
+    );
+  } catch (error) {
+    if (!isConditionalCheckFailed(error)) throw error;
+  }
+}

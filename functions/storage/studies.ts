@@ -35,6 +35,8 @@ export type Wave = {
   registrations?: Record<string, string>;
   /** The consent text version asked for in this wave. */
   consentVersion: string;
+  /** Reminder emails, in days after each participant's invitation email. */
+  reminders?: { afterDays: number[] };
 };
 
 export async function createStudy(study: Study): Promise<void> {
@@ -155,6 +157,6 @@ function toStudy(item: Record<string, unknown>): Study {
 }
 
 function toWave(item: Record<string, unknown>): Wave {
-  const { studyId, waveId, ordinal, name, window, instruments, consentVersion, registrations } = item as Wave;
-  return { studyId, waveId, ordinal, name, window, instruments, consentVersion, ...(registrations ? { registrations } : {}) };
+  const { studyId, waveId, ordinal, name, window, instruments, consentVersion, registrations, reminders } = item as Wave;
+  return { studyId, waveId, ordinal, name, window, instruments, consentVersion, ...(registrations ? { registrations } : {}), ...(reminders ? { reminders } : {}) };
 }

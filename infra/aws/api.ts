@@ -18,6 +18,7 @@ import { Construct } from 'constructs';
 import type { Route, RouteAccess } from '../../functions/routes.js';
 import { LAMBDA_BUNDLING, SOURCE_MAPS } from './bundling.js';
 import type { ResearcherAuth } from './auth.js';
+import { grantSendEmail, mailEnvironment, type MailSettings } from './mail.js';
 
 /** Repository root, independent of the process's working directory. */
 export const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
@@ -36,6 +37,8 @@ export type PontApiProps = {
   routes: readonly Route[];
   /** The researcher user pool: researcher routes are authorized against it. */
   researcherAuth: ResearcherAuth;
+  /** Email through SES: routes with `sendsEmail` are told the sender and granted sending; unset, nothing is sent. */
+  mail?: MailSettings;
 };
 
 export class PontApi extends Construct {
@@ -67,6 +70,10 @@ export class PontApi extends Construct {
 
     for (const route of props.routes) {
       const fn = this.routeFunction(route, props, props.researcherAuth);
+      if (route.sendsEmail && props.mail) {
+        for (const [name, value] of Object.entries(mailEnvironment(props.mail))) fn.addEnvironment(name, value);
+        grantSendEmail(fn, props.mail);
+      }
       if (route.tableAccess === 'readWrite') {
         props.table.grantReadWriteData(fn);
       } else {

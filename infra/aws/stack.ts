@@ -13,6 +13,8 @@ import type { Construct } from 'constructs';
 import { deployedRoutes } from '../../functions/routes.js';
 import { PontApi } from './api.js';
 import { PontAuth } from './auth.js';
+import { mailSettingsFrom } from './mail.js';
+import { PontReminders } from './reminders.js';
 import { PontStorage } from './storage.js';
 
 export type PontStackProps = StackProps & {
@@ -24,12 +26,15 @@ export class PontStack extends Stack {
   readonly storage: PontStorage;
   readonly auth: PontAuth;
   readonly api: PontApi;
+  readonly reminders: PontReminders;
 
   constructor(scope: Construct, id: string, props: PontStackProps) {
     super(scope, id, props);
     Tags.of(this).add('project', 'pont');
     Tags.of(this).add('stage', props.stage);
 
+    // Email (SES) only when a sender is given: -c mailFrom=… -c webUrl=… [-c studyTeamEmail=…].
+    const mail = mailSettingsFrom((key) => this.node.tryGetContext(key));
     this.storage = new PontStorage(this, 'Storage');
     this.auth = new PontAuth(this, 'Auth');
     this.api = new PontApi(this, 'Api', {
@@ -37,7 +42,10 @@ export class PontStack extends Stack {
       identityTable: this.storage.identityTable,
       routes: deployedRoutes,
       researcherAuth: this.auth,
+      ...(mail ? { mail } : {}),
     });
+
+    this.reminders = new PontReminders(this, 'Reminders', { table: this.storage.table, identityTable: this.storage.identityTable, ...(mail ? { mail } : {}) });
 
     new CfnOutput(this, 'ApiUrl', { value: this.api.url, description: 'Base URL of the Pont HTTP API' });
     // What the web console and operators need; none of it is secret.

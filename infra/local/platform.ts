@@ -3,7 +3,8 @@
  * behind the API Gateway stand-in, and the web app, on one origin.
  * Used by `npm start` and by the browser tests alike.
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
@@ -13,6 +14,7 @@ import { generateLocalSigningKeys } from '../../functions/auth/researcher-tokens
 import { reloadConfig } from '../../functions/config.js';
 import { hashPassword, newPassword } from '../../functions/domain/passwords.js';
 import { routes } from '../../functions/routes.js';
+import { runDueReminders } from '../../functions/scheduled/send-reminders.js';
 import { identityTable, mainTable } from '../../functions/storage/table-definition.js';
 import { setLocalUserPassword } from '../../functions/storage/users.js';
 import type { LambdaHandler } from './api-gateway.js';
@@ -51,6 +53,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
   const site = new StaticSite(options.webDir ?? join(REPO_ROOT, 'web', 'dist'));
   const dynamo = await startDynamoDbLocal(dataDir ? { dataDir: join(dataDir, 'dynamodb') } : {});
   let server: Server | undefined;
+  let temporaryOutbox: string | undefined;
   try {
     const signingKeys = await localSigningKeys(dataDir);
     const tableName = 'pont';
@@ -65,10 +68,10 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       LOCAL_JWT_PRIVATE_JWK: signingKeys.privateJwk,
       LOCAL_JWT_PUBLIC_JWK: signingKeys.publicJwk,
     });
-    // Messages to study teams (check-in requests) are files in the data folder; an in-memory run keeps
-    // only the requests themselves, which the console lists.
-    if (dataDir) process.env.OUTBOX_DIR = join(dataDir, 'outbox');
-    else delete process.env.OUTBOX_DIR;
+    // Every email (invitations, reminders, messages to the study team) is written to the outbox folder, which
+    // the console lists, instead of being sent: beside the data, or for an in-memory run in a temporary folder
+    // removed at stop.
+    process.env.OUTBOX_DIR = dataDir ? join(dataDir, 'outbox') : (temporaryOutbox = mkdtempSync(join(tmpdir(), 'pont-outbox-')));
     reloadConfig();
     const client = new DynamoDBClient({ endpoint: dynamo.endpoint, region: 'eu-west-2', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
     await ensureTable(client, mainTable, tableName);
@@ -87,6 +90,10 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     const address = await listen(server, options.port, options.host);
     const url = `http://${['0.0.0.0', '127.0.0.1', '::'].includes(options.host) ? 'localhost' : address.address}:${address.port}`;
     const running = server;
+    // Links in emails point at this server.
+    process.env.PUBLIC_WEB_URL = url;
+    reloadConfig();
+    const reminders = scheduleReminders();
     return {
       url,
       demoLinks,
@@ -94,16 +101,39 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       dynamo,
       ...(adminPassword ? { adminPassword } : {}),
       stop: async () => {
+        reminders.stop();
         running.closeAllConnections();
         await new Promise<void>((done) => running.close(() => done()));
         await dynamo.stop();
+        if (temporaryOutbox) rmSync(temporaryOutbox, { recursive: true, force: true });
       },
     };
   } catch (error) {
     server?.close();
     await dynamo.stop();
+    if (temporaryOutbox) rmSync(temporaryOutbox, { recursive: true, force: true });
     throw error;
   }
+}
+
+/** How often the embedded platform sends due reminders (AWS: daily, by EventBridge Scheduler). */
+export const REMINDER_INTERVAL_MS = 3600_000;
+
+/**
+ * Sends due reminders a minute after start and then hourly, the same operation
+ * the daily schedule runs in AWS. The timers are unref'd: they never keep the
+ * process alive, and a failed run is logged (counts only) and tried next hour.
+ */
+function scheduleReminders(): { stop(): void } {
+  const run = () => void runDueReminders().catch((error: unknown) => console.error(JSON.stringify({ level: 'error', event: 'reminders_failed', error: error instanceof Error ? error.name : 'unknown' })));
+  const first = setTimeout(run, 60_000).unref();
+  const hourly = setInterval(run, REMINDER_INTERVAL_MS).unref();
+  return {
+    stop: () => {
+      clearTimeout(first);
+      clearInterval(hourly);
+    },
+  };
 }
 
 /** Every route's real handler module, loaded as Lambda would load it. */

@@ -105,7 +105,7 @@ export async function seedDemo(instrumentsDir: string, now = new Date()): Promis
   return { demoLinks, ...(adminPassword ? { adminPassword } : {}) };
 }
 
-/** Creates the admin account with a fresh random password; undefined when it already exists. */
+/** Creates the admin account with a fresh random temporary password; undefined when it already exists. */
 async function seedAdmin(): Promise<string | undefined> {
   const password = newPassword();
   const created = await createLocalUser({
@@ -114,6 +114,8 @@ async function seedAdmin(): Promise<string | undefined> {
     role: 'admin',
     passwordHash: await hashPassword(password),
     createdAt: new Date().toISOString(),
+    // Printed in the terminal: the first sign-in must replace it.
+    mustChangePassword: true,
   });
   return created ? password : undefined;
 }

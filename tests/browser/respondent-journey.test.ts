@@ -6,6 +6,7 @@ import { getConsent } from '../../functions/storage/consents.js';
 import { listResponsesOfParticipantWave } from '../../functions/storage/responses.js';
 import { startPlatform, type Platform } from '../../infra/local/platform.js';
 import { launchChromium } from '../support/browser.js';
+import { adminPasswordOf } from '../support/admin-password.js';
 import { createLink, type LinkFixture } from '../support/fixtures.js';
 
 let platform: Platform;
@@ -42,7 +43,7 @@ async function readDemoResponses(): Promise<any[]> {
   const signIn = await fetch(`${platform.url}/api/auth/sign-in`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ email: platform.adminEmail, password: platform.adminPassword }),
+    body: JSON.stringify({ email: platform.adminEmail, password: await adminPasswordOf(platform) }),
   });
   const { token } = await signIn.json();
   const result = await fetch(`${platform.url}/api/studies/demo/waves/baseline/responses`, { headers: { authorization: `Bearer ${token}` } });

@@ -148,7 +148,8 @@ describe('PontStack (synthesised without bundling)', () => {
   describe('functions', () => {
     it('has exactly one Lambda function per deployed route, all Node.js 22 on arm64', () => {
       const functions = ofType('AWS::Lambda::Function');
-      expect(functions.map(([id]) => id).sort()).toEqual(deployedRoutes.map(fnId).sort());
+      // Route functions, plus the daily reminder function.
+      expect(functions.map(([id]) => id).sort()).toEqual([...deployedRoutes.map(fnId), s.logicalId(s.stack.reminders.function)].sort());
       for (const [id, fn] of functions) {
         expect(fn.Properties.Runtime, id).toBe('nodejs22.x');
         expect(fn.Properties.Architectures, id).toEqual(['arm64']);
@@ -349,6 +350,89 @@ describe('PontStack (synthesised without bundling)', () => {
       expect(outputs.ResearcherWebClientId.Value).toEqual({ Ref: clientId() });
       expect(render(outputs.ResearcherTokenIssuer.Value)).toBe(poolIssuer());
     });
+  });
+});
+
+describe('PontStack email and reminders', () => {
+  const MAIL = { mailFrom: 'pont@study.example.gov.wales', webUrl: 'https://pont.example.gov.wales', studyTeamEmail: 'team@study.example.gov.wales' };
+  const synths: Synth[] = [];
+  const synth = (context?: Record<string, unknown>) => {
+    const made = synthPontStack(context ? { context } : {});
+    synths.push(made);
+    return { ...made, resources: made.template.toJSON().Resources as Record<string, Resource> };
+  };
+  afterAll(() => {
+    for (const made of synths) rmSync(made.outdir, { recursive: true, force: true });
+  });
+  const policyStatementsOf = (resources: Record<string, Resource>, roleId: string) =>
+    Object.values(resources)
+      .filter((r) => r.Type === 'AWS::IAM::Policy' && r.Properties.Roles.some((role: { Ref?: string }) => role.Ref === roleId))
+      .flatMap((p) => p.Properties.PolicyDocument.Statement as Array<Record<string, any>>);
+  const sesStatements = (resources: Record<string, Resource>, fnLogicalId: string) =>
+    policyStatementsOf(resources, resources[fnLogicalId]!.Properties.Role['Fn::GetAtt'][0]).filter((st) => asArray<string>(st.Action).some((a) => a.startsWith('ses:')));
+
+  it('runs the reminder function daily at 10:00 London time through EventBridge Scheduler, with a dead-letter queue', () => {
+    const { stack, resources, logicalId } = synth();
+    const fnId = logicalId(stack.reminders.function);
+    const queueId = logicalId(stack.reminders.deadLetterQueue);
+    const schedules = Object.values(resources).filter((r) => r.Type === 'AWS::Scheduler::Schedule');
+
+    expect(schedules).toHaveLength(1);
+    const { Properties: schedule } = schedules[0]!;
+    expect(schedule.ScheduleExpression).toBe('cron(0 10 * * ? *)');
+    expect(schedule.ScheduleExpressionTimezone).toBe('Europe/London');
+    expect(schedule.State ?? 'ENABLED').toBe('ENABLED');
+    expect(schedule.Target.Arn).toEqual({ 'Fn::GetAtt': [fnId, 'Arn'] });
+    expect(schedule.Target.DeadLetterConfig).toEqual({ Arn: { 'Fn::GetAtt': [queueId, 'Arn'] } });
+    expect(schedule.Target.RetryPolicy).toMatchObject({ MaximumRetryAttempts: 3 });
+    // Runs that fail inside the function (an email not sent) land in the same queue.
+    expect(resources[fnId]!.Properties.DeadLetterConfig).toEqual({ TargetArn: { 'Fn::GetAtt': [queueId, 'Arn'] } });
+    expect(resources[fnId]!.Properties.ReservedConcurrentExecutions).toBe(1);
+    expect(resources[queueId]!.Properties.SqsManagedSseEnabled).toBe(true);
+    // The schedule's role may invoke this function and nothing else.
+    const scheduleRole = schedule.Target.RoleArn['Fn::GetAtt'][0];
+    const invoke = policyStatementsOf(resources, scheduleRole).filter((st) => asArray<string>(st.Action).includes('lambda:InvokeFunction'));
+    expect(invoke.length).toBeGreaterThan(0);
+    for (const st of invoke) for (const arn of asArray(st.Resource)) expect(JSON.stringify(arn)).toContain(fnId);
+  });
+
+  it('gives the reminder function the main table to write and the identity table to read, and no email without a sender', () => {
+    const { stack, resources, logicalId } = synth();
+    const fnId = logicalId(stack.reminders.function);
+    const fn = resources[fnId]!.Properties;
+
+    expect(fn.Runtime).toBe('nodejs22.x');
+    expect(fn.Environment.Variables).toEqual({ TABLE_NAME: { Ref: mainTable.id }, IDENTITY_TABLE_NAME: { Ref: identityTable.id } });
+    const statements = policyStatementsOf(resources, fn.Role['Fn::GetAtt'][0]);
+    const on = (tableId: string) => [...new Set(statements.filter((st) => JSON.stringify(st.Resource).includes(`"${tableId}"`)).flatMap((st) => asArray<string>(st.Action)))];
+    expect(on(mainTable.id)).toEqual(expect.arrayContaining(REQUIRED_WRITE_ACTIONS));
+    for (const action of WRITE_ACTIONS) expect(on(identityTable.id)).not.toContain(action);
+    expect(on(identityTable.id)).toContain('dynamodb:BatchGetItem');
+    expect(JSON.stringify(resources)).not.toContain('ses:');
+  });
+
+  it('with a sender, grants SES sending on the sender identity only, to the routes that send email and the reminder function', () => {
+    const { stack, resources, logicalId } = synth(MAIL);
+    const senders = deployedRoutes.filter((route) => route.sendsEmail);
+    expect(senders.map((r) => r.name).sort()).toEqual(['IssueLinks', 'RequestCheckIn', 'SendReminders']);
+
+    const identity = (name: string) => `arn:{Ref:AWS::Partition}:ses:eu-west-2:{Ref:AWS::AccountId}:identity/${name}`;
+    for (const [name, fnId] of [...senders.map((r) => [r.name, logicalId(stack.api.functionFor(r.name))] as const), ['Reminders', logicalId(stack.reminders.function)] as const]) {
+      const ses = sesStatements(resources, fnId);
+      expect(ses, name).toHaveLength(1);
+      expect(asArray(ses[0]!.Action), name).toEqual(['ses:SendEmail']);
+      expect(asArray(ses[0]!.Resource).map(render).sort(), name).toEqual([identity('pont@study.example.gov.wales'), identity('study.example.gov.wales')].sort());
+      expect(resources[fnId]!.Properties.Environment.Variables, name).toMatchObject({ MAIL_FROM: MAIL.mailFrom, PUBLIC_WEB_URL: MAIL.webUrl, STUDY_TEAM_EMAIL: MAIL.studyTeamEmail });
+    }
+    for (const route of deployedRoutes.filter((r) => !r.sendsEmail)) {
+      const fnId = logicalId(stack.api.functionFor(route.name));
+      expect(sesStatements(resources, fnId), route.name).toEqual([]);
+      expect(resources[fnId]!.Properties.Environment.Variables, route.name).not.toHaveProperty('MAIL_FROM');
+    }
+  });
+
+  it('refuses a sender without the web address links must point to', () => {
+    expect(() => synth({ mailFrom: MAIL.mailFrom })).toThrow(/webUrl/);
   });
 });
 

@@ -12,7 +12,7 @@ import type { CfnElement } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
 import { PontStack } from '../../infra/aws/stack.js';
 
-export function synthPontStack(options: { bundle?: boolean } = {}) {
+export function synthPontStack(options: { bundle?: boolean; context?: Record<string, unknown> } = {}) {
   const outdir = mkdtempSync(path.join(tmpdir(), 'pont-cdk-'));
   const app = new App({
     outdir,
@@ -20,6 +20,7 @@ export function synthPontStack(options: { bundle?: boolean } = {}) {
       ...(options.bundle ? {} : { 'aws:cdk:bundling-stacks': [] }),
       // Records each asset's directory on its resource, as the CLI does.
       'aws:cdk:enable-asset-metadata': true,
+      ...options.context,
     },
   });
   const stack = new PontStack(app, 'Pont-test', { stage: 'test', env: { region: 'eu-west-2' } });

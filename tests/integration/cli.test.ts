@@ -6,13 +6,16 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT, startPlatform, type Platform } from '../../infra/local/platform.js';
+import { adminPasswordOf } from '../support/admin-password.js';
 
 const exec = promisify(execFile);
 const workDir = mkdtempSync(join(tmpdir(), 'pont-cli-'));
 let platform: Platform;
+let adminPassword: string;
 
 beforeAll(async () => {
   platform = await startPlatform({ port: 0, host: '127.0.0.1', seed: true });
+  adminPassword = await adminPasswordOf(platform);
 });
 afterAll(async () => {
   await platform?.stop();
@@ -22,7 +25,7 @@ afterAll(async () => {
 async function pont(args: string[]): Promise<{ code: number; out: string; err: string }> {
   try {
     const { stdout, stderr } = await exec(join(REPO_ROOT, 'node_modules/.bin/tsx'), [join(REPO_ROOT, 'cli/pont.ts'), ...args], {
-      env: { ...process.env, PONT_URL: platform.url, PONT_EMAIL: platform.adminEmail, PONT_PASSWORD: platform.adminPassword },
+      env: { ...process.env, PONT_URL: platform.url, PONT_EMAIL: platform.adminEmail, PONT_PASSWORD: adminPassword },
     });
     return { code: 0, out: stdout, err: stderr };
   } catch (error) {

@@ -60,13 +60,16 @@ describe('the audit log', () => {
 });
 
 describe('researcher accounts (embedded mode)', () => {
-  it('lets an admin add an account whose temporary password signs in with its role', async () => {
+  it('lets an admin add an account whose temporary password must be replaced before it signs in with its role', async () => {
     const created = await callRoute('POST', '/api/users', { headers: await as('admin'), body: { email: 'Analyst@Example.org', role: 'analyst' } });
     const duplicate = await callRoute('POST', '/api/users', { headers: await as('admin'), body: { email: 'analyst@example.org', role: 'analyst' } });
-    const signIn = await callRoute('POST', '/api/auth/sign-in', { body: { email: 'analyst@example.org', password: created.json.temporaryPassword } });
+    const temporary = await callRoute('POST', '/api/auth/sign-in', { body: { email: 'analyst@example.org', password: created.json.temporaryPassword } });
+    const changed = await callRoute('POST', '/api/auth/password', { body: { email: 'analyst@example.org', currentPassword: created.json.temporaryPassword, newPassword: 'a password of my own' } });
 
     expect(created.status).toBe(201);
     expect(duplicate.status).toBe(409);
-    expect(signIn.json.role).toBe('analyst');
+    expect(temporary.status).toBe(403);
+    expect(temporary.json.error.code).toBe('password_change_required');
+    expect(changed.json.role).toBe('analyst');
   });
 });

@@ -1,0 +1,39 @@
+/**
+ * POST /api/auth/password (embedded mode): an account replaces its password,
+ * and is signed in. The only thing a temporary password can do. Wrong current
+ * passwords count towards the same limit as failed sign-ins.
+ */
+import { ChangePasswordRequest, MIN_PASSWORD_LENGTH, type SignInResult } from '../contracts/researcher.js';
+import { signLocalResearcherToken } from '../auth/researcher-tokens.js';
+import { decoyPasswordHash, hashPassword, newPasswordProblems, verifyPassword } from '../domain/passwords.js';
+import { apiHandler } from '../http/api-handler.js';
+import { parseJsonBody } from '../http/body.js';
+import { HttpError } from '../http/errors.js';
+import { json } from '../http/responses.js';
+import { countFailedPassword, refuseIfTooManyFailures } from '../http/sign-in-attempts.js';
+import { PLATFORM_SCOPE, recordAudit } from '../storage/audit.js';
+import { changeLocalUserPassword, getLocalUser } from '../storage/users.js';
+
+export const handler = apiHandler<'public'>('ChangePassword', async (event) => {
+  const { email, currentPassword, newPassword } = parseJsonBody(event, ChangePasswordRequest);
+  const now = new Date();
+  await refuseIfTooManyFailures(event, now);
+  const user = await getLocalUser(email);
+  const verified = await verifyPassword(currentPassword, user?.passwordHash ?? (await decoyPasswordHash()));
+  if (!user || !verified) {
+    await countFailedPassword(event, now);
+    await recordAudit({ scope: PLATFORM_SCOPE, actor: user?.userId ?? 'unknown', action: 'auth.password_change_failed', detail: {} });
+    throw new HttpError(401, 'sign_in_failed', 'That email and password do not match an account');
+  }
+  const problems = newPasswordProblems(newPassword, currentPassword, MIN_PASSWORD_LENGTH);
+  if (problems.length > 0) {
+    throw new HttpError(400, 'password_not_allowed', 'Choose another password', problems.map((message) => ({ path: 'newPassword', message })));
+  }
+  if (!(await changeLocalUserPassword(email, user.passwordHash, await hashPassword(newPassword)))) {
+    throw new HttpError(409, 'password_changed_meanwhile', 'The password was changed meanwhile: sign in again');
+  }
+  await recordAudit({ scope: PLATFORM_SCOPE, actor: user.userId, action: 'auth.password_changed', detail: { wasTemporary: !!user.mustChangePassword } });
+  const { token, expiresAt } = await signLocalResearcherToken({ userId: user.userId, role: user.role });
+  const result: SignInResult = { token, expiresAt: expiresAt.toISOString(), role: user.role };
+  return json(200, result);
+});

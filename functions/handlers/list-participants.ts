@@ -1,0 +1,66 @@
+/**
+ * GET /api/studies/{studyId}/participants[?prefix=&after=&limit=]: a page of the
+ * study's participants with where each stands in each wave, and whether a
+ * contact is held (so the team knows who can be emailed), never the contact.
+ */
+import type { ParticipantList } from '../contracts/participants.js';
+import { waveStatus } from '../domain/progress.js';
+import { apiHandler } from '../http/api-handler.js';
+import { HttpError } from '../http/errors.js';
+import { json } from '../http/responses.js';
+import { getContactDetails } from '../storage/identities.js';
+import { listParticipantsPage } from '../storage/participants.js';
+import { getStudy, listWaves } from '../storage/studies.js';
+import { readWaveIndexRange } from '../storage/wave-index.js';
+
+const DEFAULT_LIMIT = 100;
+const MAX_LIMIT = 500;
+const CODE = /^[A-Za-z0-9_-]{0,40}$/;
+
+export const handler = apiHandler<'researcher'>('ListParticipants', async (event) => {
+  const studyId = event.pathParameters?.studyId ?? '';
+  const { prefix = '', after, limit: limitText } = event.queryStringParameters ?? {};
+  const limit = limitText === undefined ? DEFAULT_LIMIT : Number(limitText);
+  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIMIT) throw new HttpError(400, 'limit_invalid', `limit must be a whole number from 1 to ${MAX_LIMIT}`);
+  if (!CODE.test(prefix) || (after !== undefined && !CODE.test(after))) throw new HttpError(400, 'code_invalid', 'prefix and after are participant codes');
+
+  const [study, waves] = await Promise.all([getStudy(studyId), listWaves(studyId)]);
+  if (!study) throw new HttpError(404, 'study_not_found', 'There is no such study');
+  const page = await listParticipantsPage(studyId, { limit, ...(after ? { after } : {}), ...(prefix ? { prefix } : {}) });
+  const codes = page.participants.map((p) => p.participantCode);
+  const first = codes[0];
+  const last = codes[codes.length - 1];
+  if (!first || !last) return json(200, { participants: [], next: null } satisfies ParticipantList);
+
+  // Only this page's slice of each wave's index, and only this page's contacts.
+  const [contacts, ...waveItems] = await Promise.all([getContactDetails(studyId, codes), ...waves.map((w) => readWaveIndexRange(studyId, w.waveId, first, last))]);
+  const result: ParticipantList = {
+    participants: page.participants.map((p) => {
+      const contact = contacts.get(p.participantCode);
+      return {
+        participantCode: p.participantCode,
+        attributes: p.attributes ?? {},
+        withdrawn: !!p.withdrawnAt,
+        contact: { email: !!contact?.email, phone: !!contact?.phone },
+        waves: Object.fromEntries(
+          waves.map((wave, i) => {
+            const items = waveItems[i]!.filter((item) => item.participantCode === p.participantCode);
+            const link = items.find((item) => item.type === 'participantLink');
+            const consent = items.find((item) => item.type === 'consent');
+            const status = waveStatus({
+              invited: !!link,
+              opened: !!link?.openedAt,
+              consent: (consent?.decision as 'agreed' | 'declined' | undefined) ?? null,
+              responses: items.filter((item) => item.type === 'response').map((r) => r.status as 'partial' | 'complete'),
+              instrumentCount: wave.instruments.length,
+              withdrawn: !!p.withdrawnAt,
+            });
+            return [wave.waveId, { status, delivery: link ? (link.delivery === 'email' ? 'email' : 'sheet') : null }] as const;
+          }),
+        ),
+      };
+    }),
+    next: page.next,
+  };
+  return json(200, result);
+});

@@ -1,0 +1,29 @@
+/**
+ * GET /api/studies/{studyId}/messages[?offset=&limit=] (embedded mode): the
+ * study's outbox, newest first: kind, time, subject and the recipient masked.
+ */
+import type { SentMessageList } from '../contracts/participants.js';
+import { maskEmail } from '../domain/participant-emails.js';
+import { apiHandler } from '../http/api-handler.js';
+import { HttpError } from '../http/errors.js';
+import { json } from '../http/responses.js';
+import { outbox } from '../notifications/mailer.js';
+
+const MAX_LIMIT = 200;
+
+export const handler = apiHandler<'researcher'>('ListSentMessages', async (event) => {
+  const studyId = event.pathParameters?.studyId ?? '';
+  const offset = Number(event.queryStringParameters?.offset ?? 0);
+  const limit = Number(event.queryStringParameters?.limit ?? 50);
+  if (!Number.isInteger(offset) || offset < 0 || !Number.isInteger(limit) || limit < 1 || limit > MAX_LIMIT) {
+    throw new HttpError(400, 'page_invalid', `offset is a whole number from 0, limit from 1 to ${MAX_LIMIT}`);
+  }
+  const box = outbox();
+  if (!box) return json(200, { messages: [], total: 0 } satisfies SentMessageList);
+  const { messages, total } = box.list(studyId, { offset, limit });
+  const result: SentMessageList = {
+    messages: messages.map((m) => ({ id: m.id, at: m.at, kind: m.tag.kind, to: maskEmail(m.to), subject: m.subject })),
+    total,
+  };
+  return json(200, result);
+});

@@ -1,0 +1,88 @@
+/**
+ * Reminders: a daily EventBridge Scheduler schedule invoking one function that
+ * sends every wave's due reminder emails (functions/scheduled/send-reminders.ts,
+ * the same operation as the researchers' "send due reminders" route).
+ *
+ * Failures are kept, not lost: the schedule's dead-letter queue receives
+ * invocations the Scheduler could not deliver, and the function's own
+ * dead-letter queue (the same queue) receives runs that failed after Lambda's
+ * retries (the function fails when any email could not be sent). A failed
+ * step is sent again by the next run either way; the queue is for operators.
+ */
+import path from 'node:path';
+import { Duration, TimeZone } from 'aws-cdk-lib';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Schedule, ScheduleExpression } from 'aws-cdk-lib/aws-scheduler';
+import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { repoRoot } from './api.js';
+import { LAMBDA_BUNDLING, SOURCE_MAPS } from './bundling.js';
+import { grantSendEmail, mailEnvironment, type MailSettings } from './mail.js';
+
+export type PontRemindersProps = {
+  table: ITable;
+  /** Reminders read participants' email addresses: read access to the identity table only. */
+  identityTable: ITable;
+  /** Unset: the function runs and sends nothing (the stack has no sender identity yet). */
+  mail?: MailSettings;
+};
+
+export class PontReminders extends Construct {
+  readonly function: NodejsFunction;
+  readonly schedule: Schedule;
+  readonly deadLetterQueue: Queue;
+
+  constructor(scope: Construct, id: string, props: PontRemindersProps) {
+    super(scope, id);
+
+    this.deadLetterQueue = new Queue(this, 'DeadLetterQueue', {
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+
+    this.function = new NodejsFunction(this, 'SendDueReminders', {
+      description: 'Daily: send every wave\'s due reminder emails',
+      entry: path.join(repoRoot, 'functions', 'scheduled', 'send-reminders.ts'),
+      handler: 'handler',
+      runtime: Runtime.NODEJS_22_X,
+      architecture: Architecture.ARM_64,
+      memorySize: 512,
+      // Thousands of participants at SES's default 14 emails a second fit well inside this.
+      timeout: Duration.minutes(10),
+      projectRoot: repoRoot,
+      depsLockFilePath: path.join(repoRoot, 'package-lock.json'),
+      environment: {
+        TABLE_NAME: props.table.tableName,
+        IDENTITY_TABLE_NAME: props.identityTable.tableName,
+        ...(props.mail ? mailEnvironment(props.mail) : {}),
+        ...(SOURCE_MAPS ? { NODE_OPTIONS: '--enable-source-maps' } : {}),
+      },
+      deadLetterQueue: this.deadLetterQueue,
+      retryAttempts: 2,
+      // Two runs never overlap: a slow run is not joined by the next day's.
+      reservedConcurrentExecutions: 1,
+      logGroup: new LogGroup(this, 'SendDueRemindersLogs', { retention: RetentionDays.ONE_MONTH }),
+      bundling: LAMBDA_BUNDLING,
+    });
+    // Reissues the reminded links and writes audit entries.
+    props.table.grantReadWriteData(this.function);
+    props.identityTable.grantReadData(this.function);
+    if (props.mail) grantSendEmail(this.function, props.mail);
+
+    this.schedule = new Schedule(this, 'Daily', {
+      description: 'Send due reminder emails',
+      // 10:00 UK time: a reminder arrives in the morning, not at night.
+      schedule: ScheduleExpression.cron({ hour: '10', minute: '0', timeZone: TimeZone.EUROPE_LONDON }),
+      target: new LambdaInvoke(this.function, {
+        deadLetterQueue: this.deadLetterQueue,
+        retryAttempts: 3,
+        maxEventAge: Duration.hours(6),
+      }),
+    });
+  }
+}

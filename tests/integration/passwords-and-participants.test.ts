@@ -1,0 +1,122 @@
+/** Embedded-mode password changes (temporary passwords), and the participants list. */
+import { describe, expect, it } from 'vitest';
+import { signLocalResearcherToken } from '../../functions/auth/researcher-tokens.js';
+import { hashPassword } from '../../functions/domain/passwords.js';
+import { SIGN_IN_POLICY } from '../../functions/http/sign-in-attempts.js';
+import { listAuditMonth, PLATFORM_SCOPE } from '../../functions/storage/audit.js';
+import { setContact } from '../../functions/storage/identities.js';
+import { importParticipants } from '../../functions/storage/participants.js';
+import { createLocalUser, getLocalUser } from '../../functions/storage/users.js';
+import { callRoute } from '../support/call-route.js';
+import { createLink } from '../support/fixtures.js';
+import { useTestTable } from '../support/test-table.js';
+
+useTestTable();
+const as = async (role: 'admin' | 'researcher' | 'analyst' = 'researcher') => ({ authorization: `Bearer ${(await signLocalResearcherToken({ userId: `${role}-1`, role })).token}` });
+
+async function account(email: string, password: string, temporary: boolean) {
+  await createLocalUser({ userId: `u-${email}`, email, role: 'researcher', passwordHash: await hashPassword(password), createdAt: new Date().toISOString(), ...(temporary ? { mustChangePassword: true } : {}) });
+}
+const change = (body: Record<string, unknown>, sourceIp = '127.0.0.1') => callRoute('POST', '/api/auth/password', { body, sourceIp });
+const signIn = (email: string, password: string, sourceIp = '127.0.0.1') => callRoute('POST', '/api/auth/sign-in', { body: { email, password }, sourceIp });
+
+describe('temporary passwords', () => {
+  it('give no session until a new password is chosen; then only the new one signs in', async () => {
+    await account('temp@example.org', 'printed-at-first-start', true);
+
+    const first = await signIn('temp@example.org', 'printed-at-first-start');
+    const changed = await change({ email: 'temp@example.org', currentPassword: 'printed-at-first-start', newPassword: 'my own long password' });
+    const withOld = await signIn('temp@example.org', 'printed-at-first-start', '10.0.0.2');
+    const withNew = await signIn('temp@example.org', 'my own long password');
+
+    expect(first.status).toBe(403);
+    expect(first.json.error.code).toBe('password_change_required');
+    expect(first.json.token).toBeUndefined();
+    expect(changed.status).toBe(200);
+    expect(changed.json.token).toEqual(expect.any(String));
+    expect(withOld.status).toBe(401);
+    expect(withNew.status).toBe(200);
+    expect((await getLocalUser('temp@example.org'))?.mustChangePassword).toBeUndefined();
+    const audit = await listAuditMonth(PLATFORM_SCOPE, new Date());
+    expect(audit.find((e) => e.action === 'auth.password_changed' && e.actor === 'u-temp@example.org')?.detail).toEqual({ wasTemporary: true });
+  });
+
+  it('refuses a new password shorter than 12 characters or equal to the old one', async () => {
+    await account('rules@example.org', 'the-old-password', true);
+
+    const short = await change({ email: 'rules@example.org', currentPassword: 'the-old-password', newPassword: 'too-short' });
+    const same = await change({ email: 'rules@example.org', currentPassword: 'the-old-password', newPassword: 'the-old-password' });
+
+    expect(short.status).toBe(400);
+    expect(JSON.stringify(short.json)).toContain('at least 12 characters');
+    expect(same.status).toBe(400);
+    expect(same.json.error.code).toBe('password_not_allowed');
+    expect((await getLocalUser('rules@example.org'))?.mustChangePassword).toBe(true);
+  });
+
+  it('needs the current password, answering a wrong one like a failed sign-in', async () => {
+    await account('guarded@example.org', 'the-real-password', false);
+
+    const wrong = await change({ email: 'guarded@example.org', currentPassword: 'a guess', newPassword: 'attacker password' }, '10.0.0.3');
+    const unknown = await change({ email: 'nobody@example.org', currentPassword: 'a guess', newPassword: 'attacker password' }, '10.0.0.3');
+
+    expect(wrong.status).toBe(401);
+    expect(unknown.json).toEqual(wrong.json);
+  });
+
+  it('rate-limits wrong passwords per client, sign-ins and changes together, and leaves other clients alone', async () => {
+    await account('limited@example.org', 'the-real-password', false);
+    const ip = '10.9.9.9';
+    for (let i = 0; i < SIGN_IN_POLICY.limit / 2; i++) {
+      await signIn('limited@example.org', 'wrong', ip);
+      await change({ email: 'limited@example.org', currentPassword: 'wrong', newPassword: 'another long password' }, ip);
+    }
+
+    const blocked = await signIn('limited@example.org', 'the-real-password', ip);
+    const blockedChange = await change({ email: 'limited@example.org', currentPassword: 'the-real-password', newPassword: 'another long password' }, ip);
+    const elsewhere = await signIn('limited@example.org', 'the-real-password', '10.9.9.10');
+
+    expect(blocked.status).toBe(429);
+    expect(blockedChange.status).toBe(429);
+    expect(elsewhere.status).toBe(200);
+  });
+});
+
+describe('the participants list', () => {
+  it('pages through participants with their attributes, wave status and whether a contact is held, never the contact', async () => {
+    const link = await createLink();
+    const createdAt = new Date().toISOString();
+    await importParticipants(Array.from({ length: 250 }, (_, i) => ({ studyId: link.studyId, participantCode: `A-${String(i).padStart(4, '0')}`, attributes: { band: i % 2 ? 'a' : 'b' }, createdAt })));
+    await setContact({ studyId: link.studyId, participantCode: 'A-0001', email: 'q1@example.org', updatedAt: createdAt }, 'someone-else');
+    await callRoute('PUT', `/api/s/${link.token}/responses/check-in`, { body: { answers: { mood: 3, has_adviser: 'no' }, language: 'en', complete: true } });
+
+    const first = await callRoute('GET', `/api/studies/${link.studyId}/participants?limit=100`, { headers: await as() });
+    const second = await callRoute('GET', `/api/studies/${link.studyId}/participants?limit=100&after=${first.json.next}`, { headers: await as() });
+    const third = await callRoute('GET', `/api/studies/${link.studyId}/participants?limit=100&after=${second.json.next}`, { headers: await as() });
+    const found = await callRoute('GET', `/api/studies/${link.studyId}/participants?prefix=P-`, { headers: await as() });
+
+    expect(first.json.participants).toHaveLength(100);
+    expect(first.json.participants[0]).toEqual({
+      participantCode: 'A-0000',
+      attributes: { band: 'b' },
+      withdrawn: false,
+      contact: { email: false, phone: false },
+      waves: { baseline: { status: 'not_invited', delivery: null } },
+    });
+    expect(first.json.participants[1].contact).toEqual({ email: true, phone: false });
+    expect(first.text).not.toContain('q1@example.org');
+    expect(second.json.participants[0].participantCode).toBe('A-0100');
+    expect(third.json.participants).toHaveLength(51);
+    expect(third.json.next).toBeNull();
+    expect(found.json.participants).toEqual([expect.objectContaining({ participantCode: 'P-001', waves: { baseline: { status: 'completed', delivery: 'sheet' } } })]);
+  });
+
+  it('is not for analysts, and refuses a malformed page', async () => {
+    const link = await createLink();
+
+    expect((await callRoute('GET', `/api/studies/${link.studyId}/participants`, { headers: await as('analyst') })).status).toBe(403);
+    expect((await callRoute('GET', `/api/studies/${link.studyId}/participants?limit=0`, { headers: await as() })).status).toBe(400);
+    expect((await callRoute('GET', `/api/studies/${link.studyId}/participants?after=../x`, { headers: await as() })).status).toBe(400);
+    expect((await callRoute('GET', '/api/studies/nope/participants', { headers: await as() })).status).toBe(404);
+  });
+});
