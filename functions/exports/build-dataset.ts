@@ -74,13 +74,13 @@ export async function buildDatasetPackage(input: BuildInput): Promise<BuiltPacka
   const study = await getStudy(studyId);
   if (!study) throw new StudyNotFound(`There is no study ${studyId}`);
   const design = await studyDesign(studyId, study);
-  const variables = planVariables(design, { includeFreeText: options.includeFreeText });
+  const quasiIdentifierItems = study.quasiIdentifierItems ?? [];
+  const variables = planVariables(design, { includeFreeText: options.includeFreeText, studyStableKey: options.studyStableKey, quasiIdentifierItems, k: options.k });
   const pseudonym = pseudonymiser(options.studyStableKey ? await studyPseudonymKey(studyId, input.now) : newPseudonymKey());
   const participants = new Map((await listParticipants(studyId)).map((p) => [p.participantCode, p]));
 
   const scratch = mkdtempSync(join(input.workDir, 'export-'));
   try {
-    const quasiIdentifierItems = study.quasiIdentifierItems ?? [];
     const read = await readIntoBuckets(design, participants, pseudonym, scratch, options, new Set(quasiIdentifierItems), input.onProgress);
     const quasiIdentifiers = quasiIdentifiersOf(study.attributes ?? [], design, variables, quasiIdentifierItems);
     const protection = protectQuasiIdentifiers(
@@ -177,6 +177,7 @@ async function readIntoBuckets(
   let responses = 0;
   let partialLeftOut = 0;
   let lastReport = 0;
+  await onProgress?.({ phase: 'reading', done: 0, total: null });
 
   await Promise.all(
     design.waves.map(async (wave) => {
@@ -195,18 +196,10 @@ async function readIntoBuckets(
             pseudonyms.set(item.participantCode, pid);
             people.set(pid, { attributes: participant.attributes ?? {}, baselineCompletedAt: participant.baselineCompletedAt, quasiItems: new Map() });
           }
-          const response: ExportedResponse = {
-            waveId: wave.waveId,
-            instrumentId: item.instrumentId,
-            instrumentVersion: item.instrumentVersion,
-            status: item.status,
-            language: item.language,
-            answers: JSON.parse(item.answersJson) as Answers,
-            savedAt: item.savedAt,
-            ...(item.completedAt ? { completedAt: item.completedAt } : {}),
-          };
-          rememberQuasiItems(people.get(pid)!, response, quasiIdentifierItems);
-          await buckets[parseInt(pid.charAt(1), 16)]!.write(JSON.stringify([pid, response]));
+          const { answersJson, participantCode: _code, ...meta } = item;
+          if (quasiIdentifierItems.size > 0) rememberQuasiItems(people.get(pid)!, wave.waveId, JSON.parse(answersJson) as Answers, quasiIdentifierItems);
+          // The answers go to disk as the stored text, unparsed: phase 3 parses each line once.
+          await buckets[parseInt(pid.charAt(1), 16)]!.write(`[${JSON.stringify(pid)},${JSON.stringify({ ...meta, waveId: wave.waveId })},${answersJson}]`);
           responses += 1;
         }
         if (responses - lastReport >= 5000) {
@@ -222,10 +215,10 @@ async function readIntoBuckets(
 }
 
 /** Answers kept per participant for the quasi-identifier items only (a handful of short codes). */
-function rememberQuasiItems(person: Person, response: ExportedResponse, names: ReadonlySet<string>): void {
+function rememberQuasiItems(person: Person, waveId: string, answers: Answers, names: ReadonlySet<string>): void {
   for (const name of names) {
-    const value = response.answers[name];
-    if (typeof value === 'string' || typeof value === 'number') person.quasiItems.set(quasiIdentifierIds.item(response.waveId, name), value);
+    const value = answers[name];
+    if (typeof value === 'string' || typeof value === 'number') person.quasiItems.set(quasiIdentifierIds.item(waveId, name), value);
   }
 }
 
@@ -263,11 +256,13 @@ async function writeCsvFiles(variables: DatasetVariables, builder: ParticipantRo
   await writers.wide.write(UTF8_BOM + csvLine(variables.wide.map((v) => v.name)));
   await writers.scores.write(UTF8_BOM + csvLine(variables.scores.map((v) => v.name)));
   let participants = 0;
+  await onProgress?.({ phase: 'writing', done: 0, total: read.bucketFiles.length });
   for (const [index, bucketFile] of read.bucketFiles.entries()) {
     const byParticipant = new Map<string, ExportedResponse[]>();
     for await (const line of createInterface({ input: createReadStream(bucketFile, 'utf8'), crlfDelay: Infinity })) {
       if (!line) continue;
-      const [pid, response] = JSON.parse(line) as [string, ExportedResponse];
+      const [pid, meta, answers] = JSON.parse(line) as [string, Omit<ExportedResponse, 'answers'>, Answers];
+      const response: ExportedResponse = { ...meta, answers };
       const list = byParticipant.get(pid);
       if (list) list.push(response);
       else byParticipant.set(pid, [response]);

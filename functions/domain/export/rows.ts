@@ -5,6 +5,7 @@
  */
 import type { Answers } from '../../contracts/respondent.js';
 import type { Language } from '../../contracts/common.js';
+import { canonicalJson } from '../canonical-json.js';
 import type { InstrumentVersion, Scale } from '../instrument.js';
 import { scoreChange, scoreScale, type ScaleScore, type ScoreChange } from '../scoring.js';
 import type { QuasiValue } from './k-anonymity.js';
@@ -46,7 +47,10 @@ export type ParticipantRows = { long: Cell[][]; wide: Cell[] | null; scores: Cel
 
 const DAY_MS = 86_400_000;
 
-type ScoredResponse = ExportedResponse & { ordinal: number; instrument: InstrumentVersion; scores: ScaleScore[] };
+/** A scale's score in one response, with the baseline it is compared with and the change. */
+type ScaleResult = { score: ScaleScore; baseline: ScaleScore | null; change: ScoreChange | null };
+
+type ScoredResponse = ExportedResponse & { ordinal: number; instrument: InstrumentVersion; scales: ScaleResult[] };
 
 /** Everything the cells of one row are read from. */
 type RowContext = {
@@ -54,12 +58,13 @@ type RowContext = {
   /** Long and scores rows: the row's own response. */
   response?: ScoredResponse;
   /** Scores rows: the row's own scale. */
-  scale?: { score: ScaleScore; baseline: ScaleScore | null; change: ScoreChange | null };
+  scale?: ScaleResult;
 };
 
 export class ParticipantRowBuilder {
   private readonly waves: Map<string, WaveInDesign>;
   private readonly baselineWaveId: string | undefined;
+  private readonly comparability = new Map<string, boolean>();
 
   constructor(
     private readonly variables: DatasetVariables,
@@ -77,16 +82,12 @@ export class ParticipantRowBuilder {
     const wide = this.variables.wide.map((variable) => this.cell(variable, { participant }, scored));
     const scores: Cell[][] = [];
     for (const response of scored) {
-      for (const score of response.scores) {
-        const scale = scaleOf(response.instrument, score.scaleId);
-        const baseline = this.baselineScore(scored, response, scale);
-        const change = baseline ? scoreChange(scale, baseline, score) : null;
-        scores.push(this.variables.scores.map((variable) => this.cell(variable, { participant, response, scale: { score, baseline, change } }, scored)));
-      }
+      for (const scale of response.scales) scores.push(this.variables.scores.map((variable) => this.cell(variable, { participant, response, scale }, scored)));
     }
     return { long, wide, scores };
   }
 
+  /** Scores every scale of every complete response once, then compares follow-ups with the baseline. */
   private score(responses: readonly ExportedResponse[]): ScoredResponse[] {
     const scored: ScoredResponse[] = [];
     for (const response of responses) {
@@ -94,8 +95,19 @@ export class ParticipantRowBuilder {
       const instrument = wave?.instruments.find((i) => i.id === response.instrumentId && i.version === response.instrumentVersion);
       // A response to a wave or version the study no longer pins cannot be placed in the columns.
       if (!wave || !instrument) throw new Error(`A response names ${response.instrumentId}@${response.instrumentVersion} in wave ${response.waveId}, which the study does not pin`);
-      const scores = response.status === 'complete' ? (instrument.scales ?? []).map((scale) => scoreScale(scale, response.answers)) : [];
-      scored.push({ ...response, ordinal: wave.ordinal, instrument, scores });
+      const scales = response.status === 'complete' ? (instrument.scales ?? []).map((scale) => ({ score: scoreScale(scale, response.answers), baseline: null, change: null })) : [];
+      scored.push({ ...response, ordinal: wave.ordinal, instrument, scales });
+    }
+    for (const response of scored) {
+      if (response.waveId === this.baselineWaveId) continue;
+      const baseline = scored.find((r) => r.waveId === this.baselineWaveId && r.instrumentId === response.instrumentId);
+      if (!baseline) continue;
+      for (const result of response.scales) {
+        const scale = scaleOf(response.instrument, result.score.scaleId);
+        if (!this.comparable(baseline.instrument, response.instrument, scale)) continue;
+        result.baseline = baseline.scales.find((s) => s.score.scaleId === scale.id)?.score ?? null;
+        result.change = result.baseline ? scoreChange(scale, result.baseline, result.score) : null;
+      }
     }
     return scored.sort((a, b) => a.ordinal - b.ordinal || this.instrumentOrder(a) - this.instrumentOrder(b));
   }
@@ -105,23 +117,24 @@ export class ParticipantRowBuilder {
   }
 
   /**
-   * The baseline score a follow-up is compared with: the same scale of the
-   * same instrument at baseline, only where both versions define the scale the
-   * same way (a changed scale is not comparable, and gets no change).
+   * Whether a follow-up's scale can be compared with the baseline's: only
+   * where both versions define the scale the same way (a changed scale gets
+   * no change). Decided once per pair of versions.
    */
-  private baselineScore(scored: readonly ScoredResponse[], response: ScoredResponse, scale: Scale): ScaleScore | null {
-    if (response.waveId === this.baselineWaveId) return null;
-    const baseline = scored.find((r) => r.waveId === this.baselineWaveId && r.instrumentId === response.instrumentId);
-    if (!baseline) return null;
-    const baselineScale = (baseline.instrument.scales ?? []).find((s) => s.id === scale.id);
-    if (!baselineScale || JSON.stringify(baselineScale) !== JSON.stringify(scale)) return null;
-    return baseline.scores.find((s) => s.scaleId === scale.id) ?? null;
+  private comparable(baseline: InstrumentVersion, followUp: InstrumentVersion, scale: Scale): boolean {
+    const key = `${baseline.id}@${baseline.version}|${followUp.version}|${scale.id}`;
+    let result = this.comparability.get(key);
+    if (result === undefined) {
+      const baselineScale = (baseline.scales ?? []).find((s) => s.id === scale.id);
+      result = baselineScale !== undefined && canonicalJson(baselineScale) === canonicalJson(scale);
+      this.comparability.set(key, result);
+    }
+    return result;
   }
 
   private cell(variable: Variable, context: RowContext, scored: readonly ScoredResponse[]): Cell {
     const { participant, response } = context;
     const source = variable.value;
-    const inWave = (waveId: string | undefined) => (waveId ? scored.filter((r) => r.waveId === waveId) : response ? [response] : []);
     switch (source.from) {
       case 'pseudonym':
         return participant.pseudonym;
@@ -132,19 +145,19 @@ export class ParticipantRowBuilder {
       case 'instrument':
         return response?.instrumentId ?? null;
       case 'instrumentVersion':
-        return pick(inWave(source.waveId), source.instrumentId)?.instrumentVersion ?? null;
+        return pick(responsesOf(scored, response, source.waveId), source.instrumentId)?.instrumentVersion ?? null;
       case 'status':
-        return pick(inWave(source.waveId), source.instrumentId)?.status ?? null;
+        return pick(responsesOf(scored, response, source.waveId), source.instrumentId)?.status ?? null;
       case 'language':
-        return latest(inWave(source.waveId))?.language ?? null;
+        return latest(responsesOf(scored, response, source.waveId))?.language ?? null;
       case 'daysSinceBaseline':
-        return daysSinceBaseline(participant.baselineCompletedAt, inWave(source.waveId));
+        return daysSinceBaseline(participant.baselineCompletedAt, responsesOf(scored, response, source.waveId));
       case 'attribute': {
         const value = participant.attributes[source.attributeId] ?? null;
         return this.protect(participant.pseudonym, quasiIdentifierIds.attribute(source.attributeId), value);
       }
       case 'item': {
-        const holder = inWave(source.waveId).find((r) => Object.hasOwn(r.answers, source.itemName));
+        const holder = responsesOf(scored, response, source.waveId).find((r) => Object.hasOwn(r.answers, source.itemName));
         if (!holder) return null;
         const value = encodeItemValue(variable, holder.answers[source.itemName]);
         return this.protect(participant.pseudonym, quasiIdentifierIds.item(holder.waveId, source.itemName), value);
@@ -157,16 +170,10 @@ export class ParticipantRowBuilder {
   }
 
   private scoreCell(source: Extract<Variable['value'], { from: 'score' }>, context: RowContext, scored: readonly ScoredResponse[]): Cell {
-    let scale = context.scale;
-    if (source.waveId) {
-      // Wide file: find the named wave's response and scale.
-      const response = scored.find((r) => r.waveId === source.waveId && r.instrumentId === source.instrumentId);
-      const score = response?.scores.find((s) => s.scaleId === source.scaleId);
-      if (!response || !score) return null;
-      const definition = scaleOf(response.instrument, score.scaleId);
-      const baseline = this.baselineScore(scored, response, definition);
-      scale = { score, baseline, change: baseline ? scoreChange(definition, baseline, score) : null };
-    }
+    // Wide file: the named wave's response and scale; long and scores files: the row's own.
+    const scale = source.waveId
+      ? scored.find((r) => r.waveId === source.waveId && r.instrumentId === source.instrumentId)?.scales.find((s) => s.score.scaleId === source.scaleId)
+      : context.scale;
     if (!scale) return null;
     switch (source.field) {
       case 'answered':
@@ -187,6 +194,14 @@ export class ParticipantRowBuilder {
         return scale.change?.direction ?? null;
     }
   }
+}
+
+/** The wide file names a wave; the long and scores files use the row's own response. */
+function responsesOf(scored: readonly ScoredResponse[], response: ScoredResponse | undefined, waveId: string | undefined): readonly ScoredResponse[] {
+  if (!waveId) return response ? [response] : [];
+  const inWave: ScoredResponse[] = [];
+  for (const r of scored) if (r.waveId === waveId) inWave.push(r);
+  return inWave;
 }
 
 function scaleOf(instrument: InstrumentVersion, scaleId: string): Scale {
