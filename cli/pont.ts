@@ -7,6 +7,8 @@
  *   instrument publish <file>          publish a version to a running Pont (see cli/api-session.ts)
  *   instrument preview <file> [--port 3100]
  *                                      show a file in the respondent page, reloading as it changes (cli/preview/)
+ *   demo-cohort [--participants N] [--waves W] [--study id] [--seed S]
+ *                                      fill a new study with a synthetic cohort, straight into DynamoDB (cli/demo-cohort.ts)
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -18,12 +20,14 @@ import { diffInstruments, type InstrumentDiff } from '../functions/domain/instru
 import { checkInstrumentFile, fileOfReference, SCHEMA_FILE } from './instrument-files.js';
 import { DEFAULT_PREVIEW_PORT, previewResult, startPreviewServer } from './preview/server.js';
 
-const USAGE = `Usage: npm run pont -- instrument <command> …
+const USAGE = `Usage: npm run pont -- instrument <command> … | demo-cohort …
   instrument validate <file…>   check instrument files
   instrument publish <file>     publish a version to a running Pont (PONT_URL, PONT_EMAIL, PONT_PASSWORD or PONT_TOKEN)
   instrument preview <file>     show a file in the respondent page, in English and Welsh (--port, default 3100)
   instrument diff <id>@<a> <id>@<b>   what changed between two versions; whether scores stay comparable
-  instrument schema             regenerate instruments/instrument.schema.json`;
+  instrument schema             regenerate instruments/instrument.schema.json
+  demo-cohort --participants 10000 --waves 3 [--study demo-cohort] [--seed pont]
+                                fill a new study with synthetic participants and answers (marked synthetic)`;
 
 type Command = (args: string[]) => Promise<number>;
 
@@ -151,6 +155,8 @@ function formatDiff(diff: InstrumentDiff): string {
 }
 
 export async function run(argv: string[]): Promise<number> {
+  // Loaded only when asked for: it brings in the AWS SDK and the storage modules, which the instrument tools do without.
+  if (argv[0] === 'demo-cohort') return (await import('./demo-cohort.js')).demoCohortCommand(argv.slice(1));
   const [group, verb, ...rest] = argv;
   const command = commands[`${group} ${verb}`];
   if (!command) {

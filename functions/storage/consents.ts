@@ -24,6 +24,16 @@ export class ConsentAlreadyRecorded extends Error {
   }
 }
 
+/** The stored item of a consent decision, with the wave index keys that put it in the progress view. */
+export function consentItem(record: ConsentRecord) {
+  return {
+    ...keys.consentDecision(record.studyId, record.participantCode, record.waveId),
+    ...keys.waveIndex(record.studyId, record.waveId, record.participantCode, 'CONSENT'),
+    type: 'consent',
+    ...record,
+  };
+}
+
 /**
  * Records a decision once. The same decision again (a double tap, a retry)
  * returns the first record; a different one is refused: withdrawing after
@@ -34,12 +44,7 @@ export async function recordConsent(record: ConsentRecord): Promise<ConsentRecor
     await db().send(
       new PutCommand({
         TableName: tableName(),
-        Item: {
-          ...keys.consentDecision(record.studyId, record.participantCode, record.waveId),
-          ...keys.waveIndex(record.studyId, record.waveId, record.participantCode, 'CONSENT'),
-          type: 'consent',
-          ...record,
-        },
+        Item: consentItem(record),
         ConditionExpression: 'attribute_not_exists(PK)',
         ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
       }),

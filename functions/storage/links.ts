@@ -20,6 +20,28 @@ export class LinkAlreadyIssued extends Error {
   }
 }
 
+/** The item that resolves a token (stored only as its hash) to the participant's wave. */
+export function linkTokenItem(target: LinkTarget, tokenHash: string, createdAt: string) {
+  const { studyId, participantCode, waveId } = target;
+  return { ...keys.linkToken(tokenHash), type: 'link', studyId, participantCode, waveId, createdAt };
+}
+
+/** The participant's link for a wave: which token hash is live, in the wave index for the progress view. */
+export function participantLinkItem(link: ParticipantLink) {
+  const { studyId, participantCode, waveId, tokenHash, issuedAt, openedAt } = link;
+  return {
+    ...keys.participantLink(studyId, participantCode, waveId),
+    ...keys.waveIndex(studyId, waveId, participantCode, 'LINK'),
+    type: 'participantLink',
+    studyId,
+    participantCode,
+    waveId,
+    tokenHash,
+    issuedAt,
+    ...(openedAt ? { openedAt } : {}),
+  };
+}
+
 /**
  * Issues a new token for a participant's wave and returns it: the only moment
  * it exists in clear. Without `reissue`, a participant who already has a link
@@ -29,7 +51,6 @@ export class LinkAlreadyIssued extends Error {
  */
 export async function issueLink(target: { studyId: string; participantCode: string; waveId: string }, options: { reissue: boolean; now: Date }): Promise<string> {
   const { studyId, participantCode, waveId } = target;
-  const linkKey = keys.participantLink(studyId, participantCode, waveId);
   const current = options.reissue ? await getParticipantLink(studyId, participantCode, waveId) : undefined;
   const token = newLinkToken();
   const tokenHash = hashToken(token);
@@ -41,14 +62,14 @@ export async function issueLink(target: { studyId: string; participantCode: stri
           {
             Put: {
               TableName: tableName(),
-              Item: { ...keys.linkToken(tokenHash), type: 'link', studyId, participantCode, waveId, createdAt: issuedAt },
+              Item: linkTokenItem(target, tokenHash, issuedAt),
               ConditionExpression: 'attribute_not_exists(PK)',
             },
           },
           {
             Put: {
               TableName: tableName(),
-              Item: { ...linkKey, ...keys.waveIndex(studyId, waveId, participantCode, 'LINK'), type: 'participantLink', studyId, participantCode, waveId, tokenHash, issuedAt },
+              Item: participantLinkItem({ studyId, participantCode, waveId, tokenHash, issuedAt }),
               // Guards against two issues at once: only the link we read may be replaced.
               ConditionExpression: current ? 'tokenHash = :current' : 'attribute_not_exists(PK)',
               ...(current ? { ExpressionAttributeValues: { ':current': current.tokenHash } } : {}),

@@ -20,11 +20,16 @@ export type Participant = {
   createdAt: string;
 };
 
+/** The stored item of a participant, in the study's partition. */
+export function participantItem(participant: Participant) {
+  return { ...keys.participant(participant.studyId, participant.participantCode), type: 'participant', ...participant };
+}
+
 export async function createParticipant(participant: Participant): Promise<void> {
   await db().send(
     new PutCommand({
       TableName: tableName(),
-      Item: { ...keys.participant(participant.studyId, participant.participantCode), type: 'participant', ...participant },
+      Item: participantItem(participant),
       ConditionExpression: 'attribute_not_exists(PK)',
     }),
   );
@@ -111,7 +116,7 @@ export async function importParticipants(participants: Participant[]): Promise<v
           TransactItems: chunk.map((p) => ({
             Put: {
               TableName: tableName(),
-              Item: { ...keys.participant(p.studyId, p.participantCode), type: 'participant', ...p },
+              Item: participantItem(p),
               ConditionExpression: 'attribute_not_exists(PK)',
             },
           })),

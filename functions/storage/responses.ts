@@ -43,6 +43,24 @@ export class ResponseAlreadyCompleted extends Error {
 }
 
 /**
+ * The stored item of a response: its keys, the wave index keys, and the
+ * answers as JSON text with their canonical hash. The one place this shape is
+ * written, for saveResponse and for the bulk loader alike.
+ */
+export function responseItem(response: StoredResponse) {
+  const { answers, ...attributes } = response;
+  return {
+    ...keys.response(response.studyId, response.participantCode, response.waveId, response.instrumentId),
+    ...keys.responseByWave(response.studyId, response.waveId, response.participantCode, response.instrumentId),
+    type: 'response',
+    ...attributes,
+    // Stored as text so any SurveyJS value shape round-trips exactly.
+    answersJson: JSON.stringify(answers),
+    answersHash: createHash('sha256').update(canonicalJson(answers)).digest('hex'),
+  };
+}
+
+/**
  * Saves a partial or final response and remembers the participant's language,
  * in one transaction. The response write is conditional: nothing may replace a
  * completed response. A final submission repeated with the same answers (a
@@ -52,23 +70,12 @@ export class ResponseAlreadyCompleted extends Error {
 /** `baseline`: the wave is the study's baseline, whose completion starts relative follow-up windows. */
 export async function saveResponse(response: StoredResponse, options: { baseline: boolean }): Promise<StoredResponse> {
   const startsFollowUps = options.baseline && response.status === 'complete';
-  const answersJson = JSON.stringify(response.answers);
-  const answersHash = createHash('sha256').update(canonicalJson(response.answers)).digest('hex');
-  const { answers: _answers, ...attributes } = response;
-  const responseKey = keys.response(response.studyId, response.participantCode, response.waveId, response.instrumentId);
+  const item = responseItem(response);
   const transactItems = [
     {
       Put: {
         TableName: tableName(),
-        Item: {
-          ...responseKey,
-          ...keys.responseByWave(response.studyId, response.waveId, response.participantCode, response.instrumentId),
-          type: 'response',
-          ...attributes,
-          // Stored as text so any SurveyJS value shape round-trips exactly.
-          answersJson,
-          answersHash,
-        },
+        Item: item,
         ConditionExpression: 'attribute_not_exists(PK) OR #status <> :complete',
         ExpressionAttributeNames: { '#status': 'status' },
         ExpressionAttributeValues: { ':complete': 'complete' },
@@ -112,7 +119,7 @@ export async function saveResponse(response: StoredResponse, options: { baseline
     if (consentCheck?.Code === 'ConditionalCheckFailed') throw new ConsentNotGiven();
     if (responseCheck?.Code !== 'ConditionalCheckFailed' || !responseCheck.Item) throw error;
     const stored = unmarshall(responseCheck.Item);
-    if (response.status === 'complete' && stored.answersHash === answersHash) return toStoredResponse(stored);
+    if (response.status === 'complete' && stored.answersHash === item.answersHash) return toStoredResponse(stored);
     throw new ResponseAlreadyCompleted();
   }
 }

@@ -15,6 +15,11 @@ export type Study = {
   supportContacts: SupportContact[];
   /** Participant attributes the study declares; nothing else is kept about a participant but their code. */
   attributes?: ParticipantAttribute[];
+  /**
+   * Set only by the synthetic cohort generator (npm run pont -- demo-cohort), never
+   * through the API: exports mark every file of such a study as synthetic data.
+   */
+  synthetic?: boolean;
   createdAt: string;
 };
 
@@ -39,11 +44,21 @@ export type Wave = {
   reminders?: { afterDays: number[] };
 };
 
+/** The stored item of a study, listed under GSI1 `STUDIES`. */
+export function studyItem(study: Study) {
+  return { ...keys.study(study.studyId), ...keys.studyListing(study.studyId), type: 'study', ...study };
+}
+
+/** The stored item of a consent text version. */
+export function consentTextItem(consent: ConsentText) {
+  return { ...keys.consentText(consent.studyId, consent.version), type: 'consentText', ...consent };
+}
+
 export async function createStudy(study: Study): Promise<void> {
   await db().send(
     new PutCommand({
       TableName: tableName(),
-      Item: { ...keys.study(study.studyId), ...keys.studyListing(study.studyId), type: 'study', ...study },
+      Item: studyItem(study),
       ConditionExpression: 'attribute_not_exists(PK)',
     }),
   );
@@ -65,14 +80,14 @@ export async function createStudyWithConsent(study: Study, consent: ConsentText)
           {
             Put: {
               TableName: tableName(),
-              Item: { ...keys.study(study.studyId), ...keys.studyListing(study.studyId), type: 'study', ...study },
+              Item: studyItem(study),
               ConditionExpression: 'attribute_not_exists(PK)',
             },
           },
           {
             Put: {
               TableName: tableName(),
-              Item: { ...keys.consentText(consent.studyId, consent.version), type: 'consentText', ...consent },
+              Item: consentTextItem(consent),
               ConditionExpression: 'attribute_not_exists(PK)',
             },
           },
@@ -138,7 +153,7 @@ export async function createConsentText(consent: ConsentText): Promise<void> {
   await db().send(
     new PutCommand({
       TableName: tableName(),
-      Item: { ...keys.consentText(consent.studyId, consent.version), type: 'consentText', ...consent },
+      Item: consentTextItem(consent),
       ConditionExpression: 'attribute_not_exists(PK)',
     }),
   );
@@ -152,8 +167,8 @@ export async function getConsentText(studyId: string, version: string): Promise<
 }
 
 function toStudy(item: Record<string, unknown>): Study {
-  const { studyId, title, supportContacts = [], attributes = [], createdAt } = item as Study;
-  return { studyId, title, supportContacts, attributes, createdAt };
+  const { studyId, title, supportContacts = [], attributes = [], synthetic, createdAt } = item as Study;
+  return { studyId, title, supportContacts, attributes, ...(synthetic ? { synthetic } : {}), createdAt };
 }
 
 function toWave(item: Record<string, unknown>): Wave {

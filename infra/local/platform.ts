@@ -94,6 +94,9 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     process.env.PUBLIC_WEB_URL = url;
     reloadConfig();
     const reminders = scheduleReminders();
+    const platformFile = dataDir && join(dataDir, 'platform.json');
+    // Tells tools on this machine (npm run pont -- demo-cohort) where the running platform's database is.
+    if (platformFile) writeFileSync(platformFile, JSON.stringify({ url, dynamodbEndpoint: dynamo.endpoint, tableName, identityTableName }, null, 2), { mode: 0o600 });
     return {
       url,
       demoLinks,
@@ -104,6 +107,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
         reminders.stop();
         running.closeAllConnections();
         await new Promise<void>((done) => running.close(() => done()));
+        if (platformFile) rmSync(platformFile, { force: true });
         await dynamo.stop();
         if (temporaryOutbox) rmSync(temporaryOutbox, { recursive: true, force: true });
       },

@@ -1,0 +1,88 @@
+/**
+ * Writing many items at once: BatchWriteItem, 25 items a call, a few calls in
+ * flight. Only for filling a new study with a synthetic cohort, where nothing
+ * can already exist: these are plain Puts without conditions. The items are
+ * built by the same …Item functions the normal writes use, so a loaded study
+ * reads back exactly like one filled through the API.
+ */
+import { setTimeout as sleep } from 'node:timers/promises';
+import { BatchWriteCommand, type BatchWriteCommandOutput } from '@aws-sdk/lib-dynamodb';
+import type { SyntheticParticipant } from '../domain/demo-cohort.js';
+import { hashToken, newLinkToken } from '../domain/tokens.js';
+import { db, tableName } from './client.js';
+import { consentItem } from './consents.js';
+import { linkTokenItem, participantLinkItem } from './links.js';
+import { participantItem } from './participants.js';
+import { responseItem } from './responses.js';
+
+export type Item = Record<string, unknown>;
+
+/** DynamoDB's limit on items in one BatchWriteItem call. */
+const BATCH_SIZE = 25;
+/** Retries of the items DynamoDB hands back unprocessed (throttling) before giving up. */
+const MAX_ATTEMPTS = 10;
+
+export type BulkWriteOptions = {
+  /** Batches in flight at once. */
+  concurrency?: number;
+  /** Called after each batch with the number of items written so far. */
+  onProgress?: (written: number) => void;
+};
+
+/**
+ * Writes every item the iterable yields and returns how many. Items are
+ * pulled as batches are sent, so a generator of a large cohort is never held
+ * in memory whole. Items a call leaves unprocessed are sent again with
+ * exponential backoff and jitter, as AWS advises.
+ */
+export async function batchWriteItems(items: Iterable<Item>, options: BulkWriteOptions = {}): Promise<number> {
+  const source = items[Symbol.iterator]();
+  let written = 0;
+  const nextBatch = (): Item[] => {
+    const batch: Item[] = [];
+    for (let next = source.next(); !next.done; next = source.next()) {
+      batch.push(next.value);
+      if (batch.length === BATCH_SIZE) break;
+    }
+    return batch;
+  };
+  // Each worker takes the next batch when its last one is written; JavaScript runs
+  // one at a time between awaits, so two workers never take the same items.
+  const worker = async () => {
+    for (let batch = nextBatch(); batch.length > 0; batch = nextBatch()) {
+      await writeBatch(batch);
+      written += batch.length;
+      options.onProgress?.(written);
+    }
+  };
+  await Promise.all(Array.from({ length: options.concurrency ?? 4 }, worker));
+  return written;
+}
+
+async function writeBatch(items: Item[]): Promise<void> {
+  let requests: NonNullable<BatchWriteCommandOutput['UnprocessedItems']>[string] = items.map((Item) => ({ PutRequest: { Item } }));
+  for (let attempt = 0; requests.length > 0; attempt += 1) {
+    if (attempt === MAX_ATTEMPTS) throw new Error(`DynamoDB left ${requests.length} items unwritten after ${MAX_ATTEMPTS} attempts`);
+    if (attempt > 0) await sleep(Math.random() * Math.min(5_000, 50 * 2 ** attempt));
+    const result = await db().send(new BatchWriteCommand({ RequestItems: { [tableName()]: requests } }));
+    requests = result.UnprocessedItems?.[tableName()] ?? [];
+  }
+}
+
+/**
+ * Every item of one synthetic participant, as the respondent path would have
+ * left them: the participant, each link with its token item (gone for a
+ * withdrawn participant, as withdrawal deletes it), consent decisions and
+ * responses. Tokens are fresh random ones nobody ever sees: the links exist
+ * for the progress view, not to be opened.
+ */
+export function* itemsOfSyntheticParticipant({ participant, links, consents, responses }: SyntheticParticipant): Generator<Item> {
+  yield participantItem(participant);
+  for (const { revoked, ...link } of links) {
+    const tokenHash = hashToken(newLinkToken());
+    if (!revoked) yield linkTokenItem(link, tokenHash, link.issuedAt);
+    yield participantLinkItem({ ...link, tokenHash });
+  }
+  for (const consent of consents) yield consentItem(consent);
+  for (const response of responses) yield responseItem(response);
+}
