@@ -19,8 +19,15 @@ export const handler = apiHandler<'researcher'>('StudyProgress', async (event) =
   const participants = attribute ? allParticipants.filter((p) => p.attributes?.[attribute] === value) : allParticipants;
   const statusesByWave = await Promise.all(
     waves.map(async (wave) => {
-      const items = await readWaveIndex(studyId, wave.waveId);
-      const of = (code: string, type: string) => items.filter((item) => item.participantCode === code && item.type === type);
+      // Grouped once by participant: a study of 10,000 must not scan the wave once per participant.
+      const byParticipant = new Map<string, Record<string, unknown>[]>();
+      for (const item of await readWaveIndex(studyId, wave.waveId)) {
+        const code = item.participantCode as string;
+        const list = byParticipant.get(code);
+        if (list) list.push(item);
+        else byParticipant.set(code, [item]);
+      }
+      const of = (code: string, type: string) => (byParticipant.get(code) ?? []).filter((item) => item.type === type);
       return new Map<string, ParticipantWaveStatus>(
         participants.map((p) => {
           const link = of(p.participantCode, 'participantLink')[0];
