@@ -156,6 +156,7 @@ function formatDiff(diff: InstrumentDiff): string {
 
 export async function run(argv: string[]): Promise<number> {
   // Loaded only when asked for: it brings in the AWS SDK and the storage modules, which the instrument tools do without.
+  if (argv[0] === 'sroi') return (await import('./sroi.js')).sroiCommand(argv.slice(1));
   if (argv[0] === 'demo-cohort') return (await import('./demo-cohort.js')).demoCohortCommand(argv.slice(1));
   const [group, verb, ...rest] = argv;
   const command = commands[`${group} ${verb}`];
