@@ -77,7 +77,8 @@ export async function buildDatasetPackage(input: BuildInput): Promise<BuiltPacka
   const quasiIdentifierItems = study.quasiIdentifierItems ?? [];
   const variables = planVariables(design, { includeFreeText: options.includeFreeText, studyStableKey: options.studyStableKey, quasiIdentifierItems, k: options.k });
   const pseudonym = pseudonymiser(options.studyStableKey ? await studyPseudonymKey(studyId, input.now) : newPseudonymKey());
-  const participants = new Map((await listParticipants(studyId)).map((p) => [p.participantCode, p]));
+  // Read while the waves stream: a study's participant list is one more paginated query.
+  const participants = listParticipants(studyId).then((list) => new Map(list.map((p) => [p.participantCode, p])));
 
   const scratch = mkdtempSync(join(input.workDir, 'export-'));
   try {
@@ -107,7 +108,7 @@ export async function buildDatasetPackage(input: BuildInput): Promise<BuiltPacka
       })),
       counts: {
         participants: csvFiles.participants,
-        responses: read.responses,
+        responses: csvFiles.responses,
         partialLeftOut: read.partialLeftOut,
         freeTextItemsLeftOut: options.includeFreeText ? [] : freeText,
         freeTextItemsIncluded: options.includeFreeText ? freeText : [],
@@ -157,13 +158,13 @@ async function studyDesign(studyId: string, study: NonNullable<Awaited<ReturnTyp
 }
 
 /** What phase 1 keeps in memory per participant who appears: small, whatever their answers. */
-type Person = { attributes: Record<string, string | undefined>; baselineCompletedAt?: string; quasiItems: Map<string, QuasiValue> };
+type Person = { participantCode: string; attributes: Record<string, string | undefined>; baselineCompletedAt?: string; quasiItems: Map<string, QuasiValue> };
 
-type ReadResult = { bucketFiles: string[]; people: Map<string, Person>; responses: number; partialLeftOut: number };
+type ReadResult = { bucketFiles: string[]; people: Map<string, Person>; partialLeftOut: number };
 
 async function readIntoBuckets(
   design: StudyDesign,
-  participants: ReadonlyMap<string, Participant>,
+  participants: Promise<ReadonlyMap<string, Participant>>,
   pseudonym: (code: string) => string,
   scratch: string,
   options: ExportOptions,
@@ -187,14 +188,11 @@ async function readIntoBuckets(
             partialLeftOut += 1;
             continue;
           }
-          const participant = participants.get(item.participantCode);
-          // A response without its participant record is left over from an interrupted erasure: never export it.
-          if (!participant) continue;
           let pid = pseudonyms.get(item.participantCode);
           if (!pid) {
             pid = pseudonym(item.participantCode);
             pseudonyms.set(item.participantCode, pid);
-            people.set(pid, { attributes: participant.attributes ?? {}, baselineCompletedAt: participant.baselineCompletedAt, quasiItems: new Map() });
+            people.set(pid, { participantCode: item.participantCode, attributes: {}, quasiItems: new Map() });
           }
           const { answersJson, participantCode: _code, ...meta } = item;
           if (quasiIdentifierItems.size > 0) rememberQuasiItems(people.get(pid)!, wave.waveId, JSON.parse(answersJson) as Answers, quasiIdentifierItems);
@@ -211,7 +209,14 @@ async function readIntoBuckets(
   );
   await Promise.all(buckets.map((bucket) => bucket.close()));
   if (pseudonyms.size !== people.size) throw new Error('Two participants share an export pseudonym; run the export again');
-  return { bucketFiles, people, responses, partialLeftOut };
+  const known = await participants;
+  for (const [pid, person] of people) {
+    const participant = known.get(person.participantCode);
+    // Responses without their participant record are left over from an interrupted erasure: never exported.
+    if (!participant) people.delete(pid);
+    else Object.assign(person, { attributes: participant.attributes ?? {}, baselineCompletedAt: participant.baselineCompletedAt });
+  }
+  return { bucketFiles, people, partialLeftOut };
 }
 
 /** Answers kept per participant for the quasi-identifier items only (a handful of short codes). */
@@ -256,6 +261,7 @@ async function writeCsvFiles(variables: DatasetVariables, builder: ParticipantRo
   await writers.wide.write(UTF8_BOM + csvLine(variables.wide.map((v) => v.name)));
   await writers.scores.write(UTF8_BOM + csvLine(variables.scores.map((v) => v.name)));
   let participants = 0;
+  let responses = 0;
   await onProgress?.({ phase: 'writing', done: 0, total: read.bucketFiles.length });
   for (const [index, bucketFile] of read.bucketFiles.entries()) {
     const byParticipant = new Map<string, ExportedResponse[]>();
@@ -268,9 +274,11 @@ async function writeCsvFiles(variables: DatasetVariables, builder: ParticipantRo
       else byParticipant.set(pid, [response]);
     }
     for (const pid of [...byParticipant.keys()].sort()) {
-      const person = read.people.get(pid)!;
+      const person = read.people.get(pid);
+      if (!person) continue;
       const rows = builder.build({ pseudonym: pid, attributes: person.attributes, baselineCompletedAt: person.baselineCompletedAt, responses: byParticipant.get(pid)! });
       for (const row of rows.long) await writers.long.write(csvLine(row));
+      responses += rows.long.length;
       if (rows.wide) {
         await writers.wide.write(csvLine(rows.wide));
         participants += 1;
@@ -281,7 +289,7 @@ async function writeCsvFiles(variables: DatasetVariables, builder: ParticipantRo
     await onProgress?.({ phase: 'writing', done: index + 1, total: read.bucketFiles.length });
   }
   await Promise.all(Object.values(writers).map((writer) => writer.close()));
-  return { ...files, participants };
+  return { ...files, participants, responses };
 }
 
 function csvLine(cells: readonly (Cell | string)[]): string {
