@@ -94,6 +94,16 @@ describe('the researcher console', () => {
     await page.getByLabel('Email').fill(platform.adminEmail);
     await page.getByLabel('Password').fill(platform.adminPassword!);
     await page.getByRole('button', { name: 'Sign in' }).click();
+    // The printed password is temporary: the first sign-in chooses a new one.
+    await page.getByRole('heading', { name: 'Choose your password' }).waitFor();
+    a11y.push(...(await audit(page, 'choose password')));
+    await page.getByLabel('New password', { exact: true }).fill('too short');
+    await page.getByLabel('New password again').fill('too short');
+    await page.getByRole('button', { name: 'Save password and sign in' }).click();
+    await page.getByText('Use at least 12 characters.').waitFor();
+    await page.getByLabel('New password', { exact: true }).fill('console test admin password');
+    await page.getByLabel('New password again').fill('console test admin password');
+    await page.getByRole('button', { name: 'Save password and sign in' }).click();
     await page.getByRole('heading', { name: 'Studies' }).waitFor();
 
     // A new study with one attribute.
@@ -140,8 +150,10 @@ describe('the researcher console', () => {
     await page.getByLabel(/Opens after/).fill('182');
     await page.getByLabel('Open for (days)').fill('42');
     await page.getByLabel('Instrument versions (comma-separated id@version)').fill('ons4@1.0.0');
+    await page.getByLabel(/^Reminder emails/).fill('7, 14');
     await page.getByRole('button', { name: 'Add wave' }).click();
     await page.getByText('Wave six-months created.').waitFor();
+    await page.getByRole('table', { name: /^Waves of/ }).getByRole('cell', { name: '7, 14 days after the email' }).waitFor();
     await page.getByRole('table', { name: /^Waves of/ }).getByRole('cell', { name: 'Six months (six-months)' }).waitFor();
 
     // Import: one bad row refuses the whole file.
@@ -228,10 +240,13 @@ describe('the researcher console', () => {
     await page.getByRole('button', { name: `Mark handled for ${answering[0]}` }).click();
     await expect.poll(() => page.getByRole('button', { name: /^Mark handled/ }).count()).toBe(0);
 
-    // A lost link, reissued: the old one stops working, the new one opens.
+    // A lost link, reissued from the participants list: the old one stops working, the new one opens.
     const lost = codes[9]!;
-    await page.getByLabel('Participant code to reissue (Baseline)').fill(lost);
-    await page.getByRole('button', { name: 'Reissue link for Baseline' }).click();
+    await page.getByLabel('Find participant code (starts with)').fill(lost);
+    await page.getByRole('button', { name: 'Find', exact: true }).click();
+    await page.getByRole('table', { name: `Participants whose code starts with ${lost}, page 1` }).waitFor();
+    a11y.push(...(await audit(page, 'participants list')));
+    await page.getByRole('button', { name: `Reissue Baseline link for ${lost}` }).click();
     await page.getByRole('heading', { name: 'Reissued links: Baseline' }).waitFor();
     await page.getByText('the old links have stopped working', { exact: false }).waitFor();
     const reissued = page.getByRole('table', { name: 'Personal links for Baseline' }).getByRole('row');
@@ -255,6 +270,58 @@ describe('the researcher console', () => {
     await page.getByRole('button', { name: `Reissue a link for ${codes[19]}` }).click();
     await page.getByRole('table', { name: 'Personal links for Baseline' }).getByRole('cell', { name: codes[19]!, exact: true }).waitFor();
     await expect.poll(() => skipped.getByRole('row').count()).toBe(50);
+
+    // Email invitations for the follow-up: only participants with an email address held are emailed.
+    const session = JSON.parse((await page.evaluate(() => sessionStorage.getItem('pont.console.session')))!) as { token: string };
+    // Not the participant erased below: setting a contact is audited by participant code.
+    const withEmail = [codes[0]!, codes[2]!, codes[3]!];
+    for (const code of withEmail) {
+      const saved = await fetch(`${platform.url}/api/studies/${STUDY}/participants/${code}/contact`, {
+        method: 'PUT',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${session.token}` },
+        body: JSON.stringify({ email: `${code}@example.org` }),
+      });
+      expect(saved.status).toBe(200);
+    }
+    await page.getByRole('radio', { name: 'Email (participants with an email address held) for Six months' }).check();
+    await page.getByRole('button', { name: 'Email links for Six months' }).click();
+    await page.getByText('3 participants emailed their link.').waitFor();
+    const notEmailed = page.getByRole('table', { name: 'Not emailed' });
+    await expect.poll(() => notEmailed.getByRole('row').count()).toBe(48);
+    await notEmailed.getByRole('row', { name: new RegExp(`^${codes[4]} no email address held`) }).waitFor();
+    await page.getByRole('button', { name: 'Send due reminders for Six months' }).click();
+    await page.getByText('0 reminders sent (0 due of 3 emailed).').waitFor();
+
+    // The participants list says a contact is held and the link was emailed, never the address.
+    await page.getByLabel('Find participant code (starts with)').fill('');
+    await page.getByRole('button', { name: 'Find', exact: true }).click();
+    const list = page.getByRole('table', { name: 'Participants, page 1' });
+    const firstRow = list.getByRole('row', { name: new RegExp(`^${codes[0]}`) });
+    await expect.poll(() => firstRow.textContent()).toContain('emailed');
+    expect(await firstRow.textContent()).toContain('email');
+    expect(await list.textContent()).not.toContain('@example.org');
+    expect(await list.getByRole('row').count()).toBe(51);
+    expect(await page.getByRole('button', { name: 'Next participants' }).isDisabled()).toBe(true);
+
+    // The sent messages: invitations (and the check-in message to the team), recipients masked.
+    await page.getByRole('button', { name: 'Refresh messages' }).click();
+    const sent = page.getByRole('table', { name: /^Messages 1–4 of 4/ });
+    await sent.waitFor();
+    expect(await sent.getByRole('cell', { name: 'Invitation' }).count()).toBe(3);
+    await sent.getByRole('cell', { name: 'l***@example.org' }).first().waitFor();
+    expect(await sent.textContent()).not.toContain(`${codes[0]}@example.org`);
+    a11y.push(...(await audit(page, 'sent messages')));
+    await sent.getByRole('button', { name: /^Your link for Leaving care outcomes/ }).first().click();
+    const message = await page.locator('.console-message-text').textContent();
+    expect(message).toContain('Eich dolen bersonol');
+    const emailedLink = new RegExp(`${platform.url}/s/[A-Za-z0-9_-]{24}`).exec(message!)?.[0];
+    expect(emailedLink).toBeDefined();
+    const invitee = await browser.newContext();
+    const invitePage = await invitee.newPage();
+    await invitePage.goto(emailedLink!);
+    // A follow-up opens after each participant's baseline: the emailed link is recognised and says so.
+    await invitePage.getByText('Not open yet').waitFor();
+    await invitee.close();
 
     // Erase one participant who completed.
     const erased = answering[1]!;

@@ -16,6 +16,7 @@ import type { Role, StudyList, WaveResponses } from '../../../functions/contract
 import { ApiProblem } from '../api';
 import {
   InvalidSignIn,
+  changePassword,
   clearSession,
   listStudies,
   listWaveResponses,
@@ -149,6 +150,8 @@ function SignIn({ notice, onSignedIn }: { notice: string | null; onSignedIn(sess
   const [password, setPassword] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  // A temporary password (printed at first start, or from an admin) only lets you choose your own.
+  const [mustChange, setMustChange] = useState(false);
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
@@ -157,8 +160,12 @@ function SignIn({ notice, onSignedIn }: { notice: string | null; onSignedIn(sess
     try {
       onSignedIn(await signIn(email.trim(), password));
     } catch (err) {
-      if (err instanceof ApiProblem && (err.status === 401 || err.status === 403)) {
+      if (err instanceof ApiProblem && err.code === 'password_change_required') {
+        setMustChange(true);
+      } else if (err instanceof ApiProblem && (err.status === 401 || err.status === 403)) {
         setError('Email or password not recognised.');
+      } else if (err instanceof ApiProblem && err.status === 429) {
+        setError(err.message);
       } else if (err instanceof ApiProblem) {
         setError(`Couldn't sign in: ${err.message}`);
       } else if (err instanceof InvalidSignIn) {
@@ -169,6 +176,8 @@ function SignIn({ notice, onSignedIn }: { notice: string | null; onSignedIn(sess
       setBusy(false);
     }
   };
+
+  if (mustChange) return <ChoosePassword email={email.trim()} currentPassword={password} onSignedIn={onSignedIn} onCancel={() => { setMustChange(false); setPassword(''); }} />;
 
   return (
     <form className="console-form" onSubmit={submit}>
@@ -195,6 +204,65 @@ function SignIn({ notice, onSignedIn }: { notice: string | null; onSignedIn(sess
       )}
       <button type="submit" className="button-primary" disabled={busy}>
         {busy ? 'Signing in…' : 'Sign in'}
+      </button>
+    </form>
+  );
+}
+
+const MIN_PASSWORD = 12;
+
+function ChoosePassword(props: { email: string; currentPassword: string; onSignedIn(session: Session): void; onCancel(): void }) {
+  const [chosen, setChosen] = useState('');
+  const [again, setAgain] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    setError(null);
+    if (chosen !== again) return setError("The two passwords don't match.");
+    if ([...chosen].length < MIN_PASSWORD) return setError(`Use at least ${MIN_PASSWORD} characters.`);
+    if (chosen === props.currentPassword) return setError('Choose a password different from the temporary one.');
+    setBusy(true);
+    try {
+      props.onSignedIn(await changePassword(props.email, props.currentPassword, chosen));
+    } catch (err) {
+      setBusy(false);
+      if (err instanceof ApiProblem) setError([err.message, ...err.details.map((d) => d.message)].join(': '));
+      else if (err instanceof InvalidSignIn) setError(err.message);
+      else setError("Couldn't reach the server. Check your connection and try again.");
+    }
+  };
+
+  return (
+    <form className="console-form" onSubmit={submit} aria-labelledby="choose-password-heading">
+      <h1 id="choose-password-heading">Choose your password</h1>
+      <p className="notice">
+        You signed in with a temporary password. Choose your own to carry on: at least {MIN_PASSWORD} characters (three random words are easy to remember and hard to guess).
+      </p>
+      {/* The account's email, read-only: lets a password manager save the new password against it. */}
+      <label>
+        Email
+        <input type="email" autoComplete="username" value={props.email} readOnly />
+      </label>
+      <label>
+        New password
+        <input type="password" autoComplete="new-password" required value={chosen} onChange={(e) => setChosen(e.target.value)} />
+      </label>
+      <label>
+        New password again
+        <input type="password" autoComplete="new-password" required value={again} onChange={(e) => setAgain(e.target.value)} />
+      </label>
+      {error && (
+        <p className="notice notice-warn" role="alert">
+          {error}
+        </p>
+      )}
+      <button type="submit" className="button-primary" disabled={busy}>
+        {busy ? 'Saving…' : 'Save password and sign in'}
+      </button>
+      <button type="button" className="console-link-button" onClick={props.onCancel}>
+        Back to sign in
       </button>
     </form>
   );

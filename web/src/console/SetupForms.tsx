@@ -253,6 +253,7 @@ export function AddWaveForm(props: { token: string; studyId: string; nextOrdinal
   const [instruments, setInstruments] = useState('ons4@1.0.0');
   const [consentVersion, setConsentVersion] = useState('v1');
   const [registrations, setRegistrations] = useState('');
+  const [reminderDays, setReminderDays] = useState('');
   const [busy, setBusy] = useState(false);
   const [problem, setProblem] = useState<Problem | null>(null);
   const [created, setCreated] = useState<CreateWaveResult | null>(null);
@@ -262,6 +263,8 @@ export function AddWaveForm(props: { token: string; studyId: string; nextOrdinal
     setProblem(null);
     setCreated(null);
     const regs = parseRegistrations(registrations);
+    // "7, 14" → [7, 14]; left as typed for the contract to refuse anything else.
+    const days = splitList(reminderDays).map((d) => (/^\d+$/.test(d) ? Number(d) : d));
     const request = CreateWaveRequest.safeParse({
       waveId: waveId.trim(),
       name: { en: nameEn.trim(), cy: nameCy.trim() },
@@ -273,6 +276,7 @@ export function AddWaveForm(props: { token: string; studyId: string; nextOrdinal
       instruments: parsePins(instruments),
       consentVersion: consentVersion.trim(),
       ...(regs ? { registrations: regs } : {}),
+      ...(days.length > 0 ? { reminders: { afterDays: days } } : {}),
     });
     if (!request.success) {
       setProblem({ message: 'Please correct the form.', details: issuesOf(request.error) });
@@ -285,6 +289,7 @@ export function AddWaveForm(props: { token: string; studyId: string; nextOrdinal
       setNameEn('');
       setNameCy('');
       setOrdinal(String(request.data.ordinal + 1));
+      setReminderDays('');
       setKind('relative');
       props.onCreated();
     } catch (error) {
@@ -359,6 +364,13 @@ export function AddWaveForm(props: { token: string; studyId: string; nextOrdinal
         Registration references (one per line: instrument id = reference)
         <textarea rows={2} value={registrations} onChange={(e) => setRegistrations(e.target.value)} />
       </label>
+      <label>
+        Reminder emails (optional: days after the invitation email, comma-separated)
+        <input inputMode="numeric" value={reminderDays} onChange={(e) => setReminderDays(e.target.value)} aria-describedby="reminder-days-hint" placeholder="e.g. 7, 14" />
+      </label>
+      <p id="reminder-days-hint" className="muted console-hint">
+        Only participants whose link was emailed, and who have not finished, declined or withdrawn, are reminded. A reminder sends a new link and the old one stops working. Links on a sheet are never reminded.
+      </p>
       <ProblemBox problem={problem} />
       {created && (
         <div className="notice" role="status">

@@ -1,6 +1,6 @@
 /** A study's page: waves, participants, links, progress, withdrawals, check-ins and (admins) the audit log. */
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
-import type { IssueLinksResult, StudyProgress } from '../../../functions/contracts/participants.js';
+import type { IssueLinksResult, ParticipantList as ParticipantPage, SentMessage, SentMessageList, StudyProgress } from '../../../functions/contracts/participants.js';
 import type { AuditLog, Role, StudyList } from '../../../functions/contracts/researcher.js';
 import { ApiProblem } from '../api';
 import {
@@ -11,6 +11,10 @@ import {
   markCheckInHandled,
   readAuditLog,
   studyProgress,
+  listParticipants,
+  listSentMessages,
+  readSentMessage,
+  sendReminders,
   withdrawParticipant,
 } from './consoleApi';
 import { linkSheetCsv, saveBlob, type SheetLink } from './linkSheet';
@@ -19,7 +23,8 @@ import { knownAttributes } from './studyMemory';
 
 type Study = StudyList['studies'][number];
 type Explain = (error: unknown) => string;
-type Issued = { waveId: string; waveName: string; links: SheetLink[]; skipped: IssueLinksResult['skipped']; reissue: boolean };
+type Delivery = 'sheet' | 'email';
+type Issued = { waveId: string; waveName: string; links: SheetLink[]; skipped: IssueLinksResult['skipped']; reissue: boolean; delivery: Delivery; emailed: string[] };
 
 export function StudyPage(props: { token: string; role: Role; study: Study; explain: Explain; reload(): void; wavePath(waveId: string): string; navigate(to: string): void }) {
   const { token, study, explain } = props;
@@ -28,6 +33,31 @@ export function StudyPage(props: { token: string; role: Role; study: Study; expl
   const [progressVersion, setProgressVersion] = useState(0);
   const waves = [...study.waves].sort((a, b) => a.ordinal - b.ordinal);
   const bumpProgress = useCallback(() => setProgressVersion((v) => v + 1), []);
+
+  /**
+   * Reissues links. From the skipped list (`merge`) the links already on screen
+   * are kept, as they can't be shown again; from the participants list the new
+   * link replaces what was on screen, as a fresh issue does.
+   */
+  const reissue = async (waveId: string, codes: string[], delivery: Delivery, merge = false) => {
+    const result = await issueLinks(token, study.studyId, waveId, { reissue: true, participantCodes: codes, delivery });
+    const fresh = result.links.map(toSheetLink);
+    const replaced = new Set([...fresh.map((l) => l.participantCode), ...(result.emailed ?? [])]);
+    const waveName = study.waves.find((w) => w.waveId === waveId)?.name.en ?? waveId;
+    setIssued((current) => {
+      const same = merge && current && current.waveId === waveId ? current : null;
+      return {
+        waveId,
+        waveName,
+        reissue: true,
+        delivery,
+        links: [...(same?.links ?? []).filter((l) => !replaced.has(l.participantCode)), ...fresh].sort((a, b) => a.participantCode.localeCompare(b.participantCode)),
+        emailed: [...new Set([...(same?.emailed ?? []), ...(result.emailed ?? [])])].sort(),
+        skipped: [...(same?.skipped ?? []).filter((x) => !replaced.has(x.participantCode) && !codes.includes(x.participantCode)), ...result.skipped],
+      };
+    });
+    bumpProgress();
+  };
 
   // Links on screen can't be shown again: ask before the tab is closed or reloaded.
   useEffect(() => {
@@ -48,8 +78,8 @@ export function StudyPage(props: { token: string; role: Role; study: Study; expl
         {study.title.en} <span className="muted">{study.studyId}</span>
       </h1>
       <nav aria-label="On this page" className="console-toc no-print">
-        <a href="#waves">Waves</a> · <a href="#participants">Participants</a> · <a href="#links">Links</a> · <a href="#progress">Progress</a> ·{' '}
-        <a href="#withdraw">Withdraw</a> · <a href="#check-ins">Check-ins</a>
+        <a href="#waves">Waves</a> · <a href="#participants">Import</a> · <a href="#links">Links</a> · <a href="#participant-list">Participants</a> ·{' '}
+        <a href="#progress">Progress</a> · <a href="#withdraw">Withdraw</a> · <a href="#check-ins">Check-ins</a> · <a href="#messages">Sent messages</a>
         {props.role === 'admin' && (
           <>
             {' '}
@@ -70,6 +100,7 @@ export function StudyPage(props: { token: string; role: Role; study: Study; expl
                 <th scope="col">Ordinal</th>
                 <th scope="col">Wave</th>
                 <th scope="col">Window</th>
+                <th scope="col">Reminders</th>
                 <th scope="col">Responses</th>
               </tr>
             </thead>
@@ -81,6 +112,7 @@ export function StudyPage(props: { token: string; role: Role; study: Study; expl
                     {wave.name.en} <span className="muted">({wave.waveId})</span>
                   </td>
                   <td>{windowText(wave.window)}</td>
+                  <td>{wave.reminders ? `${wave.reminders.afterDays.join(', ')} days after the email` : 'none'}</td>
                   <td>
                     <a
                       href={props.wavePath(wave.waveId)}
@@ -113,6 +145,7 @@ export function StudyPage(props: { token: string; role: Role; study: Study; expl
             studyId={study.studyId}
             waveId={wave.waveId}
             waveName={wave.name.en}
+            reminders={wave.reminders?.afterDays ?? null}
             explain={explain}
             onIssued={(result) => {
               setIssued(result);
@@ -126,29 +159,17 @@ export function StudyPage(props: { token: string; role: Role; study: Study; expl
             studyId={study.studyId}
             onPrint={() => setPrinting(true)}
             onDismiss={() => setIssued(null)}
-            onReissue={async (codes) => {
-              const result = await issueLinks(token, study.studyId, issued.waveId, { reissue: true, participantCodes: codes });
-              // Keep the links already on screen (they can't be shown again): add the reissued ones.
-              const fresh = result.links.map(toSheetLink);
-              const replaced = new Set(fresh.map((l) => l.participantCode));
-              setIssued((current) =>
-                current && {
-                  ...current,
-                  reissue: true,
-                  links: [...current.links.filter((l) => !replaced.has(l.participantCode)), ...fresh].sort((a, b) => a.participantCode.localeCompare(b.participantCode)),
-                  skipped: [...current.skipped.filter((x) => !replaced.has(x.participantCode)), ...result.skipped],
-                },
-              );
-              bumpProgress();
-            }}
+            onReissue={(codes) => reissue(issued.waveId, codes, 'sheet', true)}
             explain={explain}
           />
         )}
       </section>
 
+      <ParticipantList token={token} study={study} explain={explain} version={progressVersion} onReissue={reissue} />
       <ProgressSection token={token} study={study} explain={explain} version={progressVersion} />
       <WithdrawSection token={token} studyId={study.studyId} explain={explain} onDone={bumpProgress} />
       <CheckInsSection token={token} studyId={study.studyId} explain={explain} />
+      <SentMessages token={token} studyId={study.studyId} explain={explain} version={progressVersion} />
       {props.role === 'admin' && <AuditSection token={token} scopes={[study.studyId, '_platform']} explain={explain} />}
     </>
   );
@@ -226,23 +247,18 @@ function ImportSection(props: { token: string; studyId: string; explain: Explain
 
 // --- Links -------------------------------------------------------------------
 
-function WaveLinks(props: { token: string; studyId: string; waveId: string; waveName: string; explain: Explain; onIssued(issued: Issued): void }) {
+function WaveLinks(props: { token: string; studyId: string; waveId: string; waveName: string; reminders: number[] | null; explain: Explain; onIssued(issued: Issued): void }) {
   const [busy, setBusy] = useState(false);
   const [problem, setProblem] = useState<Problem | null>(null);
-  const [code, setCode] = useState('');
+  const [delivery, setDelivery] = useState<Delivery>('sheet');
+  const [reminded, setReminded] = useState<string | null>(null);
 
-  const issue = async (codes: string[] | undefined, reissue: boolean) => {
+  const issue = async () => {
     setBusy(true);
     setProblem(null);
     try {
-      const result = await issueLinks(props.token, props.studyId, props.waveId, { reissue, ...(codes ? { participantCodes: codes } : {}) });
-      props.onIssued({
-        waveId: props.waveId,
-        waveName: props.waveName,
-        reissue,
-        skipped: result.skipped,
-        links: result.links.map(toSheetLink),
-      });
+      const result = await issueLinks(props.token, props.studyId, props.waveId, { reissue: false, delivery });
+      props.onIssued({ waveId: props.waveId, waveName: props.waveName, reissue: false, delivery, skipped: result.skipped, links: result.links.map(toSheetLink), emailed: result.emailed ?? [] });
     } catch (error) {
       setProblem(toProblem(error, props.explain));
     } finally {
@@ -250,27 +266,57 @@ function WaveLinks(props: { token: string; studyId: string; waveId: string; wave
     }
   };
 
+  const remind = async () => {
+    setBusy(true);
+    setProblem(null);
+    setReminded(null);
+    try {
+      const run = await sendReminders(props.token, props.studyId, props.waveId);
+      setReminded(
+        `${run.sent} reminder${run.sent === 1 ? '' : 's'} sent (${run.due} due of ${run.emailed} emailed)` +
+          (run.failed ? `; ${run.failed} could not be sent and will be tried again` : '') +
+          (run.skipped ? `; ${run.skipped} skipped` : '') +
+          '.',
+      );
+    } catch (error) {
+      setProblem(toProblem(error, props.explain));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const name = `delivery-${props.waveId}`;
   return (
     <div className="console-wave-links" role="group" aria-labelledby={`links-${props.waveId}`}>
       <h3 id={`links-${props.waveId}`}>{props.waveName}</h3>
-      <button type="button" className="button-primary" disabled={busy} onClick={() => void issue(undefined, false)}>
-        Issue links<span className="visually-hidden"> for {props.waveName}</span>
-      </button>
-      <form
-        className="console-inline-form"
-        onSubmit={(e) => {
-          e.preventDefault();
-          if (code.trim()) void issue([code.trim()], true);
-        }}
-      >
-        <label>
-          Participant code to reissue<span className="visually-hidden"> ({props.waveName})</span>
-          <input value={code} onChange={(e) => setCode(e.target.value)} />
+      <fieldset className="console-delivery">
+        <legend>How links reach participants<span className="visually-hidden"> ({props.waveName})</span></legend>
+        <label className="console-check">
+          <input type="radio" name={name} checked={delivery === 'sheet'} onChange={() => setDelivery('sheet')} />
+          Link sheet (personal advisers hand them out)<span className="visually-hidden"> for {props.waveName}</span>
         </label>
-        <button type="submit" className="console-link-button" disabled={busy}>
-          Reissue link<span className="visually-hidden"> for {props.waveName}</span>
+        <label className="console-check">
+          <input type="radio" name={name} checked={delivery === 'email'} onChange={() => setDelivery('email')} />
+          Email (participants with an email address held)<span className="visually-hidden"> for {props.waveName}</span>
+        </label>
+      </fieldset>
+      <p className="console-buttons">
+        <button type="button" className="button-primary" disabled={busy} onClick={() => void issue()}>
+          {delivery === 'email' ? 'Email links' : 'Issue links'}
+          <span className="visually-hidden"> for {props.waveName}</span>
         </button>
-      </form>
+        {props.reminders && (
+          <button type="button" className="console-link-button" disabled={busy} onClick={() => void remind()}>
+            Send due reminders<span className="visually-hidden"> for {props.waveName}</span>
+          </button>
+        )}
+      </p>
+      {props.reminders && <p className="muted console-hint">Reminders go out {props.reminders.join(' and ')} days after the invitation email; they are also sent automatically every day.</p>}
+      {reminded && (
+        <p className="notice" role="status">
+          {reminded}
+        </p>
+      )}
       <ProblemBox problem={problem} />
     </div>
   );
@@ -299,10 +345,18 @@ function IssuedLinks(props: { issued: Issued; studyId: string; onPrint(): void; 
       <h3 id="issued-heading">
         {issued.reissue ? 'Reissued' : 'New'} links: {issued.waveName}
       </h3>
+      {issued.delivery === 'email' && (
+        <p className="notice" role="status">
+          {issued.emailed.length} participant{issued.emailed.length === 1 ? '' : 's'} emailed their link{issued.reissue ? ' (their old links have stopped working)' : ''}.
+          {issued.links.length > 0 ? ' Some emails could not be sent: their links are below, to hand out instead.' : ''}
+        </p>
+      )}
+      {(issued.delivery === 'sheet' || issued.links.length > 0) && (
       <p className="notice notice-warn" role="status">
         {issued.links.length} link{issued.links.length === 1 ? '' : 's'} issued. These links are shown only now: they are stored scrambled and cannot be shown again. Download or print the link sheet before you leave this page
         {issued.reissue ? '; the old links have stopped working' : ''}.
       </p>
+      )}
       {issued.links.length > 0 && (
         <p className="console-buttons">
           <button type="button" className="button-primary" onClick={() => saveBlob(new Blob([linkSheetCsv(issued.links)], { type: 'text/csv;charset=utf-8' }), filename)}>
@@ -319,7 +373,7 @@ function IssuedLinks(props: { issued: Issued; studyId: string; onPrint(): void; 
       <ProblemBox problem={problem} />
       {issued.skipped.length > 0 && (
         <table className="console-table">
-          <caption>Skipped: already have a link for this wave</caption>
+          <caption>{issued.delivery === 'email' ? 'Not emailed' : 'Skipped: already have a link for this wave'}</caption>
           <thead>
             <tr>
               <th scope="col">Participant</th>
@@ -333,9 +387,11 @@ function IssuedLinks(props: { issued: Issued; studyId: string; onPrint(): void; 
                 <td>{s.participantCode}</td>
                 <td>{s.reason}</td>
                 <td>
-                  <button type="button" className="console-link-button" disabled={busy} onClick={() => void reissue([s.participantCode])}>
-                    Reissue<span className="visually-hidden"> a link for {s.participantCode}</span>
-                  </button>
+                  {s.reason.startsWith('already has a link') && (
+                    <button type="button" className="console-link-button" disabled={busy} onClick={() => void reissue([s.participantCode])}>
+                      Reissue<span className="visually-hidden"> a link for {s.participantCode}</span>
+                    </button>
+                  )}
                 </td>
               </tr>
             ))}
@@ -858,6 +914,268 @@ export function AuditSection(props: { token: string; scopes: string[]; explain: 
             </tbody>
           </table>
         </div>
+      )}
+    </section>
+  );
+}
+
+// --- Participants list -------------------------------------------------------------
+
+const PAGE_SIZE = 100;
+const STATUS_LABELS: Record<string, string> = Object.fromEntries([['not_invited', 'Not invited'], ...STATUS_ROWS]);
+
+/**
+ * The study's participants a page at a time (100 rows: quick to draw and to
+ * read, even for studies of thousands), found by code, with a reissue button
+ * per wave. Contact details are never shown: only whether one is held.
+ */
+function ParticipantList(props: { token: string; study: Study; explain: Explain; version: number; onReissue(waveId: string, codes: string[], delivery: Delivery): Promise<void> }) {
+  const { token, study, explain } = props;
+  const waves = [...study.waves].sort((a, b) => a.ordinal - b.ordinal);
+  const [prefix, setPrefix] = useState('');
+  const [search, setSearch] = useState('');
+  // Cursors of the pages before this one: "Previous" pops one.
+  const [cursors, setCursors] = useState<(string | undefined)[]>([undefined]);
+  const [page, setPage] = useState<ParticipantPage | null>(null);
+  const [problem, setProblem] = useState<Problem | null>(null);
+  const [delivery, setDelivery] = useState<Delivery>('sheet');
+  const [busy, setBusy] = useState<string | null>(null);
+  const after = cursors[cursors.length - 1];
+
+  useEffect(() => {
+    let live = true;
+    listParticipants(token, study.studyId, { limit: PAGE_SIZE, ...(after ? { after } : {}), ...(search ? { prefix: search } : {}) }).then(
+      (p) => {
+        if (!live) return;
+        setPage(p);
+        setProblem(null);
+      },
+      (error: unknown) => live && setProblem(toProblem(error, explain)),
+    );
+    return () => {
+      live = false;
+    };
+  }, [token, study.studyId, explain, after, search, props.version]);
+
+  const reissue = async (waveId: string, code: string) => {
+    setBusy(`${waveId}/${code}`);
+    setProblem(null);
+    try {
+      await props.onReissue(waveId, [code], delivery);
+    } catch (error) {
+      setProblem(toProblem(error, explain));
+    } finally {
+      setBusy(null);
+    }
+  };
+
+  const pageNumber = cursors.length;
+  return (
+    <section id="participant-list" className="console-card" aria-labelledby="participant-list-heading">
+      <h2 id="participant-list-heading">Participants</h2>
+      <form
+        className="console-inline-form"
+        onSubmit={(e) => {
+          e.preventDefault();
+          setSearch(prefix.trim());
+          setCursors([undefined]);
+        }}
+      >
+        <label>
+          Find participant code (starts with)
+          <input value={prefix} onChange={(e) => setPrefix(e.target.value)} />
+        </label>
+        <button type="submit" className="console-link-button">
+          Find
+        </button>
+        <label>
+          Reissued links go
+          <select value={delivery} onChange={(e) => setDelivery(e.target.value as Delivery)}>
+            <option value="sheet">on a link sheet</option>
+            <option value="email">by email</option>
+          </select>
+        </label>
+      </form>
+      <ProblemBox problem={problem} />
+      {page && page.participants.length === 0 && <p>{search ? `No participant code starts with ${search}.` : 'No participants yet.'}</p>}
+      {page && page.participants.length > 0 && (
+        <>
+          <div className="console-table-wrap console-participants">
+            <table className="console-table">
+              <caption>
+                Participants{search ? ` whose code starts with ${search}` : ''}, page {pageNumber}
+              </caption>
+              <thead>
+                <tr>
+                  <th scope="col">Participant</th>
+                  <th scope="col">Attributes</th>
+                  <th scope="col">Contact held</th>
+                  {waves.map((w) => (
+                    <th key={w.waveId} scope="col">
+                      {w.name.en}
+                    </th>
+                  ))}
+                </tr>
+              </thead>
+              <tbody>
+                {page.participants.map((p) => (
+                  <tr key={p.participantCode}>
+                    <th scope="row">
+                      {p.participantCode}
+                      {p.withdrawn && <span className="muted"> (withdrawn)</span>}
+                    </th>
+                    <td>
+                      {Object.entries(p.attributes)
+                        .map(([k, v]) => `${k}=${v}`)
+                        .join(', ')}
+                    </td>
+                    <td>{[p.contact.email ? 'email' : null, p.contact.phone ? 'phone' : null].filter(Boolean).join(', ') || 'none'}</td>
+                    {waves.map((w) => {
+                      const standing = p.waves[w.waveId];
+                      return (
+                        <td key={w.waveId}>
+                          {STATUS_LABELS[standing?.status ?? 'not_invited']}
+                          {standing?.delivery === 'email' && <span className="muted"> · emailed</span>}
+                          {!p.withdrawn && (
+                            <>
+                              {' '}
+                              <button
+                                type="button"
+                                className="console-link-button"
+                                disabled={busy !== null || (delivery === 'email' && !p.contact.email)}
+                                onClick={() => void reissue(w.waveId, p.participantCode)}
+                              >
+                                {standing?.delivery ? 'Reissue' : 'Issue'}
+                                <span className="visually-hidden">
+                                  {' '}
+                                  {w.name.en} link for {p.participantCode}
+                                </span>
+                              </button>
+                            </>
+                          )}
+                        </td>
+                      );
+                    })}
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+          <p className="console-buttons">
+            <button type="button" className="console-link-button" disabled={cursors.length <= 1} onClick={() => setCursors((c) => c.slice(0, -1))}>
+              Previous participants
+            </button>
+            <button type="button" className="console-link-button" disabled={!page.next} onClick={() => page.next && setCursors((c) => [...c, page.next!])}>
+              Next participants
+            </button>
+          </p>
+        </>
+      )}
+    </section>
+  );
+}
+
+// --- Sent messages (embedded mode) --------------------------------------------------
+
+/**
+ * The outbox of an embedded installation: what would have been emailed.
+ * Hidden where there is no outbox (in AWS the route does not exist; SES's own
+ * tools show what was sent).
+ */
+function SentMessages(props: { token: string; studyId: string; explain: Explain; version: number }) {
+  const { token, studyId, explain } = props;
+  const [list, setList] = useState<SentMessageList | null>(null);
+  const [absent, setAbsent] = useState(false);
+  const [problem, setProblem] = useState<Problem | null>(null);
+  const [open, setOpen] = useState<SentMessage | null>(null);
+  const [tick, setTick] = useState(0);
+  const [offset, setOffset] = useState(0);
+  const limit = 50;
+
+  useEffect(() => {
+    let live = true;
+    listSentMessages(token, studyId, { offset, limit }).then(
+      (l) => live && setList(l),
+      (error: unknown) => {
+        if (!live) return;
+        if (error instanceof ApiProblem && error.status === 404) setAbsent(true);
+        else setProblem(toProblem(error, explain));
+      },
+    );
+    return () => {
+      live = false;
+    };
+  }, [token, studyId, explain, tick, offset, props.version]);
+
+  if (absent) return null;
+  const kinds: Record<string, string> = { invitation: 'Invitation', reminder: 'Reminder', 'study-team': 'To the study team' };
+  return (
+    <section id="messages" className="console-card" aria-labelledby="messages-heading">
+      <h2 id="messages-heading">Sent messages</h2>
+      <p className="muted console-hint">This installation writes emails to its outbox folder instead of sending them. Recipients are shown masked; opening a message is recorded in the audit log.</p>
+      <button type="button" className="console-link-button" onClick={() => setTick((t) => t + 1)}>
+        Refresh messages
+      </button>
+      <ProblemBox problem={problem} />
+      {list && list.total === 0 && <p>No messages yet.</p>}
+      {list && list.messages.length > 0 && (
+        <div className="console-table-wrap">
+          <table className="console-table">
+            <caption>
+              Messages {offset + 1}–{offset + list.messages.length} of {list.total}, newest first
+            </caption>
+            <thead>
+              <tr>
+                <th scope="col">Sent</th>
+                <th scope="col">Kind</th>
+                <th scope="col">To</th>
+                <th scope="col">Subject</th>
+              </tr>
+            </thead>
+            <tbody>
+              {list.messages.map((m) => (
+                <tr key={m.id}>
+                  <td>{formatDateTime(m.at)}</td>
+                  <td>{kinds[m.kind] ?? m.kind}</td>
+                  <td>{m.to}</td>
+                  <td>
+                    <button
+                      type="button"
+                      className="console-link-button"
+                      onClick={() =>
+                        void readSentMessage(token, studyId, m.id).then(setOpen, (error: unknown) => setProblem(toProblem(error, explain)))
+                      }
+                    >
+                      {m.subject}
+                    </button>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      {list && list.total > limit && (
+        <p className="console-buttons">
+          <button type="button" className="console-link-button" disabled={offset === 0} onClick={() => setOffset((o) => Math.max(0, o - limit))}>
+            Newer messages
+          </button>
+          <button type="button" className="console-link-button" disabled={offset + limit >= list.total} onClick={() => setOffset((o) => o + limit)}>
+            Older messages
+          </button>
+        </p>
+      )}
+      {open && (
+        <article className="console-message" aria-labelledby="message-heading">
+          <h3 id="message-heading">{open.subject}</h3>
+          <p className="muted">
+            To {open.to}, {formatDateTime(open.at)}
+          </p>
+          <pre className="console-message-text">{open.text}</pre>
+          <button type="button" className="console-link-button" onClick={() => setOpen(null)}>
+            Close message
+          </button>
+        </article>
       )}
     </section>
   );

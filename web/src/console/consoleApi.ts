@@ -8,6 +8,10 @@ import {
   CheckInList,
   ImportParticipantsResult,
   IssueLinksResult,
+  ParticipantList,
+  SendRemindersResult,
+  SentMessage,
+  SentMessageList,
   StudyProgress,
   WithdrawResult,
   type IssueLinksRequest,
@@ -15,6 +19,7 @@ import {
 } from '../../../functions/contracts/participants.js';
 import {
   AuditLog,
+  ChangePasswordRequest,
   SignInRequest,
   SignInResult,
   StudyList,
@@ -63,6 +68,13 @@ export async function signIn(email: string, password: string): Promise<SignInRes
   return requestJson(SignInResult, '/api/auth/sign-in', { method: 'POST', body: body.data });
 }
 
+/** POST /api/auth/password: a new password (a temporary one must be replaced before it signs in). */
+export async function changePassword(email: string, currentPassword: string, newPassword: string): Promise<SignInResult> {
+  const body = ChangePasswordRequest.safeParse({ email, currentPassword, newPassword });
+  if (!body.success) throw new InvalidSignIn(body.error.issues.map((issue) => issue.message).join('; '));
+  return requestJson(SignInResult, '/api/auth/password', { method: 'POST', body: body.data });
+}
+
 /** GET /api/studies */
 export function listStudies(token: string): Promise<StudyList> {
   return requestJson(StudyList, '/api/studies', { bearer: token });
@@ -108,6 +120,27 @@ export async function importParticipants(token: string, studyId: string, csv: st
 /** POST /api/studies/{studyId}/waves/{waveId}/links */
 export function issueLinks(token: string, studyId: string, waveId: string, body: IssueLinksRequest): Promise<IssueLinksResult> {
   return requestJson(IssueLinksResult, `/api/studies/${seg(studyId)}/waves/${seg(waveId)}/links`, { method: 'POST', body, bearer: token });
+}
+
+/** GET /api/studies/{studyId}/participants?limit=&after=&prefix= */
+export function listParticipants(token: string, studyId: string, page: { limit: number; after?: string; prefix?: string }): Promise<ParticipantList> {
+  const query = new URLSearchParams({ limit: String(page.limit), ...(page.after ? { after: page.after } : {}), ...(page.prefix ? { prefix: page.prefix } : {}) });
+  return requestJson(ParticipantList, `/api/studies/${seg(studyId)}/participants?${query.toString()}`, { bearer: token });
+}
+
+/** POST /api/studies/{studyId}/waves/{waveId}/reminders */
+export function sendReminders(token: string, studyId: string, waveId: string): Promise<SendRemindersResult> {
+  return requestJson(SendRemindersResult, `/api/studies/${seg(studyId)}/waves/${seg(waveId)}/reminders`, { method: 'POST', bearer: token });
+}
+
+/** GET /api/studies/{studyId}/messages (embedded mode only: 404 elsewhere) */
+export function listSentMessages(token: string, studyId: string, page: { offset: number; limit: number }): Promise<SentMessageList> {
+  return requestJson(SentMessageList, `/api/studies/${seg(studyId)}/messages?offset=${page.offset}&limit=${page.limit}`, { bearer: token });
+}
+
+/** GET /api/studies/{studyId}/messages/{messageId} */
+export function readSentMessage(token: string, studyId: string, messageId: string): Promise<SentMessage> {
+  return requestJson(SentMessage, `/api/studies/${seg(studyId)}/messages/${seg(messageId)}`, { bearer: token });
 }
 
 /** GET /api/studies/{studyId}/progress[?attribute=&value=] */
