@@ -185,6 +185,9 @@ function analyse(model: SroiModel, dataset: Dataset | null): SroiResult {
   const sensitivity = sensitivityRows(base, parameters).map(sensitivityFigures(model));
   const monteCarlo = runMonteCarlo(base, parameters, settings.monteCarlo.iterations, settings.monteCarlo.seed);
 
+  if (settings.analysisPeriodYears > 30) {
+    warnings.push(`The Green Book discount rate falls to 3.0% beyond year 30; this analysis discounts all ${settings.analysisPeriodYears} years at ${settings.discountRatePercent}%.`);
+  }
   warnings.push(...placeholderWarnings(model));
   if (dataset?.synthetic) warnings.unshift('The dataset is SYNTHETIC (a generated demo cohort): these figures illustrate the method and say nothing about the programme.');
   const oneWay = sensitivity.flatMap((row) => [row.ratioAtLow, row.ratioAtHigh]);

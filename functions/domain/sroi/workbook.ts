@@ -24,7 +24,7 @@ const RATIO = '0.00';
 export async function sroiWorkbook(result: SroiResult): Promise<Uint8Array> {
   const workbook = new ExcelJS.Workbook();
   workbook.creator = 'Pont';
-  // Excel and LibreOffice recompute every formula on opening.
+  // Ask the spreadsheet program to recompute every formula on opening.
   workbook.calcProperties.fullCalcOnLoad = true;
 
   aboutSheet(workbook, result);
