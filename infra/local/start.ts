@@ -38,14 +38,14 @@ async function main(): Promise<void> {
     `Pont is running at ${platform.url} (ready in ${((Date.now() - started) / 1000).toFixed(1)} s)`,
     values['in-memory']
       ? 'Data is in memory and will be gone when you stop.'
-      : `Data is kept in ${settings.PONT_DATA_DIR}; messages to the study team (check-in requests) in ${join(settings.PONT_DATA_DIR, 'outbox')}`,
+      : `Data is kept in ${settings.PONT_DATA_DIR}; emails (invitations, reminders, messages to the study team) are written to ${join(settings.PONT_DATA_DIR, 'outbox')} instead of being sent`,
     '',
     'Demo personal links (one per participant):',
     ...platform.demoLinks.map((link) => `  ${link.participantCode}  ${platform.url}/s/${link.token}`),
     '',
     `Researcher console: ${platform.url}/console`,
     platform.adminPassword
-      ? `  Sign in as ${platform.adminEmail} with password ${platform.adminPassword}\n  (shown only now; npm start -- --reset-admin-password makes a new one)`
+      ? `  Sign in as ${platform.adminEmail} with the temporary password ${platform.adminPassword}\n  (shown only now: you will choose your own at first sign-in; npm start -- --reset-admin-password makes a new one)`
       : `  Sign in as ${platform.adminEmail} (forgot the password? npm start -- --reset-admin-password)`,
     '',
     'Press Ctrl-C to stop.',
