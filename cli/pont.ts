@@ -9,6 +9,8 @@
  *                                      show a file in the respondent page, reloading as it changes (cli/preview/)
  *   demo-cohort [--participants N] [--waves W] [--study id] [--seed S]
  *                                      fill a new study with a synthetic cohort, straight into DynamoDB (cli/demo-cohort.ts)
+ *   export <study> --out <dir> [options]
+ *                                      download an anonymised dataset package (cli/export.ts)
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -27,7 +29,9 @@ const USAGE = `Usage: npm run pont -- instrument <command> … | demo-cohort …
   instrument diff <id>@<a> <id>@<b>   what changed between two versions; whether scores stay comparable
   instrument schema             regenerate instruments/instrument.schema.json
   demo-cohort --participants 10000 --waves 3 [--study demo-cohort] [--seed pont]
-                                fill a new study with synthetic participants and answers (marked synthetic)`;
+                                fill a new study with synthetic participants and answers (marked synthetic)
+  export <study> --out <dir> [--include-partial] [--include-free-text] [--study-stable-key] [--k 5]
+                                download an anonymised dataset package from a running Pont (analyst or admin)`;
 
 type Command = (args: string[]) => Promise<number>;
 
@@ -156,6 +160,7 @@ function formatDiff(diff: InstrumentDiff): string {
 
 export async function run(argv: string[]): Promise<number> {
   // Loaded only when asked for: it brings in the AWS SDK and the storage modules, which the instrument tools do without.
+  if (argv[0] === 'export') return (await import('./export.js')).exportCommand(argv.slice(1));
   if (argv[0] === 'sroi') return (await import('./sroi.js')).sroiCommand(argv.slice(1));
   if (argv[0] === 'demo-cohort') return (await import('./demo-cohort.js')).demoCohortCommand(argv.slice(1));
   const [group, verb, ...rest] = argv;

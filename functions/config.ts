@@ -25,6 +25,12 @@ const Config = z.object({
   PUBLIC_WEB_URL: z.optional(z.url()),
   /** Where messages to the study team (check-in requests) are sent; unset: they are only listed in the console. */
   STUDY_TEAM_EMAIL: z.optional(z.email()),
+  /** Embedded mode: where dataset packages are kept, and the secret their download URLs are signed with. */
+  EXPORT_DIR: z.optional(z.string()),
+  EXPORT_URL_SECRET: z.optional(z.string().check(z.minLength(32))),
+  /** AWS mode: the private bucket for dataset packages, and the function that builds them. */
+  EXPORT_BUCKET: z.optional(z.string()),
+  EXPORT_WORKER_FUNCTION: z.optional(z.string()),
   /** AWS mode: the Cognito user pool issuer URL and app client id. */
   COGNITO_ISSUER: z.optional(z.url()),
   COGNITO_CLIENT_ID: z.optional(z.string()),

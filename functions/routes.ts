@@ -27,6 +27,8 @@ export type Route = {
   tableAccess: 'read' | 'readWrite';
   /** Grant on the identity table (contact details); absent for every route that does not manage contacts. */
   identityAccess?: 'read' | 'readWrite';
+  /** Dataset exports: start the export worker, or read finished packages to sign download URLs. */
+  exportAccess?: 'start' | 'download';
   /** Embedded-only routes (local sign-in) are not deployed; AWS uses Cognito. */
   embeddedOnly?: boolean;
   /** Sends email through the Mailer: in AWS, granted SES's SendEmail on the sender identity and told the sender. */
@@ -209,6 +211,42 @@ export const routes: readonly Route[] = [
     handler: 'publish-instrument-version',
     access: { kind: 'researcher', roles: ['admin', 'researcher'] },
     tableAccess: 'readWrite',
+  },
+  // Dataset exports (issue #6): analysts (and admins) only; every request and download is audited.
+  {
+    name: 'CreateExport',
+    method: 'POST',
+    path: '/api/studies/{studyId}/exports',
+    handler: 'create-export',
+    access: { kind: 'researcher', roles: ['admin', 'analyst'] },
+    tableAccess: 'readWrite',
+    exportAccess: 'start',
+  },
+  {
+    name: 'ListExports',
+    method: 'GET',
+    path: '/api/studies/{studyId}/exports',
+    handler: 'list-exports',
+    access: { kind: 'researcher', roles: ['admin', 'analyst'] },
+    tableAccess: 'read',
+  },
+  {
+    name: 'GetExport',
+    method: 'GET',
+    path: '/api/studies/{studyId}/exports/{exportId}',
+    handler: 'get-export',
+    access: { kind: 'researcher', roles: ['admin', 'analyst'] },
+    tableAccess: 'read',
+  },
+  {
+    name: 'DownloadExport',
+    method: 'POST',
+    path: '/api/studies/{studyId}/exports/{exportId}/download',
+    handler: 'download-export',
+    access: { kind: 'researcher', roles: ['admin', 'analyst'] },
+    // Audited: the download is recorded before the URL is handed out.
+    tableAccess: 'readWrite',
+    exportAccess: 'download',
   },
   // Email invitations and reminders, the participants list, the outbox (embedded) and password changes (issue #5).
   {

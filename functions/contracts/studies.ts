@@ -23,6 +23,8 @@ export const CreateStudyRequest = z.strictObject({
   title: LocalisedText,
   supportContacts: z.array(SupportContact).check(z.maxLength(10)),
   attributes: z.array(ParticipantAttribute).check(z.maxLength(20)),
+  /** Questions whose answers are quasi-identifiers (e.g. ctx_gender): exports protect them with the quasi-identifier attributes. */
+  quasiIdentifierItems: z.optional(z.array(z.string().check(z.regex(/^[A-Za-z][A-Za-z0-9_]{0,60}$/, 'use a question name'))).check(z.maxLength(20))),
   consent: z.strictObject({ version: z.string().check(z.minLength(1), z.maxLength(100)), text: LocalisedText }),
 });
 export type CreateStudyRequest = z.infer<typeof CreateStudyRequest>;

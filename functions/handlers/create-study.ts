@@ -16,7 +16,7 @@ export const handler = apiHandler<'researcher'>('CreateStudy', async (event, res
   const createdAt = new Date().toISOString();
   try {
     await createStudyWithConsent(
-      { studyId: request.studyId, title: request.title, supportContacts: request.supportContacts, attributes: request.attributes, createdAt },
+      { studyId: request.studyId, title: request.title, supportContacts: request.supportContacts, attributes: request.attributes, ...(request.quasiIdentifierItems?.length ? { quasiIdentifierItems: request.quasiIdentifierItems } : {}), createdAt },
       { studyId: request.studyId, version: request.consent.version, text: request.consent.text, createdAt },
     );
   } catch (error) {

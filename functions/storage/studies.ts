@@ -20,6 +20,8 @@ export type Study = {
    * through the API: exports mark every file of such a study as synthetic data.
    */
   synthetic?: boolean;
+  /** Questions whose answers are quasi-identifiers (e.g. a context questionnaire's gender), protected by k-anonymity in exports with the attributes marked as such. */
+  quasiIdentifierItems?: string[];
   createdAt: string;
 };
 
@@ -167,8 +169,8 @@ export async function getConsentText(studyId: string, version: string): Promise<
 }
 
 function toStudy(item: Record<string, unknown>): Study {
-  const { studyId, title, supportContacts = [], attributes = [], synthetic, createdAt } = item as Study;
-  return { studyId, title, supportContacts, attributes, ...(synthetic ? { synthetic } : {}), createdAt };
+  const { studyId, title, supportContacts = [], attributes = [], synthetic, quasiIdentifierItems, createdAt } = item as Study;
+  return { studyId, title, supportContacts, attributes, ...(synthetic ? { synthetic } : {}), ...(quasiIdentifierItems?.length ? { quasiIdentifierItems } : {}), createdAt };
 }
 
 function toWave(item: Record<string, unknown>): Wave {

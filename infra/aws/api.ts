@@ -19,6 +19,7 @@ import type { Route, RouteAccess } from '../../functions/routes.js';
 import { LAMBDA_BUNDLING, SOURCE_MAPS } from './bundling.js';
 import type { ResearcherAuth } from './auth.js';
 import { grantSendEmail, mailEnvironment, type MailSettings } from './mail.js';
+import type { PontExports } from './exports.js';
 
 /** Repository root, independent of the process's working directory. */
 export const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
@@ -39,6 +40,8 @@ export type PontApiProps = {
   researcherAuth: ResearcherAuth;
   /** Email through SES: routes with `sendsEmail` are told the sender and granted sending; unset, nothing is sent. */
   mail?: MailSettings;
+  /** Dataset exports: routes with `exportAccess` start the worker or sign downloads from the bucket. */
+  exports: PontExports;
 };
 
 export class PontApi extends Construct {
@@ -81,6 +84,14 @@ export class PontApi extends Construct {
       }
       if (route.identityAccess === 'readWrite') props.identityTable.grantReadWriteData(fn);
       if (route.identityAccess === 'read') props.identityTable.grantReadData(fn);
+      if (route.exportAccess === 'start') {
+        props.exports.worker.grantInvoke(fn);
+        fn.addEnvironment('EXPORT_WORKER_FUNCTION', props.exports.worker.functionName);
+      }
+      if (route.exportAccess === 'download') {
+        props.exports.bucket.grantRead(fn);
+        fn.addEnvironment('EXPORT_BUCKET', props.exports.bucket.bucketName);
+      }
       this.httpApi.addRoutes({
         path: route.path,
         methods: [HttpMethod[route.method]],

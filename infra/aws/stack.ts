@@ -14,6 +14,7 @@ import { deployedRoutes } from '../../functions/routes.js';
 import { PontApi } from './api.js';
 import { PontAuth } from './auth.js';
 import { mailSettingsFrom } from './mail.js';
+import { PontExports } from './exports.js';
 import { PontReminders } from './reminders.js';
 import { PontStorage } from './storage.js';
 
@@ -25,6 +26,7 @@ export type PontStackProps = StackProps & {
 export class PontStack extends Stack {
   readonly storage: PontStorage;
   readonly auth: PontAuth;
+  readonly exports: PontExports;
   readonly api: PontApi;
   readonly reminders: PontReminders;
 
@@ -37,12 +39,14 @@ export class PontStack extends Stack {
     const mail = mailSettingsFrom((key) => this.node.tryGetContext(key));
     this.storage = new PontStorage(this, 'Storage');
     this.auth = new PontAuth(this, 'Auth');
+    this.exports = new PontExports(this, 'Exports', { table: this.storage.table });
     this.api = new PontApi(this, 'Api', {
       table: this.storage.table,
       identityTable: this.storage.identityTable,
       routes: deployedRoutes,
       researcherAuth: this.auth,
       ...(mail ? { mail } : {}),
+      exports: this.exports,
     });
 
     this.reminders = new PontReminders(this, 'Reminders', { table: this.storage.table, identityTable: this.storage.identityTable, ...(mail ? { mail } : {}) });

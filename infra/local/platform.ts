@@ -3,6 +3,7 @@
  * behind the API Gateway stand-in, and the web app, on one origin.
  * Used by `npm start` and by the browser tests alike.
  */
+import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import type { Server } from 'node:http';
@@ -13,6 +14,8 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { generateLocalSigningKeys } from '../../functions/auth/researcher-tokens.js';
 import { reloadConfig } from '../../functions/config.js';
 import { hashPassword, newPassword } from '../../functions/domain/passwords.js';
+import { exportsInFlight } from '../../functions/exports/export-jobs.js';
+import { resetExportStore } from '../../functions/exports/export-store.js';
 import { routes } from '../../functions/routes.js';
 import { runDueReminders } from '../../functions/scheduled/send-reminders.js';
 import { identityTable, mainTable } from '../../functions/storage/table-definition.js';
@@ -54,6 +57,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
   const dynamo = await startDynamoDbLocal(dataDir ? { dataDir: join(dataDir, 'dynamodb') } : {});
   let server: Server | undefined;
   let temporaryOutbox: string | undefined;
+  let temporaryExportDir: string | undefined;
   try {
     const signingKeys = await localSigningKeys(dataDir);
     const tableName = 'pont';
@@ -72,6 +76,11 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     // the console lists, instead of being sent: beside the data, or for an in-memory run in a temporary folder
     // removed at stop.
     process.env.OUTBOX_DIR = dataDir ? join(dataDir, 'outbox') : (temporaryOutbox = mkdtempSync(join(tmpdir(), 'pont-outbox-')));
+    // Dataset packages: beside the data, or in a temporary folder removed at stop for an in-memory run.
+    // The URL-signing secret is new at every start: download links live for minutes, not across restarts.
+    process.env.EXPORT_DIR = dataDir ? join(dataDir, 'exports') : (temporaryExportDir = mkdtempSync(join(tmpdir(), 'pont-exports-')));
+    process.env.EXPORT_URL_SECRET = randomBytes(32).toString('base64url');
+    resetExportStore();
     reloadConfig();
     const client = new DynamoDBClient({ endpoint: dynamo.endpoint, region: 'eu-west-2', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
     await ensureTable(client, mainTable, tableName);
@@ -108,8 +117,10 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
         running.closeAllConnections();
         await new Promise<void>((done) => running.close(() => done()));
         if (platformFile) rmSync(platformFile, { force: true });
+        await exportsInFlight();
         await dynamo.stop();
         if (temporaryOutbox) rmSync(temporaryOutbox, { recursive: true, force: true });
+        if (temporaryExportDir) rmSync(temporaryExportDir, { recursive: true, force: true });
       },
     };
   } catch (error) {

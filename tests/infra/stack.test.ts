@@ -146,10 +146,10 @@ describe('PontStack (synthesised without bundling)', () => {
   });
 
   describe('functions', () => {
-    it('has exactly one Lambda function per deployed route, all Node.js 22 on arm64', () => {
+    it('has exactly one Lambda function per deployed route, plus the workers, all Node.js 22 on arm64', () => {
       const functions = ofType('AWS::Lambda::Function');
-      // Route functions, plus the daily reminder function.
-      expect(functions.map(([id]) => id).sort()).toEqual([...deployedRoutes.map(fnId), s.logicalId(s.stack.reminders.function)].sort());
+      const workers = [s.logicalId(s.stack.exports.worker), s.logicalId(s.stack.reminders.function)];
+      expect(functions.map(([id]) => id).sort()).toEqual([...deployedRoutes.map(fnId), ...workers].sort());
       for (const [id, fn] of functions) {
         expect(fn.Properties.Runtime, id).toBe('nodejs22.x');
         expect(fn.Properties.Architectures, id).toEqual(['arm64']);
@@ -166,6 +166,9 @@ describe('PontStack (synthesised without bundling)', () => {
           // Only routes that manage contact details learn where the identity table is.
           ...(route.identityAccess ? { IDENTITY_TABLE_NAME: { Ref: identityTable.id } } : {}),
           AUTH_MODE: 'cognito',
+          // Only export routes learn of the export worker or bucket (tests/infra/exports-stack.test.ts).
+          ...(route.exportAccess === 'start' ? { EXPORT_WORKER_FUNCTION: expect.anything() } : {}),
+          ...(route.exportAccess === 'download' ? { EXPORT_BUCKET: expect.anything() } : {}),
         });
         const logGroupId = props.LoggingConfig?.LogGroup?.Ref;
         expect(resources[logGroupId]?.Type, route.name).toBe('AWS::Logs::LogGroup');
@@ -206,7 +209,10 @@ describe('PontStack (synthesised without bundling)', () => {
         if (route.identityAccess === 'read') for (const action of WRITE_ACTIONS) expect(identityActions, route.name).not.toContain(action);
         if (route.identityAccess === 'readWrite') for (const action of REQUIRED_WRITE_ACTIONS) expect(identityActions, route.name).toContain(action);
         const mainStatements = onTable(mainTable.id);
-        expect(mainStatements.length + identityStatements.length, `${route.name}: every statement is on one of the tables`).toBe(statements.length);
+        // Export routes' grants on the worker or bucket are checked in tests/infra/exports-stack.test.ts.
+        const exportStatements = statements.filter((st) => asArray<string>(st.Action).every((a) => a.startsWith('s3:') || a === 'lambda:InvokeFunction'));
+        expect(exportStatements.length > 0, route.name).toBe(route.exportAccess !== undefined);
+        expect(mainStatements.length + identityStatements.length + exportStatements.length, `${route.name}: every statement is on one of the tables`).toBe(statements.length);
         const actions = [...new Set(mainStatements.flatMap((st) => asArray<string>(st.Action)))];
 
         for (const st of statements) expect(st.Effect).toBe('Allow');

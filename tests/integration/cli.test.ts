@@ -107,3 +107,26 @@ describe('npm run pont -- instrument diff', () => {
     expect(result.err).toMatch(/ons4@9\.9\.9: \(file\): no such file/);
   });
 });
+
+describe('npm run pont -- export', () => {
+  it('downloads an anonymised dataset package through the API into the folder given', async () => {
+    const out = join(workDir, 'exports');
+
+    const result = await pont(['export', 'demo', '--out', out, '--k', '5']);
+
+    expect(result.err).toBe('');
+    expect(result.code).toBe(0);
+    const saved = /✓ (\S+\.zip)/.exec(result.out)?.[1];
+    expect(saved).toBeDefined();
+    const { readZip } = await import('../support/zip-and-csv.js');
+    const files = await readZip(saved!);
+    expect([...files.keys()].sort()).toEqual(['README.txt', 'codebook.csv', 'codebook.json', 'load.R', 'load.sps', 'responses_long.csv', 'responses_wide.csv', 'scores.csv']);
+  });
+
+  it('explains a bad option instead of starting an export', async () => {
+    const result = await pont(['export', 'demo', '--out', workDir, '--k', 'five']);
+
+    expect(result.code).toBe(2);
+    expect(result.err).toContain('--k must be a whole number');
+  });
+});
