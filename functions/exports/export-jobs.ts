@@ -5,7 +5,6 @@
  * platform's own process after the request has been answered.
  */
 import { config } from '../config.js';
-import { runExport } from './run-export.js';
 
 const running = new Set<Promise<void>>();
 
@@ -18,6 +17,8 @@ export async function startExport(studyId: string, exportId: string): Promise<vo
     );
     return;
   }
+  // Loaded only here: in AWS the route function never builds a package, so it need not load the exporter at cold start.
+  const { runExport } = await import('./run-export.js');
   const job = runExport(studyId, exportId)
     .catch((error: Error) => console.error(JSON.stringify({ level: 'error', operation: 'export', studyId, exportId, error: error?.name, message: error?.message })))
     .finally(() => running.delete(job));
