@@ -1,5 +1,5 @@
 /**
- * (d) Lambda bundles: every handler built with esbuild exactly as the CDK
+ * (d) Lambda bundles: every function (route handlers, workers, scheduled) built with esbuild exactly as the CDK
  * stack builds it (infra/aws/bundling.ts), then its size (in the row's note)
  * and how long a fresh `node` takes to import it, the part of a cold start the
  * code controls.
@@ -69,18 +69,24 @@ async function importTime(file: string): Promise<number> {
   return Number(stdout.trim());
 }
 
+/** Every deployed function's entry: one per route handler, plus the workers and scheduled functions. */
+function functionEntries(): { name: string; entry: string }[] {
+  return ['handlers', 'workers', 'scheduled'].flatMap((folder) => {
+    const dir = join(REPO_ROOT, 'functions', folder);
+    return readdirSync(dir)
+      .filter((name) => name.endsWith('.ts'))
+      .map((name) => ({ name: folder === 'handlers' ? basename(name, '.ts') : `${folder}/${basename(name, '.ts')}`, entry: join(dir, name) }))
+      .sort((a, b) => a.name.localeCompare(b.name));
+  });
+}
+
 export async function benchBundles(log: (line: string) => void): Promise<Row[]> {
-  const handlersDir = join(REPO_ROOT, 'functions', 'handlers');
-  const handlers = readdirSync(handlersDir)
-    .filter((name) => name.endsWith('.ts'))
-    .map((name) => basename(name, '.ts'))
-    .sort();
   const outDir = mkdtempSync(join(tmpdir(), 'pont-bench-bundles-'));
   const rows: Row[] = [];
   try {
-    for (const handler of handlers) {
+    for (const { name: handler, entry } of functionEntries()) {
       const outfile = join(outDir, handler, 'index.mjs'); // NodejsFunction's name for ESM output
-      await build(esbuildOptions(join(handlersDir, `${handler}.ts`), outfile));
+      await build(esbuildOptions(entry, outfile));
       const code = readFileSync(outfile);
       await importTime(outfile); // warm-up: the file is in the page cache, as on a warm Lambda host
       const times: number[] = [];
