@@ -3,16 +3,22 @@
  * the embedded platform, with Lighthouse's "Slow 4G" network and a 4× slower
  * CPU applied through the DevTools protocol. Bytes are what crossed the wire
  * (Network.loadingFinished encodedDataLength: compressed bodies plus headers).
+ *
+ * `npm run bench` runs this with everything else; `npx tsx bench/web.ts` runs
+ * only this part and prints its table and what each first visit downloaded
+ * (bench/results.* are left alone).
  */
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import type { Browser, CDPSession, Page } from 'playwright-core';
-import { REPO_ROOT, type Platform } from '../infra/local/platform.js';
+import { REPO_ROOT, startPlatform, type Platform } from '../infra/local/platform.js';
+import { launchChromium } from '../tests/support/browser.js';
 import { createDemoLinks } from './api.js';
-import { figure, kb, type Row } from './stats.js';
+import { figure, formatRow, kb, markdownTable, type Row } from './stats.js';
 
 const WARM_UP = 1;
 const RUNS = 5;
@@ -255,3 +261,23 @@ export async function benchWeb(platform: Platform, build: WebBuild, browser: Bro
   ];
   return { rows, detail: { firstScreenButton, firstVisit: results[0]!.first.transfers, repeatVisit: results[0]!.repeat.transfers } };
 }
+
+/** `npx tsx bench/web.ts`: this part of the bench alone. */
+async function main() {
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+  const log = (line: string) => console.log(line);
+  const build = await buildWebApp();
+  const [platform, browser] = await Promise.all([startPlatform({ port: 0, host: '127.0.0.1', seed: true, webDir: build.dir }), launchChromium()]);
+  try {
+    const { rows, detail } = await benchWeb(platform, build, browser, log);
+    console.log(`\n${markdownTable(['Area', 'Measure', 'Median', 'Spread (min – max of runs)', 'Target', 'Result'], rows.map(formatRow))}`);
+    console.log('\nFirst visit, by request (bytes on the wire; * = before the first click):');
+    for (const t of detail.firstVisit) console.log(`  ${t.beforeFirstClick ? '*' : ' '} ${String(t.bytes).padStart(7)}  ${t.url}`);
+  } finally {
+    await browser.close();
+    await platform.stop();
+    build.remove();
+  }
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) await main();

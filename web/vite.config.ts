@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import react from '@vitejs/plugin-react';
 import { defineConfig, type Plugin } from 'vite';
+import { surveyTrim } from './build/survey-trim-plugin';
 
 /**
  * Writes .br and .gz beside every compressible file once, at build time, so
@@ -45,7 +46,7 @@ export default defineConfig({
   root: webDir,
   base: '/',
   publicDir: false,
-  plugins: [react(), precompress()],
+  plugins: [react(), surveyTrim(), precompress()],
   server: {
     // The contracts live in ../functions/contracts and are shared with the server.
     fs: { allow: [repoDir] },
@@ -58,6 +59,9 @@ export default defineConfig({
     assetsDir: 'assets',
     // Keep every asset a file under /assets (no data: URIs smuggled into JS/CSS).
     assetsInlineLimit: 0,
+    // No polyfill for <link rel="modulepreload"> (0.2 KB of the first screen): browsers without it
+    // (Safari before 17) load the same modules when they are imported, a little later.
+    modulePreload: { polyfill: false },
     // survey-core alone is ~1.4 MB minified (~310 KB gzip); it is lazy, so don't warn about it.
     chunkSizeWarningLimit: 1700,
     rolldownOptions: {

@@ -1,13 +1,17 @@
 /** A care leaver opens a personal link in a real browser: consent, the survey, saving on a bad signal, the closing page. */
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { InstrumentFile } from '../../functions/domain/instrument.js';
 import { getCheckInRequest } from '../../functions/storage/check-ins.js';
 import { getConsent } from '../../functions/storage/consents.js';
 import { listResponsesOfParticipantWave } from '../../functions/storage/responses.js';
 import { startPlatform, type Platform } from '../../infra/local/platform.js';
+import { FEATURE_BLOCKS, QUESTION_BLOCKS, QUESTION_CLASSES, TRIMMED_ICONS } from '../../web/src/respondent/survey-styles.js';
 import { launchChromium } from '../support/browser.js';
 import { adminPasswordOf } from '../support/admin-password.js';
-import { createLink, type LinkFixture } from '../support/fixtures.js';
+import { checkInInstrument, createLink, type LinkFixture } from '../support/fixtures.js';
 
 let platform: Platform;
 let browser: Browser;
@@ -416,4 +420,266 @@ describe('the respondent journey', () => {
     expect(await page.getByRole('button', { name: "I'd like my worker to check in with me" }).count()).toBe(0);
     await context.close();
   });
+});
+
+// ---- survey-core's stylesheet and icons, trimmed at build time (web/src/respondent/survey-styles.ts) ----
+
+/** survey-core's whole stylesheet, as the package ships it. */
+const WHOLE_STYLESHEET = readFileSync(createRequire(import.meta.url).resolve('survey-core/survey-core.fontless.css'), 'utf8');
+const TOUCH_PHONE: BrowserContextOptions = { viewport: PHONE, isMobile: true, hasTouch: true, reducedMotion: 'reduce' };
+const DESKTOP: BrowserContextOptions = { viewport: { width: 1280, height: 800 }, reducedMotion: 'reduce' };
+const both = (en: string, cy: string) => ({ en, cy });
+const choices = (...values: string[]) => values.map((value) => ({ value, text: both(`Choice ${value}`, `Dewis ${value}`) }));
+type Pages = Record<string, unknown>[];
+
+/** An instrument with the fixture's identity and these pages; by default every question type we ship, in the variants survey-core draws differently. */
+function instrumentWith(id: string, pages?: Pages, survey: Record<string, unknown> = {}) {
+  return checkInInstrument({
+    id,
+    survey: {
+      ...survey,
+      pages: pages ?? [
+        {
+          name: 'all',
+          elements: [
+            { type: 'html', name: 'intro', html: both('<p>Some <strong>HTML</strong>:</p><ul><li>a list</li></ul>', '<p>Peth <strong>HTML</strong>:</p><ul><li>rhestr</li></ul>') },
+            { type: 'radiogroup', name: 'radio', title: both('Radio', 'Radio'), description: both('A hint', 'Awgrym'), isRequired: true, choices: choices('a', 'b', 'c'), showOtherItem: true, showNoneItem: true },
+            { type: 'radiogroup', name: 'radio_columns', title: both('Radio in columns', 'Radio mewn colofnau'), colCount: 2, choices: choices('a', 'b', 'c', 'd') },
+            { type: 'checkbox', name: 'check', title: both('Checkbox', 'Blwch ticio'), isRequired: true, choices: choices('a', 'b'), showSelectAllItem: true, showNoneItem: true, showOtherItem: true },
+            { type: 'dropdown', name: 'drop', title: both('Drop-down', 'Cwymplen'), isRequired: true, choices: choices('a', 'b', 'c') },
+            { type: 'rating', name: 'rate_numbers', title: both('Rating 0–10', 'Sgôr 0–10'), isRequired: true, rateMin: 0, rateMax: 10, minRateDescription: both('Not at all', 'Dim o gwbl'), maxRateDescription: both('Completely', 'Yn llwyr') },
+            { type: 'rating', name: 'rate_few', title: both('Rating 1–5', 'Sgôr 1–5'), rateMin: 1, rateMax: 5 },
+            { type: 'rating', name: 'rate_stars', title: both('Stars', 'Sêr'), rateType: 'stars', rateCount: 5 },
+            { type: 'rating', name: 'rate_smileys', title: both('Smileys', 'Wynebau'), rateType: 'smileys', rateCount: 5, scaleColorMode: 'colored' },
+            { type: 'boolean', name: 'bool', title: both('Yes or no', 'Ie neu na'), isRequired: true },
+            { type: 'boolean', name: 'bool_checkbox', title: both('Tick', 'Tic'), renderAs: 'checkbox' },
+            { type: 'boolean', name: 'bool_radio', title: both('Yes or no, as radio buttons', 'Ie neu na, fel botymau radio'), renderAs: 'radio' },
+            { type: 'matrix', name: 'grid', title: both('Matrix', 'Matrics'), isRequired: true, isAllRowRequired: true, alternateRows: true, columns: choices('1', '2', '3'), rows: choices('x', 'y') },
+            { type: 'text', name: 'text', title: both('Text', 'Testun'), isRequired: true, maxLength: 50 },
+            { type: 'text', name: 'number', title: both('Number', 'Rhif'), inputType: 'number', min: 0, max: 99 },
+            { type: 'text', name: 'date', title: both('Date', 'Dyddiad'), inputType: 'date' },
+            { type: 'comment', name: 'long', title: both('Long text', 'Testun hir'), maxLength: 500 },
+          ],
+        },
+        { name: 'last', elements: [{ type: 'radiogroup', name: 'last', title: both('Last', 'Olaf'), choices: choices('a', 'b') }] },
+      ],
+    } as InstrumentFile['survey'],
+  });
+}
+
+const trimmed = { blocks: [...QUESTION_BLOCKS, ...FEATURE_BLOCKS], classes: [...QUESTION_CLASSES], icons: [...TRIMMED_ICONS] };
+
+/**
+ * Compares the page as it is with the page under survey-core's whole
+ * stylesheet, put where the trimmed one is (and any set-aside rules loaded
+ * since taken away): every element's computed style, ::before and ::after
+ * included, and a screenshot of the screen. Returns the differences (none is
+ * the point).
+ */
+async function differencesFromWholeStylesheet(page: Page): Promise<string[]> {
+  await page.evaluate(() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done))));
+  // What is on screen (a full-page screenshot resizes the window, which closes pop-up lists).
+  const shot = () => page.screenshot({ animations: 'disabled', caret: 'hide' });
+  const trimmedShot = await shot();
+  const styleDiffs = await page.evaluate((wholeStylesheet) => {
+    const where = (element: Element) => {
+      const path: string[] = [];
+      for (let e: Element | null = element; e && e !== document.body; e = e.parentElement) {
+        path.unshift(`${e.tagName.toLowerCase()}${e.classList.length ? `.${[...e.classList].slice(0, 2).join('.')}` : ''}`);
+      }
+      return path.slice(-4).join(' > ');
+    };
+    // Every CSS property but custom properties (thousands of theme variables: what they do shows in the rest).
+    const properties = [...getComputedStyle(document.body)].filter((property) => !property.startsWith('--'));
+    const styles = () => {
+      const out = new Map<Element, string[]>();
+      for (const element of document.body.querySelectorAll('*')) {
+        if (element.closest('symbol, defs')) continue; // the icon sprite's insides
+        out.set(
+          element,
+          [null, '::before', '::after'].flatMap((pseudo) => {
+            const style = getComputedStyle(element, pseudo);
+            if (pseudo && style.content === 'none') return [`${pseudo}: none`];
+            return properties.map((property) => `${pseudo ?? ''}${property}: ${style.getPropertyValue(property)}`);
+          }),
+        );
+      }
+      return out;
+    };
+    const links = [...document.querySelectorAll<HTMLLinkElement>('link[rel="stylesheet"]')];
+    const surveyLib = links.find((link) => /\/assets\/survey-lib-[^/]+\.css$/.test(link.href));
+    if (!surveyLib) throw new Error('no survey-lib stylesheet on the page');
+    const setAside = links.filter((link) => /\/assets\/trimmed-survey-extras-[^/]+\.css$/.test(link.href));
+    const before = styles();
+    const whole = document.createElement('style');
+    whole.textContent = wholeStylesheet;
+    surveyLib.after(whole);
+    for (const link of [surveyLib, ...setAside]) link.disabled = true;
+    const after = styles();
+    // The build's CSS minifier writes survey-core's `0% 0%` background positions as `0 0`: the same place.
+    const position = (line = '') => line.replace(/^(background-position: )0% 0%$/, '$10px 0px');
+    const same = (line: string, other: string | undefined) => position(line) === position(other);
+    const differences: string[] = [];
+    for (const [element, properties] of before) {
+      const other = after.get(element) ?? [];
+      const changed = properties.filter((line, i) => !same(line, other[i]));
+      if (changed.length > 0) {
+        differences.push(`${where(element)}: ${changed.slice(0, 3).join('; ')} (whole stylesheet: ${other.filter((line) => !properties.includes(line)).slice(0, 3).join('; ')})`);
+      }
+    }
+    (window as unknown as { __restore: () => void }).__restore = () => {
+      whole.remove();
+      for (const link of [surveyLib, ...setAside]) link.disabled = false;
+    };
+    return differences;
+  }, WHOLE_STYLESHEET);
+  const wholeShot = await shot();
+  await page.evaluate(() => (window as unknown as { __restore: () => void }).__restore());
+  return [...styleDiffs.slice(0, 10), ...(trimmedShot.equals(wholeShot) ? [] : ['the screenshots differ'])];
+}
+
+/** Elements carrying a class the build set aside, and icons drawn but missing from the sprite. */
+async function setAsideThingsDrawn(page: Page): Promise<string[]> {
+  return page.evaluate(({ blocks, classes }) => {
+    const blockSet = new Set(blocks);
+    const classSet = new Set(classes);
+    const found: string[] = [];
+    for (const element of document.querySelectorAll('[class]')) {
+      for (const name of element.classList) {
+        if (classSet.has(name) || blockSet.has(name.replace(/(__|--).*$/, ''))) found.push(`class ${name}`);
+      }
+    }
+    for (const use of document.querySelectorAll('use')) {
+      const href = use.getAttribute('href') ?? use.getAttribute('xlink:href') ?? '';
+      if (href.startsWith('#') && !document.getElementById(href.slice(1))) found.push(`icon ${href}`);
+    }
+    return [...new Set(found)];
+  }, trimmed);
+}
+
+async function openSurvey(context: BrowserContext, link: LinkFixture): Promise<Page> {
+  const page = await context.newPage();
+  await page.goto(linkUrl(link.token));
+  await page.getByRole('button', { name: 'Start' }).click();
+  await page.locator('.sd-question').first().waitFor();
+  return page;
+}
+
+const setAsideLoaded = (page: Page) =>
+  page.evaluate(() => [...document.querySelectorAll<HTMLLinkElement>('link[rel="stylesheet"]')].some((link) => link.href.includes('trimmed-survey-extras')));
+
+describe("survey-core's stylesheet and icons, trimmed to the question types we ship", () => {
+  it.each([
+    ['a phone', TOUCH_PHONE],
+    ['a desktop', DESKTOP],
+  ] as const)('draw every shipped question type exactly as the whole stylesheet does, on %s', async (_screen, options) => {
+    const link = await createLink({ instrument: instrumentWith('every-shipped-type') });
+    const context = await browser.newContext(options);
+    const page = await openSurvey(context, link);
+
+    // As it opens, then with the messages for required answers missing.
+    expect(await setAsideThingsDrawn(page)).toEqual([]);
+    expect(await differencesFromWholeStylesheet(page)).toEqual([]);
+    await page.locator('.sd-navigation__next-btn').click();
+    await expect.poll(() => page.locator('.sd-question--error').count()).toBeGreaterThan(3);
+    expect(await differencesFromWholeStylesheet(page)).toEqual([]);
+
+    // Answered: "Other" with its text box, a tick, a yes/no, a matrix row; then a drop-down list open.
+    await page.locator('[data-name="radio"] .sd-item').filter({ hasText: 'Other' }).locator('label').click();
+    await page.locator('[data-name="check"] .sd-item').filter({ hasText: 'Choice b' }).locator('label').click();
+    await page.locator('[data-name="bool_checkbox"] label').first().click();
+    await page.locator('[data-name="grid"] .sd-item__control').first().check({ force: true });
+    // Scrolled to first, clear of the sticky top bar: survey-core closes a pop-up list when the page
+    // scrolls, as a click's own scrolling into view would.
+    const dropdown = page.locator('[data-name="drop"] .sd-dropdown');
+    await dropdown.evaluate((element) => element.scrollIntoView({ block: 'center' }));
+    await page.waitForTimeout(300);
+    await dropdown.click();
+    await page.locator('.sv-popup [role="option"]:visible').first().waitFor();
+    expect(await setAsideThingsDrawn(page)).toEqual([]);
+    expect(await differencesFromWholeStylesheet(page)).toEqual([]);
+
+    // Nothing set aside was needed.
+    expect(await setAsideLoaded(page)).toBe(false);
+    await context.close();
+  }, 120_000);
+
+  it('come back whole for a question type we do not ship, before it is drawn', async () => {
+    const pages = [
+      {
+        name: 'other-types',
+        elements: [
+          { type: 'multipletext', name: 'boxes', title: both('Boxes', 'Blychau'), items: [{ name: 'first', title: both('First', 'Cyntaf') }, { name: 'second', title: both('Second', 'Ail') }] },
+          { type: 'ranking', name: 'order', title: both('Order', 'Trefn'), choices: choices('a', 'b', 'c') },
+          { type: 'panel', name: 'group', title: both('A panel', 'Panel'), elements: [{ type: 'text', name: 'inside', title: both('Inside', 'Tu mewn') }] },
+        ],
+      },
+    ];
+    const link = await createLink({ instrument: instrumentWith('other-types', pages) });
+    const context = await browser.newContext(DESKTOP);
+    const page = await openSurvey(context, link);
+
+    expect(await setAsideLoaded(page)).toBe(true);
+    await page.locator('.sd-multipletext').waitFor();
+    // The ranking's drag handles are in the sprite.
+    expect(await page.locator('.sv-ranking-item__icon use').count()).toBeGreaterThan(0);
+    expect((await setAsideThingsDrawn(page)).filter((found) => found.startsWith('icon'))).toEqual([]);
+    expect(await differencesFromWholeStylesheet(page)).toEqual([]);
+    await context.close();
+  }, 60_000);
+
+  it('come back whole when the instrument turns on a survey feature the page does not use', async () => {
+    const pages = [
+      { name: 'one', title: both('One', 'Un'), elements: [{ type: 'radiogroup', name: 'a', title: both('A', 'A'), choices: choices('a', 'b') }] },
+      { name: 'two', title: both('Two', 'Dau'), elements: [{ type: 'radiogroup', name: 'b', title: both('B', 'B'), choices: choices('a', 'b') }] },
+    ];
+    const link = await createLink({ instrument: instrumentWith('with-contents', pages, { showTOC: true }) });
+    const context = await browser.newContext(DESKTOP);
+    const page = await openSurvey(context, link);
+
+    await page.locator('.sv_progress-toc').first().waitFor();
+    await expect.poll(() => setAsideLoaded(page)).toBe(true);
+    expect(await differencesFromWholeStylesheet(page)).toEqual([]);
+    await context.close();
+  }, 60_000);
+});
+
+describe('switching language in the middle of a survey', () => {
+  it("keeps the answers and the page, and puts every survey text in the new language, a phone's pop-up list included", async () => {
+    const pages = [
+      { name: 'first', elements: [{ type: 'radiogroup', name: 'first', title: both('First', 'Cyntaf'), choices: choices('a', 'b') }] },
+      {
+        name: 'second',
+        elements: [
+          { type: 'text', name: 'name', title: both('Your name', 'Eich enw') },
+          { type: 'dropdown', name: 'drop', title: both('Drop-down', 'Cwymplen'), choices: choices('a', 'b', 'c') },
+        ],
+      },
+    ];
+    const link = await createLink({ instrument: instrumentWith('switch-language', pages) });
+    const context = await browser.newContext(TOUCH_PHONE);
+    const page = await openSurvey(context, link);
+    await page.locator('[data-name="first"]').getByText('Choice b', { exact: true }).click();
+    await page.locator('.sd-navigation__next-btn').click();
+    await page.locator('[data-name="name"] input').fill('Sam');
+    const cancel = page.locator('.sv-popup:visible .sv-popup__button--cancel');
+    await page.locator('[data-name="drop"] .sd-dropdown').click();
+    await expect.poll(() => cancel.textContent()).toBe('Cancel');
+    await cancel.click();
+    await expect.poll(() => cancel.count()).toBe(0);
+
+    await page.getByRole('button', { name: 'Cymraeg' }).click();
+
+    await page.getByText('Eich enw').waitFor();
+    expect(await page.locator('[data-name="name"] input').inputValue()).toBe('Sam');
+    await page.locator('[data-name="drop"] .sd-dropdown').click();
+    await expect.poll(() => cancel.textContent()).toBe('Canslo');
+    await cancel.click();
+    await page.locator('.sd-navigation__prev-btn').click();
+    expect(await page.locator('[data-name="first"] input[value="b"]').isChecked()).toBe(true);
+    // Saved at the next page change in the language now chosen, with every answer.
+    await page.locator('.sd-navigation__next-btn').click();
+    await expect.poll(async () => (await stored(link))[0], SLOW).toMatchObject({ language: 'cy', answers: { first: 'b', name: 'Sam' } });
+    await context.close();
+  }, 60_000);
 });

@@ -4,9 +4,10 @@
  * loadSurveyRunner.ts; nothing on the first screen imports this statically.
  */
 import { useEffect, useMemo, useRef, useState } from 'react';
-import { Model, settings, type Question, type QuestionRatingModel } from 'survey-core';
+import { Model, settings, type Question } from 'survey-core';
 import { Survey } from 'survey-react-ui';
 import 'survey-core/i18n/welsh';
+// Only the rules our question types can use: the build sets the rest aside (survey-styles.ts).
 import 'survey-core/survey-core.fontless.css';
 import './survey.css';
 
@@ -15,6 +16,7 @@ import type { OpenLinkResult } from '../../../functions/contracts/respondent.js'
 import { ApiProblem, NetworkProblem } from '../api';
 import { t, type Lang } from '../i18n';
 import { isFatal, type Outbox, type SaveState, type Snapshot } from './outbox';
+import { loadTrimmedSurveyStyles, surveyNeedsTrimmedStyles, watchForTrimmedFeatures } from './trimmed-survey-styles';
 import { applyWelshSurveyStrings } from './welsh-survey-strings';
 
 applyWelshSurveyStrings();
@@ -105,11 +107,18 @@ type Submit = 'idle' | 'sending' | 'invalid' | 'failed';
 const STASH_DELAY_MS = 400;
 
 function InstrumentSurvey({ instrument, lang, part, parts, onDone, onLinkProblem, outbox }: InstrumentSurveyProps) {
-  const [model] = useState(() => createModel(instrument, lang));
+  const saved = instrument.response?.status === 'partial' ? instrument.response : undefined;
+  // `made` counts the models made: a language switch makes a new one (below).
+  const [current, setCurrent] = useState(() => ({ model: createModel(instrument, lang, saved?.answers, saved?.pageName), lang, made: 1 }));
+  const { model } = current;
   const [saveState, setSaveState] = useState<SaveState>(() => outbox?.state(instrument.id) ?? 'idle');
   const [submit, setSubmit] = useState<Submit>('idle');
   const [serverErrors, setServerErrors] = useState<ErrorDetail[]>([]);
   const problemsRef = useRef<HTMLDivElement>(null);
+  // A question type or panel whose styles the build set aside: load them before the first render.
+  const [stylesReady, setStylesReady] = useState(() => !surveyNeedsTrimmedStyles(model));
+  /** Answers changed since the last save (sent when the page is hidden); the answers have been submitted. */
+  const progress = useRef({ dirty: false, finished: false });
 
   // Event handlers read the latest props through this ref.
   const live = useRef({ lang, onDone, onLinkProblem });
@@ -117,11 +126,35 @@ function InstrumentSurvey({ instrument, lang, part, parts, onDone, onLinkProblem
     live.current = { lang, onDone, onLinkProblem };
   });
 
-  // Switching language keeps the live model, so no answer is lost.
+  // Switching language makes the model again, with the answers given, on the same page: survey-core
+  // keeps some texts in the language they were first drawn in (on a phone, the "Cancel" of a drop-down's
+  // pop-up list; a rating's drop-down placeholder). Not while the answers are being submitted: the new
+  // model would not know, and that submission's ending belongs to the old one; its texts switch at least.
   useEffect(() => {
-    model.locale = lang;
-    refreshDropdownPlaceholders(model);
-  }, [model, lang]);
+    if (current.lang === lang) return;
+    if (submit === 'sending') {
+      current.model.locale = lang;
+      return;
+    }
+    const next = remakeModel(instrument, current.model, lang);
+    if (submit === 'invalid') showServerErrors(next, serverErrors);
+    setCurrent({ model: next, lang, made: current.made + 1 });
+  }, [lang, current, instrument, submit, serverErrors]);
+
+  useEffect(() => {
+    if (stylesReady) return;
+    let mounted = true;
+    // Offline or failed: show the survey anyway, plainer.
+    void loadTrimmedSurveyStyles()
+      .catch(() => undefined)
+      .then(() => mounted && setStylesReady(true));
+    return () => {
+      mounted = false;
+    };
+  }, [stylesReady]);
+  // The same for a survey feature (a logo, a timer…) the instrument turns on: loaded when first drawn.
+  const sectionRef = useRef<HTMLElement>(null);
+  useEffect(() => (sectionRef.current ? watchForTrimmedFeatures(sectionRef.current) : undefined), []);
 
   // Phones: SurveyJS's mobile layout below 600 px, kept up to date as the window changes.
   useEffect(() => {
@@ -157,26 +190,26 @@ function InstrumentSurvey({ instrument, lang, part, parts, onDone, onLinkProblem
     });
 
     let stashTimer: ReturnType<typeof setTimeout> | undefined;
-    let dirty = false;
     let submitting = false;
-    /** Submitted (sent or kept to send): SurveyJS may still touch values; nothing more is saved. */
-    let finished = false;
+    // `finished`: submitted (sent or kept to send); SurveyJS may still touch values; nothing more is saved.
+    // Both flags outlive this model (a language switch makes another).
+    const state = progress.current;
     const stashNow = () => {
       clearTimeout(stashTimer);
       stashTimer = undefined;
-      if (!submitting && !finished) outbox.stash(id, snapshot());
+      if (!submitting && !state.finished) outbox.stash(id, snapshot());
     };
 
     const onPageChanged = () => {
-      if (finished) return;
+      if (state.finished) return;
       clearTimeout(stashTimer);
-      dirty = false;
+      state.dirty = false;
       outbox.save(id, snapshot());
     };
     // Every answer is kept on the phone straight away (a tab can be killed any time); it is sent at the next page change.
     const onValueChanged = () => {
-      if (finished || submitting) return;
-      dirty = true;
+      if (state.finished || submitting) return;
+      state.dirty = true;
       clearTimeout(stashTimer);
       stashTimer = setTimeout(stashNow, STASH_DELAY_MS);
     };
@@ -189,13 +222,13 @@ function InstrumentSurvey({ instrument, lang, part, parts, onDone, onLinkProblem
       try {
         // 'queued' (no signal) still lets the participant finish: the answers go when they're back online.
         await outbox.submit(id, snapshot());
-        finished = true;
-        dirty = false;
+        state.finished = true;
+        state.dirty = false;
         options.allow = true;
       } catch (error) {
         options.allow = false;
         if (error instanceof ApiProblem && error.code === 'already_completed') {
-          finished = true;
+          state.finished = true;
           options.allow = true; // submitted earlier (another tab or device)
         } else if (isFatal(error)) {
           live.current.onLinkProblem(error);
@@ -231,8 +264,8 @@ function InstrumentSurvey({ instrument, lang, part, parts, onDone, onLinkProblem
     const onComplete = () => live.current.onDone();
     // The page is being hidden or closed (home button, reload, quick exit): keep and send what changed.
     const onPageHide = () => {
-      if (dirty && !submitting && !finished) {
-        dirty = false;
+      if (state.dirty && !submitting && !state.finished) {
+        state.dirty = false;
         clearTimeout(stashTimer);
         outbox.save(id, snapshot(), { keepalive: true });
       }
@@ -272,7 +305,7 @@ function InstrumentSurvey({ instrument, lang, part, parts, onDone, onLinkProblem
     : '';
 
   return (
-    <section className="instrument">
+    <section ref={sectionRef} className="instrument">
       <h1 className="instrument-title">{instrument.title[lang]}</h1>
       <div className="instrument-bar">
         <span>{parts > 1 ? t(lang, 'partOf', { n: part, total: parts }) : ''}</span>
@@ -299,12 +332,12 @@ function InstrumentSurvey({ instrument, lang, part, parts, onDone, onLinkProblem
         )}
         {submit === 'failed' && <p className="notice notice-warn">{t(lang, 'sendFailed')}</p>}
       </div>
-      <Survey model={model} />
+      {stylesReady ? <Survey key={current.made} model={model} /> : <p className="muted">{t(lang, 'loading')}</p>}
     </section>
   );
 }
 
-function createModel(instrument: Instrument, lang: Lang): Model {
+function createModel(instrument: Instrument, lang: Lang, answers?: Record<string, unknown>, pageName?: string): Model {
   const model = new Model(instrument.survey);
   // survey-core draws its title as a <div>; the page shows the instrument's title as a real heading instead.
   model.showTitle = false;
@@ -314,11 +347,18 @@ function createModel(instrument: Instrument, lang: Lang): Model {
   model.textUpdateMode = 'onTyping';
   // Set before the first render, so a phone never flashes the desktop layout.
   model.setIsMobile(!!media(NARROW)?.matches);
-  const saved = instrument.response;
-  if (saved && saved.status === 'partial') {
-    model.data = saved.answers;
-    resumeAt(model, saved.pageName);
+  if (answers) {
+    model.data = answers;
+    resumeAt(model, pageName);
   }
+  return model;
+}
+
+/** The same survey in another language: the answers given, the page on screen, the messages shown on it. */
+function remakeModel(instrument: Instrument, old: Model, lang: Lang): Model {
+  const model = createModel(instrument, lang, old.data as Record<string, unknown>, old.currentPage?.name);
+  const showingErrors = (old.currentPage?.questions as Question[] | undefined)?.some((question) => question.errors.length > 0);
+  if (showingErrors) model.currentPage?.validate(true);
   return model;
 }
 
@@ -334,23 +374,6 @@ function resumeAt(model: Model, pageName: string | undefined) {
   }
   const page = model.visiblePages.find((p) => p.questions.some((q) => q.isVisible && q.isEmpty()));
   if (page) model.currentPage = page;
-}
-
-/**
- * survey-core 3.0.0 gives a rating shown as a drop-down (narrow screens) its
- * placeholder once, when the drop-down is made, and doesn't update it when
- * the locale changes ("Select..." stays after switching to Welsh). Plain
- * drop-downs do update theirs. Set it again from the question, whose
- * `placeholder` follows the locale. (The rating's `dropdownListModel` is the
- * one made earlier even while it shows as buttons, so a rating that becomes a
- * drop-down again after a resize is right too; one made later starts right.)
- */
-function refreshDropdownPlaceholders(model: Model) {
-  for (const question of model.getAllQuestions()) {
-    if (question.getType() !== 'rating') continue;
-    const rating = question as QuestionRatingModel;
-    rating.dropdownListModel?.setInputPlaceholder(rating.placeholder);
-  }
 }
 
 /**
