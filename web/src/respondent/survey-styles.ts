@@ -177,9 +177,11 @@ export const FEATURE_BLOCKS: ReadonlySet<string> = new Set([
 
 /**
  * survey-react-ui's icons that only those types and features use: file upload
- * and camera, images, dynamic matrix rows (add, delete, drag, details),
- * ranking, the popup survey window, the timer, the table of contents,
- * one-input-per-page summaries, progress buttons.
+ * and camera, signature pad, images and image pickers, dynamic matrix rows
+ * (add, delete, drag, details), ranking, the popup survey window, the timer,
+ * the table of contents, one-input-per-page summaries and breadcrumbs,
+ * progress buttons; and the old "modern" theme's, which survey-core 3 no
+ * longer names.
  */
 export const TRIMMED_ICONS: ReadonlySet<string> = new Set([
   'camera-24x24',
@@ -188,8 +190,13 @@ export const TRIMMED_ICONS: ReadonlySet<string> = new Set([
   'flip-24x24',
   'folder-24x24',
   'removefile',
+  'close-16x16',
+  'clear-24x24',
+  'arrowleft-16x16',
+  'arrowright-16x16',
   'image-48x48',
   'noimage-48x48',
+  'check-24x24',
   'add-24x24',
   'delete-16x16',
   'delete-24x24',
@@ -208,6 +215,11 @@ export const TRIMMED_ICONS: ReadonlySet<string> = new Set([
   'navmenu-24x24',
   'editsmall-16x16',
   'progressbutton',
+  'modernbooleancheckchecked',
+  'modernbooleancheckind',
+  'modernbooleancheckunchecked',
+  'moderncheck',
+  'modernradio',
 ]);
 
 /** `sd-file__page--active` → `sd-file`. */
