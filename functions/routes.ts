@@ -86,7 +86,8 @@ export const routes: readonly Route[] = [
     method: 'GET',
     path: '/api/studies',
     handler: 'list-studies',
-    access: { kind: 'researcher', roles: ['admin', 'researcher'] },
+    // Analysts too: they choose a study to export; titles, waves and declared attributes are not personal data.
+    access: { kind: 'researcher', roles: ['admin', 'researcher', 'analyst'] },
     tableAccess: 'read',
   },
   {

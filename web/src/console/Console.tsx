@@ -7,11 +7,15 @@
  *   /console                                   studies and their waves
  *   /console/studies/<studyId>                 that study's page
  *   /console/studies/<studyId>/waves/<waveId>  that wave's responses
+ *   /console/studies/<studyId>/exports         dataset exports (analysts, admins)
+ *   /console/studies/<studyId>/sroi            SROI analysis over an export (analysts, admins; lazy chunk)
+ *
+ * Analysts see the studies' design, exports and SROI, never the researchers' tools.
  *
  * English only for now (researcher-facing). Every answer is rendered as text
  * (React escapes it); never use dangerouslySetInnerHTML here.
  */
-import { useCallback, useEffect, useState, type FormEvent, type MouseEvent, type ReactNode } from 'react';
+import { Suspense, lazy, useCallback, useEffect, useState, type FormEvent, type MouseEvent, type ReactNode } from 'react';
 import type { Role, StudyList, WaveResponses } from '../../../functions/contracts/researcher.js';
 import { ApiProblem } from '../api';
 import {
@@ -25,18 +29,25 @@ import {
   signIn,
   type Session,
 } from './consoleApi';
+import { AnalystStudyPage, ExportsView, exportsPath, sroiPath } from './ExportsView';
 import { NewStudyForm } from './SetupForms';
 import { AuditSection, StudyPage, formatDateTime, windowText } from './StudyPage';
 import './console.css';
 
-type Route = { kind: 'studies' } | { kind: 'study'; studyId: string } | { kind: 'wave'; studyId: string; waveId: string };
+// The SROI code (full zod, the analysis, fflate) is a chunk of its own, fetched only on that page.
+const SroiView = lazy(() => import('./SroiView'));
+
+type StudyView = 'page' | 'exports' | 'sroi';
+type Route = { kind: 'studies' } | { kind: 'study'; studyId: string; view: StudyView } | { kind: 'wave'; studyId: string; waveId: string };
 
 function parseRoute(path: string): Route {
   const match = /^\/console\/studies\/([^/]+)\/waves\/([^/]+)\/?$/.exec(path);
   const study = /^\/console\/studies\/([^/]+)\/?$/.exec(path);
+  const analysis = /^\/console\/studies\/([^/]+)\/(exports|sroi)\/?$/.exec(path);
   try {
     if (match?.[1] && match[2]) return { kind: 'wave', studyId: decodeURIComponent(match[1]), waveId: decodeURIComponent(match[2]) };
-    if (study?.[1]) return { kind: 'study', studyId: decodeURIComponent(study[1]) };
+    if (study?.[1]) return { kind: 'study', studyId: decodeURIComponent(study[1]), view: 'page' };
+    if (analysis?.[1] && analysis[2]) return { kind: 'study', studyId: decodeURIComponent(analysis[1]), view: analysis[2] as StudyView };
   } catch {
     // fall through to the studies list
   }
@@ -118,7 +129,15 @@ export default function Console() {
       {route.kind === 'studies' ? (
         <StudiesView token={session.token} role={session.role} explain={explain} navigate={navigate} />
       ) : route.kind === 'study' ? (
-        <StudyRoute key={route.studyId} token={session.token} role={session.role} studyId={route.studyId} explain={explain} navigate={navigate} />
+        <StudyRoute
+          key={`${route.studyId}/${route.view}`}
+          token={session.token}
+          role={session.role}
+          studyId={route.studyId}
+          view={route.view}
+          explain={explain}
+          navigate={navigate}
+        />
       ) : (
         <WaveView
           key={`${route.studyId}/${route.waveId}`}
@@ -314,14 +333,30 @@ function StudiesView(props: { token: string; role: Role; explain(error: unknown)
                   const href = wavePath(study.studyId, wave.waveId);
                   return (
                     <li key={wave.waveId}>
-                      <a href={href} onClick={(e) => follow(e, href, navigate)}>
-                        {wave.name.en}
-                      </a>{' '}
+                      {/* Analysts never see answers with participant codes: the responses page is not theirs. */}
+                      {role === 'analyst' ? (
+                        wave.name.en
+                      ) : (
+                        <a href={href} onClick={(e) => follow(e, href, navigate)}>
+                          {wave.name.en}
+                        </a>
+                      )}{' '}
                       <span className="muted">{windowText(wave.window)}</span>
                     </li>
                   );
                 })}
               </ul>
+            )}
+            {role !== 'researcher' && (
+              <p>
+                <a href={exportsPath(study.studyId)} onClick={(e) => follow(e, exportsPath(study.studyId), navigate)}>
+                  Dataset exports<span className="visually-hidden"> of {study.title.en}</span>
+                </a>{' '}
+                ·{' '}
+                <a href={sroiPath(study.studyId)} onClick={(e) => follow(e, sroiPath(study.studyId), navigate)}>
+                  SROI analysis<span className="visually-hidden"> of {study.title.en}</span>
+                </a>
+              </p>
             )}
           </section>
         ))}
@@ -345,7 +380,7 @@ function StudiesView(props: { token: string; role: Role; explain(error: unknown)
   );
 }
 
-function StudyRoute(props: { token: string; role: Role; studyId: string; explain(error: unknown): string; navigate(to: string): void }) {
+function StudyRoute(props: { token: string; role: Role; studyId: string; view: StudyView; explain(error: unknown): string; navigate(to: string): void }) {
   const { token, explain, navigate } = props;
   const [version, setVersion] = useState(0);
   const load = useCallback(() => listStudies(token), [token, version]);
@@ -363,11 +398,29 @@ function StudyRoute(props: { token: string; role: Role; studyId: string; explain
         <a href="/console" onClick={(e) => follow(e, '/console', navigate)}>
           ← Studies
         </a>
+        {props.view !== 'page' && (
+          <>
+            {' · '}
+            <a href={studyPath(props.studyId)} onClick={(e) => follow(e, studyPath(props.studyId), navigate)}>
+              {study?.title.en ?? props.studyId}
+            </a>
+          </>
+        )}
       </p>
       {!data && studies.state === 'loading' && <p className="muted">Loading the study…</p>}
       {studies.state === 'error' && <p className="notice notice-warn">{studies.message}</p>}
       {data && !study && <p className="notice notice-warn">There is no study called {props.studyId}.</p>}
-      {study && (
+      {study && props.view !== 'page' && props.role === 'researcher' && (
+        <p className="notice notice-warn">Dataset exports and the SROI analysis are for analysts and admins.</p>
+      )}
+      {study && props.view === 'exports' && props.role !== 'researcher' && <ExportsView token={token} study={study} explain={explain} navigate={navigate} />}
+      {study && props.view === 'sroi' && props.role !== 'researcher' && (
+        <Suspense fallback={<p className="muted">Loading the SROI analysis…</p>}>
+          <SroiView token={token} study={study} explain={explain} navigate={navigate} />
+        </Suspense>
+      )}
+      {study && props.view === 'page' && props.role === 'analyst' && <AnalystStudyPage study={study} navigate={navigate} />}
+      {study && props.view === 'page' && props.role !== 'analyst' && (
         <StudyPage
           token={token}
           role={props.role}

@@ -83,7 +83,8 @@ export function StudyPage(props: { token: string; role: Role; study: Study; expl
         {props.role === 'admin' && (
           <>
             {' '}
-            · <a href="#audit">Audit log</a>
+            · <a href="#audit">Audit log</a> · <PageLink to={`/console/studies/${encodeURIComponent(study.studyId)}/exports`} navigate={props.navigate}>Dataset exports</PageLink> ·{' '}
+            <PageLink to={`/console/studies/${encodeURIComponent(study.studyId)}/sroi`} navigate={props.navigate}>SROI analysis</PageLink>
           </>
         )}
       </nav>
@@ -172,6 +173,22 @@ export function StudyPage(props: { token: string; role: Role; study: Study; expl
       <SentMessages token={token} studyId={study.studyId} explain={explain} version={progressVersion} />
       {props.role === 'admin' && <AuditSection token={token} scopes={[study.studyId, '_platform']} explain={explain} />}
     </>
+  );
+}
+
+/** A link to another console page, followed without reloading on a plain click. */
+function PageLink(props: { to: string; navigate(to: string): void; children: string }) {
+  return (
+    <a
+      href={props.to}
+      onClick={(e) => {
+        if (e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return;
+        e.preventDefault();
+        props.navigate(props.to);
+      }}
+    >
+      {props.children}
+    </a>
   );
 }
 

@@ -26,6 +26,7 @@ import {
   WaveResponses,
 } from '../../../functions/contracts/researcher.js';
 import { CreateWaveResult, type CreateStudyRequest, type CreateWaveRequest } from '../../../functions/contracts/studies.js';
+import { ExportDownload, ExportJob, ExportList, type CreateExportRequest } from '../../../functions/contracts/exports.js';
 import { ApiProblem, NetworkProblem, requestJson } from '../api';
 
 export type Session = SignInResult;
@@ -178,6 +179,35 @@ export async function downloadAuditCsv(token: string, scope: string, month: stri
     throw new ApiProblem(response.status, `http_${response.status}`, response.statusText);
   }
   return response.blob();
+}
+
+// --- Dataset exports (analysts and admins) ------------------------------------
+
+/** POST /api/studies/{studyId}/exports: starts building a package (202, queued). */
+export function startExport(token: string, studyId: string, body: CreateExportRequest): Promise<ExportJob> {
+  return requestJson(ExportJob, `/api/studies/${seg(studyId)}/exports`, { method: 'POST', body, bearer: token });
+}
+
+/** GET /api/studies/{studyId}/exports: newest first. */
+export function listExports(token: string, studyId: string): Promise<ExportList> {
+  return requestJson(ExportList, `/api/studies/${seg(studyId)}/exports`, { bearer: token });
+}
+
+/** GET /api/studies/{studyId}/exports/{exportId}: status and progress. */
+export function getExport(token: string, studyId: string, exportId: string): Promise<ExportJob> {
+  return requestJson(ExportJob, `/api/studies/${seg(studyId)}/exports/${seg(exportId)}`, { bearer: token });
+}
+
+/** POST /api/studies/{studyId}/exports/{exportId}/download: a short-lived URL; the server records the download in the audit log. */
+export function exportDownloadUrl(token: string, studyId: string, exportId: string): Promise<ExportDownload> {
+  return requestJson(ExportDownload, `/api/studies/${seg(studyId)}/exports/${seg(exportId)}/download`, { method: 'POST', bearer: token });
+}
+
+/** Fetches a package through its download URL (same origin embedded; a presigned S3 URL in AWS, no credentials sent). */
+export async function fetchExportZip(url: string): Promise<Uint8Array> {
+  const response = await send(url, { credentials: 'omit' });
+  if (!response.ok) throw new ApiProblem(response.status, `http_${response.status}`, response.status === 410 ? 'The download link has expired' : 'The package could not be downloaded');
+  return new Uint8Array(await response.arrayBuffer());
 }
 
 async function send(path: string, init: RequestInit): Promise<Response> {
