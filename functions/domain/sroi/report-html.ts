@@ -79,7 +79,7 @@ ${
 
 <section aria-labelledby="impact-map">
 <h2 id="impact-map">Impact map</h2>
-<div class="wide">
+<div class="wide" role="region" tabindex="0" aria-label="Impact map table (scrolls sideways)">
 <table>
 <thead><tr>
 <th scope="col">Stakeholder</th><th scope="col">Outcome</th><th scope="col">Indicator</th><th scope="col" class="num">Quantity</th>
@@ -96,7 +96,7 @@ ${
 <section aria-labelledby="years">
 <h2 id="years">Year by year</h2>
 <p>Undiscounted value of each outcome in each year, then the discounting: year <var>t</var> is divided by (1 + ${result.settings.discountRatePercent}%)<sup><var>t</var></sup>.</p>
-<div class="wide">
+<div class="wide" role="region" tabindex="0" aria-label="Year-by-year table (scrolls sideways)">
 <table>
 <thead><tr><th scope="col">Outcome</th>${result.years.map((y) => `<th scope="col" class="num">Year ${y.year}</th>`).join('')}</tr></thead>
 <tbody>
@@ -116,7 +116,7 @@ ${result.outcomes.map((o) => `<tr><th scope="row">${esc(o.id)}</th>${o.values.ma
 <h2 id="sensitivity">Sensitivity</h2>
 <p>Each assumption varied on its own over its range, the others at their central values. The switching value is where the ratio would be 1:1.</p>
 ${tornadoSvg(result)}
-<div class="wide">
+<div class="wide" role="region" tabindex="0" aria-label="Sensitivity table (scrolls sideways)">
 <table>
 <caption>One assumption at a time (widest swing first)</caption>
 <thead><tr><th scope="col">Assumption</th><th scope="col" class="num">Central</th><th scope="col" class="num">Low</th><th scope="col" class="num">High</th><th scope="col" class="num">Ratio at low</th><th scope="col" class="num">Ratio at high</th><th scope="col">Switching value</th></tr></thead>
