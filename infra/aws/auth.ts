@@ -8,7 +8,7 @@
  * entry of the token's `cognito:groups` claim, so each user should be in
  * exactly one group.
  */
-import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import {
   AccountRecovery,
   FeaturePlan,
@@ -73,6 +73,11 @@ export class PontAuth extends Construct implements ResearcherAuth {
       // Deleting the pool would delete every researcher account and their MFA enrolment.
       deletionProtection: true,
       removalPolicy: RemovalPolicy.RETAIN,
+    });
+    Validations.of(this.userPool).acknowledge({
+      id: 'AwsSolutions-COG8',
+      reason:
+        'Stays on the Essentials feature plan: threat protection needs Plus, billed per monthly active user; researchers sign in with a strong password and a required authenticator app (TOTP). A cost decision for the project, see the comment above.',
     });
 
     this.groups = Object.fromEntries(

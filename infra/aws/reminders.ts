@@ -10,8 +10,10 @@
  * step is sent again by the next run either way; the queue is for operators.
  */
 import path from 'node:path';
-import { Duration, TimeZone } from 'aws-cdk-lib';
+import { Duration, Stack, TimeZone } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
@@ -22,6 +24,7 @@ import { Construct } from 'constructs';
 import { repoRoot } from './api.js';
 import { LAMBDA_BUNDLING, SOURCE_MAPS } from './bundling.js';
 import { grantSendEmail, mailEnvironment, type MailSettings } from './mail.js';
+import { acknowledge, invoke, keyUse, lambdaFunction, tableIndexes } from './nag.js';
 
 export type PontRemindersProps = {
   table: ITable;
@@ -29,6 +32,8 @@ export type PontRemindersProps = {
   identityTable: ITable;
   /** Unset: the function runs and sends nothing (the stack has no sender identity yet). */
   mail?: MailSettings;
+  /** Encrypts the dead-letter queue and the function's logs. */
+  key: IKey;
 };
 
 export class PontReminders extends Construct {
@@ -40,7 +45,8 @@ export class PontReminders extends Construct {
     super(scope, id);
 
     this.deadLetterQueue = new Queue(this, 'DeadLetterQueue', {
-      encryption: QueueEncryption.SQS_MANAGED,
+      encryption: QueueEncryption.KMS,
+      encryptionMasterKey: props.key,
       enforceSSL: true,
       retentionPeriod: Duration.days(14),
     });
@@ -66,23 +72,36 @@ export class PontReminders extends Construct {
       retryAttempts: 2,
       // Two runs never overlap: a slow run is not joined by the next day's.
       reservedConcurrentExecutions: 1,
-      logGroup: new LogGroup(this, 'SendDueRemindersLogs', { retention: RetentionDays.ONE_MONTH }),
+      logGroup: new LogGroup(this, 'SendDueRemindersLogs', { retention: RetentionDays.ONE_MONTH, encryptionKey: props.key }),
       bundling: LAMBDA_BUNDLING,
     });
+    // Lambda sends failed runs to the queue as the function's role, which CDK
+    // grants sqs:SendMessage only: the queue's key is granted here.
+    this.deadLetterQueue.grantSendMessages(this.function);
     // Reissues the reminded links and writes audit entries.
     props.table.grantReadWriteData(this.function);
     props.identityTable.grantReadData(this.function);
     if (props.mail) grantSendEmail(this.function, props.mail);
+    acknowledge(this.function, [...lambdaFunction, tableIndexes(props.table), ...keyUse]);
+
+    // The schedule's own role, so that it can also be granted the queue's key
+    // (the target grants only sqs:SendMessage for its dead-letter queue).
+    const schedulerRole = new Role(this, 'SchedulerRole', {
+      assumedBy: new ServicePrincipal('scheduler.amazonaws.com').withConditions({ StringEquals: { 'aws:SourceAccount': Stack.of(this).account } }),
+    });
+    this.deadLetterQueue.grantSendMessages(schedulerRole);
 
     this.schedule = new Schedule(this, 'Daily', {
       description: 'Send due reminder emails',
       // 10:00 UK time: a reminder arrives in the morning, not at night.
       schedule: ScheduleExpression.cron({ hour: '10', minute: '0', timeZone: TimeZone.EUROPE_LONDON }),
       target: new LambdaInvoke(this.function, {
+        role: schedulerRole,
         deadLetterQueue: this.deadLetterQueue,
         retryAttempts: 3,
         maxEventAge: Duration.hours(6),
       }),
     });
+    acknowledge(schedulerRole, [invoke(this.function), ...keyUse]);
   }
 }

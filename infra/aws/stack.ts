@@ -1,8 +1,14 @@
 /**
- * PontStack: the whole deployed platform, read top to bottom like the
- * architecture diagram: storage (the main table and the identity table), researcher sign-in (one
- * Cognito user pool), then the API (HTTP API -> one Lambda per route -> the
- * table; researcher routes behind a JWT authorizer on the pool).
+ * PontStack: the whole deployed platform but its firewall, read top to bottom
+ * like the architecture diagram:
+ *
+ *   key ─ encrypts everything below that holds data
+ *   storage: the main table and the identity table
+ *   researcher sign-in: one Cognito user pool
+ *   exports: worker + private bucket; API: HTTP API → one Lambda per route → the tables
+ *   reminders: daily schedule → one Lambda
+ *   site: CloudFront (WAF from the firewall stack) → web bucket and /api/* → the API
+ *   alarms → one SNS topic
  *
  * Bundling of the Lambda code is controlled the standard CDK way, by the
  * `aws:cdk:bundling-stacks` context (tests set it to [] to synth in well
@@ -11,50 +17,84 @@
 import { CfnOutput, Stack, Tags, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { deployedRoutes } from '../../functions/routes.js';
+import { PontAlarms } from './alarms.js';
 import { PontApi } from './api.js';
 import { PontAuth } from './auth.js';
-import { mailSettingsFrom } from './mail.js';
+import type { PontConfig } from './config.js';
+import { PontKey } from './encryption.js';
 import { PontExports } from './exports.js';
 import { PontReminders } from './reminders.js';
+import { PontSite } from './site.js';
 import { PontStorage } from './storage.js';
 
 export type PontStackProps = StackProps & {
-  /** Deployment stage, e.g. dev, prod. Part of the stack name and tags. */
-  stage: string;
+  config: PontConfig;
+  /** The CloudFront web ACL, from the firewall stack in us-east-1. */
+  webAclArn: string;
 };
 
 export class PontStack extends Stack {
+  readonly key: PontKey;
   readonly storage: PontStorage;
   readonly auth: PontAuth;
   readonly exports: PontExports;
   readonly api: PontApi;
   readonly reminders: PontReminders;
+  readonly site: PontSite;
+  readonly alarms: PontAlarms;
 
   constructor(scope: Construct, id: string, props: PontStackProps) {
     super(scope, id, props);
+    const { config } = props;
     Tags.of(this).add('project', 'pont');
-    Tags.of(this).add('stage', props.stage);
+    Tags.of(this).add('stage', config.stage);
 
-    // Email (SES) only when a sender is given: -c mailFrom=… -c webUrl=… [-c studyTeamEmail=…].
-    const mail = mailSettingsFrom((key) => this.node.tryGetContext(key));
-    this.storage = new PontStorage(this, 'Storage');
+    this.key = new PontKey(this, 'Encryption', { stage: config.stage });
+    const key = this.key.key;
+    this.storage = new PontStorage(this, 'Storage', { key });
     this.auth = new PontAuth(this, 'Auth');
-    this.exports = new PontExports(this, 'Exports', { table: this.storage.table });
+    this.exports = new PontExports(this, 'Exports', { table: this.storage.table, key });
     this.api = new PontApi(this, 'Api', {
       table: this.storage.table,
       identityTable: this.storage.identityTable,
       routes: deployedRoutes,
       researcherAuth: this.auth,
-      ...(mail ? { mail } : {}),
+      // Email (SES) only when a sender is given: -c mailFrom=… [-c webUrl=…] [-c studyTeamEmail=…].
+      ...(config.mail ? { mail: config.mail } : {}),
       exports: this.exports,
+      key,
+      allowedOrigins: config.allowedOrigins,
+    });
+    this.reminders = new PontReminders(this, 'Reminders', {
+      table: this.storage.table,
+      identityTable: this.storage.identityTable,
+      ...(config.mail ? { mail: config.mail } : {}),
+      key,
+    });
+    this.site = new PontSite(this, 'Site', {
+      api: this.api,
+      webDist: config.webDist,
+      webAclArn: props.webAclArn,
+      ...(config.domain ? { domain: config.domain } : {}),
+    });
+    this.alarms = new PontAlarms(this, 'Alarms', {
+      key,
+      functions: new Map([...this.api.routeFunctions, ['ExportWorker', this.exports.worker], ['Reminders', this.reminders.function]]),
+      tables: [this.storage.table, this.storage.identityTable],
+      deadLetterQueues: new Map([
+        ['FailedExports', this.exports.deadLetters],
+        ['FailedReminders', this.reminders.deadLetterQueue],
+      ]),
+      httpApi: this.api.httpApi,
+      ...(config.alarmEmail ? { email: config.alarmEmail } : {}),
     });
 
-    this.reminders = new PontReminders(this, 'Reminders', { table: this.storage.table, identityTable: this.storage.identityTable, ...(mail ? { mail } : {}) });
-
-    new CfnOutput(this, 'ApiUrl', { value: this.api.url, description: 'Base URL of the Pont HTTP API' });
+    new CfnOutput(this, 'SiteUrl', { value: this.site.url, description: 'Where people use Pont: the web app, and the API under /api' });
+    new CfnOutput(this, 'ApiUrl', { value: this.api.url, description: 'Base URL of the Pont HTTP API (normally reached through SiteUrl/api)' });
     // What the web console and operators need; none of it is secret.
     new CfnOutput(this, 'ResearcherUserPoolId', { value: this.auth.userPool.userPoolId, description: 'Cognito user pool for researchers' });
     new CfnOutput(this, 'ResearcherWebClientId', { value: this.auth.clientId, description: 'Cognito app client id of the web console' });
     new CfnOutput(this, 'ResearcherTokenIssuer', { value: this.auth.issuer, description: 'Issuer URL of researcher tokens' });
+    new CfnOutput(this, 'AlarmTopicArn', { value: this.alarms.topic.topicArn, description: 'SNS topic of the alarms (subscribe with -c alarmEmail=…)' });
   }
 }

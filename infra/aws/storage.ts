@@ -6,6 +6,7 @@
  */
 import { RemovalPolicy } from 'aws-cdk-lib';
 import { AttributeType, BillingMode, CfnTable, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import { identityTable, mainTable, type KeyAttribute, type TableDefinition } from '../../functions/storage/table-definition.js';
 
@@ -14,33 +15,40 @@ const attribute = (key: KeyAttribute) => ({
   type: key.type === 'S' ? AttributeType.STRING : AttributeType.NUMBER,
 });
 
+/**
+ * Point-in-time recovery window, in days (DynamoDB allows 1 to 35). The longest:
+ * a mistake noticed at a monthly review can still be undone. The price is
+ * that an erased participant stays recoverable from these backups for this
+ * long after erasure (docs/privacy-notes.md says so).
+ */
+export const PITR_DAYS = 35;
+
 export class PontStorage extends Construct {
   /** Answers, links, consents, audit: everything but identities. */
   readonly table: Table;
   /** Contact details only, in separate custody: granted to the routes that manage contacts and no others. */
   readonly identityTable: Table;
 
-  constructor(scope: Construct, id: string) {
+  constructor(scope: Construct, id: string, props: { key: IKey }) {
     super(scope, id);
-    this.table = tableFrom(this, mainTable);
-    this.identityTable = tableFrom(this, identityTable);
+    this.table = tableFrom(this, mainTable, props.key);
+    this.identityTable = tableFrom(this, identityTable, props.key);
   }
 }
 
-function tableFrom(scope: Construct, definition: TableDefinition): Table {
+function tableFrom(scope: Construct, definition: TableDefinition, key: IKey): Table {
   const table = new Table(scope, definition.id, {
     partitionKey: attribute(definition.partitionKey),
     sortKey: attribute(definition.sortKey),
     ...(definition.timeToLiveAttribute ? { timeToLiveAttribute: definition.timeToLiveAttribute } : {}),
     billingMode: BillingMode.PAY_PER_REQUEST,
-    pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+    pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true, recoveryPeriodInDays: PITR_DAYS },
     deletionProtection: true,
     removalPolicy: RemovalPolicy.RETAIN,
-    // AWS-managed key (aws/dynamodb): key use is visible in CloudTrail.
-    // A customer-managed KMS key (key policy, rotation, crypto-shredding on
-    // study close) is a later issue; switching to one is TableEncryption.CUSTOMER_MANAGED
-    // plus `encryptionKey`, and the grants then cover the key too.
-    encryption: TableEncryption.AWS_MANAGED,
+    // The stage's customer-managed key (encryption.ts); table grants
+    // (grantReadData…) include the key, so functions need nothing more.
+    encryption: TableEncryption.CUSTOMER_MANAGED,
+    encryptionKey: key,
   });
 
   for (const gsi of definition.globalSecondaryIndexes) {
