@@ -231,8 +231,10 @@ export function isTrimmedClass(className: string): boolean {
   return QUESTION_BLOCKS.has(block) || FEATURE_BLOCKS.has(block) || QUESTION_CLASSES.has(className);
 }
 
+/** Whether the element carries a class of a survey feature in FEATURE_BLOCKS. */
+export const hasFeatureClass = (element: Element) => [...element.classList].some((name) => FEATURE_BLOCKS.has(blockOf(name)));
+
 /** Whether `root`, or anything in it, carries a class of a survey feature in FEATURE_BLOCKS. */
 export function drawsTrimmedFeature(root: Element): boolean {
-  const feature = (element: Element) => [...element.classList].some((name) => FEATURE_BLOCKS.has(blockOf(name)));
-  return feature(root) || [...root.querySelectorAll('[class]')].some(feature);
+  return hasFeatureClass(root) || [...root.querySelectorAll('[class]')].some(hasFeatureClass);
 }

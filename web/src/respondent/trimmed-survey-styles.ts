@@ -5,7 +5,7 @@
  * Part of the survey chunk; what it loads is a chunk of its own.
  */
 import { addIconsToThemeSet, SvgRegistry, type SurveyModel } from 'survey-core';
-import { drawsTrimmedFeature, SHIPPED_QUESTION_TYPES } from './survey-styles';
+import { drawsTrimmedFeature, hasFeatureClass, SHIPPED_QUESTION_TYPES } from './survey-styles';
 
 let loading: Promise<void> | null = null;
 
@@ -42,8 +42,12 @@ export function watchForTrimmedFeatures(root: Element): () => void {
   };
   const observer = new MutationObserver((records) => {
     for (const record of records) {
-      const drawn = record.type === 'attributes' ? [record.target] : [...record.addedNodes];
-      if (drawn.some((node) => node instanceof Element && drawsTrimmedFeature(node))) return load();
+      // A class changed: that element only. Elements added: them and what they hold.
+      const found =
+        record.type === 'attributes'
+          ? record.target instanceof Element && hasFeatureClass(record.target)
+          : [...record.addedNodes].some((node) => node instanceof Element && drawsTrimmedFeature(node));
+      if (found) return load();
     }
   });
   if (drawsTrimmedFeature(root)) load();
