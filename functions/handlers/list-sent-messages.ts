@@ -8,6 +8,7 @@ import { apiHandler } from '../http/api-handler.js';
 import { HttpError } from '../http/errors.js';
 import { json } from '../http/responses.js';
 import { outbox } from '../notifications/mailer.js';
+import { getStudy } from '../storage/studies.js';
 
 const MAX_LIMIT = 200;
 
@@ -18,6 +19,7 @@ export const handler = apiHandler<'researcher'>('ListSentMessages', async (event
   if (!Number.isInteger(offset) || offset < 0 || !Number.isInteger(limit) || limit < 1 || limit > MAX_LIMIT) {
     throw new HttpError(400, 'page_invalid', `offset is a whole number from 0, limit from 1 to ${MAX_LIMIT}`);
   }
+  if (!(await getStudy(studyId))) throw new HttpError(404, 'study_not_found', 'There is no such study');
   const box = outbox();
   if (!box) return json(200, { messages: [], total: 0 } satisfies SentMessageList);
   const { messages, total } = box.list(studyId, { offset, limit });

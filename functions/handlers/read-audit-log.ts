@@ -4,12 +4,15 @@ import { toCsv } from '../domain/csv.js';
 import { apiHandler } from '../http/api-handler.js';
 import { HttpError } from '../http/errors.js';
 import { json } from '../http/responses.js';
-import { listAuditMonth, recordAudit } from '../storage/audit.js';
+import { listAuditMonth, PLATFORM_SCOPE, recordAudit } from '../storage/audit.js';
+import { getStudy } from '../storage/studies.js';
 
 export const handler = apiHandler<'researcher'>('ReadAuditLog', async (event, researcher) => {
   const scope = event.pathParameters?.scope ?? '';
   const month = event.queryStringParameters?.month ?? new Date().toISOString().slice(0, 7);
   if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(month)) throw new HttpError(400, 'month_invalid', 'Give the month as YYYY-MM');
+  // Checked before the read is audited: a made-up scope must not get an audit partition of its own.
+  if (scope !== PLATFORM_SCOPE && !(await getStudy(scope))) throw new HttpError(404, 'scope_not_found', 'There is no such study');
 
   const entries = (await listAuditMonth(scope, new Date(`${month}-01T00:00:00.000Z`))).sort((a, b) => a.at.localeCompare(b.at));
   await recordAudit({ scope, actor: researcher.userId, action: 'audit.read', detail: { month } });

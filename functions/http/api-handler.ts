@@ -12,6 +12,15 @@ import { errorResponse } from './responses.js';
 export type Event = APIGatewayProxyEventV2;
 export type Result = APIGatewayProxyStructuredResultV2;
 
+/**
+ * No path parameter Pont issues is longer than this (a link token is 24
+ * characters; the longest, an outbox message id, 91). Longer ones name
+ * nothing, and would make DynamoDB refuse the key (at most 2048 bytes of
+ * partition key, 1024 of sort key, which two such parameters stay under)
+ * with an error that would surface as a 500.
+ */
+export const MAX_PATH_PARAMETER_LENGTH = 128;
+
 type Steps<Caller> = (event: Event, caller: Caller, context: Context) => Promise<Result>;
 type CallerOf<R extends Route['access']['kind']> = R extends 'researcher' ? Researcher : undefined;
 
@@ -23,6 +32,9 @@ export function apiHandler<Kind extends Route['access']['kind']>(routeName: stri
     .use(jsonErrors(route))
     .handler(async (event, context) => {
       const caller = route.access.kind === 'researcher' ? await authenticate(event, route.access.roles) : undefined;
+      if (Object.values(event.pathParameters ?? {}).some((value) => (value ?? '').length > MAX_PATH_PARAMETER_LENGTH)) {
+        throw new HttpError(404, 'not_found', 'There is nothing at this address');
+      }
       return steps(event, caller as CallerOf<Kind>, context);
     });
 }

@@ -1,0 +1,34 @@
+/**
+ * How big a reliability run is. `npm test` runs these files at the small CI
+ * size; `npm run test:reliability` sets PONT_RELIABILITY_SIZE=full (the
+ * issue's 500 respondents). A number sets the cohort size directly.
+ */
+export const FULL_COHORT = 500;
+const SMALL_COHORT = 30;
+
+export function cohortSize(): number {
+  const setting = process.env.PONT_RELIABILITY_SIZE ?? 'small';
+  if (setting === 'small') return SMALL_COHORT;
+  if (setting === 'full') return FULL_COHORT;
+  const n = Number(setting);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`PONT_RELIABILITY_SIZE must be small, full or a whole number, not ${setting}`);
+  return n;
+}
+
+/** The seed of the run's random choices: PONT_RELIABILITY_SEED replays a run's plans (which faults hit which request also depends on timing). */
+export function runSeed(): number {
+  const setting = process.env.PONT_RELIABILITY_SEED;
+  return setting ? Number(setting) : Math.floor(Math.random() * 2 ** 31);
+}
+
+/** mulberry32: a small seeded generator, so a failing run can be replayed from its seed. */
+export function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
