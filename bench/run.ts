@@ -10,6 +10,7 @@ import { startPlatform } from '../infra/local/platform.js';
 import { launchChromium } from '../tests/support/browser.js';
 import { benchApi, benchDynamoBaseline, benchHandlerTime } from './api.js';
 import { benchBundles } from './bundles.js';
+import { benchExport } from './export.js';
 import { formatRow, markdownTable, type Row } from './stats.js';
 import { benchValidation } from './validation.js';
 import { benchWeb, buildWebApp, CPU_SLOWDOWN, SLOW_4G, type WebDetail } from './web.js';
@@ -56,6 +57,7 @@ try {
   rows.push(...web.rows);
   rows.push(...(await section('DynamoDB Local baseline', () => benchDynamoBaseline(log))));
   rows.push(...(await section('Respondent API over HTTP', () => benchApi(platform, log))));
+  rows.push(...(await section('Dataset export', () => benchExport(log))));
 } finally {
   await browser.close();
   await platform.stop();
@@ -107,7 +109,8 @@ const markdown = [
     'The DynamoDB Local baseline is one GetItem at a time and 16 at a time from the same process; every respondent request makes several, some one after another.',
   "- **Save handler's own time**: in this process, without HTTP or DynamoDB: parse the body against its contract, validateAnswers for a complete submission, the stored answers' JSON and hash, the JSON reply. 5 runs of 400 submissions; p50 and p99 per run.",
   '- **Validation**: validateAnswers(instrument, answers, { complete: true }) in a loop on one core, answers generated from each shipped instrument (every visible question answered), yielding to the event loop every 100 calls. 5 runs of 500.',
-  '- **Lambda bundles**: each functions/handlers/*.ts built with esbuild using the stack\'s own options (infra/aws/bundling.ts); import time is `await import()` of the bundle in a fresh `node` (this machine\'s Node, not Lambda\'s Node 22 on arm64), median of 5 after one warm-up.',
+  "- **Dataset export**: a synthetic cohort (createDemoCohort: 10,000 participants × 3 waves, the four shipped instruments, 35 items a wave) written into the platform's DynamoDB Local, then 3 runs of a bare paginated Query of every wave's responses (waves in parallel: the export's own query, pages read and dropped) and of a whole export to a zip in a separate Node process (its max RSS is the peak memory). BENCH_EXPORT_PARTICIPANTS sets another size.",
+  '- **Lambda bundles**: each functions/{handlers,workers,scheduled}/*.ts built with esbuild using the stack\'s own options (infra/aws/bundling.ts); import time is `await import()` of the bundle in a fresh `node` (this machine\'s Node, not Lambda\'s Node 22 on arm64), median of 5 after one warm-up.',
   '',
 ].join('\n');
 
