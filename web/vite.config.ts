@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import react from '@vitejs/plugin-react';
 import { defineConfig, type Plugin } from 'vite';
-import { surveyTrim } from './build/survey-trim-plugin';
+import { surveyTrim } from './build/survey-trim-plugin.js';
 
 /**
  * Writes .br and .gz beside every compressible file once, at build time, so
