@@ -188,17 +188,9 @@ export async function reissueForReminder(link: LinkDeliveryState, step: number, 
   const token = newLinkToken();
   const tokenHash = hashToken(token);
   const at = now.toISOString();
-  const item: LinkDeliveryState & Record<string, unknown> = {
-    ...keys.participantLink(studyId, participantCode, waveId),
-    ...keys.waveIndex(studyId, waveId, participantCode, 'LINK'),
-    type: 'participantLink',
-    studyId,
-    participantCode,
-    waveId,
-    tokenHash,
-    issuedAt: at,
+  const item = {
     // Having opened an earlier link is still a fact about this wave (progress counts it).
-    ...(link.openedAt ? { openedAt: link.openedAt } : {}),
+    ...participantLinkItem({ studyId, participantCode, waveId, tokenHash, issuedAt: at, ...(link.openedAt ? { openedAt: link.openedAt } : {}) }),
     delivery: 'email',
     invitedAt: link.invitedAt!,
     remindersSent: step,
@@ -211,7 +203,7 @@ export async function reissueForReminder(link: LinkDeliveryState, step: number, 
           {
             Put: {
               TableName: tableName(),
-              Item: { ...keys.linkToken(tokenHash), type: 'link', studyId, participantCode, waveId, createdAt: at },
+              Item: linkTokenItem(link, tokenHash, at),
               ConditionExpression: 'attribute_not_exists(PK)',
             },
           },
