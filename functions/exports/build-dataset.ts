@@ -28,7 +28,7 @@ import { newPseudonymKey, pseudonymiser } from '../domain/export/pseudonyms.js';
 import { packageReadme, type PackageFacts } from '../domain/export/readme.js';
 import { ParticipantRowBuilder, quasiIdentifierIds, type Cell, type ExportedResponse } from '../domain/export/rows.js';
 import { loadR, loadSps } from '../domain/export/scripts.js';
-import { planVariables, wavePrefix, type DatasetVariables, type StudyDesign } from '../domain/export/variables.js';
+import { DATASET_FILES, planVariables, wavePrefix, type DatasetVariables, type StudyDesign, type Variable } from '../domain/export/variables.js';
 import { studyPseudonymKey } from '../storage/exports.js';
 import { getInstrumentVersion } from '../storage/instruments.js';
 import { listParticipants, type Participant } from '../storage/participants.js';
@@ -54,9 +54,7 @@ export type BuiltPackage = {
 };
 
 export const PACKAGE_FILES = {
-  long: 'responses_long.csv',
-  wide: 'responses_wide.csv',
-  scores: 'scores.csv',
+  ...DATASET_FILES,
   codebookCsv: 'codebook.csv',
   codebookJson: 'codebook.json',
   loadR: 'load.R',
@@ -67,15 +65,16 @@ export const PACKAGE_FILES = {
 const BUCKETS = 16;
 const UTF8_BOM = '\uFEFF';
 
-export class StudyNotFound extends Error {}
-
 export async function buildDatasetPackage(input: BuildInput): Promise<BuiltPackage> {
   const { studyId, options } = input;
   const study = await getStudy(studyId);
-  if (!study) throw new StudyNotFound(`There is no study ${studyId}`);
+  if (!study) throw new Error(`There is no study ${studyId}`);
   const design = await studyDesign(studyId, study);
   const quasiIdentifierItems = study.quasiIdentifierItems ?? [];
-  const variables = planVariables(design, { includeFreeText: options.includeFreeText, studyStableKey: options.studyStableKey, quasiIdentifierItems, k: options.k });
+  // Planned with free text always, so the README can name the free-text questions; they are dropped below unless asked for.
+  const planned = planVariables(design, { includeFreeText: true, studyStableKey: options.studyStableKey, quasiIdentifierItems, k: options.k });
+  const freeText = planned.long.filter(isFreeText).map((v) => v.name);
+  const variables = options.includeFreeText ? planned : withoutFreeText(planned);
   const pseudonym = pseudonymiser(options.studyStableKey ? await studyPseudonymKey(studyId, input.now) : newPseudonymKey());
   // Read while the waves stream: a study's participant list is one more paginated query.
   const participants = listParticipants(studyId).then((list) => new Map(list.map((p) => [p.participantCode, p])));
@@ -93,7 +92,6 @@ export async function buildDatasetPackage(input: BuildInput): Promise<BuiltPacka
     const csvFiles = await writeCsvFiles(variables, builder, read, scratch, input.onProgress);
 
     await input.onProgress?.({ phase: 'packing', done: 0, total: null });
-    const freeText = freeTextItems(design);
     const facts: PackageFacts = {
       study: { studyId, title: study.title, synthetic: study.synthetic === true },
       exportId: input.exportId,
@@ -296,11 +294,10 @@ function csvLine(cells: readonly (Cell | string)[]): string {
   return cells.map(csvCell).join(',');
 }
 
-/** Free-text questions of the design: named in the README whether left out or included. */
-function freeTextItems(design: StudyDesign): string[] {
-  const withText = planVariables(design, { includeFreeText: true }).long;
-  const without = new Set(planVariables(design, { includeFreeText: false }).long.map((v) => v.name));
-  return withText.filter((v) => v.kind === 'item' && !without.has(v.name)).map((v) => v.name);
+const isFreeText = (variable: Variable) => variable.value.from === 'item' && variable.value.coding?.kind === 'text';
+
+function withoutFreeText(variables: DatasetVariables): DatasetVariables {
+  return { long: variables.long.filter((v) => !isFreeText(v)), wide: variables.wide.filter((v) => !isFreeText(v)), scores: variables.scores };
 }
 
 function codebookMeta(facts: PackageFacts) {
