@@ -10,7 +10,7 @@
  */
 import { calculate, type Assumptions } from './calculate.js';
 import { floatArithmetic, type Exact } from './exact.js';
-import { withParameters, type Parameter } from './sensitivity.js';
+import { inFloatingPoint, withParameters, type Parameter } from './sensitivity.js';
 
 export type MonteCarloSummary = {
   iterations: number;
@@ -49,20 +49,7 @@ export function triangular(u: number, low: number, mode: number, high: number): 
 
 export function runMonteCarlo(base: Assumptions<Exact>, parameters: readonly Parameter[], iterations: number, seed: number): MonteCarloSummary {
   const random = mulberry32(seed);
-  const floatBase: Assumptions<number> = {
-    outcomes: base.outcomes.map((o) => ({
-      ...o,
-      quantity: o.quantity.toNumber(),
-      proxy: o.proxy.toNumber(),
-      deadweight: o.deadweight.toNumber(),
-      displacement: o.displacement.toNumber(),
-      attribution: o.attribution.toNumber(),
-      dropOff: o.dropOff.toNumber(),
-    })),
-    investment: base.investment.toNumber(),
-    discountRate: base.discountRate.toNumber(),
-    periodYears: base.periodYears,
-  };
+  const floatBase = inFloatingPoint(base);
   const ranges = parameters.map((p) => ({ parameter: p, low: p.low.toNumber(), mode: p.central.toNumber(), high: p.high.toNumber() }));
 
   const ratios: number[] = [];

@@ -39,6 +39,24 @@ export function withParameters<N>(num: Arithmetic<N>, base: Assumptions<N>, chan
   return changed;
 }
 
+/** The assumptions in floating point, for the calculations that need speed rather than exact figures. */
+export function inFloatingPoint(base: Assumptions<Exact>): Assumptions<number> {
+  return {
+    outcomes: base.outcomes.map((o) => ({
+      ...o,
+      quantity: o.quantity.toNumber(),
+      proxy: o.proxy.toNumber(),
+      deadweight: o.deadweight.toNumber(),
+      displacement: o.displacement.toNumber(),
+      attribution: o.attribution.toNumber(),
+      dropOff: o.dropOff.toNumber(),
+    })),
+    investment: base.investment.toNumber(),
+    discountRate: base.discountRate.toNumber(),
+    periodYears: base.periodYears,
+  };
+}
+
 export function withParameter<N>(num: Arithmetic<N>, base: Assumptions<N>, parameter: Parameter, value: N): Assumptions<N> {
   return withParameters(num, base, [{ parameter, value }]);
 }
@@ -118,12 +136,7 @@ export function switchingValue(base: Assumptions<Exact>, parameter: Parameter): 
   }
 
   // Drop-off and discount rate: PV falls as either rises; bisect in floating point over 0–100%.
-  const floatBase: Assumptions<number> = {
-    outcomes: base.outcomes.map((o) => ({ ...o, quantity: o.quantity.toNumber(), proxy: o.proxy.toNumber(), deadweight: o.deadweight.toNumber(), displacement: o.displacement.toNumber(), attribution: o.attribution.toNumber(), dropOff: o.dropOff.toNumber() })),
-    investment: investment.toNumber(),
-    discountRate: base.discountRate.toNumber(),
-    periodYears: base.periodYears,
-  };
+  const floatBase = inFloatingPoint(base);
   const gap = (value: number) => calculate(floatArithmetic, withParameter(floatArithmetic, floatBase, parameter, value)).presentValue - floatBase.investment;
   let lo = 0;
   let hi = 1;
