@@ -355,12 +355,12 @@ function sensitivityParameters(model: SroiModel, outcomes: AnalysedOutcome[], ba
     const add = (kind: AssumptionKind, name: string, central: Exact, low: Exact, high: Exact) =>
       parameters.push({ id: `outcomes[${index}].${kind}`, kind, outcomeIndex: index, label: `${outcome.id}: ${name}`, central, low, high });
 
-    const q = Exact.of(ranges.quantityPercent ?? defaults.quantityPercent).dividedBy(Exact.of(100));
+    const q = percent(ranges.quantityPercent ?? defaults.quantityPercent);
     const [qLow, qHigh] = [assumptions.quantity.times(Exact.ONE.minus(q)), assumptions.quantity.times(Exact.ONE.plus(q))].sort((a, b) => a.compare(b));
     add('quantity', 'quantity', assumptions.quantity, qLow!, qHigh!);
 
     const proxyRange = ranges.proxyValue ?? (proxy.low !== undefined && proxy.high !== undefined ? { low: proxy.low, high: proxy.high } : undefined);
-    const p = Exact.of(defaults.proxyPercent).dividedBy(Exact.of(100));
+    const p = percent(defaults.proxyPercent);
     const [pLow, pHigh] = proxyRange
       ? [Exact.of(proxyRange.low), Exact.of(proxyRange.high)]
       : [Exact.of(proxy.value).times(Exact.ONE.minus(p)), Exact.of(proxy.value).times(Exact.ONE.plus(p))];
@@ -381,7 +381,7 @@ function sensitivityParameters(model: SroiModel, outcomes: AnalysedOutcome[], ba
 
   const rate = defaults.discountRatePercent;
   parameters.push({ id: 'settings.discountRate', kind: 'discountRate', label: 'discount rate', central: base.discountRate, low: percent(rate.low), high: percent(rate.high) });
-  const share = Exact.of(defaults.investmentPercent).dividedBy(Exact.of(100));
+  const share = percent(defaults.investmentPercent);
   parameters.push({
     id: 'inputs.investment',
     kind: 'investment',
