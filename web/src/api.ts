@@ -71,6 +71,11 @@ export async function requestJson<T>(schema: Schema<T>, path: string, options: R
     throw new NetworkProblem('request failed', error);
   }
 
+  return parseJsonResponse(schema, response);
+}
+
+/** Reads a response: an ApiError body becomes an ApiProblem, a good body is parsed with its contract. */
+export async function parseJsonResponse<T>(schema: Schema<T>, response: Response): Promise<T> {
   let json: unknown;
   try {
     json = await response.json();

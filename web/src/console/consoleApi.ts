@@ -3,7 +3,6 @@
  * so none of this (nor the researcher contracts) reaches the respondent page.
  */
 import * as z from 'zod/mini';
-import { ApiError } from '../../../functions/contracts/common.js';
 import {
   CheckInList,
   ImportParticipantsResult,
@@ -27,7 +26,7 @@ import {
 } from '../../../functions/contracts/researcher.js';
 import { CreateWaveResult, type CreateStudyRequest, type CreateWaveRequest } from '../../../functions/contracts/studies.js';
 import { ExportDownload, ExportJob, ExportList, type CreateExportRequest } from '../../../functions/contracts/exports.js';
-import { ApiProblem, NetworkProblem, requestJson } from '../api';
+import { ApiProblem, NetworkProblem, parseJsonResponse, requestJson } from '../api';
 
 export type Session = SignInResult;
 
@@ -215,29 +214,5 @@ async function send(path: string, init: RequestInit): Promise<Response> {
     return await fetch(path, { ...init, cache: 'no-store', signal: AbortSignal.timeout(60_000) });
   } catch (error) {
     throw new NetworkProblem('request failed', error);
-  }
-}
-
-/** As requestJson does: an ApiError body becomes an ApiProblem, a good body is parsed with its contract. */
-async function parseJsonResponse<T>(schema: { parse(data: unknown): T }, response: Response): Promise<T> {
-  let json: unknown;
-  try {
-    json = await response.json();
-  } catch (error) {
-    if (!response.ok) throw new ApiProblem(response.status, `http_${response.status}`, response.statusText);
-    throw new NetworkProblem('response is not JSON', error);
-  }
-  if (!response.ok) {
-    const parsed = ApiError.safeParse(json);
-    if (parsed.success) {
-      const { code, message, details } = parsed.data.error;
-      throw new ApiProblem(response.status, code, message, details ?? []);
-    }
-    throw new ApiProblem(response.status, `http_${response.status}`, response.statusText);
-  }
-  try {
-    return schema.parse(json);
-  } catch (error) {
-    throw new NetworkProblem('response broke its contract', error);
   }
 }
