@@ -315,7 +315,7 @@ function indicatorFigures(outcome: Outcome, dataset: Dataset | null): { figures:
   const scaling = outcome.scaling ?? null;
   if (indicator.kind === 'manual') {
     return {
-      figures: { kind: 'manual', text: `Entered by hand: ${indicator.source}`, definition: indicator, respondents: null, count: indicator.quantity, movement: null, versions: [], scaling },
+      figures: { kind: 'manual', text: indicatorText(indicator), definition: indicator, respondents: null, count: indicator.quantity, movement: null, versions: [], scaling },
       warnings: [],
     };
   }
