@@ -7,7 +7,7 @@ import { apiHandler } from '../http/api-handler.js';
 import { parseJsonBody } from '../http/body.js';
 import { HttpError } from '../http/errors.js';
 import { json } from '../http/responses.js';
-import { participantMail, sendInvitations, type Invitation } from '../notifications/participant-mail.js';
+import { inBatches, participantMail, sendInvitations, type Invitation } from '../notifications/participant-mail.js';
 import { recordAudit } from '../storage/audit.js';
 import { getContactDetails } from '../storage/identities.js';
 import { issueLink, LinkAlreadyIssued } from '../storage/links.js';
@@ -44,20 +44,16 @@ export const handler = apiHandler<'researcher'>('IssueLinks', async (event, rese
 
   const now = new Date();
   const invitations: Invitation[] = [];
-  for (let i = 0; i < toIssue.length; i += PARALLEL) {
-    await Promise.all(
-      toIssue.slice(i, i + PARALLEL).map(async (participantCode) => {
-        try {
-          const token = await issueLink({ studyId, participantCode, waveId }, { reissue: request.reissue, now });
-          if (addresses) invitations.push({ participantCode, token, email: addresses.get(participantCode)!.email!, language: known.get(participantCode)?.language ?? 'en' });
-          else result.links.push({ participantCode, path: `/s/${token}` });
-        } catch (error) {
-          if (!(error instanceof LinkAlreadyIssued)) throw error;
-          result.skipped.push({ participantCode, reason: 'already has a link for this wave (reissue to replace it)' });
-        }
-      }),
-    );
-  }
+  await inBatches(toIssue, PARALLEL, async (participantCode) => {
+    try {
+      const token = await issueLink({ studyId, participantCode, waveId }, { reissue: request.reissue, now });
+      if (addresses) invitations.push({ participantCode, token, email: addresses.get(participantCode)!.email!, language: known.get(participantCode)?.language ?? 'en' });
+      else result.links.push({ participantCode, path: `/s/${token}` });
+    } catch (error) {
+      if (!(error instanceof LinkAlreadyIssued)) throw error;
+      result.skipped.push({ participantCode, reason: 'already has a link for this wave (reissue to replace it)' });
+    }
+  });
 
   if (mail) {
     const { emailed, failed } = await sendInvitations(mail, study, wave, invitations, now);
