@@ -15,7 +15,7 @@ import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'no
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import yauzl from 'yauzl';
-import { runSroi } from '../functions/domain/sroi/analysis.js';
+import { formatIn, runSroi } from '../functions/domain/sroi/analysis.js';
 import type { DatasetFiles } from '../functions/domain/sroi/indicators.js';
 import { sroiModelJsonSchema } from '../functions/domain/sroi/model.js';
 import { sroiReportHtml } from '../functions/domain/sroi/report-html.js';
@@ -77,7 +77,7 @@ export async function sroiCommand(args: string[]): Promise<number> {
   writeFileSync(join(out, SROI_OUTPUT_FILES.xlsx), await sroiWorkbook(result));
 
   const { totals, headline } = result;
-  const pounds = (value: number) => `£${value.toLocaleString('en-GB', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
+  const pounds = (value: number) => formatIn('pounds', value);
   console.log(
     [
       `✓ ${result.model.title} (${result.model.id}@${result.model.version})${result.dataset ? ` on export ${result.dataset.exportId}${result.dataset.synthetic ? ' (SYNTHETIC)' : ''}` : ''}`,
