@@ -5,7 +5,6 @@
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Duration, Validations } from 'aws-cdk-lib';
 import {
   CorsHttpMethod,
@@ -20,20 +19,18 @@ import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
-import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import { Construct } from 'constructs';
 import type { Route, RouteAccess } from '../../functions/routes.js';
-import { LAMBDA_BUNDLING, SOURCE_MAPS } from './bundling.js';
 import type { ResearcherAuth } from './auth.js';
 import { grantSendEmail, mailEnvironment, type MailSettings } from './mail.js';
 import type { PontExports } from './exports.js';
+import { pontFunction, repoRoot } from './lambda.js';
 import { acknowledge, bucketRead, invoke, keyUse, lambdaFunction, tableIndexes } from './nag.js';
 
-/** Repository root, independent of the process's working directory. */
-export const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
+export { repoRoot };
 
 export const handlerEntry = (route: Pick<Route, 'handler'>): string =>
   path.join(repoRoot, 'functions', 'handlers', `${route.handler}.ts`);
@@ -166,16 +163,12 @@ export class PontApi extends Construct {
   }
 
   private routeFunction(route: Route, { table, identityTable, key }: Pick<PontApiProps, 'table' | 'identityTable' | 'key'>, researcherAuth: ResearcherAuth): NodejsFunction {
-    return new NodejsFunction(this, route.name, {
+    return pontFunction(this, route.name, {
       description: `${route.method} ${route.path}`,
       entry: handlerEntry(route),
-      handler: 'handler',
-      runtime: Runtime.NODEJS_22_X,
-      architecture: Architecture.ARM_64,
       memorySize: 512,
       timeout: Duration.seconds(10),
-      projectRoot: repoRoot,
-      depsLockFilePath: path.join(repoRoot, 'package-lock.json'),
+      key,
       environment: {
         TABLE_NAME: table.tableName,
         ...(route.identityAccess ? { IDENTITY_TABLE_NAME: identityTable.tableName } : {}),
@@ -187,10 +180,7 @@ export class PontApi extends Construct {
         ...(route.access.kind === 'researcher'
           ? { COGNITO_ISSUER: researcherAuth.issuer, COGNITO_CLIENT_ID: researcherAuth.clientId }
           : {}),
-        ...(SOURCE_MAPS ? { NODE_OPTIONS: '--enable-source-maps' } : {}),
       },
-      logGroup: new LogGroup(this, `${route.name}Logs`, { retention: RetentionDays.ONE_MONTH, encryptionKey: key }),
-      bundling: LAMBDA_BUNDLING,
     });
   }
 }

@@ -9,17 +9,14 @@ import path from 'node:path';
 import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
-import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
-import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
-import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { EXPORT_RETENTION_DAYS } from '../../functions/exports/export-store.js';
-import { repoRoot } from './api.js';
+import { pontFunction, repoRoot } from './lambda.js';
 import { acknowledge, bucketPut, keyUse, lambdaFunction, tableIndexes } from './nag.js';
-import { LAMBDA_BUNDLING, SOURCE_MAPS } from './bundling.js';
 
 export type PontExportsProps = { table: ITable; key: IKey };
 
@@ -50,26 +47,16 @@ export class PontExports extends Construct {
     });
     // The worker's failed invocations (study and export ids only). SSL-only, with the stage's key.
     this.deadLetters = new Queue(this, 'FailedExports', { encryption: QueueEncryption.KMS, encryptionMasterKey: props.key, enforceSSL: true, retentionPeriod: Duration.days(14) });
-    this.worker = new NodejsFunction(this, 'Worker', {
+    this.worker = pontFunction(this, 'Worker', {
       description: 'Builds anonymised dataset packages',
       entry: path.join(repoRoot, 'functions', 'workers', 'export-worker.ts'),
-      handler: 'handler',
-      runtime: Runtime.NODEJS_22_X,
-      architecture: Architecture.ARM_64,
       // The bound: 10,000 participants × 3 waves × 60 items within a 1 GB function.
       memorySize: 1024,
       timeout: Duration.minutes(15),
       retryAttempts: 1,
       onFailure: new SqsDestination(this.deadLetters),
-      projectRoot: repoRoot,
-      depsLockFilePath: path.join(repoRoot, 'package-lock.json'),
-      environment: {
-        TABLE_NAME: props.table.tableName,
-        EXPORT_BUCKET: this.bucket.bucketName,
-        ...(SOURCE_MAPS ? { NODE_OPTIONS: '--enable-source-maps' } : {}),
-      },
-      logGroup: new LogGroup(this, 'WorkerLogs', { retention: RetentionDays.ONE_MONTH, encryptionKey: props.key }),
-      bundling: LAMBDA_BUNDLING,
+      key: props.key,
+      environment: { TABLE_NAME: props.table.tableName, EXPORT_BUCKET: this.bucket.bucketName },
     });
     props.table.grantReadWriteData(this.worker);
     this.bucket.grantPut(this.worker);

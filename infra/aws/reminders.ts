@@ -14,15 +14,12 @@ import { Duration, Stack, TimeZone } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
-import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
-import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { Schedule, ScheduleExpression } from 'aws-cdk-lib/aws-scheduler';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { repoRoot } from './api.js';
-import { LAMBDA_BUNDLING, SOURCE_MAPS } from './bundling.js';
+import { pontFunction, repoRoot } from './lambda.js';
 import { grantSendEmail, mailEnvironment, type MailSettings } from './mail.js';
 import { acknowledge, invoke, keyUse, lambdaFunction, tableIndexes } from './nag.js';
 
@@ -51,29 +48,22 @@ export class PontReminders extends Construct {
       retentionPeriod: Duration.days(14),
     });
 
-    this.function = new NodejsFunction(this, 'SendDueReminders', {
+    this.function = pontFunction(this, 'SendDueReminders', {
       description: 'Daily: send every wave\'s due reminder emails',
       entry: path.join(repoRoot, 'functions', 'scheduled', 'send-reminders.ts'),
-      handler: 'handler',
-      runtime: Runtime.NODEJS_22_X,
-      architecture: Architecture.ARM_64,
       memorySize: 512,
       // Thousands of participants at SES's default 14 emails a second fit well inside this.
       timeout: Duration.minutes(10),
-      projectRoot: repoRoot,
-      depsLockFilePath: path.join(repoRoot, 'package-lock.json'),
+      key: props.key,
       environment: {
         TABLE_NAME: props.table.tableName,
         IDENTITY_TABLE_NAME: props.identityTable.tableName,
         ...(props.mail ? mailEnvironment(props.mail) : {}),
-        ...(SOURCE_MAPS ? { NODE_OPTIONS: '--enable-source-maps' } : {}),
       },
       deadLetterQueue: this.deadLetterQueue,
       retryAttempts: 2,
       // Two runs never overlap: a slow run is not joined by the next day's.
       reservedConcurrentExecutions: 1,
-      logGroup: new LogGroup(this, 'SendDueRemindersLogs', { retention: RetentionDays.ONE_MONTH, encryptionKey: props.key }),
-      bundling: LAMBDA_BUNDLING,
     });
     // Lambda sends failed runs to the queue as the function's role, which CDK
     // grants sqs:SendMessage only: the queue's key is granted here.
