@@ -254,7 +254,7 @@ describe('the respondent journey', () => {
     await context.close();
   });
 
-  it('brings back answers kept on the phone when the tab was closed without a signal, and sends them', async () => {
+  it('brings back answers kept on the phone when the tab was killed without a signal, and sends them', async () => {
     const link = await createLink();
     const context = await browser.newContext({ viewport: PHONE });
     const page = await context.newPage();
@@ -267,6 +267,11 @@ describe('the respondent journey', () => {
     await context.setOffline(true);
     await page.locator('[data-name="services"]').getByText('Health', { exact: true }).click();
     await page.locator('[data-name="anything_else"] textarea').fill('Just moved flat');
+    // Killed the way a phone short of memory kills a tab: no pagehide, no unload, no last chance to save.
+    const devtools = await context.newCDPSession(page);
+    const crashed = page.waitForEvent('crash');
+    void devtools.send('Page.crash').catch(() => undefined); // no reply comes from a dead tab
+    await crashed;
     await page.close();
     await context.setOffline(false);
     // The server never got them.

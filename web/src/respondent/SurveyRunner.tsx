@@ -103,9 +103,6 @@ type InstrumentSurveyProps = {
 
 type Submit = 'idle' | 'sending' | 'invalid' | 'failed';
 
-/** Wait this long after the last answer before writing it to the phone's storage. */
-const STASH_DELAY_MS = 400;
-
 function InstrumentSurvey({ instrument, lang, part, parts, onDone, onLinkProblem, outbox }: InstrumentSurveyProps) {
   const saved = instrument.response?.status === 'partial' ? instrument.response : undefined;
   // `made` counts the models made: a language switch makes a new one (below).
@@ -189,36 +186,28 @@ function InstrumentSurvey({ instrument, lang, part, parts, onDone, onLinkProblem
       else live.current.onLinkProblem(event.problem);
     });
 
-    let stashTimer: ReturnType<typeof setTimeout> | undefined;
     let submitting = false;
     // `finished`: submitted (sent or kept to send); SurveyJS may still touch values; nothing more is saved.
     // Both flags outlive this model (a language switch makes another).
     const state = progress.current;
-    const stashNow = () => {
-      clearTimeout(stashTimer);
-      stashTimer = undefined;
-      if (!submitting && !state.finished) outbox.stash(id, snapshot());
-    };
-
     const onPageChanged = () => {
       if (state.finished) return;
-      clearTimeout(stashTimer);
       state.dirty = false;
       outbox.save(id, snapshot());
     };
-    // Every answer is kept on the phone straight away (a tab can be killed any time); it is sent at the next page change.
+    // Every answer is kept on the phone at once, not after a pause: a phone can kill the tab at any moment
+    // without a pagehide (an OS out of memory, a closed browser), and one localStorage write per keystroke is
+    // cheap next to losing what was typed. It is sent at the next page change.
     const onValueChanged = () => {
       if (state.finished || submitting) return;
       state.dirty = true;
-      clearTimeout(stashTimer);
-      stashTimer = setTimeout(stashNow, STASH_DELAY_MS);
+      outbox.stash(id, snapshot());
     };
 
     const submitAnswers = async (options: { allow: boolean }) => {
       setSubmit('sending');
       setServerErrors([]);
       clearInvisibleValues(model);
-      clearTimeout(stashTimer);
       try {
         // 'queued' (no signal) still lets the participant finish: the answers go when they're back online.
         await outbox.submit(id, snapshot());
@@ -266,7 +255,6 @@ function InstrumentSurvey({ instrument, lang, part, parts, onDone, onLinkProblem
     const onPageHide = () => {
       if (state.dirty && !submitting && !state.finished) {
         state.dirty = false;
-        clearTimeout(stashTimer);
         outbox.save(id, snapshot(), { keepalive: true });
       }
     };
@@ -281,7 +269,6 @@ function InstrumentSurvey({ instrument, lang, part, parts, onDone, onLinkProblem
     document.addEventListener('visibilitychange', onHide);
     window.addEventListener('pagehide', onPageHide);
     return () => {
-      if (stashTimer !== undefined) stashNow();
       unsubscribe();
       model.onCurrentPageChanged.remove(onPageChanged);
       model.onValueChanged.remove(onValueChanged);
