@@ -206,8 +206,10 @@ async function oneRun(browser: Browser, url: string, surveyChunk: Set<string>) {
     const repeat: Visit = { marks: repeatMarks, transfers: network.transfers() };
 
     const sum = (transfers: Transfer[]) => transfers.reduce((total, t) => total + t.bytes, 0);
-    const firstScreen = first.transfers.filter((t) => t.beforeFirstClick && !surveyChunk.has(t.url));
-    const prefetch = first.transfers.filter((t) => surveyChunk.has(t.url));
+    // What the first screen prefetches for the survey: its chunk, and the surveys themselves (GetInstrumentSurvey).
+    const prefetched = (t: Transfer) => surveyChunk.has(t.url) || t.url.startsWith('/api/surveys/');
+    const firstScreen = first.transfers.filter((t) => t.beforeFirstClick && !prefetched(t));
+    const prefetch = first.transfers.filter(prefetched);
     return {
       first,
       repeat,

@@ -9,7 +9,7 @@ export type Role = 'admin' | 'researcher' | 'analyst';
 export type RouteAccess =
   /** Anyone holding a personal-link token; the token in the path is the credential. */
   | { kind: 'respondent' }
-  /** Public, no credential (sign-in itself). */
+  /** Public, no credential (sign-in itself; content unlocked by a hash in its address). */
   | { kind: 'public' }
   /** A verified researcher JWT carrying one of these roles. */
   | { kind: 'researcher'; roles: readonly Role[] };
@@ -52,6 +52,15 @@ export const routes: readonly Route[] = [
     handler: 'save-response',
     access: { kind: 'respondent' },
     tableAccess: 'readWrite',
+  },
+  {
+    name: 'GetInstrumentSurvey',
+    method: 'GET',
+    path: '/api/surveys/{instrumentId}/{version}/{contentHash}',
+    handler: 'get-instrument-survey',
+    // The content hash in the path is the credential; the answer is immutable and cached.
+    access: { kind: 'public' },
+    tableAccess: 'read',
   },
   {
     name: 'RecordConsent',

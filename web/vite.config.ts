@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import react from '@vitejs/plugin-react';
 import { defineConfig, type Plugin } from 'vite';
+import { consoleZodCopy } from './build/console-zod-plugin.js';
 import { surveyTrim } from './build/survey-trim-plugin.js';
 
 /**
@@ -46,7 +47,7 @@ export default defineConfig({
   root: webDir,
   base: '/',
   publicDir: false,
-  plugins: [react(), surveyTrim(), precompress()],
+  plugins: [react(), surveyTrim(), consoleZodCopy(), precompress()],
   server: {
     // The contracts live in ../functions/contracts and are shared with the server.
     fs: { allow: [repoDir] },

@@ -5,6 +5,7 @@
  */
 import * as z from 'zod/mini';
 import { ErrorDetail, LocalisedText } from './common.js';
+import { SurveyJson } from './respondent.js';
 
 /** One instrument as the respondent page receives it, without a saved response. */
 export const PreviewInstrument = z.object({
@@ -12,8 +13,7 @@ export const PreviewInstrument = z.object({
   version: z.string(),
   contentHash: z.string(),
   title: LocalisedText,
-  /** SurveyJS JSON with bilingual strings ({ "en": …, "cy": … }). */
-  survey: z.record(z.string(), z.unknown()),
+  survey: SurveyJson,
 });
 export type PreviewInstrument = z.infer<typeof PreviewInstrument>;
 

@@ -30,7 +30,18 @@ export type SupportContact = z.infer<typeof SupportContact>;
 export const ConsentDecision = z.enum(['agreed', 'declined']);
 export type ConsentDecision = z.infer<typeof ConsentDecision>;
 
-/** GET /api/s/{token} */
+/** SurveyJS JSON with bilingual strings ({ "en": …, "cy": … }). */
+export const SurveyJson = z.record(z.string(), z.unknown());
+export type SurveyJson = z.infer<typeof SurveyJson>;
+
+/**
+ * GET /api/s/{token}
+ *
+ * Carries no survey content: the first screen (consent, Start) needs none of
+ * it, and a wave's surveys run to several KB compressed. The page fetches each
+ * instrument's survey from its immutable address (InstrumentSurveyResult)
+ * while the participant reads the consent.
+ */
 export const OpenLinkResult = z.object({
   study: z.object({
     title: LocalisedText,
@@ -56,14 +67,28 @@ export const OpenLinkResult = z.object({
       version: z.string(),
       contentHash: z.string(),
       title: LocalisedText,
-      /** SurveyJS JSON with bilingual strings ({ "en": …, "cy": … }). */
-      survey: z.record(z.string(), z.unknown()),
       /** Empty when consent was declined: nothing is asked or stored then. */
       response: z.nullable(StoredAnswers),
     }),
   ),
 });
 export type OpenLinkResult = z.infer<typeof OpenLinkResult>;
+
+/**
+ * GET /api/surveys/{instrumentId}/{version}/{contentHash}: one published
+ * instrument's survey. A published version never changes, so the answer is
+ * cached for a year: a follow-up wave running the same instruments downloads
+ * nothing. The content hash in the address is what unlocks it (it is only
+ * known to those who were given a link to a wave running it, or who hold the
+ * instrument file itself).
+ */
+export const InstrumentSurveyResult = z.object({
+  id: z.string(),
+  version: z.string(),
+  contentHash: z.string(),
+  survey: SurveyJson,
+});
+export type InstrumentSurveyResult = z.infer<typeof InstrumentSurveyResult>;
 
 /** PUT /api/s/{token}/responses/{instrumentId} */
 export const SaveResponseRequest = z.strictObject({

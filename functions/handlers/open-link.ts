@@ -1,4 +1,8 @@
-/** GET /api/s/{token}: what a personal link shows: consent, the wave's instruments, and any answers saved so far. */
+/**
+ * GET /api/s/{token}: what a personal link shows: consent, the wave's
+ * instruments, and any answers saved so far. The surveys themselves come from
+ * get-instrument-survey, at addresses built from the instruments listed here.
+ */
 import type { OpenLinkResult } from '../contracts/respondent.js';
 import { apiHandler } from '../http/api-handler.js';
 import { HttpError } from '../http/errors.js';
@@ -45,14 +49,13 @@ export const handler = apiHandler<'respondent'>('OpenLink', async (event) => {
       consent?.decision === 'declined'
         ? []
         : instruments.map((instrument) => {
-            const { id, version, contentHash, title, survey } = instrument!;
+            const { id, version, contentHash, title } = instrument!;
             const saved = responses.find((r) => r.instrumentId === id);
             return {
               id,
               version,
               contentHash,
               title,
-              survey,
               response: saved
                 ? {
                     answers: saved.answers,

@@ -12,6 +12,14 @@ export function json(statusCode: number, body: unknown): APIGatewayProxyStructur
   return { statusCode, headers: { ...baseHeaders }, body: JSON.stringify(body) };
 }
 
+/**
+ * For content that never changes at its address (a published instrument's
+ * survey, named by its content hash): any cache may keep it for a year.
+ */
+export function immutableJson(body: unknown): APIGatewayProxyStructuredResultV2 {
+  return { statusCode: 200, headers: { ...baseHeaders, 'cache-control': 'public, max-age=31536000, immutable' }, body: JSON.stringify(body) };
+}
+
 export function errorResponse(statusCode: number, code: string, message: string, details?: ErrorDetail[]): APIGatewayProxyStructuredResultV2 {
   const body: ApiError = { error: { code, message, ...(details ? { details } : {}) } };
   return json(statusCode, body);

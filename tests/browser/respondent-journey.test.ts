@@ -158,6 +158,41 @@ describe('the respondent journey', () => {
     await page.close();
   });
 
+  it('fetches the survey while the consent is read, loads no console code, and takes the survey from the phone next time', async () => {
+    const link = await createLink({ consent: null });
+    const { context, page } = await phonePage();
+    const devtools = await context.newCDPSession(page);
+    await devtools.send('Network.enable');
+    const requested = new Map<string, string>(); // request id → path
+    const fromCache = new Set<string>();
+    devtools.on('Network.requestWillBeSent', (e) => requested.set(e.requestId, new URL(e.request.url).pathname));
+    devtools.on('Network.requestServedFromCache', (e) => fromCache.add(e.requestId));
+    devtools.on('Network.responseReceived', (e) => {
+      if (e.response.fromDiskCache) fromCache.add(e.requestId);
+    });
+    const surveyAddress = `/api/surveys/${link.instrument.id}/${link.instrument.version}/${link.instrument.contentHash}`;
+    const requestsFor = (path: string) => [...requested].filter(([, p]) => p === path).map(([id]) => id);
+
+    await page.goto(linkUrl(link.token));
+    await page.getByText('Do you agree?').waitFor();
+
+    // Fetched while the consent is on screen, before anything is tapped.
+    await expect.poll(() => requestsFor(surveyAddress).length, SLOW).toBe(1);
+    const paths = [...requested.values()];
+    expect(paths.filter((path) => /^\/assets\/(Console|SroiView|PreviewApp|schemas)-/.test(path))).toEqual([]);
+    await page.getByRole('button', { name: 'Yes, I agree' }).click();
+    await page.locator('[data-name="mood"]').waitFor();
+
+    requested.clear();
+    await page.reload();
+    await page.getByRole('button', { name: 'Start' }).click();
+    await page.locator('[data-name="mood"]').waitFor();
+    const again = requestsFor(surveyAddress);
+    expect(again).toHaveLength(1);
+    expect(fromCache.has(again[0]!)).toBe(true);
+    await context.close();
+  });
+
   it('ends politely when consent is declined, and stores nothing', async () => {
     const link = await createLink({ consent: null });
     const { context, page } = await phonePage();

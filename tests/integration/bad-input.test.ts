@@ -70,6 +70,7 @@ function pathParameters(route: Route): Record<string, string> {
     token: link.token,
     instrumentId: publishing ? 'context' : link.instrument.id,
     version: publishing ? '1.0.0' : link.instrument.version,
+    contentHash: link.instrument.contentHash,
     studyId: link.studyId,
     waveId: link.waveId,
     participantCode: link.participantCode,

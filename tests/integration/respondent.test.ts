@@ -60,6 +60,36 @@ describe('opening a personal link', () => {
   });
 });
 
+describe("fetching an instrument's survey", () => {
+  it('sends the survey of the version the link lists, cacheable for a year, and keeps it out of the link itself', async () => {
+    const link = await createLink();
+    const opened = await callRoute('GET', `/api/s/${link.token}`);
+    const { id, version, contentHash } = opened.json.instruments[0];
+    expect(opened.json.instruments[0]).not.toHaveProperty('survey');
+
+    const result = await callRoute('GET', `/api/surveys/${id}/${version}/${contentHash}`);
+
+    expect(result.status).toBe(200);
+    expect(result.headers['cache-control']).toBe('public, max-age=31536000, immutable');
+    expect(result.json).toEqual({ id, version, contentHash, survey: link.instrument.survey });
+  });
+
+  it('answers a wrong hash exactly as it answers a version that does not exist', async () => {
+    const link = await createLink();
+    const { id, version, contentHash } = link.instrument;
+    const wrongHash = contentHash.replace(/^./, (c) => (c === '0' ? '1' : '0'));
+
+    const wrong = await callRoute('GET', `/api/surveys/${id}/${version}/${wrongHash}`);
+    const missing = await callRoute('GET', `/api/surveys/${id}/9.9.9/${contentHash}`);
+
+    expect(wrong.status).toBe(404);
+    expect(wrong.json.error.code).toBe('not_found');
+    expect(missing.status).toBe(404);
+    expect(missing.json).toEqual(wrong.json);
+    expect(wrong.headers['cache-control']).toBe('no-store');
+  });
+});
+
 describe('saving answers', () => {
   it('round-trips a final response through the handler into DynamoDB', async () => {
     const link = await createLink();

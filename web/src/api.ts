@@ -10,6 +10,7 @@ import { ApiError, type ErrorDetail } from '../../functions/contracts/common.js'
 import {
   CheckInResult,
   ConsentResult,
+  InstrumentSurveyResult,
   OpenLinkResult,
   SaveResponseResult,
   type CheckInRequest,
@@ -50,6 +51,8 @@ export type RequestOptions = {
   bearer?: string;
   /** Let the request outlive the page (saving while the tab is closed). */
   keepalive?: boolean;
+  /** The browser's HTTP cache: skipped ('no-store') unless the answer is immutable. */
+  cache?: RequestCache;
 };
 
 export async function requestJson<T>(schema: Schema<T>, path: string, options: RequestOptions = {}): Promise<T> {
@@ -63,7 +66,7 @@ export async function requestJson<T>(schema: Schema<T>, path: string, options: R
       method: options.method ?? 'GET',
       headers,
       body: options.body === undefined ? undefined : JSON.stringify(options.body),
-      cache: 'no-store',
+      cache: options.cache ?? 'no-store',
       keepalive: options.keepalive,
       signal: typeof AbortSignal.timeout === 'function' ? AbortSignal.timeout(TIMEOUT_MS) : undefined,
     });
@@ -105,6 +108,12 @@ export async function parseJsonResponse<T>(schema: Schema<T>, response: Response
 /** GET /api/s/{token} */
 export function openLink(token: string): Promise<OpenLinkResult> {
   return requestJson(OpenLinkResult, `/api/s/${encodeURIComponent(token)}`);
+}
+
+/** GET /api/surveys/{instrumentId}/{version}/{contentHash}: immutable, so the browser's cache may answer it. */
+export function fetchInstrumentSurvey(instrument: { id: string; version: string; contentHash: string }): Promise<InstrumentSurveyResult> {
+  const path = [instrument.id, instrument.version, instrument.contentHash].map(encodeURIComponent).join('/');
+  return requestJson(InstrumentSurveyResult, `/api/surveys/${path}`, { cache: 'default' });
 }
 
 /** PUT /api/s/{token}/responses/{instrumentId} */

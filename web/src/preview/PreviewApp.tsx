@@ -12,12 +12,11 @@
  */
 import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { PreviewResult, type PreviewInstrument } from '../../../functions/contracts/preview.js';
-import type { OpenLinkResult } from '../../../functions/contracts/respondent.js';
 import { ApiProblem, requestJson } from '../api';
 import { t, type Lang } from '../i18n';
 import { LanguageSwitch } from '../LanguageSwitch';
 import { loadSurveyRunner } from '../respondent/loadSurveyRunner';
-import type { SurveyRunnerProps } from '../respondent/SurveyRunner';
+import type { RunnableLink, SurveyRunnerProps } from '../respondent/SurveyRunner';
 import './preview.css';
 
 // DRAFT WELSH, like i18n.ts: to be reviewed by a Welsh translator. Kept here,
@@ -55,7 +54,7 @@ type View =
   | { kind: 'loaded'; result: PreviewResult; Runner: Runner };
 
 /** The shape SurveyRunner runs: one instrument, nothing answered yet. */
-function previewLink(instrument: PreviewInstrument): OpenLinkResult {
+function previewLink(instrument: PreviewInstrument): RunnableLink {
   return {
     study: { title: instrument.title, supportContacts: [] },
     wave: { name: instrument.title, closesAt: '' },

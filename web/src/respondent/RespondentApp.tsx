@@ -13,10 +13,10 @@ import { ApiProblem, openLink, recordConsent } from '../api';
 import { formatDate, t, type Lang, type StringKey } from '../i18n';
 import { LanguageSwitch } from '../LanguageSwitch';
 import { DeclinedPage, ThanksPage } from './Closing';
-import { loadSurveyRunner } from './loadSurveyRunner';
+import { loadSurvey } from './loadSurveyRunner';
 import { createOutbox } from './outbox';
 import { QuickExitButton, useDoubleEscapeToExit } from './QuickExit';
-import type { SurveyRunnerProps } from './SurveyRunner';
+import type { RunnableLink, SurveyRunnerProps } from './SurveyRunner';
 
 export type Problem = 'notValid' | 'notOpen' | 'closed' | 'tooMany' | 'network' | 'server';
 
@@ -28,7 +28,7 @@ type Phase =
   | { kind: 'consent'; link: Link; busy: boolean; notice: 'failed' | 'changed' | null }
   | { kind: 'declined'; link: Link }
   | { kind: 'intro'; link: Link; starting: boolean }
-  | { kind: 'survey'; link: Link; Runner: (props: SurveyRunnerProps) => ReactNode }
+  | { kind: 'survey'; link: RunnableLink; Runner: (props: SurveyRunnerProps) => ReactNode }
   | { kind: 'thanks'; link: Link; already: boolean };
 
 export function problemOf(error: unknown): Problem {
@@ -87,11 +87,11 @@ export function RespondentApp({ token }: { token: string }) {
 
   useEffect(() => load(), [load]);
 
-  // Prefetch the survey chunk while the participant reads the first screen.
-  const firstScreen = phase.kind === 'intro' || phase.kind === 'consent';
+  // Prefetch the survey chunk and the surveys while the participant reads the first screen.
+  const firstScreenLink = phase.kind === 'intro' || phase.kind === 'consent' ? phase.link : null;
   useEffect(() => {
-    if (firstScreen) loadSurveyRunner().catch(() => undefined);
-  }, [firstScreen]);
+    if (firstScreenLink) loadSurvey(firstScreenLink).catch(() => undefined);
+  }, [firstScreenLink]);
 
   useEffect(() => {
     document.documentElement.lang = lang;
@@ -115,8 +115,8 @@ export function RespondentApp({ token }: { token: string }) {
 
   const start = (link: Link) => {
     setPhase({ kind: 'intro', link, starting: true });
-    loadSurveyRunner().then(
-      (module) => setPhase({ kind: 'survey', link, Runner: module.SurveyRunner }),
+    loadSurvey(link).then(
+      (loaded) => setPhase({ kind: 'survey', link: loaded.link, Runner: loaded.Runner }),
       () => setPhase({ kind: 'problem', problem: 'network' }),
     );
   };

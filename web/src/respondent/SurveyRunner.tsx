@@ -12,7 +12,7 @@ import 'survey-core/survey-core.fontless.css';
 import './survey.css';
 
 import type { ErrorDetail } from '../../../functions/contracts/common.js';
-import type { OpenLinkResult } from '../../../functions/contracts/respondent.js';
+import type { OpenLinkResult, SurveyJson } from '../../../functions/contracts/respondent.js';
 import { ApiProblem, NetworkProblem } from '../api';
 import { t, type Lang } from '../i18n';
 import { isFatal, type Outbox, type SaveState, type Snapshot } from './outbox';
@@ -21,11 +21,14 @@ import { applyWelshSurveyStrings } from './welsh-survey-strings';
 
 applyWelshSurveyStrings();
 
-type Instrument = OpenLinkResult['instruments'][number];
+type Instrument = OpenLinkResult['instruments'][number] & { survey: SurveyJson };
+
+/** A link whose instruments carry their surveys (fetched apart from the link: see loadSurvey). */
+export type RunnableLink = Omit<OpenLinkResult, 'instruments'> & { instruments: Instrument[] };
 
 export type SurveyRunnerProps = {
   token: string;
-  link: OpenLinkResult;
+  link: RunnableLink;
   lang: Lang;
   /** Where answers go (kept on the phone, then sent). Absent in preview: nothing is saved or sent. */
   outbox?: Outbox;
