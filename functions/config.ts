@@ -34,6 +34,16 @@ const Config = z.object({
   /** AWS mode: the Cognito user pool issuer URL and app client id. */
   COGNITO_ISSUER: z.optional(z.url()),
   COGNITO_CLIENT_ID: z.optional(z.string()),
+  /**
+   * AWS mode, route functions only: the value CloudFront adds to every API
+   * request (functions/http/origin-verify.ts), resolved from Secrets Manager at
+   * deploy; and the value before the last rotation, still accepted while
+   * CloudFront's edges change over ("none" until the first rotation: too short to
+   * be accepted). Unset in
+   * embedded mode, where there is no CloudFront and nothing is checked.
+   */
+  ORIGIN_VERIFY_SECRET: z.optional(z.string().check(z.minLength(32))),
+  ORIGIN_VERIFY_PREVIOUS_SECRET: z.optional(z.string()),
 });
 export type Config = z.infer<typeof Config>;
 

@@ -1,12 +1,14 @@
 /**
- * Wraps a route's steps in the middy chain every handler shares: the route's
- * access rule from the route table, JSON errors, and logs without personal data.
+ * Wraps a route's steps in the middy chain every handler shares: in AWS, the
+ * check that the request came through CloudFront; the route's access rule from
+ * the route table, JSON errors, and logs without personal data.
  */
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { verifyResearcherToken, type Researcher } from '../auth/researcher-tokens.js';
 import { routes, type Route } from '../routes.js';
 import { HttpError } from './errors.js';
+import { originVerification } from './origin-verify.js';
 import { errorResponse } from './responses.js';
 
 export type Event = APIGatewayProxyEventV2;
@@ -30,6 +32,8 @@ export function apiHandler<Kind extends Route['access']['kind']>(routeName: stri
 
   return middy<Event, Result>()
     .use(jsonErrors(route))
+    // First of the before steps: nothing else runs for a request that bypassed CloudFront.
+    .use(originVerification())
     .handler(async (event, context) => {
       const caller = route.access.kind === 'researcher' ? await authenticate(event, route.access.roles) : undefined;
       if (Object.values(event.pathParameters ?? {}).some((value) => (value ?? '').length > MAX_PATH_PARAMETER_LENGTH)) {

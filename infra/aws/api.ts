@@ -66,6 +66,8 @@ export type PontApiProps = {
   exports: PontExports;
   /** Encrypts the functions' log groups. */
   key: IKey;
+  /** What CloudFront sends with every request: each route function is told, and refuses requests without it. */
+  originSecret: { environment: Record<string, string> };
   /**
    * Other sites allowed to call the API from a browser (CORS). Normally none:
    * the web app reaches the API through the same CloudFront origin.
@@ -107,6 +109,7 @@ export class PontApi extends Construct {
 
     for (const route of props.routes) {
       const fn = this.routeFunction(route, props, props.researcherAuth);
+      for (const [name, value] of Object.entries(props.originSecret.environment)) fn.addEnvironment(name, value);
       if (route.sendsEmail && props.mail) {
         for (const [name, value] of Object.entries(mailEnvironment(props.mail))) fn.addEnvironment(name, value);
         grantSendEmail(fn, props.mail);

@@ -15,6 +15,9 @@
  *   webDist          the built web app (default web/dist: run npm run build:web)
  *   mailFrom, webUrl, studyTeamEmail   email through SES (see mail.ts); webUrl
  *                    defaults to https://<domainName> when a domain is given
+ *   originSecretVersion   after rotating the origin secret (origin-secret.ts,
+ *                    docs/aws.md), the Secrets Manager version id of the new
+ *                    value; an id, not the secret
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
@@ -31,6 +34,8 @@ export type PontConfig = {
   /** Directory holding the built web app (index.html and assets/). */
   webDist: string;
   mail?: MailSettings;
+  /** The origin secret's version to deploy (after a rotation); unset: the current one. */
+  originSecretVersion?: string;
 };
 
 export const DEFAULT_REGION = 'eu-west-2';
@@ -77,6 +82,11 @@ export function configFrom(context: (key: string) => unknown): PontConfig {
     throw new Error(`The web app is not built (${path.join(webDist, 'index.html')} is missing): run npm run build:web first, or give -c webDist=…`);
   }
 
+  const originSecretVersion = text('originSecretVersion');
+  if (originSecretVersion && !/^[A-Za-z0-9-]{32,64}$/.test(originSecretVersion)) {
+    throw new Error(`Invalid originSecretVersion "${originSecretVersion}": give the VersionId that put-secret-value printed`);
+  }
+
   // With a custom domain, links in emails point to it unless told otherwise.
   const mail = mailSettingsFrom((key) => (key === 'webUrl' ? (context(key) ?? (domainName ? `https://${domainName}` : undefined)) : context(key)));
   return {
@@ -87,5 +97,6 @@ export function configFrom(context: (key: string) => unknown): PontConfig {
     ...(alarmEmail ? { alarmEmail } : {}),
     webDist,
     ...(mail ? { mail } : {}),
+    ...(originSecretVersion ? { originSecretVersion } : {}),
   };
 }

@@ -6,16 +6,18 @@
  * (firewall.ts) sits in front of both.
  *
  *   viewer ─► CloudFront (WAF, security headers)
- *               ├─ /api/*  ─► HTTP API (no caching; Authorization and query strings forwarded)
+ *               ├─ /api/*  ─► HTTP API (no caching; Authorization and query strings forwarded;
+ *               │                       the origin secret added, without which functions answer 403)
  *               └─ *       ─► S3 web bucket (pages: index.html for app routes such as /s/<token>)
  */
 import path from 'node:path';
-import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack, Validations, type CfnResource } from 'aws-cdk-lib';
 import { Certificate } from 'aws-cdk-lib/aws-certificatemanager';
 import {
   AllowedMethods,
   CachePolicy,
   Distribution,
+  type CfnDistribution,
   Function as EdgeFunction,
   FunctionCode,
   FunctionEventType,
@@ -39,6 +41,7 @@ import { Construct } from 'constructs';
 import { PAGE_SECURITY_HEADERS } from '../local/static-site.js';
 import type { PontApi } from './api.js';
 import { acknowledgeBucketDeployment } from './nag.js';
+import { ORIGIN_VERIFY_HEADER, type PontOriginSecret } from './origin-secret.js';
 
 /** The path pattern CloudFront sends to the API: every route in functions/routes.ts is under it. */
 export const API_PATH_PATTERN = '/api/*';
@@ -59,6 +62,8 @@ export const SPA_FALLBACK_CODE = `function handler(event) {
 
 export type PontSiteProps = {
   api: PontApi;
+  /** Sent to the API with every request; the route functions refuse requests without it. */
+  originSecret: PontOriginSecret;
   /** The built web app: index.html and assets/ (hashed file names). */
   webDist: string;
   /** The CloudFront-scope web ACL (from the us-east-1 firewall stack). */
@@ -108,6 +113,8 @@ export class PontSite extends Construct {
         originSslProtocols: [OriginSslPolicy.TLS_V1_2],
         // The HTTP API's own integration timeout.
         readTimeout: Duration.seconds(30),
+        // Replaces any header of that name a viewer sends.
+        customHeaders: { [ORIGIN_VERIFY_HEADER]: props.originSecret.current },
       }),
       viewerProtocolPolicy: ViewerProtocolPolicy.HTTPS_ONLY,
       allowedMethods: AllowedMethods.ALLOW_ALL,
@@ -145,6 +152,11 @@ export class PontSite extends Construct {
       // No access logs: see the acknowledgement below.
       enableLogging: false,
     });
+    // On a rotation of the origin secret, the functions must accept the new
+    // value before CloudFront starts sending it: CloudFormation updates them first.
+    // (The function resources only: not their roles, policies and log groups.)
+    const distribution = this.distribution.node.defaultChild as CfnDistribution;
+    for (const fn of props.api.routeFunctions.values()) distribution.node.addDependency(fn.node.defaultChild as CfnResource);
     Validations.of(this.distribution).acknowledge({
       id: 'AwsSolutions-CFR3',
       reason:

@@ -6,6 +6,7 @@
  *   storage: the main table and the identity table
  *   researcher sign-in: one Cognito user pool
  *   exports: worker + private bucket; API: HTTP API → one Lambda per route → the tables
+ *   origin secret: CloudFront sends it to the API, the route functions require it
  *   reminders: daily schedule → one Lambda
  *   site: CloudFront (WAF from the firewall stack) → web bucket and /api/* → the API
  *   alarms → one SNS topic
@@ -23,6 +24,7 @@ import { PontAuth } from './auth.js';
 import type { PontConfig } from './config.js';
 import { PontKey } from './encryption.js';
 import { PontExports } from './exports.js';
+import { PontOriginSecret } from './origin-secret.js';
 import { PontReminders } from './reminders.js';
 import { PontSite } from './site.js';
 import { PontStorage } from './storage.js';
@@ -38,6 +40,7 @@ export class PontStack extends Stack {
   readonly storage: PontStorage;
   readonly auth: PontAuth;
   readonly exports: PontExports;
+  readonly originSecret: PontOriginSecret;
   readonly api: PontApi;
   readonly reminders: PontReminders;
   readonly site: PontSite;
@@ -54,6 +57,10 @@ export class PontStack extends Stack {
     this.storage = new PontStorage(this, 'Storage', { key });
     this.auth = new PontAuth(this, 'Auth');
     this.exports = new PontExports(this, 'Exports', { table: this.storage.table, key });
+    this.originSecret = new PontOriginSecret(this, 'OriginSecret', {
+      key,
+      ...(config.originSecretVersion ? { version: config.originSecretVersion } : {}),
+    });
     this.api = new PontApi(this, 'Api', {
       table: this.storage.table,
       identityTable: this.storage.identityTable,
@@ -63,6 +70,7 @@ export class PontStack extends Stack {
       ...(config.mail ? { mail: config.mail } : {}),
       exports: this.exports,
       key,
+      originSecret: this.originSecret,
       allowedOrigins: config.allowedOrigins,
     });
     this.reminders = new PontReminders(this, 'Reminders', {
@@ -73,6 +81,7 @@ export class PontStack extends Stack {
     });
     this.site = new PontSite(this, 'Site', {
       api: this.api,
+      originSecret: this.originSecret,
       webDist: config.webDist,
       webAclArn: props.webAclArn,
       ...(config.domain ? { domain: config.domain } : {}),
@@ -90,7 +99,8 @@ export class PontStack extends Stack {
     });
 
     new CfnOutput(this, 'SiteUrl', { value: this.site.url, description: 'Where people use Pont: the web app, and the API under /api' });
-    new CfnOutput(this, 'ApiUrl', { value: this.api.url, description: 'Base URL of the Pont HTTP API (normally reached through SiteUrl/api)' });
+    new CfnOutput(this, 'ApiUrl', { value: this.api.url, description: 'The HTTP API\'s own endpoint: it refuses every request that does not come through SiteUrl/api (CloudFront)' });
+    new CfnOutput(this, 'OriginSecretArn', { value: this.originSecret.secret.secretArn, description: 'The secret CloudFront sends to the API (rotate it as docs/aws.md says)' });
     // What the web console and operators need; none of it is secret.
     new CfnOutput(this, 'ResearcherUserPoolId', { value: this.auth.userPool.userPoolId, description: 'Cognito user pool for researchers' });
     new CfnOutput(this, 'ResearcherWebClientId', { value: this.auth.clientId, description: 'Cognito app client id of the web console' });

@@ -164,7 +164,10 @@ describe('PontStack (synthesised without bundling)', () => {
     it('gives each function the table name and Cognito auth mode, and a log group with retention', () => {
       for (const route of deployedRoutes) {
         const props = fnResource(route).Properties;
-        const { COGNITO_ISSUER, COGNITO_CLIENT_ID, ...rest } = props.Environment.Variables;
+        // The origin secret's references are checked in origin-secret.test.ts.
+        const { COGNITO_ISSUER, COGNITO_CLIENT_ID, ORIGIN_VERIFY_SECRET, ORIGIN_VERIFY_PREVIOUS_SECRET, ...rest } = props.Environment.Variables;
+        expect(ORIGIN_VERIFY_SECRET, route.name).toBeDefined();
+        expect(ORIGIN_VERIFY_PREVIOUS_SECRET, route.name).toBeDefined();
         expect(rest, route.name).toEqual({
           TABLE_NAME: { Ref: mainTable.id },
           // Only routes that manage contact details learn where the identity table is.
