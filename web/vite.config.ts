@@ -12,6 +12,7 @@ import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import react from '@vitejs/plugin-react';
 import { defineConfig, type Plugin } from 'vite';
 import { consoleZodCopy } from './build/console-zod-plugin.js';
+import { earlyOpenLinkScript } from './build/early-script-plugin.js';
 import { surveyTrim } from './build/survey-trim-plugin.js';
 
 /**
@@ -47,7 +48,7 @@ export default defineConfig({
   root: webDir,
   base: '/',
   publicDir: false,
-  plugins: [react(), surveyTrim(), consoleZodCopy(), precompress()],
+  plugins: [react(), surveyTrim(), consoleZodCopy(), earlyOpenLinkScript(), precompress()],
   server: {
     // The contracts live in ../functions/contracts and are shared with the server.
     fs: { allow: [repoDir] },

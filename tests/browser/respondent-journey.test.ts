@@ -158,7 +158,7 @@ describe('the respondent journey', () => {
     await page.close();
   });
 
-  it('fetches the survey while the consent is read, loads no console code, and takes the survey from the phone next time', async () => {
+  it('asks for the link once, fetches the survey while the consent is read, loads no console code, and takes the survey from the phone next time', async () => {
     const link = await createLink({ consent: null });
     const { context, page } = await phonePage();
     const devtools = await context.newCDPSession(page);
@@ -179,6 +179,9 @@ describe('the respondent journey', () => {
     // Fetched while the consent is on screen, before anything is tapped.
     await expect.poll(() => requestsFor(surveyAddress).length, SLOW).toBe(1);
     const paths = [...requested.values()];
+    // The link's state was asked for once: by open-link-early.js, ahead of the app's code, which took its answer.
+    expect(paths.filter((path) => path === `/api/s/${link.token}`)).toHaveLength(1);
+    expect(paths.findIndex((path) => path.startsWith('/assets/open-link-early-'))).toBeLessThan(paths.findIndex((path) => path.startsWith('/assets/index-')));
     expect(paths.filter((path) => /^\/assets\/(Console|SroiView|PreviewApp|schemas)-/.test(path))).toEqual([]);
     await page.getByRole('button', { name: 'Yes, I agree' }).click();
     await page.locator('[data-name="mood"]').waitFor();

@@ -105,9 +105,26 @@ export async function parseJsonResponse<T>(schema: Schema<T>, response: Response
 
 // --- Respondent endpoints -------------------------------------------------
 
-/** GET /api/s/{token} */
+declare global {
+  interface Window {
+    /** The link's state, asked for by respondent/open-link-early.js before this code arrived. */
+    pontOpenLink?: { path: string; response: Promise<Response> };
+  }
+}
+
+/** GET /api/s/{token}: the answer open-link-early.js already asked for, if it is for this token (once). */
 export function openLink(token: string): Promise<OpenLinkResult> {
-  return requestJson(OpenLinkResult, `/api/s/${encodeURIComponent(token)}`);
+  const path = `/api/s/${encodeURIComponent(token)}`;
+  const early = globalThis.window?.pontOpenLink;
+  if (!early) return requestJson(OpenLinkResult, path);
+  delete window.pontOpenLink;
+  if (early.path !== path) return requestJson(OpenLinkResult, path);
+  return early.response.then(
+    (response) => parseJsonResponse(OpenLinkResult, response),
+    (error: unknown) => {
+      throw new NetworkProblem('request failed', error);
+    },
+  );
 }
 
 /** GET /api/surveys/{instrumentId}/{version}/{contentHash}: immutable, so the browser's cache may answer it. */
