@@ -77,7 +77,8 @@ export type CheckInList = z.infer<typeof CheckInList>;
 
 /** PUT/GET /api/studies/{studyId}/participants/{participantCode}/contact: kept in the identity table, never exported. */
 export const ContactDetails = z.strictObject({
-  email: z.optional(z.email()),
+  // 254: the longest address SMTP can deliver to (RFC 5321's 256-octet path, less its angle brackets).
+  email: z.optional(z.email().check(z.maxLength(254, 'an email address is at most 254 characters'))),
   phone: z.optional(z.string().check(z.regex(/^\+?[0-9 ()-]{7,20}$/, 'use digits, spaces and an optional leading +'))),
 });
 export type ContactDetails = z.infer<typeof ContactDetails>;

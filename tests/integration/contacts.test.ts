@@ -59,4 +59,16 @@ describe('contact details', () => {
 
     expect(result.status).toBe(400);
   });
+
+  it('refuses an email address longer than any mail server delivers to, and keeps nothing of it', async () => {
+    const link = await createLink();
+    const tooLong = `${'a'.repeat(64)}@${'b'.repeat(63)}.${'c'.repeat(63)}.${'d'.repeat(58)}.org`; // 255 characters, valid otherwise
+
+    const result = await callRoute('PUT', contactPath(link.studyId, link.participantCode), { headers: await as('researcher', 'pa-1'), body: { email: tooLong } });
+
+    expect(tooLong).toHaveLength(255);
+    expect(result.status).toBe(400);
+    expect(result.json.error.details[0].message).toContain('254');
+    expect(JSON.stringify(await identityItems())).not.toContain(link.studyId);
+  });
 });
