@@ -1,5 +1,6 @@
 /** Contracts of participant management. */
 import * as z from 'zod/mini';
+import { EmailAddress } from './researcher.js';
 
 /** POST /api/studies/{studyId}/participants/import (body: text/csv) */
 export const ImportParticipantsResult = z.object({ imported: z.number() });
@@ -77,8 +78,7 @@ export type CheckInList = z.infer<typeof CheckInList>;
 
 /** PUT/GET /api/studies/{studyId}/participants/{participantCode}/contact: kept in the identity table, never exported. */
 export const ContactDetails = z.strictObject({
-  // 254: the longest address SMTP can deliver to (RFC 5321's 256-octet path, less its angle brackets).
-  email: z.optional(z.email().check(z.maxLength(254, 'an email address is at most 254 characters'))),
+  email: z.optional(EmailAddress),
   phone: z.optional(z.string().check(z.regex(/^\+?[0-9 ()-]{7,20}$/, 'use digits, spaces and an optional leading +'))),
 });
 export type ContactDetails = z.infer<typeof ContactDetails>;

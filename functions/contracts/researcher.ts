@@ -70,7 +70,13 @@ export const AuditLog = z.object({
 export type AuditLog = z.infer<typeof AuditLog>;
 
 /** POST /api/users (embedded mode; AWS uses Cognito's console or CLI) */
-export const CreateUserRequest = z.strictObject({ email: z.email(), role: Role });
+/**
+ * 254: the longest address SMTP delivers to (RFC 5321's 256-octet path, less
+ * its angle brackets). Also keeps keys made from it under DynamoDB's limits.
+ */
+export const EmailAddress = z.email().check(z.maxLength(254, 'an email address is at most 254 characters'));
+
+export const CreateUserRequest = z.strictObject({ email: EmailAddress, role: Role });
 export type CreateUserRequest = z.infer<typeof CreateUserRequest>;
 
 /** The temporary password is shown once; the first sign-in must replace it (POST /api/auth/password). */

@@ -59,8 +59,11 @@ export const CreateWaveRequest = z.strictObject({
   /** 0 = baseline; follow-ups count up. */
   ordinal: z.number().check(z.int(), z.minimum(0), z.maximum(20)),
   window: WaveWindow,
-  instruments: z.array(z.strictObject({ id: z.string(), version: z.string() })).check(z.minLength(1), z.maxLength(10)),
-  consentVersion: z.string(),
+  // The pins and the consent version are looked up by key: bounded well under DynamoDB's 1024-byte key parts.
+  instruments: z
+    .array(z.strictObject({ id: z.string().check(z.maxLength(63, 'is not an instrument id')), version: z.string().check(z.maxLength(40, 'is not a version')) }))
+    .check(z.minLength(1), z.maxLength(10)),
+  consentVersion: z.string().check(z.maxLength(100, 'a consent version is at most 100 characters')),
   /** Registration references for instruments whose owners require registration, by instrument id. */
   registrations: z.optional(z.record(z.string(), z.string().check(z.maxLength(200)))),
   /** Optional: remind participants whose link was emailed and who have not finished. */

@@ -12,7 +12,6 @@ import { AlreadyExists, createWave, getConsentText, getStudy, listWaves } from '
 
 export const handler = apiHandler<'researcher'>('CreateWave', async (event, researcher) => {
   const request = parseJsonBody(event, CreateWaveRequest);
-  refuseOverlongKeys(request);
   const studyId = event.pathParameters?.studyId ?? '';
   const [study, consent, waves, instruments] = await Promise.all([
     getStudy(studyId),
@@ -63,20 +62,6 @@ export const handler = apiHandler<'researcher'>('CreateWave', async (event, rese
   const result: CreateWaveResult = { waveId: request.waveId, warnings };
   return json(201, result);
 });
-
-/**
- * The consent version and the pins are looked up by key, and DynamoDB refuses a
- * key part over 1024 bytes with an error that would be a 500. No real one is
- * near these limits (consent versions are at most 100 characters when a study
- * is created, instrument ids 63).
- */
-function refuseOverlongKeys(request: CreateWaveRequest): void {
-  const problems = [
-    ...(request.consentVersion.length > 100 ? [{ path: 'consentVersion', message: 'must be at most 100 characters' }] : []),
-    ...request.instruments.flatMap((pin, i) => (pin.id.length > 63 || pin.version.length > 40 ? [{ path: `instruments.${i}`, message: 'is not an instrument version' }] : [])),
-  ];
-  if (problems.length > 0) throw new HttpError(400, 'body_invalid', 'The body does not match what this endpoint expects', problems);
-}
 
 function checkWindow(request: CreateWaveRequest): void {
   const { window } = request;
