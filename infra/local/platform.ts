@@ -32,6 +32,12 @@ export const REPO_ROOT = resolve(import.meta.dirname, '../..');
 export type PlatformOptions = {
   /** Where data persists; undefined keeps everything in memory. */
   dataDir?: string;
+  /**
+   * Where to write platform.json, which tells tools on this machine (npm run
+   * pont -- demo-cohort) how to reach this platform's database, removed at
+   * stop. Defaults to dataDir; `npm start -- --in-memory` sets it too.
+   */
+  announceIn?: string;
   port: number;
   host: string;
   seed: boolean;
@@ -103,8 +109,9 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     process.env.PUBLIC_WEB_URL = url;
     reloadConfig();
     const reminders = scheduleReminders();
-    const platformFile = dataDir && join(dataDir, 'platform.json');
-    // Tells tools on this machine (npm run pont -- demo-cohort) where the running platform's database is.
+    const announceIn = options.announceIn ? resolve(options.announceIn) : dataDir;
+    const platformFile = announceIn && join(announceIn, 'platform.json');
+    if (announceIn) mkdirSync(announceIn, { recursive: true, mode: 0o700 });
     if (platformFile) writeFileSync(platformFile, JSON.stringify({ url, dynamodbEndpoint: dynamo.endpoint, tableName, identityTableName }, null, 2), { mode: 0o600 });
     return {
       url,

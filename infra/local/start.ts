@@ -27,6 +27,7 @@ async function main(): Promise<void> {
   const started = Date.now();
   const platform = await startPlatform({
     ...(values['in-memory'] ? {} : { dataDir: settings.PONT_DATA_DIR }),
+    announceIn: settings.PONT_DATA_DIR,
     port: settings.PORT,
     host: settings.HOST,
     seed: true,

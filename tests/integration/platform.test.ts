@@ -1,5 +1,5 @@
 /** The embedded platform as `npm start` runs it: one origin, persisted data, clean stop. */
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -43,9 +43,14 @@ describe('the embedded platform', () => {
     expect(asset.headers.get('content-security-policy')).toBeNull();
     const api = await fetch(`${first.url}/api/s/${token}`, { headers: { 'accept-encoding': 'br, gzip' } });
     expect(api.status).toBe(200);
-    // The survey JSON is several KB: compressed, as CloudFront does in AWS.
+    // Over 1 KB (the consent text and support contacts, in two languages): compressed, as CloudFront does in AWS.
     expect(api.headers.get('content-encoding')).toBe('br');
-    expect((await api.json()).instruments[0].id).toBe('ons4');
+    const { id, version, contentHash } = (await api.json()).instruments[0];
+    expect(id).toBe('ons4');
+    const survey = await fetch(`${first.url}/api/surveys/${id}/${version}/${contentHash}`, { headers: { 'accept-encoding': 'br, gzip' } });
+    expect(survey.status).toBe(200);
+    expect(survey.headers.get('content-encoding')).toBe('br');
+    expect(survey.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
   });
 
   it('answers unknown API paths and oversized bodies with JSON errors', async () => {
@@ -98,6 +103,24 @@ describe('the embedded platform', () => {
       expect(reopened.instruments[0].response).toMatchObject({ status: 'complete', answers });
     } finally {
       await second.stop();
+    }
+  });
+});
+
+describe('the embedded platform in memory', () => {
+  it('still tells local tools where its database is, and takes the pointer away when it stops', async () => {
+    const announceIn = mkdtempSync(join(tmpdir(), 'pont-announce-'));
+    try {
+      const platform = await startPlatform({ announceIn, port: 0, host: '127.0.0.1', seed: false });
+      const pointer = JSON.parse(readFileSync(join(announceIn, 'platform.json'), 'utf8'));
+      expect(pointer).toMatchObject({ url: platform.url, dynamodbEndpoint: platform.dynamo.endpoint });
+      expect(readdirSync(announceIn)).toEqual(['platform.json']); // a pointer, no data
+
+      await platform.stop();
+
+      expect(existsSync(join(announceIn, 'platform.json'))).toBe(false);
+    } finally {
+      rmSync(announceIn, { recursive: true, force: true });
     }
   });
 });
