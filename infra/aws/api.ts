@@ -126,8 +126,9 @@ export class PontApi extends Construct {
         fn.addEnvironment('EXPORT_WORKER_FUNCTION', props.exports.worker.functionName);
       }
       if (route.exportAccess === 'download') {
-        props.exports.bucket.grantRead(fn);
-        fn.addEnvironment('EXPORT_BUCKET', props.exports.bucket.bucketName);
+        // By name, not by the bucket resource: see exports.ts.
+        props.exports.byName.grantRead(fn);
+        fn.addEnvironment('EXPORT_BUCKET', props.exports.bucketName);
       }
       const authorizer = authorizerFor(route.access, researcherAuthorizer);
       const [apiRoute] = this.httpApi.addRoutes({
@@ -147,7 +148,7 @@ export class PontApi extends Construct {
         tableIndexes(props.table),
         ...(route.tableAccess === 'readWrite' || route.identityAccess === 'readWrite' ? keyUse : []),
         ...(route.exportAccess === 'start' ? [invoke(props.exports.worker)] : []),
-        ...(route.exportAccess === 'download' ? bucketRead(props.exports.bucket) : []),
+        ...(route.exportAccess === 'download' ? bucketRead(props.exports.byName) : []),
       ]);
       this.functions.set(route.name, fn);
     }

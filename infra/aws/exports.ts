@@ -4,14 +4,23 @@
  * that the CreateExport route invokes asynchronously. Failed invocations land
  * in a dead-letter queue after Lambda's own retries; the worker's claim on the
  * job makes a retry of a job that already started a no-op.
+ *
+ * The console downloads a package from the browser with a presigned URL, so
+ * the bucket allows GET from the site's origin (CORS, allowDownloadsFrom) and
+ * the site's CSP allows connecting to the bucket's regional endpoint. That
+ * would be a dependency cycle (the distribution's headers name the bucket, the
+ * bucket's CORS rule names the distribution, and the distribution is updated
+ * after the route functions, origin-secret.ts), so the bucket's name is made
+ * from the stack's own id, known before any resource exists, and everything
+ * but the bucket itself refers to it by that name.
  */
 import path from 'node:path';
-import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { Aws, Duration, Fn, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
-import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
+import { BlockPublicAccess, Bucket, BucketEncryption, HttpMethods, ObjectOwnership, type IBucket } from 'aws-cdk-lib/aws-s3';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { EXPORT_RETENTION_DAYS } from '../../functions/exports/export-store.js';
@@ -20,14 +29,31 @@ import { acknowledge, bucketPut, keyUse, lambdaFunction, tableIndexes } from './
 
 export type PontExportsProps = { table: ITable; key: IKey };
 
+/** How long a browser may cache the bucket's answer to a CORS preflight. */
+const CORS_MAX_AGE_SECONDS = 3600;
+
 export class PontExports extends Construct {
   readonly bucket: Bucket;
+  /**
+   * pont-exports-<the stack id's UUID>: unique to this stack (one deleted and
+   * deployed again gets a new id, so a retained bucket never blocks it), and
+   * known before the bucket exists.
+   */
+  readonly bucketName: string;
+  /** The bucket by its name, for grants that must not depend on the bucket resource. */
+  readonly byName: IBucket;
+  /** https://<bucket>.s3.<region>.<suffix>: the host of the presigned download URLs, which the browser fetches. */
+  readonly downloadOrigin: string;
   readonly worker: NodejsFunction;
   readonly deadLetters: Queue;
 
   constructor(scope: Construct, id: string, props: PontExportsProps) {
     super(scope, id);
+    // arn:aws:cloudformation:<region>:<account>:stack/<name>/<uuid>: lower-case hex and dashes, 49 characters in all.
+    this.bucketName = `pont-exports-${Fn.select(2, Fn.split('/', Aws.STACK_ID))}`;
+    this.downloadOrigin = `https://${this.bucketName}.s3.${Stack.of(this).region}.${Aws.URL_SUFFIX}`;
     this.bucket = new Bucket(this, 'Packages', {
+      bucketName: this.bucketName,
       blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
       enforceSSL: true,
       encryption: BucketEncryption.KMS,
@@ -56,14 +82,23 @@ export class PontExports extends Construct {
       retryAttempts: 1,
       onFailure: new SqsDestination(this.deadLetters),
       key: props.key,
-      environment: { TABLE_NAME: props.table.tableName, EXPORT_BUCKET: this.bucket.bucketName },
+      environment: { TABLE_NAME: props.table.tableName, EXPORT_BUCKET: this.bucketName },
     });
+    this.byName = Bucket.fromBucketAttributes(this, 'PackagesByName', { bucketName: this.bucketName, encryptionKey: props.key });
     props.table.grantReadWriteData(this.worker);
-    this.bucket.grantPut(this.worker);
-    acknowledge(this.worker, [...lambdaFunction, tableIndexes(props.table), ...keyUse, ...bucketPut(this.bucket)]);
+    this.byName.grantPut(this.worker);
+    acknowledge(this.worker, [...lambdaFunction, tableIndexes(props.table), ...keyUse, ...bucketPut(this.byName)]);
     Validations.of(this.deadLetters).acknowledge({
       id: 'AwsSolutions-SQS3',
       reason: 'This queue is itself a dead-letter queue: the worker\'s on-failure destination (cdk-nag recognises only redrive policies and Lambda DeadLetterConfig).',
     });
+  }
+
+  /**
+   * Lets the web app, served from `origin`, read packages through their
+   * presigned URLs (GET only; the URL's signature remains the credential).
+   */
+  allowDownloadsFrom(origin: string): void {
+    this.bucket.addCorsRule({ allowedMethods: [HttpMethods.GET], allowedOrigins: [origin], maxAge: CORS_MAX_AGE_SECONDS });
   }
 }

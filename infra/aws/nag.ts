@@ -11,6 +11,7 @@
  * `AwsSolutions-IAM5[Action::…]` or `[Resource::…]`.
  */
 import { DefaultStackSynthesizer, Stack, Token, Validations, type CfnElement } from 'aws-cdk-lib';
+import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { IConstruct } from 'constructs';
 
 export type Finding = { id: string; reason: string };
@@ -28,6 +29,22 @@ export function acknowledge(scope: IConstruct, findings: readonly Finding[]): vo
 const arnOf = (construct: IConstruct): string => {
   const element = construct.node.defaultChild as CfnElement;
   return `<${Stack.of(construct).resolve(element.logicalId)}.Arn>`;
+};
+
+/**
+ * How cdk-nag writes a value in a finding: a reference as <Id> or
+ * <Id.Attribute>, a join as its parts joined, any other function as its JSON.
+ */
+const nagText = (scope: IConstruct, value: string): string => {
+  const render = (v: unknown): string => {
+    if (typeof v === 'string') return v;
+    const o = v as Record<string, any>;
+    if (o && typeof o.Ref === 'string') return `<${o.Ref}>`;
+    if (o && Array.isArray(o['Fn::GetAtt'])) return `<${o['Fn::GetAtt'].join('.')}>`;
+    if (o && Array.isArray(o['Fn::Join'])) return (o['Fn::Join'][1] as unknown[]).map(render).join(o['Fn::Join'][0]);
+    return JSON.stringify(v);
+  };
+  return render(Stack.of(scope).resolve(value));
 };
 
 const iam5 = (detail: string, reason: string): Finding => ({ id: `AwsSolutions-IAM5[${detail}]`, reason });
@@ -55,17 +72,17 @@ export const keyUse: Finding[] = [
 ];
 
 /** bucket.grantRead: signing download URLs for export packages. */
-export const bucketRead = (bucket: IConstruct): Finding[] => [
+export const bucketRead = (bucket: IBucket): Finding[] => [
   iam5('Action::s3:GetObject*', 'Reads objects of this one bucket (CDK\'s grantRead), to sign download URLs.'),
   iam5('Action::s3:GetBucket*', 'Reads objects of this one bucket (CDK\'s grantRead), to sign download URLs.'),
   iam5('Action::s3:List*', 'Reads objects of this one bucket (CDK\'s grantRead), to sign download URLs.'),
-  iam5(`Resource::${arnOf(bucket)}/*`, 'Objects of this one bucket, whose keys are made per export.'),
+  iam5(`Resource::${nagText(bucket, bucket.bucketArn)}/*`, 'Objects of this one bucket, whose keys are made per export.'),
 ];
 
 /** bucket.grantPut: the export worker writing packages (multipart uploads). */
-export const bucketPut = (bucket: IConstruct): Finding[] => [
+export const bucketPut = (bucket: IBucket): Finding[] => [
   iam5('Action::s3:Abort*', 'Aborts its own multipart uploads of packages to this one bucket (CDK\'s grantPut).'),
-  iam5(`Resource::${arnOf(bucket)}/*`, 'Objects of this one bucket, whose keys are made per export.'),
+  iam5(`Resource::${nagText(bucket, bucket.bucketArn)}/*`, 'Objects of this one bucket, whose keys are made per export.'),
   ...keyUse,
 ];
 

@@ -70,6 +70,11 @@ export type PontSiteProps = {
   webAclArn: string;
   /** Served on this name, with this us-east-1 certificate; otherwise on the CloudFront domain. */
   domain?: { name: string; certificateArn: string };
+  /**
+   * Other origins the pages may fetch from (the CSP's connect-src, beside
+   * 'self'): the exports bucket, whose presigned URLs the console downloads.
+   */
+  connectSources: readonly string[];
 };
 
 export class PontSite extends Construct {
@@ -99,7 +104,7 @@ export class PontSite extends Construct {
       reason: 'No S3 access logs: the bucket holds only the public build of the web app and is read by CloudFront alone (origin access control).',
     });
 
-    this.headers = new ResponseHeadersPolicy(this, 'SecurityHeaders', securityHeaders());
+    this.headers = new ResponseHeadersPolicy(this, 'SecurityHeaders', securityHeaders(props.connectSources));
 
     const spaFallback = new EdgeFunction(this, 'AppRoutes', {
       comment: 'App routes such as /s/<token> get index.html',
@@ -206,19 +211,33 @@ export class PontSite extends Construct {
 const PRECOMPRESSED = ['*.br', '*.gz'];
 
 /**
- * The embedded server's page headers (infra/local/static-site.ts), the same
- * constant, plus HSTS, which only makes sense over HTTPS. Headers CloudFront
- * has a setting for use it; any other becomes a custom header.
+ * The CSP with more origins in connect-src: what the browser may fetch from
+ * besides this site. Everything else in the policy stays as it is.
  */
-function securityHeaders(): ConstructorParameters<typeof ResponseHeadersPolicy>[2] {
+export function withConnectSources(csp: string, sources: readonly string[]): string {
+  const directives = csp.split(';').map((d) => d.trim());
+  const index = directives.findIndex((d) => d.split(/\s+/)[0] === 'connect-src');
+  if (index < 0) throw new Error('The page CSP has no connect-src directive');
+  directives[index] = [directives[index], ...sources].join(' ');
+  return directives.join('; ');
+}
+
+/**
+ * The embedded server's page headers (infra/local/static-site.ts), the same
+ * constant, plus HSTS, which only makes sense over HTTPS, and the other
+ * origins the pages fetch from in AWS (connect-src). Headers CloudFront has a
+ * setting for use it; any other becomes a custom header.
+ */
+function securityHeaders(connectSources: readonly string[]): ConstructorParameters<typeof ResponseHeadersPolicy>[2] {
   const {
-    'content-security-policy': contentSecurityPolicy,
+    'content-security-policy': pageContentSecurityPolicy,
     'referrer-policy': referrerPolicy,
     'x-content-type-options': contentTypeOptions,
     'x-frame-options': frameOptions,
     ...others
   } = PAGE_SECURITY_HEADERS;
   if (contentTypeOptions !== 'nosniff' || frameOptions !== 'DENY') throw new Error('static-site.ts headers changed: update site.ts');
+  const contentSecurityPolicy = withConnectSources(pageContentSecurityPolicy, connectSources);
   return {
     comment: 'Pont: CSP (SurveyJS-compatible), HSTS, no framing, no referrer',
     securityHeadersBehavior: {

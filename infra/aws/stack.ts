@@ -85,7 +85,10 @@ export class PontStack extends Stack {
       webDist: config.webDist,
       webAclArn: props.webAclArn,
       ...(config.domain ? { domain: config.domain } : {}),
+      // The console downloads dataset packages straight from the exports bucket (presigned URLs).
+      connectSources: [this.exports.downloadOrigin],
     });
+    this.exports.allowDownloadsFrom(this.site.url);
     this.alarms = new PontAlarms(this, 'Alarms', {
       key,
       functions: new Map([...this.api.routeFunctions, ['ExportWorker', this.exports.worker], ['Reminders', this.reminders.function]]),
