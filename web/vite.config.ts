@@ -52,8 +52,9 @@ export default defineConfig({
   server: {
     // The contracts live in ../functions/contracts and are shared with the server.
     fs: { allow: [repoDir] },
-    // `npm run dev:web` against a running embedded server.
-    proxy: { '/api': process.env.PONT_API_URL ?? 'http://localhost:3000' },
+    // `npm run dev:web` against a running embedded server: the API, and the
+    // runtime configuration that tells the console how to sign in.
+    proxy: Object.fromEntries(['/api', '/config.json'].map((path) => [path, process.env.PONT_API_URL ?? 'http://localhost:3000'])),
   },
   build: {
     outDir: fileURLToPath(new URL('./dist', import.meta.url)),

@@ -94,14 +94,19 @@ export class PontAuth extends Construct implements ResearcherAuth {
     this.webClient = this.userPool.addClient('WebConsoleClient', {
       // A browser app cannot keep a secret.
       generateSecret: false,
-      // SRP only (the password never leaves the browser); CDK adds
-      // ALLOW_REFRESH_TOKEN_AUTH whenever explicit flows are given.
+      // SRP only (the password never leaves the browser: web/src/console/srp.ts);
+      // CDK adds ALLOW_REFRESH_TOKEN_AUTH whenever explicit flows are given.
       authFlows: { userSrp: true },
       // Sign-in is through the Cognito API (SRP), not the hosted UI / OAuth
       // endpoints: without this CDK enables the implicit and code grants with
       // a placeholder callback URL.
       disableOAuth: true,
       supportedIdentityProviders: [UserPoolClientIdentityProvider.COGNITO],
+      // A sign-in's challenges (new password, setting up an authenticator app
+      // and scanning its QR code) must be answered within this; Cognito's default is 3 minutes.
+      authSessionValidity: Duration.minutes(10),
+      // The console renews the access token with the refresh token before it
+      // ends (web/src/console/signIn.ts), so a working day needs one sign-in.
       accessTokenValidity: Duration.hours(1),
       idTokenValidity: Duration.hours(1),
       refreshTokenValidity: Duration.hours(12),

@@ -38,6 +38,7 @@ import { HttpOrigin, S3BucketOrigin } from 'aws-cdk-lib/aws-cloudfront-origins';
 import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
 import { BucketDeployment, CacheControl, Source } from 'aws-cdk-lib/aws-s3-deployment';
 import { Construct } from 'constructs';
+import { WEB_CONFIG_PATH, type WebConfig } from '../../functions/contracts/web-config.js';
 import { PAGE_SECURITY_HEADERS } from '../local/static-site.js';
 import type { PontApi } from './api.js';
 import { acknowledgeBucketDeployment } from './nag.js';
@@ -72,9 +73,12 @@ export type PontSiteProps = {
   domain?: { name: string; certificateArn: string };
   /**
    * Other origins the pages may fetch from (the CSP's connect-src, beside
-   * 'self'): the exports bucket, whose presigned URLs the console downloads.
+   * 'self'): the exports bucket, whose presigned URLs the console downloads,
+   * and Cognito's user pool API, which the console signs in with.
    */
   connectSources: readonly string[];
+  /** The web app's runtime configuration, deployed as /config.json beside index.html (how the console signs in). */
+  webConfig: WebConfig;
 };
 
 export class PontSite extends Construct {
@@ -189,10 +193,14 @@ export class PontSite extends Construct {
       prune: false,
       memoryLimit: 256,
     });
-    // Pages (index.html and the like) are revalidated on every visit.
+    // Pages (index.html and the like) and the runtime configuration are revalidated on every visit.
     new BucketDeployment(this, 'DeployPages', {
       destinationBucket: this.bucket,
-      sources: [Source.asset(props.webDist, { exclude: ['assets', ...PRECOMPRESSED] })],
+      sources: [
+        Source.asset(props.webDist, { exclude: ['assets', ...PRECOMPRESSED] }),
+        // Written at deploy time: the user pool's ids are only known then.
+        Source.jsonData(WEB_CONFIG_PATH.replace(/^\//, ''), props.webConfig),
+      ],
       exclude: ['assets/*'],
       cacheControl: [CacheControl.noCache()],
       memoryLimit: 256,

@@ -17,6 +17,7 @@
  */
 import { CfnOutput, Stack, Tags, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
+import { cognitoIdpOrigin } from '../../functions/contracts/web-config.js';
 import { deployedRoutes } from '../../functions/routes.js';
 import { PontAlarms } from './alarms.js';
 import { PontApi } from './api.js';
@@ -85,8 +86,10 @@ export class PontStack extends Stack {
       webDist: config.webDist,
       webAclArn: props.webAclArn,
       ...(config.domain ? { domain: config.domain } : {}),
-      // The console downloads dataset packages straight from the exports bucket (presigned URLs).
-      connectSources: [this.exports.downloadOrigin],
+      // The console signs in with Cognito's user pool API, and downloads dataset
+      // packages straight from the exports bucket (presigned URLs).
+      connectSources: [cognitoIdpOrigin(this.region), this.exports.downloadOrigin],
+      webConfig: { mode: 'aws', cognito: { region: this.region, userPoolId: this.auth.userPool.userPoolId, clientId: this.auth.clientId } },
     });
     this.exports.allowDownloadsFrom(this.site.url);
     this.alarms = new PontAlarms(this, 'Alarms', {

@@ -4,6 +4,10 @@ import type { Route } from '../../functions/routes.js';
 import { buildEvent, compileRoutes, invoke, matchRoute, rawRequestOf, readBody, writeResult, type LambdaHandler } from './api-gateway.js';
 import type { StaticSite } from './static-site.js';
 import { exportStore, LocalExportStore } from '../../functions/exports/export-store.js';
+import { WEB_CONFIG_PATH, type WebConfig } from '../../functions/contracts/web-config.js';
+
+/** The web app's runtime configuration here: the console signs in through the local route (in AWS, CDK writes Cognito's). */
+export const EMBEDDED_WEB_CONFIG: WebConfig = { mode: 'embedded' };
 
 export type HandlerTable = ReadonlyMap<string, LambdaHandler>;
 
@@ -41,6 +45,12 @@ export function createEmbeddedServer(options: { routes: readonly Route[]; handle
       }
 
       if (method === 'GET' && url.pathname.startsWith('/exports/')) return await serveExportPackage(url, response);
+      if ((method === 'GET' || method === 'HEAD') && url.pathname === WEB_CONFIG_PATH) {
+        request.resume();
+        const body = JSON.stringify(EMBEDDED_WEB_CONFIG);
+        response.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-cache', 'x-content-type-options': 'nosniff' });
+        return void response.end(method === 'HEAD' ? undefined : body);
+      }
       if ((method === 'GET' || method === 'HEAD') && options.site.serve(request, response, url.pathname)) return;
       request.resume();
       writeResult(response, jsonError(404, 'not_found', 'There is nothing at this address'));

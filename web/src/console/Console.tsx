@@ -15,22 +15,13 @@
  * English only for now (researcher-facing). Every answer is rendered as text
  * (React escapes it); never use dangerouslySetInnerHTML here.
  */
-import { Suspense, lazy, useCallback, useEffect, useState, type FormEvent, type MouseEvent, type ReactNode } from 'react';
+import { Suspense, lazy, useCallback, useEffect, useRef, useState, type FormEvent, type MouseEvent, type ReactNode } from 'react';
 import type { Role, StudyList, WaveResponses } from '../../../functions/contracts/researcher.js';
 import { ApiProblem } from '../api';
-import {
-  InvalidSignIn,
-  changePassword,
-  clearSession,
-  listStudies,
-  listWaveResponses,
-  loadSession,
-  saveSession,
-  signIn,
-  type Session,
-} from './consoleApi';
+import { clearSession, listStudies, listWaveResponses, loadSession, saveSession, type Session } from './consoleApi';
 import { AnalystStudyPage, ExportsView, exportsPath, sroiPath } from './ExportsView';
 import { NewStudyForm } from './SetupForms';
+import { SignInProblem, loadAuthenticator, type Authenticator, type SignInStep } from './signIn';
 import { AuditSection, StudyPage, formatDateTime, windowText } from './StudyPage';
 import './console.css';
 
@@ -63,6 +54,8 @@ export default function Console() {
   const [session, setSession] = useState<Session | null>(loadSession);
   const [notice, setNotice] = useState<string | null>(null);
   const [path, setPath] = useState(location.pathname);
+  // How this deployment signs researchers in (/config.json): the embedded server, or Cognito.
+  const [authenticator, setAuthenticator] = useState<Authenticator | 'failed' | null>(null);
 
   useEffect(() => {
     document.title = 'Pont console';
@@ -71,17 +64,54 @@ export default function Console() {
     return () => window.removeEventListener('popstate', onPop);
   }, []);
 
+  useEffect(() => {
+    let live = true;
+    loadAuthenticator().then(
+      (found) => live && setAuthenticator(found),
+      () => live && setAuthenticator('failed'),
+    );
+    return () => {
+      live = false;
+    };
+  }, []);
+
   const navigate = useCallback((to: string) => {
     history.pushState(null, '', to);
     setPath(to);
     window.scrollTo(0, 0);
   }, []);
 
+  // Read through refs, so that signOut (and explain, which every page's loading depends on) stays the same function when a session is renewed.
+  const current = useRef({ session, authenticator });
+  current.current = { session, authenticator };
   const signOut = useCallback((message: string | null = null) => {
+    const { session: ending, authenticator: auth } = current.current;
+    if (ending && auth && auth !== 'failed') void auth.signOut(ending);
     clearSession();
     setSession(null);
     setNotice(message);
   }, []);
+
+  // Where sessions can be renewed (Cognito: an hour each, renewed for up to 12 hours), renew shortly before this one ends.
+  useEffect(() => {
+    if (!session || !authenticator || authenticator === 'failed' || !authenticator.renew || !session.refreshToken) return;
+    const renew = authenticator.renew.bind(authenticator);
+    const due = Date.parse(session.expiresAt) - RENEW_BEFORE_MS - Date.now();
+    const timer = setTimeout(() => {
+      renew(session).then(
+        (renewed) => {
+          saveSession(renewed);
+          setSession(renewed);
+        },
+        () => {
+          clearSession();
+          setSession(null);
+          setNotice('Your session has ended. Please sign in again.');
+        },
+      );
+    }, Math.max(0, due));
+    return () => clearTimeout(timer);
+  }, [session, authenticator]);
 
   /** Turn an API failure into a message; a 401 ends the session. */
   const explain = useCallback(
@@ -102,14 +132,23 @@ export default function Console() {
   if (!session) {
     return (
       <Shell>
-        <SignIn
-          notice={notice}
-          onSignedIn={(s) => {
-            saveSession(s);
-            setNotice(null);
-            setSession(s);
-          }}
-        />
+        {authenticator === null ? (
+          <p className="muted">Loading…</p>
+        ) : authenticator === 'failed' ? (
+          <p className="notice notice-warn" role="alert">
+            Couldn't load how to sign in here. Check your connection and reload the page.
+          </p>
+        ) : (
+          <SignIn
+            authenticator={authenticator}
+            notice={notice}
+            onSignedIn={(s) => {
+              saveSession(s);
+              setNotice(null);
+              setSession(s);
+            }}
+          />
+        )}
       </Shell>
     );
   }
@@ -152,6 +191,9 @@ export default function Console() {
   );
 }
 
+/** A renewable session is renewed this long before it ends. */
+const RENEW_BEFORE_MS = 2 * 60 * 1000;
+
 function Shell({ actions, children }: { actions?: ReactNode; children: ReactNode }) {
   return (
     <>
@@ -164,39 +206,52 @@ function Shell({ actions, children }: { actions?: ReactNode; children: ReactNode
   );
 }
 
-function SignIn({ notice, onSignedIn }: { notice: string | null; onSignedIn(session: Session): void }) {
+/** What a sign-in problem says on screen. */
+function problemText(error: unknown): string {
+  if (error instanceof SignInProblem) return error.message;
+  return "Couldn't reach the server. Check your connection and try again.";
+}
+
+/**
+ * Sign-in: email and password, then whatever steps the authenticator asks for
+ * (signIn.ts) until a session. A step whose sign-in has expired goes back to
+ * the first form.
+ */
+function SignIn({ authenticator, notice, onSignedIn }: { authenticator: Authenticator; notice: string | null; onSignedIn(session: Session): void }) {
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
-  // A temporary password (printed at first start, or from an admin) only lets you choose your own.
-  const [mustChange, setMustChange] = useState(false);
+  const [step, setStep] = useState<Exclude<SignInStep, { kind: 'signed-in' }> | null>(null);
+
+  const advance = (next: SignInStep) => {
+    if (next.kind === 'signed-in') onSignedIn(next.session);
+    else setStep(next);
+  };
+  const restart = (message: string | null) => {
+    setStep(null);
+    setPassword('');
+    setError(message);
+  };
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     setBusy(true);
     setError(null);
     try {
-      onSignedIn(await signIn(email.trim(), password));
+      advance(await authenticator.signIn(email.trim(), password));
     } catch (err) {
-      if (err instanceof ApiProblem && err.code === 'password_change_required') {
-        setMustChange(true);
-      } else if (err instanceof ApiProblem && (err.status === 401 || err.status === 403)) {
-        setError('Email or password not recognised.');
-      } else if (err instanceof ApiProblem && err.status === 429) {
-        setError(err.message);
-      } else if (err instanceof ApiProblem) {
-        setError(`Couldn't sign in: ${err.message}`);
-      } else if (err instanceof InvalidSignIn) {
-        setError('Please enter your email address and password.');
-      } else {
-        setError("Couldn't reach the server. Check your connection and try again.");
-      }
-      setBusy(false);
+      setError(problemText(err));
     }
+    setBusy(false);
   };
 
-  if (mustChange) return <ChoosePassword email={email.trim()} currentPassword={password} onSignedIn={onSignedIn} onCancel={() => { setMustChange(false); setPassword(''); }} />;
+  if (step?.kind === 'choose-password') {
+    return <ChoosePassword email={email.trim()} currentPassword={password} step={step} onNext={advance} onRestart={restart} />;
+  }
+  if (step?.kind === 'enter-code' || step?.kind === 'set-up-authenticator') {
+    return <EnterCode email={email.trim()} step={step} onNext={advance} onRestart={restart} />;
+  }
 
   return (
     <form className="console-form" onSubmit={submit}>
@@ -230,7 +285,15 @@ function SignIn({ notice, onSignedIn }: { notice: string | null; onSignedIn(sess
 
 const MIN_PASSWORD = 12;
 
-function ChoosePassword(props: { email: string; currentPassword: string; onSignedIn(session: Session): void; onCancel(): void }) {
+type StepProps<K extends SignInStep['kind']> = {
+  email: string;
+  step: Extract<SignInStep, { kind: K }>;
+  onNext(next: SignInStep): void;
+  /** Back to the first form, with a message (or none). */
+  onRestart(message: string | null): void;
+};
+
+function ChoosePassword(props: StepProps<'choose-password'> & { currentPassword: string }) {
   const [chosen, setChosen] = useState('');
   const [again, setAgain] = useState('');
   const [busy, setBusy] = useState(false);
@@ -244,21 +307,18 @@ function ChoosePassword(props: { email: string; currentPassword: string; onSigne
     if (chosen === props.currentPassword) return setError('Choose a password different from the temporary one.');
     setBusy(true);
     try {
-      props.onSignedIn(await changePassword(props.email, props.currentPassword, chosen));
+      props.onNext(await props.step.submit(chosen));
     } catch (err) {
       setBusy(false);
-      if (err instanceof ApiProblem) setError([err.message, ...err.details.map((d) => d.message)].join(': '));
-      else if (err instanceof InvalidSignIn) setError(err.message);
-      else setError("Couldn't reach the server. Check your connection and try again.");
+      if (err instanceof SignInProblem && err.kind === 'expired') props.onRestart(err.message);
+      else setError(problemText(err));
     }
   };
 
   return (
     <form className="console-form" onSubmit={submit} aria-labelledby="choose-password-heading">
       <h1 id="choose-password-heading">Choose your password</h1>
-      <p className="notice">
-        You signed in with a temporary password. Choose your own to carry on: at least {MIN_PASSWORD} characters (three random words are easy to remember and hard to guess).
-      </p>
+      <p className="notice">You signed in with a temporary password. Choose your own to carry on: {props.step.rules}.</p>
       {/* The account's email, read-only: lets a password manager save the new password against it. */}
       <label>
         Email
@@ -280,7 +340,91 @@ function ChoosePassword(props: { email: string; currentPassword: string; onSigne
       <button type="submit" className="button-primary" disabled={busy}>
         {busy ? 'Saving…' : 'Save password and sign in'}
       </button>
-      <button type="button" className="console-link-button" onClick={props.onCancel}>
+      <button type="button" className="console-link-button" onClick={() => props.onRestart(null)}>
+        Back to sign in
+      </button>
+    </form>
+  );
+}
+
+/** A code from an authenticator app: to sign in, or to finish setting the app up (with its QR code and secret first). */
+function EnterCode(props: StepProps<'enter-code' | 'set-up-authenticator'>) {
+  const { step } = props;
+  const [code, setCode] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const [qr, setQr] = useState<{ size: number; d: string } | null>(null);
+  const setUp = step.kind === 'set-up-authenticator' ? step : null;
+
+  useEffect(() => {
+    if (!setUp) return;
+    let live = true;
+    import('./qr').then((module) => live && setQr(module.qrPath(setUp.otpauthUri)), () => undefined);
+    return () => {
+      live = false;
+    };
+  }, [setUp]);
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    setError(null);
+    if (!/^\d{6}$/.test(code.trim())) return setError('Enter the six digits your authenticator app shows.');
+    setBusy(true);
+    try {
+      props.onNext(await step.submit(code.trim()));
+    } catch (err) {
+      setBusy(false);
+      setCode('');
+      if (err instanceof SignInProblem && err.kind === 'expired') props.onRestart(err.message);
+      else setError(problemText(err));
+    }
+  };
+
+  const heading = setUp ? 'Set up your authenticator app' : 'Enter your code';
+  return (
+    <form className="console-form" onSubmit={submit} aria-labelledby="code-heading">
+      <h1 id="code-heading">{heading}</h1>
+      {setUp ? (
+        <>
+          <p className="notice">
+            Pont needs a second step at every sign-in: a code from an authenticator app on your phone (such as Microsoft Authenticator, Google Authenticator or 1Password). Scan this QR code
+            with the app, or type the key below into it, then enter the code it shows.
+          </p>
+          {qr && (
+            <svg className="console-qr" viewBox={`0 0 ${qr.size} ${qr.size}`} width={qr.size * 4} height={qr.size * 4} role="img" aria-label={`QR code for your authenticator app, account ${props.email}`}>
+              <rect width={qr.size} height={qr.size} fill="#fff" />
+              <path d={qr.d} fill="#000" />
+            </svg>
+          )}
+          <p>
+            Key: <code className="console-secret">{setUp.secret.replace(/(.{4})/g, '$1 ').trim()}</code>
+          </p>
+        </>
+      ) : (
+        <p className="notice">Open your authenticator app and enter the code it shows for Pont ({props.email}).</p>
+      )}
+      <label>
+        Code from your authenticator app
+        <input
+          type="text"
+          inputMode="numeric"
+          autoComplete="one-time-code"
+          pattern="[0-9 ]*"
+          maxLength={7}
+          required
+          value={code}
+          onChange={(e) => setCode(e.target.value.replace(/\s/g, ''))}
+        />
+      </label>
+      {error && (
+        <p className="notice notice-warn" role="alert">
+          {error}
+        </p>
+      )}
+      <button type="submit" className="button-primary" disabled={busy}>
+        {busy ? 'Checking…' : setUp ? 'Verify and sign in' : 'Sign in'}
+      </button>
+      <button type="button" className="console-link-button" onClick={() => props.onRestart(null)}>
         Back to sign in
       </button>
     </form>

@@ -28,7 +28,13 @@ import { CreateWaveResult, type CreateStudyRequest, type CreateWaveRequest } fro
 import { ExportDownload, ExportJob, ExportList, type CreateExportRequest } from '../../../functions/contracts/exports.js';
 import { ApiProblem, NetworkProblem, parseJsonResponse, requestJson } from '../api';
 
-export type Session = SignInResult;
+/**
+ * The console's session: a researcher token (embedded: Pont's own; AWS:
+ * Cognito's access token) and the role it carries; in AWS also Cognito's
+ * refresh token, with which the console renews the session (signIn.ts).
+ */
+const Session = z.extend(SignInResult, { refreshToken: z.optional(z.string()) });
+export type Session = z.infer<typeof Session>;
 
 /** sessionStorage, not localStorage: the token dies with the tab. */
 const SESSION_KEY = 'pont.console.session';
@@ -37,7 +43,7 @@ export function loadSession(): Session | null {
   try {
     const raw = sessionStorage.getItem(SESSION_KEY);
     if (!raw) return null;
-    const parsed = SignInResult.safeParse(JSON.parse(raw));
+    const parsed = Session.safeParse(JSON.parse(raw));
     if (!parsed.success) return null;
     const expires = Date.parse(parsed.data.expiresAt);
     if (!Number.isNaN(expires) && expires <= Date.now()) {
