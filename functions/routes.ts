@@ -33,6 +33,11 @@ export type Route = {
   embeddedOnly?: boolean;
   /** Sends email through the Mailer: in AWS, granted SES's SendEmail on the sender identity and told the sender. */
   sendsEmail?: boolean;
+  /**
+   * The answer at each address never changes (and is public): in AWS, CloudFront
+   * caches it at the edge, under a behaviour for the path up to its first parameter.
+   */
+  immutable?: boolean;
 };
 
 export const routes: readonly Route[] = [
@@ -61,6 +66,7 @@ export const routes: readonly Route[] = [
     // The content hash in the path is the credential; the answer is immutable and cached.
     access: { kind: 'public' },
     tableAccess: 'read',
+    immutable: true,
   },
   {
     name: 'RecordConsent',

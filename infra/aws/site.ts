@@ -39,6 +39,7 @@ import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aw
 import { BucketDeployment, CacheControl, Source } from 'aws-cdk-lib/aws-s3-deployment';
 import { Construct } from 'constructs';
 import { WEB_CONFIG_PATH, type WebConfig } from '../../functions/contracts/web-config.js';
+import { deployedRoutes, type Route } from '../../functions/routes.js';
 import { PAGE_SECURITY_HEADERS } from '../local/static-site.js';
 import type { PontApi } from './api.js';
 import { acknowledgeBucketDeployment } from './nag.js';
@@ -46,6 +47,36 @@ import { ORIGIN_VERIFY_HEADER, type PontOriginSecret } from './origin-secret.js'
 
 /** The path pattern CloudFront sends to the API: every route in functions/routes.ts is under it. */
 export const API_PATH_PATTERN = '/api/*';
+
+/** The path pattern of an immutable route's own, cached behaviour: its path up to the first parameter. */
+export function immutablePathPattern(route: Route): string {
+  return `${route.path.slice(0, route.path.indexOf('{'))}*`;
+}
+
+/**
+ * Routes whose answer never changes at its address (a published survey,
+ * named by its content hash) are cached at the edge for as long as they say
+ * (a year): a wave opened by a whole cohort in one evening reads each survey
+ * from DynamoDB once per edge, not once per phone. GET and HEAD only, and no
+ * viewer header reaches the API, so nothing personal can vary the answer.
+ */
+function immutableBehaviours(origin: HttpOrigin, headers: ResponseHeadersPolicy): Record<string, BehaviorOptions> {
+  return Object.fromEntries(
+    deployedRoutes
+      .filter((route) => route.immutable)
+      .map((route) => [
+        immutablePathPattern(route),
+        {
+          origin,
+          viewerProtocolPolicy: ViewerProtocolPolicy.HTTPS_ONLY,
+          allowedMethods: AllowedMethods.ALLOW_GET_HEAD,
+          cachePolicy: CachePolicy.CACHING_OPTIMIZED,
+          responseHeadersPolicy: headers,
+          compress: true,
+        } satisfies BehaviorOptions,
+      ]),
+  );
+}
 
 /**
  * Viewer-request function on the web app's behaviour only (never on /api/*):
@@ -116,15 +147,16 @@ export class PontSite extends Construct {
       runtime: FunctionRuntime.JS_2_0,
     });
 
+    const apiOrigin = new HttpOrigin(`${props.api.httpApi.apiId}.execute-api.${stack.region}.${stack.urlSuffix}`, {
+      protocolPolicy: OriginProtocolPolicy.HTTPS_ONLY,
+      originSslProtocols: [OriginSslPolicy.TLS_V1_2],
+      // The HTTP API's own integration timeout.
+      readTimeout: Duration.seconds(30),
+      // Replaces any header of that name a viewer sends.
+      customHeaders: { [ORIGIN_VERIFY_HEADER]: props.originSecret.current },
+    });
     const apiBehaviour: BehaviorOptions = {
-      origin: new HttpOrigin(`${props.api.httpApi.apiId}.execute-api.${stack.region}.${stack.urlSuffix}`, {
-        protocolPolicy: OriginProtocolPolicy.HTTPS_ONLY,
-        originSslProtocols: [OriginSslPolicy.TLS_V1_2],
-        // The HTTP API's own integration timeout.
-        readTimeout: Duration.seconds(30),
-        // Replaces any header of that name a viewer sends.
-        customHeaders: { [ORIGIN_VERIFY_HEADER]: props.originSecret.current },
-      }),
+      origin: apiOrigin,
       viewerProtocolPolicy: ViewerProtocolPolicy.HTTPS_ONLY,
       allowedMethods: AllowedMethods.ALLOW_ALL,
       // Nothing from the API is cached: answers are personal and change as people type.
@@ -148,7 +180,8 @@ export class PontSite extends Construct {
         compress: true,
         functionAssociations: [{ function: spaFallback, eventType: FunctionEventType.VIEWER_REQUEST }],
       },
-      additionalBehaviors: { [API_PATH_PATTERN]: apiBehaviour },
+      // Listed first, so they are matched before /api/*.
+      additionalBehaviors: { ...immutableBehaviours(apiOrigin, this.headers), [API_PATH_PATTERN]: apiBehaviour },
       defaultRootObject: 'index.html',
       webAclId: props.webAclArn,
       // Europe and North America edges: the people served are in Wales.

@@ -9,7 +9,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deployedRoutes } from '../../functions/routes.js';
 import { RESPONDENT_RATE_LIMIT, respondentPathPrefix } from '../../infra/aws/firewall.js';
-import { API_PATH_PATTERN, SPA_FALLBACK_CODE } from '../../infra/aws/site.js';
+import { API_PATH_PATTERN, immutablePathPattern, SPA_FALLBACK_CODE } from '../../infra/aws/site.js';
 import { PAGE_SECURITY_HEADERS } from '../../infra/local/static-site.js';
 import { synthPontStack } from './synth.js';
 
@@ -52,7 +52,21 @@ describe('the edge: CloudFront in front of the web app and the API', () => {
   it('sends every deployed route to the API behaviour, and nothing else', () => {
     const prefix = API_PATH_PATTERN.replace(/\*$/, '');
     for (const route of deployedRoutes) expect(route.path.startsWith(prefix), route.name).toBe(true);
-    expect(distribution().CacheBehaviors.map((b: { PathPattern: string }) => b.PathPattern)).toEqual([API_PATH_PATTERN]);
+    const immutable = deployedRoutes.filter((route) => route.immutable).map(immutablePathPattern);
+    expect(immutable).toEqual(['/api/surveys/*']);
+    // In this order: CloudFront takes the first pattern that matches.
+    expect(distribution().CacheBehaviors.map((b: { PathPattern: string }) => b.PathPattern)).toEqual([...immutable, API_PATH_PATTERN]);
+  });
+
+  it('caches the immutable surveys at the edge, GET only, from the same API origin, with no viewer header passed on', () => {
+    const surveys = distribution().CacheBehaviors.find((b: { PathPattern: string }) => b.PathPattern === '/api/surveys/*');
+    expect(surveys.CachePolicyId).toBe(MANAGED.CachingOptimized);
+    expect(surveys.AllowedMethods).toEqual(['GET', 'HEAD']);
+    expect(surveys.OriginRequestPolicyId).toBeUndefined();
+    expect(surveys.TargetOriginId).toBe(apiBehaviour().TargetOriginId);
+    expect(surveys.ResponseHeadersPolicyId).toEqual(apiBehaviour().ResponseHeadersPolicyId);
+    // Only routes whose every answer is public and fixed may be cached (every other API path stays uncached).
+    for (const route of deployedRoutes.filter((r) => r.immutable)) expect(route.access.kind, route.name).toBe('public');
   });
 
   it('forwards /api/* to the HTTP API over TLS 1.2, uncached, with every viewer header but Host and every query string', () => {
