@@ -8,7 +8,10 @@
  * 127.0.0.1, counts are fixed, and the run stops by itself.
  */
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { SaveResponseRequest } from '../functions/contracts/respondent.js';
@@ -17,13 +20,14 @@ import { canonicalJson } from '../functions/domain/canonical-json.js';
 import { parseJsonBody } from '../functions/http/body.js';
 import { json } from '../functions/http/responses.js';
 import { recordConsent } from '../functions/storage/consents.js';
+import { db } from '../functions/storage/client.js';
 import { getInstrumentVersion } from '../functions/storage/instruments.js';
 import { issueLink } from '../functions/storage/links.js';
 import { createParticipant } from '../functions/storage/participants.js';
 import { getStudy } from '../functions/storage/studies.js';
-import type { Platform } from '../infra/local/platform.js';
+import { startPlatform, type Platform } from '../infra/local/platform.js';
 import { DEMO_CONSENT_VERSION, DEMO_INSTRUMENTS, DEMO_STUDY_ID, DEMO_WAVE_ID } from '../infra/local/seed.js';
-import { figure, percentile, yieldToEventLoop, type Row } from './stats.js';
+import { figure, formatRow, markdownTable, percentile, yieldToEventLoop, type Row } from './stats.js';
 import { completeAnswers, shippedInstruments } from './validation.js';
 
 const CONCURRENCY = [1, 16, 64];
@@ -58,33 +62,60 @@ export async function createDemoLinks(count: number, options: { consent: boolean
 }
 
 type Request = { method: 'GET' | 'PUT'; url: string; body?: string };
-type RoundResult = { latencies: number[]; seconds: number; statuses: Record<string, number> };
+type RoundResult = { latencies: number[]; seconds: number; statuses: Record<string, number>; clientCpuSeconds: number };
 
 /**
  * Plain JavaScript run in a worker thread: each slot sends its own list of
- * requests one after another; all slots run at once.
+ * requests one after another over its own keep-alive connection (as a phone
+ * keeps one to the API); all slots run at once. node:http rather than fetch:
+ * the load client shares the machine's cores with what it measures, and
+ * fetch (undici) cost about 1.2 ms of CPU a request here against 0.4 ms.
+ * The worker also reports its own thread's CPU time (Linux /proc/thread-self),
+ * so the platform's share can be told apart from the client's.
  */
 const LOAD_WORKER = `
 const { parentPort, workerData } = require('node:worker_threads');
+const http = require('node:http');
+const { readFileSync } = require('node:fs');
 const slots = workerData.slots;
+const agent = new http.Agent({ keepAlive: true, maxSockets: slots.length });
 const latencies = [];
 const statuses = {};
+function threadCpuSeconds() {
+  try {
+    const fields = readFileSync('/proc/thread-self/stat', 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return NaN;
+  }
+}
+function send(request) {
+  return new Promise((done, fail) => {
+    const url = new URL(request.url);
+    const headers = request.body ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(request.body) } : {};
+    const outgoing = http.request({ agent, host: url.hostname, port: url.port, path: url.pathname + url.search, method: request.method, headers }, (response) => {
+      response.resume();
+      response.once('end', () => done(response.statusCode));
+      response.once('error', fail);
+    });
+    outgoing.once('error', fail);
+    outgoing.end(request.body);
+  });
+}
 async function runSlot(requests) {
   for (const request of requests) {
     const started = performance.now();
-    const response = await fetch(request.url, {
-      method: request.method,
-      headers: request.body ? { 'content-type': 'application/json' } : {},
-      body: request.body,
-    });
-    await response.arrayBuffer();
+    const status = await send(request);
     latencies.push(performance.now() - started);
-    statuses[response.status] = (statuses[response.status] || 0) + 1;
+    statuses[status] = (statuses[status] || 0) + 1;
   }
 }
+const cpuBefore = threadCpuSeconds();
 const started = performance.now();
 Promise.all(slots.map(runSlot)).then(() => {
-  parentPort.postMessage({ latencies, statuses, seconds: (performance.now() - started) / 1000 });
+  const seconds = (performance.now() - started) / 1000;
+  agent.destroy();
+  parentPort.postMessage({ latencies, statuses, seconds, clientCpuSeconds: threadCpuSeconds() - cpuBefore });
 });
 `;
 
@@ -156,22 +187,30 @@ export async function benchApi(platform: Platform, log: (line: string) => void):
   const area = 'Respondent API (HTTP, embedded)';
   for (const scenario of scenarios) {
     await runRound(await scenario.plan(WARM_UP.concurrency, WARM_UP.requests));
+    const calls = await dynamoCallsOf((await scenario.plan(1, 1))[0]![0]!);
     for (const concurrency of CONCURRENCY) {
       const rounds: RoundResult[] = [];
+      const loadAverage = loadavg()[0]!;
       // Where the CPU went while the requests ran: which side is the bottleneck.
-      const cpu = { node: 0, dynamo: 0, wall: 0 };
+      const cpu = { node: 0, client: 0, dynamo: 0, wall: 0 };
       for (let round = 0; round < ROUNDS; round += 1) {
         const slots = await scenario.plan(concurrency, REQUESTS[concurrency]!);
         const before = { node: cpuSeconds('self'), dynamo: cpuSeconds(platform.dynamo.pid), wall: performance.now() };
-        rounds.push(await runRound(slots));
+        const result = await runRound(slots);
+        rounds.push(result);
         cpu.node += cpuSeconds('self') - before.node;
+        cpu.client += result.clientCpuSeconds;
         cpu.dynamo += cpuSeconds(platform.dynamo.pid) - before.dynamo;
         cpu.wall += (performance.now() - before.wall) / 1000;
       }
       const failures = rounds.reduce((sum, r) => sum + Object.entries(r.statuses).filter(([s]) => s !== '200').reduce((n, [, k]) => n + k, 0), 0);
-      const cores = (seconds: number) => (seconds / cpu.wall).toFixed(1);
+      const requests = rounds.reduce((sum, r) => sum + r.latencies.length, 0);
+      // Cores used, and CPU milliseconds per request: the latter does not depend on what else ran.
+      const use = (seconds: number) => `${(seconds / cpu.wall).toFixed(1)} cores (${((seconds / requests) * 1000).toFixed(1)} ms a request)`;
       const note = [
-        `CPU used meanwhile: Node (platform and load client) ${cores(cpu.node)} cores, DynamoDB Local ${cores(cpu.dynamo)} cores`,
+        `CPU used meanwhile: Node platform ${use(cpu.node - cpu.client)}, DynamoDB Local ${use(cpu.dynamo)}, load client ${use(cpu.client)}`,
+        `DynamoDB calls a request: ${calls}`,
+        `load average (1 min) ${loadAverage.toFixed(1)}`,
         ...(failures > 0 ? [`${failures} responses were not 200: ${JSON.stringify(rounds.map((r) => r.statuses))}`] : []),
       ].join('; ');
       const label = `${scenario.name}, ${concurrency} in flight`;
@@ -196,10 +235,40 @@ export async function benchApi(platform: Platform, log: (line: string) => void):
         },
       );
       const throughput = figure(rounds.map((r) => r.latencies.length / r.seconds)).median;
-      log(`  api ${label}: ${throughput.toFixed(0)} req/s, p99 ${at(99).median.toFixed(0)} ms (${note})`);
+      log(`  api ${label}: ${throughput.toFixed(0)} req/s, p50 ${at(50).median.toFixed(0)} ms, p99 ${at(99).median.toFixed(0)} ms (${note})`);
     }
   }
   return rows;
+}
+
+/**
+ * The DynamoDB calls one request makes, by kind (e.g. "GetItem 2, PutItem 1"),
+ * counted by a middleware on the handlers' own client while that request
+ * alone runs.
+ */
+async function dynamoCallsOf(request: Request): Promise<string> {
+  const counts = new Map<string, number>();
+  const stack = db().middlewareStack;
+  const name = 'benchCountDynamoCalls';
+  stack.add(
+    (next, context) => (args) => {
+      const command = String(context.commandName ?? 'unknown').replace(/Command$/, '');
+      counts.set(command, (counts.get(command) ?? 0) + 1);
+      return next(args);
+    },
+    { step: 'initialize', name },
+  );
+  try {
+    const response = await fetch(request.url, {
+      method: request.method,
+      headers: request.body ? { 'content-type': 'application/json' } : {},
+      body: request.body,
+    });
+    await response.arrayBuffer();
+  } finally {
+    stack.remove(name);
+  }
+  return [...counts].map(([command, count]) => `${command} ${count}`).join(', ') || 'none';
 }
 
 // ---- DynamoDB Local on its own: what every API figure above is built on -------------------------
@@ -292,3 +361,31 @@ export async function benchHandlerTime(log: (line: string) => void): Promise<Row
   }
   return rows;
 }
+
+// ---- this section alone ------------------------------------------------------------------------
+
+/**
+ * `npx tsx bench/api.ts`: the DynamoDB Local baseline and the respondent API
+ * alone, against a fresh in-memory embedded platform (a few minutes; npm run
+ * bench runs everything). Prints the rows with the machine's load average.
+ */
+async function runAlone(): Promise<void> {
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+  const load = () => loadavg().map((n) => n.toFixed(2)).join(' / ');
+  const loadAtStart = load();
+  // The API needs no web app: a placeholder page lets the platform start without a build.
+  const webDir = mkdtempSync(join(tmpdir(), 'pont-bench-api-'));
+  writeFileSync(join(webDir, 'index.html'), '<!doctype html><title>Pont bench</title>');
+  const platform = await startPlatform({ port: 0, host: '127.0.0.1', seed: true, webDir });
+  try {
+    const log = (line: string) => console.log(line);
+    const rows = [...(await benchDynamoBaseline(log)), ...(await benchApi(platform, log))];
+    console.log(`\n${markdownTable(['Measure', 'Median', 'Spread (min – max of runs)', 'Target', 'Result', 'Note'], rows.map((row) => [...formatRow(row).slice(1), row.note ?? '']))}`);
+  } finally {
+    await platform.stop();
+    rmSync(webDir, { recursive: true, force: true });
+  }
+  console.log(`\n${availableParallelism()} CPUs; load average (1 / 5 / 15 min) at start ${loadAtStart}, at end ${load()}.`);
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) await runAlone();

@@ -4,16 +4,20 @@ import { validateAnswers } from '../domain/answer-validation.js';
 import { apiHandler } from '../http/api-handler.js';
 import { parseJsonBody } from '../http/body.js';
 import { HttpError } from '../http/errors.js';
-import { openPersonalLink } from '../http/personal-link.js';
+import { linkNotValid, openPersonalLink } from '../http/personal-link.js';
 import { json } from '../http/responses.js';
 import { getInstrumentVersion } from '../storage/instruments.js';
 import { getConsent } from '../storage/consents.js';
-import { ConsentNotGiven, ResponseAlreadyCompleted, saveResponse } from '../storage/responses.js';
+import { ConsentNotGiven, ParticipantNotFound, ResponseAlreadyCompleted, saveResponse } from '../storage/responses.js';
 
 export const handler = apiHandler<'respondent'>('SaveResponse', async (event) => {
   const request = parseJsonBody(event, SaveResponseRequest);
   const now = new Date();
-  const { study, wave, participant } = await openPersonalLink(event, now);
+  // An autosave needs the participant's language (see saveResponse); a final submission's transaction
+  // checks the participant exists and sets their language itself, so it reads them only when the window needs it.
+  const { study, wave, participantCode, participant } = request.complete
+    ? await openPersonalLink(event, now, { participant: 'when-the-window-needs-it' })
+    : await openPersonalLink(event, now);
 
   const pin = wave.instruments.find((p) => p.id === event.pathParameters?.instrumentId);
   if (!pin) throw new HttpError(404, 'instrument_not_in_wave', 'This questionnaire is not part of this link');
@@ -29,7 +33,7 @@ export const handler = apiHandler<'respondent'>('SaveResponse', async (event) =>
     const saved = await saveResponse(
       {
         studyId: study.studyId,
-        participantCode: participant.participantCode,
+        participantCode,
         waveId: wave.waveId,
         instrumentId: instrument.id,
         instrumentVersion: instrument.version,
@@ -41,16 +45,18 @@ export const handler = apiHandler<'respondent'>('SaveResponse', async (event) =>
         ...(request.complete ? { completedAt: now.toISOString() } : {}),
         ...(request.pageName ? { pageName: request.pageName } : {}),
       },
-      { baseline: wave.ordinal === 0 },
+      // The language read with the link: an autosave that keeps it is one conditional Put (see saveResponse).
+      { baseline: wave.ordinal === 0, participantLanguage: participant?.language },
     );
     const result: SaveResponseResult = { status: saved.status, savedAt: saved.savedAt };
     return json(200, result);
   } catch (error) {
+    if (error instanceof ParticipantNotFound) throw linkNotValid();
     if (error instanceof ResponseAlreadyCompleted) {
       throw new HttpError(409, 'already_completed', 'You have already finished this questionnaire. Thank you!');
     }
     if (error instanceof ConsentNotGiven) {
-      const consent = await getConsent(study.studyId, participant.participantCode, wave.waveId);
+      const consent = await getConsent(study.studyId, participantCode, wave.waveId);
       throw consent?.decision === 'declined'
         ? new HttpError(403, 'consent_declined', 'You said no to taking part, so nothing is saved.')
         : new HttpError(409, 'consent_required', 'Please say whether you agree to take part before answering.');

@@ -5,12 +5,18 @@ import { hashToken, isWellFormedToken } from '../domain/tokens.js';
 import { participantWindow, waveWindowState, type Window } from '../domain/wave-window.js';
 import { resolveLinkToken } from '../storage/links.js';
 import { getParticipant, type Participant } from '../storage/participants.js';
-import { countFailure, isRateLimited, type RateLimitPolicy } from '../storage/rate-limits.js';
-import { getStudy, getWave, type Study, type Wave } from '../storage/studies.js';
+import { countFailureAndCheck, type RateLimitPolicy } from '../storage/rate-limits.js';
+import { getStudyCached, getWaveCached, type Study, type Wave } from '../storage/studies.js';
 import { HttpError } from './errors.js';
 
 /** A link that is open now, with the participant's own dates for the wave. */
-export type PersonalLink = { study: Study; wave: Wave; participant: Participant; window: Window };
+export type PersonalLink = { study: Study; wave: Wave; participantCode: string; participant: Participant; window: Window };
+
+/**
+ * A link opened without reading the participant unless the wave's window
+ * counts from their baseline: `participant` is there only if it was read.
+ */
+export type PersonalLinkTarget = Omit<PersonalLink, 'participant'> & { participant?: Participant };
 
 /**
  * Bad tokens allowed from one client per window; after that its bad tokens get
@@ -23,7 +29,7 @@ export const BAD_TOKEN_POLICY: RateLimitPolicy = { limit: 20, windowSeconds: 15 
 
 // One message for malformed, unknown and orphaned tokens alike: the answer must
 // not reveal whether a token exists.
-const notValid = () =>
+export const linkNotValid = () =>
   new HttpError(404, 'link_not_valid', 'This link is not valid. Check you copied the whole link, or ask for a new one.');
 
 /**
@@ -34,17 +40,27 @@ function clientOf(event: Event): string {
   return createHash('sha256').update(`pont-rate-limit|${event.requestContext?.http?.sourceIp ?? 'unknown'}`).digest('hex').slice(0, 32);
 }
 
-export async function openPersonalLink(event: Event, now: Date): Promise<PersonalLink> {
-  const link = await findLink(event.pathParameters?.token);
+export function openPersonalLink(event: Event, now: Date): Promise<PersonalLink>;
+/**
+ * With `participant: 'when-the-window-needs-it'`, the participant item is read
+ * only for a wave whose window counts from their baseline: for a caller whose
+ * own write checks that the participant exists (a final submission's
+ * transaction does), that is one GetItem fewer. Erasure deletes a participant's
+ * tokens before the participant item, so a token that resolves names someone
+ * who exists, but for a request racing an erasure: that write's condition refuses it.
+ */
+export function openPersonalLink(event: Event, now: Date, options: { participant: 'when-the-window-needs-it' }): Promise<PersonalLinkTarget>;
+export async function openPersonalLink(event: Event, now: Date, options?: { participant: 'when-the-window-needs-it' }): Promise<PersonalLinkTarget> {
+  const link = await findLink(event.pathParameters?.token, options?.participant !== 'when-the-window-needs-it');
   if (!link) {
-    const client = clientOf(event);
-    if (await isRateLimited(client, BAD_TOKEN_POLICY, now)) {
+    // One atomic count-and-read: the failure is counted and the client's count for
+    // this window comes back in the same UpdateItem (was a GetItem, then an UpdateItem).
+    if (await countFailureAndCheck(clientOf(event), BAD_TOKEN_POLICY, now)) {
       throw new HttpError(429, 'too_many_attempts', 'Too many links that did not work were tried from here. Please wait 15 minutes and try again.');
     }
-    await countFailure(client, BAD_TOKEN_POLICY, now);
-    throw notValid();
+    throw linkNotValid();
   }
-  const window = participantWindow(link.wave.window, link.participant.baselineCompletedAt);
+  const window = participantWindow(link.wave.window, link.participant?.baselineCompletedAt);
   const state = waveWindowState(window, now);
   if (state === 'awaiting_baseline') {
     throw new HttpError(403, 'link_not_open_yet', 'This part of the study opens a while after you finish the first part.');
@@ -56,14 +72,21 @@ export async function openPersonalLink(event: Event, now: Date): Promise<Persona
   return { ...link, window: window! };
 }
 
-async function findLink(token: string | undefined): Promise<Omit<PersonalLink, 'window'> | undefined> {
+async function findLink(token: string | undefined, alwaysReadParticipant: boolean): Promise<Omit<PersonalLinkTarget, 'window'> | undefined> {
   if (!token || !isWellFormedToken(token)) return undefined;
   const target = await resolveLinkToken(hashToken(token));
   if (!target) return undefined;
+  const { studyId, participantCode, waveId } = target;
+  // The study and wave never change once created (see getStudyCached): usually
+  // only the participant, whose language and baseline date do change, is read here.
+  const readParticipant = () => getParticipant(studyId, participantCode);
   const [study, wave, participant] = await Promise.all([
-    getStudy(target.studyId),
-    getWave(target.studyId, target.waveId),
-    getParticipant(target.studyId, target.participantCode),
+    getStudyCached(studyId),
+    getWaveCached(studyId, waveId),
+    alwaysReadParticipant ? readParticipant() : undefined,
   ]);
-  return study && wave && participant ? { study, wave, participant } : undefined;
+  if (!study || !wave) return undefined;
+  if (!alwaysReadParticipant && wave.window.kind === 'fixed') return { study, wave, participantCode };
+  const read = alwaysReadParticipant ? participant : await readParticipant();
+  return read ? { study, wave, participantCode, participant: read } : undefined;
 }

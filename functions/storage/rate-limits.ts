@@ -31,3 +31,24 @@ export async function countFailure(clientHash: string, policy: RateLimitPolicy, 
     }),
   );
 }
+
+/**
+ * Counts one failure and says whether the client is now over the limit, in one
+ * atomic UpdateItem (ADD, returning the new count): no GetItem before it, and
+ * concurrent failures each see their own count. The (limit + 1)th failure in a
+ * window is the first refused, as with isRateLimited before countFailure.
+ */
+export async function countFailureAndCheck(clientHash: string, policy: RateLimitPolicy, now = new Date()): Promise<boolean> {
+  const window = windowOf(now, policy);
+  const { Attributes } = await db().send(
+    new UpdateCommand({
+      TableName: tableName(),
+      Key: keys.rateLimit(clientHash, window),
+      UpdateExpression: 'ADD #count :one SET expiresAt = if_not_exists(expiresAt, :expires), #type = :type',
+      ExpressionAttributeNames: { '#count': 'count', '#type': 'type' },
+      ExpressionAttributeValues: { ':one': 1, ':expires': (window + 2) * policy.windowSeconds, ':type': 'rateLimit' },
+      ReturnValues: 'UPDATED_NEW',
+    }),
+  );
+  return ((Attributes?.count as number | undefined) ?? 0) > policy.limit;
+}

@@ -5,6 +5,7 @@ import type { LocalisedText } from '../contracts/common.js';
 import type { ParticipantAttribute } from '../contracts/studies.js';
 import type { WaveWindow } from '../domain/wave-window.js';
 import { db, isConditionalCheckFailed, tableName } from './client.js';
+import { itemCache } from './item-cache.js';
 import { keys, prefixes } from './keys.js';
 
 export type SupportContact = { name: LocalisedText; description: LocalisedText; phone?: string; url?: string; hours?: LocalisedText };
@@ -137,6 +138,27 @@ export async function createWave(wave: Wave): Promise<void> {
 export async function getWave(studyId: string, waveId: string): Promise<Wave | undefined> {
   const { Item } = await db().send(new GetCommand({ TableName: tableName(), Key: keys.wave(studyId, waveId) }));
   return Item ? toWave(Item) : undefined;
+}
+
+/**
+ * A study and a wave are written once (createStudy, createStudyWithConsent,
+ * createWave: all `attribute_not_exists`) and nothing updates them, so every
+ * personal-link request can take them from the container's cache instead of
+ * reading them again: two GetItems fewer per respondent request. The TTL only
+ * bounds how stale a container could be if that ever changed.
+ */
+const STUDY_CONFIG_TTL_MS = 30_000;
+const studies = itemCache<Study>({ ttlMs: STUDY_CONFIG_TTL_MS, maxEntries: 1_000 });
+const waves = itemCache<Wave>({ ttlMs: STUDY_CONFIG_TTL_MS, maxEntries: 1_000 });
+
+/** getStudy, from the container's cache when read in the last 30 s. */
+export function getStudyCached(studyId: string): Promise<Study | undefined> {
+  return studies.get(studyId, () => getStudy(studyId));
+}
+
+/** getWave, from the container's cache when read in the last 30 s. */
+export function getWaveCached(studyId: string, waveId: string): Promise<Wave | undefined> {
+  return waves.get(JSON.stringify([studyId, waveId]), () => getWave(studyId, waveId));
 }
 
 export async function listWaves(studyId: string): Promise<Wave[]> {

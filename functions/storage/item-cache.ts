@@ -1,0 +1,68 @@
+/**
+ * A container-level cache for items that are written once and never updated
+ * (a study, a wave): every personal-link request needs them, and each read
+ * saved is a DynamoDB round trip off the respondent's request.
+ *
+ * - Only found items are kept: something created a moment ago is never hidden
+ *   behind a cached "not found".
+ * - Entries live `ttlMs` at most, so if such an item ever becomes changeable a
+ *   container serves the old version for seconds, not for its lifetime.
+ * - Concurrent misses for the same key share one read (64 respondents arriving
+ *   at a fresh container make one GetItem, not 64).
+ * - Keys are scoped to the configured table and endpoint: the embedded platform
+ *   and the tests restart DynamoDB Local inside one process, with other data.
+ * - Values are deep-frozen: requests share them, so a handler that changed one
+ *   would change it for every later request; frozen, it fails at once instead.
+ */
+import { config } from '../config.js';
+
+type Entry<T> = { value: Promise<T | undefined>; expiresAt: number };
+
+export type ItemCache<T> = {
+  get(key: string, load: () => Promise<T | undefined>): Promise<T | undefined>;
+};
+
+export function itemCache<T>(options: { ttlMs: number; maxEntries: number }): ItemCache<T> {
+  const entries = new Map<string, Entry<T>>();
+  return {
+    get(key, load) {
+      const { TABLE_NAME, DYNAMODB_ENDPOINT } = config();
+      const scoped = `${DYNAMODB_ENDPOINT ?? ''}|${TABLE_NAME}|${key}`;
+      const now = Date.now();
+      const cached = entries.get(scoped);
+      if (cached && cached.expiresAt > now) return cached.value;
+      if (entries.size >= options.maxEntries) {
+        // Maps keep insertion order: drop the oldest entries (expired first, in practice).
+        for (const old of entries.keys()) {
+          entries.delete(old);
+          if (entries.size < options.maxEntries / 2) break;
+        }
+      }
+      const forget = () => {
+        if (entries.get(scoped)?.value === value) entries.delete(scoped);
+      };
+      const value: Promise<T | undefined> = load().then(
+        (item) => {
+          if (item === undefined) forget();
+          return item === undefined ? item : deepFreeze(item);
+        },
+        (error: unknown) => {
+          forget();
+          throw error;
+        },
+      );
+      // Delete then set, so the Map's insertion order stays the order of expiry.
+      entries.delete(scoped);
+      entries.set(scoped, { value, expiresAt: now + options.ttlMs });
+      return value;
+    },
+  };
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const child of Object.values(value)) deepFreeze(child);
+  }
+  return value;
+}

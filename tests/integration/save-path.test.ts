@@ -1,0 +1,128 @@
+/**
+ * The cheaper request path of saving answers (issue #9): an autosave of an
+ * existing response is one conditional Put instead of a transaction, and the
+ * study and wave come from the container's cache. These check that the
+ * guarantees of the transaction still hold on that path.
+ */
+import { describe, expect, it } from 'vitest';
+import { recordConsent } from '../../functions/storage/consents.js';
+import { keys } from '../../functions/storage/keys.js';
+import { issueLink } from '../../functions/storage/links.js';
+import { ParticipantNotFound, saveResponse, type StoredResponse } from '../../functions/storage/responses.js';
+import { createWave, getWaveCached } from '../../functions/storage/studies.js';
+import { eraseParticipant } from '../../functions/storage/withdrawals.js';
+import { callRoute } from '../support/call-route.js';
+import { CONSENT_VERSION, createLink, type LinkFixture } from '../support/fixtures.js';
+import { useTestTable } from '../support/test-table.js';
+
+const table = useTestTable();
+
+function save(token: string, body: unknown) {
+  return callRoute('PUT', `/api/s/${token}/responses/check-in`, { body });
+}
+
+function partial(link: LinkFixture, answers: Record<string, unknown>): StoredResponse {
+  return {
+    studyId: link.studyId,
+    participantCode: link.participantCode,
+    waveId: link.waveId,
+    instrumentId: link.instrument.id,
+    instrumentVersion: link.instrument.version,
+    contentHash: link.instrument.contentHash,
+    answers,
+    status: 'partial',
+    language: 'en',
+    savedAt: new Date().toISOString(),
+  };
+}
+
+describe('autosaving a response that already exists', () => {
+  it('keeps the latest answers and page, and remembers a language changed between saves', async () => {
+    const link = await createLink();
+
+    const first = await save(link.token, { answers: { mood: 2 }, language: 'en', complete: false, pageName: 'first' });
+    const second = await save(link.token, { answers: { mood: 3 }, language: 'en', complete: false, pageName: 'second' });
+    const inWelsh = await save(link.token, { answers: { mood: 4 }, language: 'cy', complete: false, pageName: 'second' });
+
+    expect([first.status, second.status, inWelsh.status]).toEqual([200, 200, 200]);
+    const item = await table.getItem(keys.response(link.studyId, link.participantCode, link.waveId, 'check-in'));
+    expect(item).toMatchObject({ status: 'partial', language: 'cy', pageName: 'second' });
+    expect(JSON.parse(item!.answersJson as string)).toEqual({ mood: 4 });
+    expect((await table.getItem(keys.participant(link.studyId, link.participantCode)))!.language).toBe('cy');
+  });
+
+  it('refuses it once the participant was erased, even with the language it read before', async () => {
+    const link = await createLink();
+    await save(link.token, { answers: { mood: 2 }, language: 'en', complete: false });
+    await eraseParticipant(link.studyId, link.participantCode, [link.waveId]);
+
+    // A request that read the participant just before the erasure.
+    const racing = saveResponse(partial(link, { mood: 3 }), { baseline: true, participantLanguage: 'en' });
+
+    // The in-place write finds no response, so the transaction runs and finds neither participant nor consent.
+    await expect(racing).rejects.toBeInstanceOf(ParticipantNotFound);
+    const left = (await table.scanAll()).filter((item) => item.studyId === link.studyId && item.participantCode === link.participantCode);
+    expect(left).toEqual([]);
+  });
+});
+
+describe('a final submission, which reads the participant only for a relative window', () => {
+  it('stores nothing for a participant erased while it ran, and says the link is not valid', async () => {
+    const link = await createLink();
+    await eraseParticipant(link.studyId, link.participantCode, [link.waveId]);
+
+    const racing = saveResponse({ ...partial(link, { mood: 3, has_adviser: 'no' }), status: 'complete' }, { baseline: true });
+
+    await expect(racing).rejects.toBeInstanceOf(ParticipantNotFound);
+    const left = (await table.scanAll()).filter((item) => item.studyId === link.studyId && item.participantCode === link.participantCode);
+    expect(left).toEqual([]);
+  });
+
+  it('still sets the participant\'s language and the baseline date follow-ups count from', async () => {
+    const link = await createLink();
+
+    const saved = await save(link.token, { answers: { mood: 5, has_adviser: 'no' }, language: 'cy', complete: true });
+
+    expect(saved.status).toBe(200);
+    expect(await table.getItem(keys.participant(link.studyId, link.participantCode))).toMatchObject({ language: 'cy', baselineCompletedAt: saved.json.savedAt });
+  });
+});
+
+describe('a final submission in a follow-up counted from the baseline', () => {
+  it('reads the participant for their own window: refused before their baseline, then until their date', async () => {
+    const link = await createLink();
+    await createWave({ ...(await getWaveCached(link.studyId, link.waveId))!, waveId: 'follow-up', ordinal: 1, window: { kind: 'relative', opensAfterDays: 1, openForDays: 10 } });
+    const followUp = await issueLink({ studyId: link.studyId, participantCode: link.participantCode, waveId: 'follow-up' }, { reissue: false, now: new Date() });
+    await recordConsent({ studyId: link.studyId, participantCode: link.participantCode, waveId: 'follow-up', consentVersion: CONSENT_VERSION, decision: 'agreed', language: 'en', decidedAt: new Date().toISOString() });
+    const answers = { mood: 3, has_adviser: 'no' };
+
+    const beforeBaseline = await save(followUp, { answers, language: 'en', complete: true });
+    await save(link.token, { answers, language: 'en', complete: true });
+    const afterBaseline = await save(followUp, { answers, language: 'en', complete: true });
+
+    expect(beforeBaseline.status).toBe(403);
+    expect(beforeBaseline.json.error.message).toMatch(/after you finish the first part/);
+    expect(afterBaseline.status).toBe(403);
+    expect(afterBaseline.json.error.message).toMatch(new RegExp(`opens on ${new Date(Date.now() + 86_400_000).toISOString().slice(0, 10)}`));
+  });
+});
+
+describe('the study and wave a personal link reads', () => {
+  it('are shared between requests frozen, so no request can change them for the next', async () => {
+    const link = await createLink();
+
+    const wave = await getWaveCached(link.studyId, link.waveId);
+
+    expect(wave).toBe(await getWaveCached(link.studyId, link.waveId));
+    expect(() => (wave!.instruments as { id: string }[]).push({ id: 'other' })).toThrow(TypeError);
+  });
+
+  it('are never cached as missing: a wave created after a miss is found at once', async () => {
+    const link = await createLink();
+
+    expect(await getWaveCached(link.studyId, 'follow-up')).toBeUndefined();
+    await createWave({ ...(await getWaveCached(link.studyId, link.waveId))!, waveId: 'follow-up', ordinal: 1 });
+
+    expect(await getWaveCached(link.studyId, 'follow-up')).toMatchObject({ waveId: 'follow-up', ordinal: 1 });
+  });
+});
