@@ -98,10 +98,10 @@ const markdown = [
   '',
   `- **Web**: real Chromium (headless, 360×740 touch screen) driven over the DevTools protocol, against the embedded platform serving a fresh production build of web/. Network: Lighthouse's Slow 4G figures applied with \`Network.emulateNetworkConditions\` (${SLOW_4G.latency} ms latency, 1.6 Mbit/s down, 750 kbit/s up); CPU ${CPU_SLOWDOWN}× slower (\`Emulation.setCPUThrottlingRate\`). ` +
     'Each run is a new participant (no consent yet) in a new browser context (cold cache). Bytes are `Network.loadingFinished` encodedDataLength (compressed body and headers). ' +
-    '"First screen" is everything requested before the first button is pressed, less the survey chunk the page prefetches while it shows (found from the Vite manifest). ' +
+    '"First screen" is everything requested before the first button is pressed, less what the page prefetches for the survey while it shows: the survey chunk (found from the Vite manifest) and the surveys (GET /api/surveys/…). ' +
     '"Usable" is when the element is in the page and visible (a MutationObserver in the page, timed from navigation start): the first screen when its first button in <main> is (consent or Start), the first question when the first survey question is. ' +
     'The bench presses each button as soon as it appears; the few milliseconds the automation takes to react are subtracted. The repeat visit reloads the same page in the same context.',
-  '- **API**: HTTP requests from a worker thread (its own event loop) to the embedded platform on 127.0.0.1, which runs the real Lambda handlers over DynamoDB Local (Java) on the same machine. ' +
+  '- **API**: HTTP requests (node:http with keep-alive, about 0.4 ms of CPU per request) from a worker thread (its own event loop) to the embedded platform on 127.0.0.1, which runs the real Lambda handlers over DynamoDB Local (Java) on the same machine. ' +
     'Open link = GET /api/s/{token}; autosave = PUT of half the answers with complete: false; submit = PUT of every answer with complete: true (ONS4, the demo wave). ' +
     'Each concurrent client uses its own participant for opening and autosaving, and every submission is a new participant, all with consent recorded. ' +
     'Rounds of 50 (1 in flight), 240 (16) and 512 (64) requests; the figure is the median of 3 rounds after a warm-up round. The throughput target applies at 64 in flight, the p99 target at 16. ' +
