@@ -27,15 +27,20 @@ export function checkJava(): void {
 }
 
 /**
- * JVM options for DynamoDB Local. It shares a laptop's or a small server's few
- * cores with Node, and its heap stays small, so the serial collector: one GC
- * thread, no concurrent marking threads competing with Node for the CPU. On
- * the 2-core bench machine (2,500 requests at 16 in flight, fresh JVM, twice
- * each) its CPU per autosave went from 3.6-4.7 ms with G1, the JVM's default,
- * to 2.5-3.3 ms, and per submit from 6.3-6.7 ms to 5.9-6.1 ms. ParallelGC came
- * close; C1-only JIT (-XX:TieredStopAtLevel=1) did not help.
+ * JVM options for DynamoDB Local, which shares a laptop's or a small server's
+ * few cores with Node: the parallel collector, with no concurrent marking
+ * threads competing with Node for the CPU while requests are served, and
+ * stop-the-world collections that use every core when a big study's data
+ * fills the heap. Measured on the 2-core bench machine:
+ * - small requests (2,500 at 16 in flight): DynamoDB Local's CPU per autosave
+ *   3.6-4.7 ms with G1, the JVM's default, 2.5-3.3 ms with the serial
+ *   collector, close to that with this one (1.8 ms in the last bench run);
+ * - a 10,000-participant export (175,000 items in memory): the bare Query of
+ *   every response took 30-35 s with the serial collector (one thread for a
+ *   large heap), 10.5-11.3 s with this one, and the demo-cohort load 39 s.
+ * C1-only JIT (-XX:TieredStopAtLevel=1) did not help.
  */
-const JVM_OPTIONS = ['-XX:+UseSerialGC'];
+const JVM_OPTIONS = ['-XX:+UseParallelGC'];
 
 /** DynamoDB Local 3 sends usage telemetry to AWS unless told not to: nothing leaves this machine. */
 const DYNAMODB_LOCAL_OPTIONS = ['-disableTelemetry'];
