@@ -20,16 +20,7 @@ export async function isRateLimited(clientHash: string, policy: RateLimitPolicy,
 
 /** Counts one failure atomically (ADD), so concurrent failures are all counted. */
 export async function countFailure(clientHash: string, policy: RateLimitPolicy, now = new Date()): Promise<void> {
-  const window = windowOf(now, policy);
-  await db().send(
-    new UpdateCommand({
-      TableName: tableName(),
-      Key: keys.rateLimit(clientHash, window),
-      UpdateExpression: 'ADD #count :one SET expiresAt = if_not_exists(expiresAt, :expires), #type = :type',
-      ExpressionAttributeNames: { '#count': 'count', '#type': 'type' },
-      ExpressionAttributeValues: { ':one': 1, ':expires': (window + 2) * policy.windowSeconds, ':type': 'rateLimit' },
-    }),
-  );
+  await countFailureAndCheck(clientHash, policy, now);
 }
 
 /**
