@@ -30,6 +30,12 @@ type Entry = Snapshot & {
   changedAt: string;
   /** The server's savedAt this device knew of when the change was made (null: none). */
   baseSavedAt: string | null;
+  /**
+   * Changed while an earlier send of this device was on its way: the server may
+   * then hold a savedAt later than baseSavedAt that is only that older send's
+   * (a slow save landing after the tab was closed), so it must not win.
+   */
+  changedDuringSend?: boolean;
   /** Bumped at every change, so an answer to an older send doesn't remove a newer entry. */
   rev: number;
 };
@@ -150,6 +156,7 @@ export function createOutbox(token: string, send: Send = (id, body, options) => 
       complete,
       changedAt: new Date().toISOString(),
       baseSavedAt: known[instrumentId] ?? null,
+      ...(inFlight.has(instrumentId) || entries[instrumentId]?.changedDuringSend ? { changedDuringSend: true } : {}),
       rev: ++rev,
     };
     persist();
@@ -283,7 +290,7 @@ export function createOutbox(token: string, send: Send = (id, body, options) => 
         const entry = entries[instrument.id];
         if (!entry) return instrument;
         const localIsNewer =
-          !server || server.savedAt === entry.baseSavedAt || entry.changedAt > server.savedAt;
+          !server || server.savedAt === entry.baseSavedAt || entry.changedDuringSend === true || entry.changedAt > server.savedAt;
         if (server?.status === 'complete' || !localIsNewer) {
           remove(instrument.id);
           return instrument;
