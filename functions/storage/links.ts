@@ -47,14 +47,32 @@ export function participantLinkItem(link: ParticipantLink) {
  * it exists in clear. Without `reissue`, a participant who already has a link
  * is refused; with it, the old token stops working in the same transaction.
  * Answers are keyed by participant and wave, not by token, so partial answers
- * carry over to the new link.
+ * carry over to the new link, and so does having opened the old one.
  */
 export async function issueLink(target: { studyId: string; participantCode: string; waveId: string }, options: { reissue: boolean; now: Date }): Promise<string> {
+  const read = () => getParticipantLink(target.studyId, target.participantCode, target.waveId);
+  let current = options.reissue ? await read() : undefined;
+  for (let attempt = 1; ; attempt += 1) {
+    const outcome = await tryIssueLink(target, current, options.now);
+    if (typeof outcome === 'string') return outcome;
+    if (outcome instanceof LinkAlreadyIssued && current && attempt === 1) {
+      // The old link was first opened between reading and replacing it: replace it as it is now.
+      // Another reissue meanwhile (a new hash) is refused, as before.
+      const again = await read();
+      if (again?.tokenHash === current.tokenHash) {
+        current = again;
+        continue;
+      }
+    }
+    throw outcome;
+  }
+}
+
+async function tryIssueLink(target: LinkTarget, current: ParticipantLink | undefined, now: Date): Promise<string | Error> {
   const { studyId, participantCode, waveId } = target;
-  const current = options.reissue ? await getParticipantLink(studyId, participantCode, waveId) : undefined;
   const token = newLinkToken();
   const tokenHash = hashToken(token);
-  const issuedAt = options.now.toISOString();
+  const issuedAt = now.toISOString();
   try {
     await db().send(
       new TransactWriteCommand({
@@ -69,10 +87,16 @@ export async function issueLink(target: { studyId: string; participantCode: stri
           {
             Put: {
               TableName: tableName(),
-              Item: participantLinkItem({ studyId, participantCode, waveId, tokenHash, issuedAt }),
-              // Guards against two issues at once: only the link we read may be replaced.
-              ConditionExpression: current ? 'tokenHash = :current' : 'attribute_not_exists(PK)',
-              ...(current ? { ExpressionAttributeValues: { ':current': current.tokenHash } } : {}),
+              // Having opened an earlier link is still a fact about this wave (progress counts it).
+              Item: participantLinkItem({ studyId, participantCode, waveId, tokenHash, issuedAt, ...(current?.openedAt ? { openedAt: current.openedAt } : {}) }),
+              // Guards against two issues at once: only the link we read may be replaced, and
+              // only as it was read, so a first open recorded meanwhile is not lost (a retry reads it).
+              ConditionExpression: current
+                ? `tokenHash = :current AND ${current.openedAt ? 'openedAt = :opened' : 'attribute_not_exists(openedAt)'}`
+                : 'attribute_not_exists(PK)',
+              ...(current
+                ? { ExpressionAttributeValues: { ':current': current.tokenHash, ...(current.openedAt ? { ':opened': current.openedAt } : {}) } }
+                : {}),
             },
           },
           ...(current ? [{ Delete: { TableName: tableName(), Key: keys.linkToken(current.tokenHash) } }] : []),
@@ -89,8 +113,9 @@ export async function issueLink(target: { studyId: string; participantCode: stri
   } catch (error) {
     if (error instanceof TransactionCanceledException) {
       const reasons = error.CancellationReasons ?? [];
-      if (reasons[reasons.length - 1]?.Code === 'ConditionalCheckFailed') throw new Error(`No participant ${participantCode} in ${studyId}`);
-      throw new LinkAlreadyIssued(participantCode);
+      const participant = reasons[reasons.length - 1];
+      if (participant?.Code === 'ConditionalCheckFailed') return new Error(`No participant ${participantCode} in ${studyId}`);
+      return new LinkAlreadyIssued(participantCode);
     }
     throw error;
   }

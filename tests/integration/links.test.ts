@@ -45,6 +45,20 @@ describe('issuing links', () => {
     expect(reopened.json.instruments[0].response).toMatchObject({ status: 'partial', answers: { mood: 2 } });
   });
 
+  it('keeps a reissued link "opened" when the old one had been opened', async () => {
+    const link = await createLink({ consent: null });
+    expect((await callRoute('GET', `/api/s/${link.token}`)).status).toBe(200);
+    const { token } = await signLocalResearcherToken({ userId: 'researcher-1', role: 'researcher' });
+    const standing = async () =>
+      (await callRoute('GET', `/api/studies/${link.studyId}/participants`, { headers: { authorization: `Bearer ${token}` } })).json.participants[0].waves.baseline.status;
+    expect(await standing()).toBe('opened');
+
+    const reissued = await issue(link.studyId, { participantCodes: [link.participantCode], reissue: true });
+
+    expect(reissued.status).toBe(200);
+    expect(await standing()).toBe('opened');
+  });
+
   it('refuses participants the study does not have', async () => {
     const { studyId } = await createLink();
 
