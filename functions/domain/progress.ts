@@ -16,12 +16,18 @@ export type ParticipantWaveFacts = {
   withdrawn: boolean;
 };
 
-/** The furthest point reached; withdrawal and declining override everything else. */
+/**
+ * The furthest point reached. A completed wave stays completed after a
+ * withdrawal (what they gave is kept, and it counts in the baseline and in
+ * retention); any wave they had not completed shows as withdrawn. Withdrawal
+ * stops their links at once, so nothing can be completed after it. Declining
+ * overrides everything else.
+ */
 export function waveStatus(facts: ParticipantWaveFacts): ParticipantWaveStatus {
+  const completed = facts.responses.filter((r) => r === 'complete').length;
+  if (facts.consent !== 'declined' && facts.instrumentCount > 0 && completed >= facts.instrumentCount) return 'completed';
   if (facts.withdrawn) return 'withdrawn';
   if (facts.consent === 'declined') return 'declined';
-  const completed = facts.responses.filter((r) => r === 'complete').length;
-  if (facts.instrumentCount > 0 && completed >= facts.instrumentCount) return 'completed';
   if (facts.responses.length > 0) return 'in_progress';
   if (facts.consent === 'agreed') return 'consented';
   if (facts.opened) return 'opened';

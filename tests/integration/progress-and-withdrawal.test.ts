@@ -5,6 +5,7 @@ import { listAuditMonth } from '../../functions/storage/audit.js';
 import { recordConsent } from '../../functions/storage/consents.js';
 import { issueLink } from '../../functions/storage/links.js';
 import { createParticipant } from '../../functions/storage/participants.js';
+import { createWave } from '../../functions/storage/studies.js';
 import { callRoute } from '../support/call-route.js';
 import { CONSENT_VERSION, createLink } from '../support/fixtures.js';
 import { useTestTable } from '../support/test-table.js';
@@ -51,7 +52,7 @@ describe('the progress view', () => {
 describe('withdrawal', () => {
   it('from future waves: the link stops working, the answers stay, progress shows them withdrawn', async () => {
     const { studyId } = await createLink();
-    const token = await participant(studyId, 'W-1', 'completed');
+    const token = await participant(studyId, 'W-1', 'in_progress');
 
     const withdrawn = await callRoute('POST', `/api/studies/${studyId}/participants/W-1/withdraw`, { headers: await researcher(), body: { scope: 'future-waves' } });
 
@@ -61,6 +62,33 @@ describe('withdrawal', () => {
     expect(items.some((item) => item.type === 'response' && item.participantCode === 'W-1')).toBe(true);
     const progress = await callRoute('GET', `/api/studies/${studyId}/progress`, { headers: await researcher() });
     expect(progress.json.waves[0].counts.withdrawn).toBe(1);
+  });
+
+  it('keeps a wave they completed before withdrawing completed, and counts them in retention from baseline', async () => {
+    const { studyId } = await createLink();
+    const now = Date.now();
+    await createWave({
+      studyId,
+      waveId: 'follow-up',
+      ordinal: 1,
+      name: { en: 'Follow-up', cy: 'Dilynol' },
+      window: { kind: 'fixed', opensAt: new Date(now + 86_400_000).toISOString(), closesAt: new Date(now + 2 * 86_400_000).toISOString() },
+      instruments: [{ id: 'check-in', version: '1.0.0' }],
+      consentVersion: CONSENT_VERSION,
+    });
+    await participant(studyId, 'W-2', 'completed');
+
+    const withdrawn = await callRoute('POST', `/api/studies/${studyId}/participants/W-2/withdraw`, { headers: await researcher(), body: { scope: 'future-waves' } });
+
+    expect(withdrawn.status).toBe(200);
+    const progress = await callRoute('GET', `/api/studies/${studyId}/progress`, { headers: await researcher() });
+    const [baseline, followUp] = progress.json.waves;
+    expect(baseline.counts).toMatchObject({ completed: 1, withdrawn: 0 });
+    expect(followUp.counts).toMatchObject({ withdrawn: 1, completed: 0 });
+    // Of the one who completed the baseline (W-2), none completed the follow-up: 0, not "nobody completed the baseline".
+    expect(followUp.retentionFromBaseline).toBe(0);
+    const list = await callRoute('GET', `/api/studies/${studyId}/participants?prefix=W-2`, { headers: await researcher() });
+    expect(list.json.participants[0]).toMatchObject({ withdrawn: true, waves: { baseline: { status: 'completed' }, 'follow-up': { status: 'withdrawn' } } });
   });
 
   it('with erasure: nothing about them is left in DynamoDB but an audit entry that does not name them', async () => {

@@ -133,11 +133,14 @@ describe('the synthetic cohort', () => {
       const retained = completedBaseline.filter((p) => statusIn(p, waveId) === 'completed').length / completedBaseline.length;
       expect(Math.abs(retained - COHORT_TARGETS.retention)).toBeLessThan(0.03);
     }
-    for (const status of ['in_progress', 'declined', 'withdrawn', 'invited', 'opened'] as const) {
+    for (const status of ['in_progress', 'declined', 'invited', 'opened'] as const) {
       expect(baseline.filter((s) => s === status).length).toBeGreaterThan(10);
     }
     const withdrawn = cohort.filter((p) => p.participant.withdrawnAt);
     expect(withdrawn.length / everCompletedBaseline.length).toBeLessThan(0.04);
+    // Those who withdraw completed the baseline first: it stays completed, and a later wave shows the withdrawal.
+    expect(completedBaseline.length).toBe(everCompletedBaseline.length);
+    expect(withdrawn.filter((p) => statusIn(p, 'follow-up-2') === 'withdrawn').length).toBeGreaterThan(10);
     // Withdrawal deletes their tokens; their links stay on record.
     expect(withdrawn.every((p) => p.links.every((l) => l.revoked))).toBe(true);
   });

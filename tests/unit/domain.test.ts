@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { contentHash } from '../../functions/domain/instrument.js';
 import { hashPassword, verifyPassword } from '../../functions/domain/passwords.js';
+import { waveStatus, type ParticipantWaveFacts } from '../../functions/domain/progress.js';
 import { hashToken, isWellFormedToken, newLinkToken } from '../../functions/domain/tokens.js';
 import { participantWindow, waveWindowState } from '../../functions/domain/wave-window.js';
 import { checkInInstrument } from '../support/fixtures.js';
@@ -68,6 +69,25 @@ describe('a participant\'s window for a wave', () => {
     });
     expect(participantWindow(sixMonthsForSixWeeks, undefined)).toBeUndefined();
     expect(waveWindowState(undefined, new Date())).toBe('awaiting_baseline');
+  });
+});
+
+describe('a participant\'s status in a wave', () => {
+  const facts = (overrides: Partial<ParticipantWaveFacts>): ParticipantWaveFacts => ({
+    invited: true,
+    opened: true,
+    consent: 'agreed',
+    responses: [],
+    instrumentCount: 2,
+    withdrawn: false,
+    ...overrides,
+  });
+
+  it('stays completed after a withdrawal: only waves they had not completed count as withdrawn', () => {
+    expect(waveStatus(facts({ responses: ['complete', 'complete'], withdrawn: true }))).toBe('completed');
+    expect(waveStatus(facts({ responses: ['complete', 'partial'], withdrawn: true }))).toBe('withdrawn');
+    expect(waveStatus(facts({ consent: 'declined', withdrawn: true }))).toBe('withdrawn');
+    expect(waveStatus(facts({ invited: false, opened: false, consent: null, withdrawn: true }))).toBe('withdrawn');
   });
 });
 
