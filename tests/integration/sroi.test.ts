@@ -89,7 +89,10 @@ const PEOPLE: { code: string; swemwbs: [Record<string, number>, Record<string, n
  *  PV = 245,370/1.035 + 141,875/1.035² + 18,000/1.035³
  *     = 237,072.463768 + 132,441.830614 + 16,234.968702 = £385,749.263085
  *  Investment £200,000: NPV £185,749.26; ratio 1.928746 : 1; net ratio 0.928746.
- *  Paybacks: simple 200,000 ÷ (265,370 ÷ 12) = 9.04 months; cumulative 12 × 200,000/245,370 = 9.78;
+ *  Paybacks: simple = investment ÷ (value in year 1 ÷ 12) = 200,000 ÷ (245,370 ÷ 12) = 2,400,000/245,370
+ *     = 9.781147 months (outcome 3 starts in year 2, so its £20,000 is not in year 1: the total impact
+ *     243,750 + 1,620 + 20,000 = £265,370 would give 9.044 months);
+ *  cumulative 12 × 200,000/245,370 = 9.78 (recovered within year 1, so the same as the simple payback);
  *  discounted 12 × 200,000/237,072.463768 = 10.12.
  */
 const MODEL = {
@@ -232,7 +235,13 @@ describe('an SROI analysis of an exported study', () => {
 
   it('gives the PV, NPV, ratios and paybacks worked out by hand', () => {
     expect(result.totals).toEqual({ totalImpact: 265370, presentValue: 385749.26, investment: 200000, netPresentValue: 185749.26, ratio: 1.928746, netRatio: 0.928746 });
-    expect(result.payback).toEqual({ simpleMonths: 9.04, cumulativeMonths: 9.78, discountedCumulativeMonths: 10.12 });
+    expect(result.payback).toEqual({
+      firstYearValue: 245370,
+      simpleMonths: 9.78,
+      cumulativeMonths: 9.78,
+      discountedCumulativeMonths: 10.12,
+      inWords: { simple: '9.78 months', cumulative: '9.78 months', discountedCumulative: '10.12 months' },
+    });
   });
 
   it('cites the export and the instrument versions it used', () => {

@@ -74,8 +74,15 @@ describe('impact, drop-off and discounting', () => {
     expect(result.totals.netRatio).toBe(1.029533);
   });
 
-  it('gives the paybacks: simple 10,000 ÷ (8,000 ÷ 12) = 15 months; cumulative 12 + 12 × 2,000/7,200; discounted 12 + 12 × 2,270.53/6,721.28', () => {
-    expect(result.payback).toEqual({ simpleMonths: 15, cumulativeMonths: 15.33, discountedCumulativeMonths: 16.05 });
+  it('gives the paybacks: simple 10,000 ÷ (8,000 in year 1 ÷ 12) = 15 months; cumulative 12 + 12 × 2,000/7,200; discounted 12 + 12 × 2,270.53/6,721.28', () => {
+    // cumulative: 12 + 3.3333 = 15.3333; discounted: 10,000 − 7,729.4686 = 2,270.5314 still to recover in year 2, 12 × 2,270.5314/6,721.2770 = 4.0538 → 16.0538
+    expect(result.payback).toEqual({
+      firstYearValue: 8000,
+      simpleMonths: 15,
+      cumulativeMonths: 15.33,
+      discountedCumulativeMonths: 16.05,
+      inWords: { simple: '15.00 months', cumulative: '15.33 months', discountedCumulative: '16.05 months' },
+    });
   });
 });
 
@@ -86,6 +93,60 @@ describe('outcome start and duration', () => {
     expect(result.outcomes[0]!.values).toEqual([0, 8000, 4000, 0]);
     // 8000/1.035² + 4000/1.035³ = 7,468.0856 + 3,607.7708
     expect(result.totals.presentValue).toBe(11075.86);
+  });
+
+  it('has no simple payback when nothing is valued in year 1, and says so; the cumulative paybacks still count the later years', () => {
+    const result = analyse(modelOf([{ startYear: 2, durationYears: 2, dropOffPercent: 50 }], { analysisPeriodYears: 4 }));
+
+    // The impact is £8,000, but it starts in year 2: year 1 is worth £0, so investment ÷ (0 ÷ 12) has no answer (not Infinity).
+    expect(result.totals.totalImpact).toBe(8000);
+    expect(result.payback.firstYearValue).toBe(0);
+    expect(result.payback.simpleMonths).toBeNull();
+    expect(result.payback.inWords.simple).toBe('no value in year 1');
+    // cumulative: £8,000 by the end of year 2, £12,000 by the end of year 3: 24 + 12 × 2,000/4,000 = 30
+    // discounted: 7,468.0856 by the end of year 2; 24 + 12 × (10,000 − 7,468.0856)/3,607.7708 = 24 + 12 × 0.701795 = 32.4215
+    expect(result.payback).toMatchObject({ cumulativeMonths: 30, discountedCumulativeMonths: 32.42 });
+  });
+
+  it('divides the simple payback by the value in year 1, not by the total impact of outcomes starting later', () => {
+    // Two outcomes with £8,000 impacts: the first from year 1 (as above), the second in year 2 only. Total impact £16,000; year 1 £8,000.
+    const result = analyse(modelOf([{}, { startYear: 2, durationYears: 1 }]));
+
+    expect(result.totals.totalImpact).toBe(16000);
+    expect(result.years.map((y) => y.value)).toEqual([8000, 15200, 6480]);
+    // 10,000 ÷ (8,000 ÷ 12) = 15 months (÷ the total impact it would be 10,000 ÷ (16,000 ÷ 12) = 7.5)
+    expect(result.payback).toMatchObject({ firstYearValue: 8000, simpleMonths: 15 });
+    // cumulative: 12 + 12 × 2,000/15,200 = 12 + 1.5789 = 13.58
+    expect(result.payback.cumulativeMonths).toBe(13.58);
+  });
+
+  it('keeps the simple payback exact: the year-1 value is not rounded before dividing', () => {
+    // A £1,000 proxy in 2023 prices × 100/90 = £1,111.111…; 10 units × 0.8 = £80,000/9 = £8,888.888… in year 1.
+    // 10,000 ÷ (80,000/9 ÷ 12) = 10,000 × 108/80,000 = 13.5 exactly (a rounded £8,888.89 would give 13.4999983…).
+    const figures = calculate(exactArithmetic, {
+      outcomes: [
+        { startYear: 1, durationYears: 1, quantity: Exact.of(10), proxy: Exact.of(1000).times(Exact.of(100)).dividedBy(Exact.of(90)), deadweight: Exact.of(0.2), displacement: Exact.ZERO, attribution: Exact.ZERO, dropOff: Exact.ZERO },
+      ],
+      investment: Exact.of(10000),
+      discountRate: Exact.of(0.035),
+      periodYears: 1,
+    });
+
+    expect(figures.firstYearValue.toString()).toBe('80000/9');
+    expect(figures.simplePaybackMonths!.toString()).toBe('27/2');
+  });
+
+  it('has no simple payback when the outcomes valued in year 1 net to a loss', () => {
+    const outcome = { startYear: 1, durationYears: 1, proxy: Exact.of(1000), deadweight: Exact.ZERO, displacement: Exact.ZERO, attribution: Exact.ZERO, dropOff: Exact.ZERO };
+    const figures = calculate(exactArithmetic, {
+      outcomes: [{ ...outcome, quantity: Exact.of(-2) }],
+      investment: Exact.of(10000),
+      discountRate: Exact.of(0.035),
+      periodYears: 1,
+    });
+
+    expect(figures.firstYearValue.toString()).toBe('-2000');
+    expect(figures.simplePaybackMonths).toBeNull();
   });
 
   it('leaves out the years after the analysis period, and says so', () => {
@@ -118,7 +179,13 @@ describe('deadweight at the ends of its range', () => {
 
     expect(result.outcomes[0]!.impact).toBe(0);
     expect(result.totals).toMatchObject({ presentValue: 0, ratio: 0, netPresentValue: -10000, netRatio: -1 });
-    expect(result.payback).toEqual({ simpleMonths: null, cumulativeMonths: null, discountedCumulativeMonths: null });
+    expect(result.payback).toEqual({
+      firstYearValue: 0,
+      simpleMonths: null,
+      cumulativeMonths: null,
+      discountedCumulativeMonths: null,
+      inWords: { simple: 'no value in year 1', cumulative: 'not within the analysis period', discountedCumulative: 'not within the analysis period' },
+    });
   });
 
   it('applies displacement and attribution like deadweight: 10 × £1,000 × 0.8 × 0.75 × 0.5 = £3,000', () => {

@@ -105,6 +105,10 @@ describe('the engine on this model (the figures the outputs must show)', () => {
     // investment £30,000 × 100/90 = £33,333.33; PV = 86,450/1.035 + 48,287.5/1.035² + 4,050/1.035³ + 3,240/1.035⁴
     //   = 83,526.57005 + 45,076.89794 + 3,652.86796 + 2,823.47282 = 135,079.80877; ratio 135,079.80877 ÷ 33,333.3… = 4.052394
     expect(result.totals).toMatchObject({ investment: 33333.33, presentValue: 135079.81, ratio: 4.052394 });
+    // Simple payback over the value in year 1 (86,450: housing starts in year 2), not the total impact 86,450 + 5,062.50 = 91,512.50:
+    // (100,000/3) ÷ (86,450 ÷ 12) = 400,000/86,450 = 4.626952 months (over the total impact it would be 4.370988)
+    expect(result.totals.totalImpact).toBe(91512.5);
+    expect(result.payback).toMatchObject({ firstYearValue: 86450, simpleMonths: 4.63 });
   });
 });
 
@@ -141,6 +145,19 @@ describe('the HTML report', () => {
     expect(html).toContain('aria-labelledby="histogram-title histogram-desc"');
     expect(html).toContain('One assumption at a time');
     expect(html).toContain('@media print');
+  });
+
+  it('labels the simple payback with the value in year 1 it divides by', () => {
+    expect(html).toContain('<tr><th scope="row">Value in year 1 (undiscounted)</th><td>£86,450.00</td></tr>');
+    expect(html).toContain('<tr><th scope="row">Simple payback: investment ÷ (value in year 1 ÷ 12)</th><td>4.63 months</td></tr>');
+    const late = sroiReportHtml(analyse(model((m) => (m.outcomes[0].startYear = 2))));
+    expect(late).toContain('<tr><th scope="row">Simple payback: investment ÷ (value in year 1 ÷ 12)</th><td>no value in year 1</td></tr>');
+  });
+
+  it('says "none in range" for a switching value outside the range, with where the ratio would be 1:1', () => {
+    // deadweight of the WELLBY outcome: 1:1 at 87.49%, outside the default 20–40%
+    expect(result.sensitivity.find((s) => s.id === 'outcomes[0].deadweight')!.switching).toBe('none in range (1:1 at 87.49%, outside the stated 20–40%)');
+    expect(html).toContain('<td>none in range (1:1 at 87.49%, outside the stated 20–40%)</td></tr>');
   });
 
   it('escapes text from the model', () => {
@@ -181,6 +198,7 @@ describe('the spreadsheet', () => {
     expect(at('Results', 'B4')).toBeCloseTo(result.totals.netPresentValue, 2);
     expect(at('Results', 'B5')).toBeCloseTo(result.totals.ratio, 6);
     expect(at('Results', 'B6')).toBeCloseTo(result.totals.netRatio, 6);
+    expect(at('Results', 'B7')).toBeCloseTo(result.payback.firstYearValue, 2);
     expect(at('Results', 'B8')).toBeCloseTo(result.payback.simpleMonths!, 2);
     expect(at('Results', 'B9')).toBeCloseTo(result.payback.cumulativeMonths!, 2);
     expect(at('Results', 'B10')).toBeCloseTo(result.payback.discountedCumulativeMonths!, 2);
@@ -194,6 +212,27 @@ describe('the spreadsheet', () => {
     expect(book.evaluate('Results', 'B2') as number).toBeCloseTo(engine.totals.presentValue, 2);
     expect(book.evaluate('Results', 'B5') as number).toBeCloseTo(engine.totals.ratio, 6);
     expect(book.evaluate('Results', 'B10') as number).toBeCloseTo(engine.payback.discountedCumulativeMonths!, 2);
+    // Year 1: 86,450 × 0.4/0.7 = 49,400; simple payback (100,000/3) ÷ (49,400 ÷ 12) = 8.097166
+    expect(engine.payback.simpleMonths).toBe(8.1);
+    expect(book.evaluate('Results', 'B8') as number).toBeCloseTo(engine.payback.simpleMonths!, 2);
+  });
+
+  it('reads the simple payback from the year-1 value: an outcome moved to start in year 2 leaves none', () => {
+    book.set('Impact map', 'M2', 0.3);
+    book.set('Impact map', 'Q2', 2);
+    const engine = analyse(model((m) => (m.outcomes[0].startYear = 2)));
+
+    expect(engine.payback).toMatchObject({ firstYearValue: 0, simpleMonths: null, inWords: { simple: 'no value in year 1' } });
+    expect(book.evaluate('Results', 'B7')).toBe(0);
+    expect(book.evaluate('Results', 'B8')).toBe('no value in year 1');
+    expect(book.evaluate('Results', 'B2') as number).toBeCloseTo(engine.totals.presentValue, 2);
+  });
+
+  it('writes the switching values as Pont gives them: "none in range" and the 1:1 point outside it', () => {
+    const sheet = book.rows('Sensitivity');
+    const deadweight = sheet.find((row) => row[0] === 'life-satisfaction: deadweight')!;
+    // Switching value, 1:1 outside the range at, in words
+    expect(deadweight.slice(7)).toEqual(['none in range', 87.494293, 'none in range (1:1 at 87.49%, outside the stated 20–40%)']);
   });
 });
 
@@ -203,6 +242,8 @@ type Value = number | string | boolean | Value[];
 type FormulaCell = { sheet: string; address: string; formula: string; cached: number | string | undefined };
 type Book = {
   sheetNames: string[];
+  /** A sheet's plain values, row by row (columns A on). */
+  rows(sheet: string): (number | string | undefined)[][];
   formulaCells(): FormulaCell[];
   evaluate(sheet: string, address: string): Value;
   set(sheet: string, address: string, value: number): void;
@@ -227,6 +268,11 @@ async function loadBook(bytes: Uint8Array): Promise<Book> {
   let cache = new Map<string, Value>();
   const book: Book = {
     sheetNames: workbook.worksheets.map((s) => s.name),
+    rows: (name) => {
+      const rows: (number | string | undefined)[][] = [];
+      workbook.getWorksheet(name)!.eachRow((row) => rows.push((row.values as unknown[]).slice(1).map((v) => (typeof v === 'number' || typeof v === 'string' ? v : undefined))));
+      return rows;
+    },
     formulaCells: () =>
       [...cells].filter(([, c]) => c.formula !== undefined).map(([key, c]) => ({ sheet: key.split('!')[0]!, address: key.split('!')[1]!, formula: c.formula!, cached: c.cached })),
     evaluate(sheet, address) {

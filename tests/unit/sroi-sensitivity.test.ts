@@ -69,34 +69,79 @@ describe('one assumption at a time', () => {
     expect(rowOf(wellby, 'outcomes[0].proxy')).toMatchObject({ unit: 'pounds', central: 13000, low: 10000, high: 16000 });
   });
 
-  it('finds where the ratio falls to 1:1, solving the straight-line cases exactly', () => {
-    // deadweight: 1 − 8,000/20,295.334374 = 60.582073%; attribution: 1 − 10,000/20,295.334374 = 50.727592%
-    expect(rowOf(result, 'outcomes[0].deadweight')).toMatchObject({ switchingValue: 60.582073, switchingWithinRange: false, switching: '1:1 at 60.58%' });
-    expect(rowOf(result, 'outcomes[0].attribution').switchingValue).toBe(50.727592);
-    // proxy: £1,000 × 10,000/20,295.334374 = £492.72; quantity: 10 × the same = 4.927241
-    expect(rowOf(result, 'outcomes[0].proxy').switchingValue).toBe(492.72);
-    expect(rowOf(result, 'outcomes[0].quantity').switchingValue).toBe(4.927241);
-    // investment: the PV itself
-    expect(rowOf(result, 'inputs.investment').switchingValue).toBe(20295.33);
+  it('says "none in range" where the 1:1 point lies outside the range tested, and records where it lies: the straight-line cases solved exactly', () => {
+    // deadweight: 1 − 8,000/20,295.334374 = 60.582073%, outside 10–30%; attribution: 1 − 10,000/20,295.334374 = 50.727592%, outside 0–10%
+    expect(rowOf(result, 'outcomes[0].deadweight')).toMatchObject({
+      switchingValue: null,
+      switchingOutsideRange: 60.582073,
+      switching: 'none in range (1:1 at 60.58%, outside the stated 10–30%)',
+    });
+    expect(rowOf(result, 'outcomes[0].attribution')).toMatchObject({
+      switchingValue: null,
+      switchingOutsideRange: 50.727592,
+      switching: 'none in range (1:1 at 50.73%, outside the stated 0–10%)',
+    });
+    // proxy: £1,000 × 10,000/20,295.334374 = £492.72, outside £750–£1,250; quantity: 10 × the same = 4.927241, outside 8–12
+    expect(rowOf(result, 'outcomes[0].proxy')).toMatchObject({
+      switchingValue: null,
+      switchingOutsideRange: 492.72,
+      switching: 'none in range (1:1 at £492.72, outside the stated £750.00–£1,250.00)',
+    });
+    expect(rowOf(result, 'outcomes[0].quantity')).toMatchObject({ switchingValue: null, switchingOutsideRange: 4.927241, switching: 'none in range (1:1 at 4.93, outside the stated 8–12)' });
+    // investment: the PV itself, £20,295.33, outside £9,000–£11,000
+    expect(rowOf(result, 'inputs.investment')).toMatchObject({
+      switchingValue: null,
+      switchingOutsideRange: 20295.33,
+      switching: 'none in range (1:1 at £20,295.33, outside the stated £9,000.00–£11,000.00)',
+    });
   });
 
-  it('finds the drop-off and discount rate by search: 75.43% and 54.05%', () => {
-    // drop-off: 8,000 × (1/1.035 + x/1.035² + x²/1.035³) = 10,000 with x = 1 − d: x = 0.245701, d = 75.4299%
-    expect(rowOf(result, 'outcomes[0].dropOff').switchingValue).toBeCloseTo(75.4299, 3);
-    // discount rate: 8,000/(1+r) + 7,200/(1+r)² + 6,480/(1+r)³ = 10,000 at r = 54.0462%
-    expect(rowOf(result, 'settings.discountRate').switchingValue).toBeCloseTo(54.0462, 3);
+  it('finds the drop-off and discount rate by search: 75.43% and 54.05%, both outside their ranges', () => {
+    // drop-off: 8,000 × (1/1.035 + x/1.035² + x²/1.035³) = 10,000 with x = 1 − d: x = 0.245701, d = 75.4299%, outside 0–20%
+    const dropOff = rowOf(result, 'outcomes[0].dropOff');
+    expect(dropOff.switchingValue).toBeNull();
+    expect(dropOff.switchingOutsideRange).toBeCloseTo(75.4299, 3);
+    expect(dropOff.switching).toBe('none in range (1:1 at 75.43%, outside the stated 0–20%)');
+    // discount rate: 8,000/(1+r) + 7,200/(1+r)² + 6,480/(1+r)³ = 10,000 at r = 54.0462%, outside 1.5–5.5%
+    const rate = rowOf(result, 'settings.discountRate');
+    expect(rate.switchingValue).toBeNull();
+    expect(rate.switchingOutsideRange).toBeCloseTo(54.0462, 3);
+    expect(rate.switching).toBe('none in range (1:1 at 54.05%, outside the stated 1.5–5.5%)');
+  });
+
+  it('gives the switching value where the 1:1 point lies within the range the model states', () => {
+    const wide = analyse(model((m) => (m.outcomes[0].sensitivity = { deadweightPercent: { low: 0, high: 70 } })));
+
+    // 60.582073% lies within 0–70%
+    expect(rowOf(wide, 'outcomes[0].deadweight')).toMatchObject({ low: 0, high: 70, switchingValue: 60.582073, switchingOutsideRange: null, switching: '1:1 at 60.58%' });
   });
 
   it('gives the duration in whole years: 1 year is worth £7,729.47, below £10,000; 2 years £14,450.75', () => {
-    expect(rowOf(result, 'outcomes[0].duration')).toMatchObject({ unit: 'years', low: 2, high: 4, switchingValue: 2, switching: '1:1 at 2 years (within the range tested)' });
+    // 2 years lies within the default 2–4 years (3 ± 1)
+    expect(rowOf(result, 'outcomes[0].duration')).toMatchObject({ unit: 'years', low: 2, high: 4, switchingValue: 2, switchingOutsideRange: null, switching: '1:1 at 2 years' });
+    // … and outside a stated 3–4 years
+    const stated = analyse(model((m) => (m.outcomes[0].sensitivity = { durationYears: { low: 3, high: 4 } })));
+    expect(rowOf(stated, 'outcomes[0].duration')).toMatchObject({
+      switchingValue: null,
+      switchingOutsideRange: 2,
+      switching: 'none in range (1:1 at 2 years, outside the stated 3–4 years)',
+    });
   });
 
-  it('says "none in range" where no value can bring the ratio to 1:1', () => {
+  it('says "none in range" where no value at all can bring the ratio to 1:1', () => {
     const robust = analyse(model((m) => (m.inputs[0].value = 5000)));
     // With £5,000 invested, even a 100% drop-off leaves year 1's £7,729.47.
-    expect(rowOf(robust, 'outcomes[0].dropOff')).toMatchObject({ switchingValue: null, switching: 'none in range (0–100%)' });
+    expect(rowOf(robust, 'outcomes[0].dropOff')).toMatchObject({
+      switchingValue: null,
+      switchingOutsideRange: null,
+      switching: 'none in range (not 1:1 at any value from 0% to 100%)',
+    });
     const unvalued = analyse(model((m) => (m.outcomes[0].proxy.value = 0)));
-    expect(rowOf(unvalued, 'outcomes[0].deadweight')).toMatchObject({ switchingValue: null, switching: 'none in range (0–100%)' });
+    expect(rowOf(unvalued, 'outcomes[0].deadweight')).toMatchObject({
+      switchingValue: null,
+      switchingOutsideRange: null,
+      switching: 'none in range (not 1:1 at any value from 0% to 100%)',
+    });
   });
 
   it('orders the rows as a tornado: widest swing first', () => {

@@ -8,7 +8,7 @@
  * places, ratios to 6. The HTML report and the spreadsheet are drawn from
  * the result (report-html.ts, workbook.ts).
  */
-import { calculate, type Assumptions, type OutcomeAssumptions } from './calculate.js';
+import { calculate, NO_PAYBACK, type Assumptions, type Calculation, type OutcomeAssumptions } from './calculate.js';
 import { Exact, exactArithmetic } from './exact.js';
 import { computeIndicator, datasetIndicators, indicatorProblems, readDataset, type Dataset, type DatasetFiles, type IndicatorResult } from './indicators.js';
 import { checkSroiModel, GREEN_BOOK_WELLBY, type Indicator, type ModelProblem, type Outcome, type SroiModel } from './model.js';
@@ -53,10 +53,21 @@ export type SensitivityFigures = {
   high: number;
   ratioAtLow: number;
   ratioAtHigh: number;
-  /** The value (in `unit`) at which the ratio is 1:1; null when none exists in the parameter's domain. */
+  /**
+   * The switching value: the value (in `unit`) within the range tested (low to
+   * high) at which the ratio is 1:1; null when there is none in that range.
+   */
   switchingValue: number | null;
-  switchingWithinRange: boolean;
-  /** In words, e.g. "1:1 at 83.45%" or "none in range (0–100%)". */
+  /**
+   * Extra information when there is no switching value in range: the value
+   * (in `unit`) at which the ratio would be 1:1 although it lies outside the
+   * range tested; null when the 1:1 point is within the range, or nowhere.
+   */
+  switchingOutsideRange: number | null;
+  /**
+   * In words: "1:1 at 23.45%"; "none in range (1:1 at 60.58%, outside the
+   * stated 10–30%)"; or "none in range (not 1:1 at any value from 0% to 100%)".
+   */
   switching: string;
 };
 
@@ -105,7 +116,17 @@ export type SroiResult = {
   }[];
   years: { year: number; value: number; discountFactor: number; presentValue: number; cumulativeValue: number; cumulativePresentValue: number }[];
   totals: { totalImpact: number; presentValue: number; investment: number; netPresentValue: number; ratio: number; netRatio: number };
-  payback: { simpleMonths: number | null; cumulativeMonths: number | null; discountedCumulativeMonths: number | null };
+  payback: {
+    /** Σ of the outcomes' values in analysis year 1, undiscounted: what the simple payback divides by. */
+    firstYearValue: number;
+    /** Investment ÷ (value in year 1 ÷ 12); null when the value in year 1 is not positive ("no value in year 1"). */
+    simpleMonths: number | null;
+    /** null when the running total does not reach the investment within the analysis period. */
+    cumulativeMonths: number | null;
+    discountedCumulativeMonths: number | null;
+    /** Each payback as the report and the spreadsheet show it: "9.78 months", or why there is none. */
+    inWords: { simple: string; cumulative: string; discountedCumulative: string };
+  };
   /** In tornado order: widest swing first. */
   sensitivity: SensitivityFigures[];
   monteCarlo: MonteCarloSummary;
@@ -264,11 +285,7 @@ function analyse(model: SroiModel, dataset: Dataset | null): SroiResult {
       ratio,
       netRatio: fixed(figures.netRatio, 6),
     },
-    payback: {
-      simpleMonths: figures.simplePaybackMonths && fixed(figures.simplePaybackMonths, 2),
-      cumulativeMonths: figures.cumulativePaybackMonths && fixed(figures.cumulativePaybackMonths, 2),
-      discountedCumulativeMonths: figures.discountedPaybackMonths && fixed(figures.discountedPaybackMonths, 2),
-    },
+    payback: paybackFigures(figures),
     sensitivity,
     monteCarlo,
     headline: {
@@ -279,6 +296,25 @@ function analyse(model: SroiModel, dataset: Dataset | null): SroiResult {
       oneWayHighest: Math.max(ratio, ...oneWay),
     },
     warnings,
+  };
+}
+
+function paybackFigures(figures: Calculation<Exact>): SroiResult['payback'] {
+  const months = (value: Exact | null) => (value === null ? null : fixed(value, 2));
+  const inWords = (value: number | null, none: string) => (value === null ? none : `${value.toFixed(2)} months`);
+  const simpleMonths = months(figures.simplePaybackMonths);
+  const cumulativeMonths = months(figures.cumulativePaybackMonths);
+  const discountedCumulativeMonths = months(figures.discountedPaybackMonths);
+  return {
+    firstYearValue: money(figures.firstYearValue),
+    simpleMonths,
+    cumulativeMonths,
+    discountedCumulativeMonths,
+    inWords: {
+      simple: inWords(simpleMonths, NO_PAYBACK.noValueInYearOne),
+      cumulative: inWords(cumulativeMonths, NO_PAYBACK.notWithinPeriod),
+      discountedCumulative: inWords(discountedCumulativeMonths, NO_PAYBACK.notWithinPeriod),
+    },
   };
 }
 
@@ -413,7 +449,11 @@ function sensitivityFigures(model: SroiModel) {
       const exact = typeof value === 'number' ? Exact.of(value) : value;
       return unit === 'percent' ? fixed(exact.times(Exact.of(100)), 6) : unit === 'pounds' ? money(exact) : fixed(exact, 6);
     };
-    const switchingValue = switching.found ? shown(switching.value) : null;
+    const oneToOne = switching.found ? shown(switching.value) : null;
+    const low = shown(parameter.low);
+    const high = shown(parameter.high);
+    // Only a 1:1 point within the range tested is a switching value; one outside it is told as extra information.
+    const inRange = switching.found && switching.withinRange;
     return {
       id: parameter.id,
       kind: parameter.kind,
@@ -421,13 +461,17 @@ function sensitivityFigures(model: SroiModel) {
       label: parameter.label,
       unit,
       central: shown(parameter.central),
-      low: shown(parameter.low),
-      high: shown(parameter.high),
+      low,
+      high,
       ratioAtLow: fixed(ratioAtLow, 6),
       ratioAtHigh: fixed(ratioAtHigh, 6),
-      switchingValue,
-      switchingWithinRange: switching.found && switching.withinRange,
-      switching: switching.found ? `1:1 at ${formatIn(unit, switchingValue!)}${switching.withinRange ? ' (within the range tested)' : ''}` : `none in range (${switching.domain})`,
+      switchingValue: inRange ? oneToOne : null,
+      switchingOutsideRange: inRange ? null : oneToOne,
+      switching: !switching.found
+        ? `none in range (not 1:1 ${switching.domain})`
+        : inRange
+          ? `1:1 at ${formatIn(unit, oneToOne!)}`
+          : `none in range (1:1 at ${formatIn(unit, oneToOne!)}, outside the stated ${formatRange(unit, low, high)})`,
     };
   };
 }
@@ -442,6 +486,19 @@ export function formatIn(unit: SensitivityFigures['unit'], value: number): strin
       return `${value} year${value === 1 ? '' : 's'}`;
     case 'quantity':
       return value.toLocaleString('en-GB', { maximumFractionDigits: 2 });
+  }
+}
+
+/** A range in `unit`: "10–30%", "£750.00–£1,250.00", "2–4 years", "8–12". */
+export function formatRange(unit: SensitivityFigures['unit'], low: number, high: number): string {
+  if (low === high) return formatIn(unit, low);
+  switch (unit) {
+    case 'percent':
+      return `${low.toLocaleString('en-GB', { maximumFractionDigits: 2 })}–${high.toLocaleString('en-GB', { maximumFractionDigits: 2 })}%`;
+    case 'years':
+      return `${low}–${high} year${high === 1 ? '' : 's'}`;
+    default:
+      return `${formatIn(unit, low)}–${formatIn(unit, high)}`;
   }
 }
 

@@ -9,7 +9,9 @@
  *   PV            = Σ_t value_t ÷ (1 + r)^t, t = 1 … N (year 1 is discounted once)
  *   NPV           = PV − investment (the investment sits at year 0, undiscounted)
  *   SROI ratio    = PV ÷ investment;  net SROI ratio = NPV ÷ investment
- *   simple payback (months) = investment ÷ (total impact ÷ 12)
+ *   simple payback (months) = investment ÷ (value in year 1 ÷ 12), where the value
+ *     in year 1 is Σ of the outcomes' values in analysis year 1 (undiscounted;
+ *     an outcome starting in year 2 or later adds nothing to it)
  *   cumulative payback (months): when the running total of yearly values
  *     (undiscounted, or discounted) first reaches the investment, assuming
  *     each year's value accrues evenly through the year.
@@ -61,19 +63,33 @@ export type YearFigures<N> = {
 export type Calculation<N> = {
   outcomes: OutcomeFigures<N>[];
   years: YearFigures<N>[];
-  /** Σ of the outcomes' impacts: the value map's total impact, used by the simple payback. */
+  /**
+   * Σ of the outcomes' impacts (each in its own first year, whatever its start
+   * year): the value map's total impact column. Not the year-1 value when an
+   * outcome starts later, so not what the simple payback divides by.
+   */
   totalImpact: N;
+  /** Σ of the outcomes' values in analysis year 1, undiscounted (years[0].value): what the simple payback divides by. */
+  firstYearValue: N;
   presentValue: N;
   investment: N;
   netPresentValue: N;
   ratio: N;
   netRatio: N;
-  /** null when the total impact is not positive. */
+  /** Investment ÷ (value in year 1 ÷ 12); null when the value in year 1 is not positive (no outcome starts then, they are worth £0, or they net to a loss). */
   simplePaybackMonths: N | null;
   /** null when the running total never reaches the investment within the analysis period. */
   cumulativePaybackMonths: N | null;
   discountedPaybackMonths: N | null;
 };
+
+/** What a payback that is null says, in sroi.json, the report and the spreadsheet's formulas. */
+export const NO_PAYBACK = {
+  /** The simple payback: nothing (or a net loss) is valued in year 1, so the investment is never repaid at that rate. */
+  noValueInYearOne: 'no value in year 1',
+  /** The cumulative paybacks: the running total does not reach the investment by the end of the analysis period. */
+  notWithinPeriod: 'not within the analysis period',
+} as const;
 
 export function outcomeImpact<N>(num: Arithmetic<N>, o: OutcomeAssumptions<N>): N {
   const one = num.of(1);
@@ -115,16 +131,19 @@ export function calculate<N>(num: Arithmetic<N>, a: Assumptions<N>): Calculation
   const presentValue = outcomes.reduce((sum, o) => num.add(sum, o.presentValue), zero);
   const netPresentValue = num.subtract(presentValue, a.investment);
   const totalImpact = outcomes.reduce((sum, o) => num.add(sum, o.impact), zero);
+  // The model's schema makes the analysis period at least 1 year, so years[0] is there.
+  const firstYearValue = years[0]?.value ?? zero;
   return {
     outcomes,
     years,
     totalImpact,
+    firstYearValue,
     presentValue,
     investment: a.investment,
     netPresentValue,
     ratio: num.divide(presentValue, a.investment),
     netRatio: num.divide(netPresentValue, a.investment),
-    simplePaybackMonths: num.compare(totalImpact, zero) > 0 ? num.divide(a.investment, num.divide(totalImpact, num.of(12))) : null,
+    simplePaybackMonths: num.compare(firstYearValue, zero) > 0 ? num.divide(a.investment, num.divide(firstYearValue, num.of(12))) : null,
     cumulativePaybackMonths: paybackMonths(num, a.investment, years.map((y) => y.value)),
     discountedPaybackMonths: paybackMonths(num, a.investment, years.map((y) => y.presentValue)),
   };

@@ -44,9 +44,10 @@ one assumption at a time, ${ratio(headline.oneWayLowest)} to ${ratio(headline.on
 <tr><th scope="row">Net present value (PV − investment)</th><td>${pounds(totals.netPresentValue)}</td></tr>
 <tr><th scope="row">SROI ratio (PV ÷ investment)</th><td>${ratio(totals.ratio)} : £1</td></tr>
 <tr><th scope="row">Net SROI ratio (NPV ÷ investment)</th><td>${ratio(totals.netRatio)} : £1</td></tr>
-<tr><th scope="row">Simple payback: investment ÷ (total impact ÷ 12)</th><td>${months(payback.simpleMonths)}</td></tr>
-<tr><th scope="row">Cumulative payback, undiscounted</th><td>${months(payback.cumulativeMonths)}</td></tr>
-<tr><th scope="row">Cumulative payback, discounted</th><td>${months(payback.discountedCumulativeMonths)}</td></tr>
+<tr><th scope="row">Value in year 1 (undiscounted)</th><td>${pounds(payback.firstYearValue)}</td></tr>
+<tr><th scope="row">Simple payback: investment ÷ (value in year 1 ÷ 12)</th><td>${esc(payback.inWords.simple)}</td></tr>
+<tr><th scope="row">Cumulative payback, undiscounted</th><td>${esc(payback.inWords.cumulative)}</td></tr>
+<tr><th scope="row">Cumulative payback, discounted</th><td>${esc(payback.inWords.discountedCumulative)}</td></tr>
 </tbody>
 </table>
 </section>
@@ -114,7 +115,7 @@ ${result.outcomes.map((o) => `<tr><th scope="row">${esc(o.id)}</th>${o.values.ma
 
 <section aria-labelledby="sensitivity">
 <h2 id="sensitivity">Sensitivity</h2>
-<p>Each assumption varied on its own over its range, the others at their central values. The switching value is where the ratio would be 1:1.</p>
+<p>Each assumption varied on its own over its range, the others at their central values. The switching value is the value within that range at which the ratio would fall to 1:1; "none in range" where no value in the range gets there, with where the ratio would be 1:1 if that lies outside the range.</p>
 ${tornadoSvg(result)}
 <div class="wide" role="region" tabindex="0" aria-label="Sensitivity table (scrolls sideways)">
 <table>
@@ -147,6 +148,7 @@ ${(['p5', 'p10', 'p25', 'p50', 'p75', 'p90', 'p95'] as const).map((p) => `<tr><t
 <li>Impact = quantity × financial proxy × (1 − deadweight) × (1 − displacement) × (1 − attribution).</li>
 <li>Start year 1 is during the activity, 2 the year after. Value in year s + k = impact × (1 − drop-off)<sup>k</sup> for k = 0 … duration − 1; nothing outside those years or after year ${result.settings.analysisPeriodYears}.</li>
 <li>Present value = Σ value<sub>t</sub> ÷ (1 + r)<sup>t</sup>, year 1 discounted once, r = ${result.settings.discountRatePercent}% (HM Treasury Green Book). The investment sits at year 0, undiscounted.</li>
+<li>Simple payback = investment ÷ (value in year 1 ÷ 12), the value in year 1 being every outcome's value in the first year of the analysis, undiscounted (an outcome starting later adds nothing to it). Cumulative payback: when the running total of yearly values (or of present values) first reaches the investment, that year's value taken as accruing evenly.</li>
 <li>Proxies and inputs in other price years are uprated: value × index[${result.settings.priceYear}] ÷ index[price year]${result.settings.priceIndex ? ` (index: ${esc(result.settings.priceIndex.source)})` : ''}.</li>
 <li>Figures are computed exactly and rounded only for display, money to the penny.</li>
 <li>WELLBY: ${esc(GREEN_BOOK_WELLBY.source)}</li>
@@ -315,10 +317,6 @@ function num(value: number): string {
 
 function factor(value: number): string {
   return value === 1 ? '1' : value.toFixed(6);
-}
-
-function months(value: number | null): string {
-  return value === null ? 'not within the analysis period' : `${value.toFixed(1)} months`;
 }
 
 function trimZeros(value: number): string {

@@ -3,6 +3,11 @@
  * model states (or the settings' default range), the ratio at each end, the
  * switching value at which the ratio crosses 1:1, and the tornado order.
  *
+ * The 1:1 point is searched for over everything the assumption can be, and
+ * recorded with whether it lies within the range tested: the switching value
+ * reported is only one within that range ("none in range" otherwise), and a
+ * 1:1 point outside it is kept as extra information (analysis.ts).
+ *
  * A parameter's values are in the calculation's units: fractions for
  * percentages (0.25), £ in the analysis's prices for proxies and the
  * investment, whole years for durations.
@@ -62,7 +67,9 @@ export function withParameter<N>(num: Arithmetic<N>, base: Assumptions<N>, param
 }
 
 export type Switching =
+  /** The 1:1 point, and whether it lies within the parameter's range [low, high]. */
   | { found: true; value: Exact | number; withinRange: boolean }
+  /** No 1:1 point anywhere the parameter can be; `domain` says where that was searched, e.g. "at any value from 0% to 100%". */
   | { found: false; domain: string };
 
 export type SensitivityRow = {
@@ -89,7 +96,9 @@ export function sensitivityRows(base: Assumptions<Exact>, parameters: readonly P
 
 /**
  * The value of one parameter, the others unchanged, at which PV = investment
- * (the ratio is 1:1), searched over everything the parameter can be:
+ * (the ratio is 1:1), searched over everything the parameter can be (not
+ * only its range, so that a 1:1 point outside the range can be told apart
+ * from none at all):
  *  - quantity, proxy, deadweight, displacement, attribution: PV is a straight
  *    line in each, so the value is solved exactly from two points;
  *  - investment: exactly PV;
@@ -108,7 +117,7 @@ export function switchingValue(base: Assumptions<Exact>, parameter: Parameter): 
 
   if (parameter.kind === 'investment') {
     const pv = calculate(exactArithmetic, base).presentValue;
-    return pv.sign() > 0 ? { found: true, value: pv, withinRange: inRange(pv) } : { found: false, domain: 'any investment above £0' };
+    return pv.sign() > 0 ? { found: true, value: pv, withinRange: inRange(pv) } : { found: false, domain: 'at any investment above £0' };
   }
 
   if (LINEAR.has(parameter.kind)) {
@@ -117,7 +126,7 @@ export function switchingValue(base: Assumptions<Exact>, parameter: Parameter): 
     const max = isShare ? Exact.ONE : null;
     const atZero = pvAt(Exact.ZERO);
     const slope = pvAt(Exact.ONE).minus(atZero);
-    const domain = isShare ? '0–100%' : 'any value from 0 up';
+    const domain = isShare ? 'at any value from 0% to 100%' : !min ? 'at any value' : parameter.kind === 'proxy' ? 'at any value from £0 up' : 'at any value from 0 up';
     if (slope.sign() === 0) return { found: false, domain };
     const value = investment.minus(atZero).dividedBy(slope);
     if ((min && value.compare(min) < 0) || (max && value.compare(max) > 0)) return { found: false, domain };
@@ -132,7 +141,7 @@ export function switchingValue(base: Assumptions<Exact>, parameter: Parameter): 
     for (let years = 2; years <= longest; years++) {
       if (reaches[years - 1] !== reaches[years - 2]) return { found: true, value: years, withinRange: inRange(years) };
     }
-    return { found: false, domain: `1–${longest} years` };
+    return { found: false, domain: `at any duration from 1 to ${longest} year${longest === 1 ? '' : 's'}` };
   }
 
   // Drop-off and discount rate: PV falls as either rises; bisect in floating point over 0–100%.
@@ -140,7 +149,7 @@ export function switchingValue(base: Assumptions<Exact>, parameter: Parameter): 
   const gap = (value: number) => calculate(floatArithmetic, withParameter(floatArithmetic, floatBase, parameter, value)).presentValue - floatBase.investment;
   let lo = 0;
   let hi = 1;
-  if (Math.sign(gap(lo)) === Math.sign(gap(hi)) || gap(lo) === 0) return { found: false, domain: '0–100%' };
+  if (Math.sign(gap(lo)) === Math.sign(gap(hi)) || gap(lo) === 0) return { found: false, domain: 'at any value from 0% to 100%' };
   for (let i = 0; i < 80; i++) {
     const mid = (lo + hi) / 2;
     if (Math.sign(gap(mid)) === Math.sign(gap(lo))) lo = mid;

@@ -14,6 +14,7 @@
  */
 import ExcelJS from 'exceljs';
 import type { SroiResult } from './analysis.js';
+import { NO_PAYBACK } from './calculate.js';
 import { GREEN_BOOK_WELLBY } from './model.js';
 
 const MONEY = '£#,##0.00;-£#,##0.00';
@@ -58,7 +59,7 @@ function aboutSheet(workbook: ExcelJS.Workbook, result: SroiResult) {
     'Value in year t = impact × (1 − drop-off)^(t − start year), for start year ≤ t ≤ start year + duration − 1; else 0',
     'Present value = Σ value in year t ÷ (1 + discount rate)^t; the investment sits at year 0, undiscounted',
     'NPV = PV − investment; SROI ratio = PV ÷ investment; net SROI ratio = NPV ÷ investment',
-    'Simple payback (months) = investment ÷ (total impact ÷ 12); cumulative paybacks: when the running total first reaches the investment',
+    'Simple payback (months) = investment ÷ (value in year 1 ÷ 12), the value in year 1 being Σ of the outcomes’ values in analysis year 1, undiscounted; cumulative paybacks: when the running total first reaches the investment',
     'Sheets Settings, Inputs, Impact map, Years and Results hold live formulas: change an assumption and the figures follow.',
     'Sheets Sensitivity and Monte Carlo hold values computed by Pont (npm run pont -- sroi).',
     `WELLBY: ${GREEN_BOOK_WELLBY.source}`,
@@ -304,15 +305,17 @@ function resultsSheet(workbook: ExcelJS.Workbook, result: SroiResult, investment
   const { totals, payback } = result;
   const pvRange = `Years!${at.presentValueColumn}2:${at.presentValueColumn}${at.outcomeRow(result.outcomes.length - 1)}`;
   const paybackRange = (r: number) => `Years!B${r}:${at.lastYearColumn}${r}`;
-  const notWithin = 'not within the analysis period';
+  const notWithin = NO_PAYBACK.notWithinPeriod;
+  const noValue = NO_PAYBACK.noValueInYearOne;
   const rows: [string, Formula, string, string][] = [
     ['Total present value (PV)', formula(`SUM(${pvRange})`, totals.presentValue), 'Σ of the outcomes’ present values', MONEY],
     ['Investment', formula(investment, totals.investment), 'At year 0, undiscounted', MONEY],
     ['Net present value (NPV)', formula('B2-B3', totals.netPresentValue), 'PV − investment', MONEY],
     ['SROI ratio (£ per £1)', formula('B2/B3', totals.ratio), 'PV ÷ investment', RATIO],
     ['Net SROI ratio (£ per £1)', formula('B4/B3', totals.netRatio), 'NPV ÷ investment', RATIO],
-    ['Total impact (£ a year)', formula(`${MAP_SHEET}!S${result.outcomes.length + 2}`, totals.totalImpact), 'Σ of the outcomes’ first-year impacts', MONEY],
-    ['Simple payback (months)', formula(`IF(B7>0,B3/(B7/12),"${notWithin}")`, payback.simpleMonths ?? notWithin), 'Investment ÷ (total impact ÷ 12)', '0.00'],
+    // The total value of analysis year 1 (the Years sheet's first year column), not the impact map's total impact: an outcome starting later adds nothing to it.
+    ['Value in year 1 (£)', formula(`Years!${at.yearColumn(1)}${at.totalRow}`, payback.firstYearValue), 'Σ of the outcomes’ values in year 1, undiscounted', MONEY],
+    ['Simple payback (months)', formula(`IF(B7>0,B3/(B7/12),"${noValue}")`, payback.simpleMonths ?? noValue), 'Investment ÷ (value in year 1 ÷ 12)', '0.00'],
     [
       'Cumulative payback, undiscounted (months)',
       formula(`IF(COUNT(${paybackRange(at.paybackRow)})=0,"${notWithin}",MIN(${paybackRange(at.paybackRow)}))`, payback.cumulativeMonths ?? notWithin),
@@ -335,11 +338,13 @@ function resultsSheet(workbook: ExcelJS.Workbook, result: SroiResult, investment
 
 function sensitivitySheet(workbook: ExcelJS.Workbook, result: SroiResult) {
   const sheet = workbook.addWorksheet('Sensitivity');
-  sheet.columns = [{ width: 40 }, { width: 10 }, { width: 14 }, { width: 14 }, { width: 14 }, { width: 13 }, { width: 13 }, { width: 16 }, { width: 60 }];
-  sheet.addRow(['Computed by Pont: each assumption varied on its own, the others at their central values. Values, not formulas.']).font = { italic: true };
-  sheet.addRow(['Assumption', 'Unit', 'Central', 'Low', 'High', 'Ratio at low', 'Ratio at high', 'Switching value', 'Switching value in words']).font = { bold: true };
+  sheet.columns = [{ width: 40 }, { width: 10 }, { width: 14 }, { width: 14 }, { width: 14 }, { width: 13 }, { width: 13 }, { width: 16 }, { width: 18 }, { width: 70 }];
+  sheet.addRow([
+    'Computed by Pont: each assumption varied on its own, the others at their central values. The switching value is where the ratio falls to 1:1 within the range (low to high). Values, not formulas.',
+  ]).font = { italic: true };
+  sheet.addRow(['Assumption', 'Unit', 'Central', 'Low', 'High', 'Ratio at low', 'Ratio at high', 'Switching value', '1:1 outside the range at', 'Switching value in words']).font = { bold: true };
   for (const s of result.sensitivity) {
-    sheet.addRow([s.label, s.unit, s.central, s.low, s.high, s.ratioAtLow, s.ratioAtHigh, s.switchingValue ?? 'none in range', s.switching]);
+    sheet.addRow([s.label, s.unit, s.central, s.low, s.high, s.ratioAtLow, s.ratioAtHigh, s.switchingValue ?? 'none in range', s.switchingOutsideRange ?? '', s.switching]);
   }
   formatColumns(sheet, { 6: RATIO, 7: RATIO });
 }
