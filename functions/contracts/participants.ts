@@ -25,6 +25,8 @@ export const IssueLinksResult = z.object({
   /** Links to hand out: every link for a sheet; for email, only those whose email could not be sent. */
   links: z.array(z.object({ participantCode: z.string(), path: z.string() })),
   skipped: z.array(z.object({ participantCode: z.string(), reason: z.string() })),
+  /** How many were skipped because they have withdrawn from the study (each is also in `skipped`): nobody withdrawn is issued a link. */
+  withdrawn: z.number(),
   /** Email delivery: who was sent their link. */
   emailed: z.optional(z.array(z.string())),
 });

@@ -1,6 +1,8 @@
 /**
  * POST /api/studies/{studyId}/waves/{waveId}/links: personal links for a wave,
- * new or reissued, for a link sheet (the default) or sent by email.
+ * new or reissued, for a link sheet (the default) or sent by email. Nobody who
+ * has withdrawn is issued one: they are skipped and counted, and a request for
+ * one withdrawn participant alone is refused.
  */
 import { IssueLinksRequest, type IssueLinksResult } from '../contracts/participants.js';
 import { apiHandler } from '../http/api-handler.js';
@@ -10,12 +12,17 @@ import { json } from '../http/responses.js';
 import { inBatches, participantMail, sendInvitations, type Invitation } from '../notifications/participant-mail.js';
 import { recordAudit } from '../storage/audit.js';
 import { getContactDetails } from '../storage/identities.js';
-import { issueLink, LinkAlreadyIssued } from '../storage/links.js';
+import { issueLink, LinkAlreadyIssued, ParticipantWithdrawn } from '../storage/links.js';
 import { listParticipants } from '../storage/participants.js';
 import { getStudy, getWave } from '../storage/studies.js';
 
 /** Links issued at once: enough to be quick, few enough not to swamp DynamoDB or the Lambda. */
 const PARALLEL = 8;
+
+const WITHDRAWN = 'withdrawn from the study';
+
+const refuseWithdrawn = (participantCode: string) =>
+  new HttpError(409, 'participant_withdrawn', `${participantCode} has withdrawn from the study: no new link can be issued to them.`);
 
 export const handler = apiHandler<'researcher'>('IssueLinks', async (event, researcher) => {
   const request = parseJsonBody(event, IssueLinksRequest);
@@ -34,12 +41,23 @@ export const handler = apiHandler<'researcher'>('IssueLinks', async (event, rese
     throw new HttpError(422, 'unknown_participants', 'Some participants are not in this study', unknown.map((code) => ({ path: 'participantCodes', message: `${code} is not in this study` })));
   }
 
-  const result: IssueLinksResult = { links: [], skipped: [] };
+  // One participant named alone (the console's reissue button): a clear refusal rather than an empty result.
+  const alone = request.participantCodes?.length === 1 ? codes[0] : undefined;
+  if (alone && known.get(alone)?.withdrawnAt) throw refuseWithdrawn(alone);
+
+  const result: IssueLinksResult = { links: [], skipped: [], withdrawn: 0 };
+  const skipWithdrawn = (participantCode: string) => {
+    result.skipped.push({ participantCode, reason: WITHDRAWN });
+    result.withdrawn += 1;
+  };
+  // Skipped here as read; one withdrawn since is refused by issueLink's own condition below.
+  const candidates = codes.filter((code) => !known.get(code)?.withdrawnAt);
+  for (const code of codes) if (known.get(code)?.withdrawnAt) skipWithdrawn(code);
   // Email: only participants with an address held; the address never leaves this function.
-  const addresses = byEmail ? await getContactDetails(studyId, codes) : undefined;
-  const toIssue = addresses ? codes.filter((code) => !!addresses.get(code)?.email) : codes;
+  const addresses = byEmail ? await getContactDetails(studyId, candidates) : undefined;
+  const toIssue = addresses ? candidates.filter((code) => !!addresses.get(code)?.email) : candidates;
   if (addresses) {
-    for (const code of codes) if (!addresses.get(code)?.email) result.skipped.push({ participantCode: code, reason: 'no email address held' });
+    for (const code of candidates) if (!addresses.get(code)?.email) result.skipped.push({ participantCode: code, reason: 'no email address held' });
   }
 
   const now = new Date();
@@ -50,10 +68,12 @@ export const handler = apiHandler<'researcher'>('IssueLinks', async (event, rese
       if (addresses) invitations.push({ participantCode, token, email: addresses.get(participantCode)!.email!, language: known.get(participantCode)?.language ?? 'en' });
       else result.links.push({ participantCode, path: `/s/${token}` });
     } catch (error) {
+      if (error instanceof ParticipantWithdrawn) return skipWithdrawn(participantCode);
       if (!(error instanceof LinkAlreadyIssued)) throw error;
       result.skipped.push({ participantCode, reason: 'already has a link for this wave (reissue to replace it)' });
     }
   });
+  if (alone && result.withdrawn > 0) throw refuseWithdrawn(alone);
 
   if (mail) {
     const { emailed, failed } = await sendInvitations(mail, study, wave, invitations, now);
@@ -70,8 +90,9 @@ export const handler = apiHandler<'researcher'>('IssueLinks', async (event, rese
     detail: {
       waveId,
       count: result.links.length + (result.emailed?.length ?? 0),
+      ...(result.withdrawn > 0 ? { withdrawn: result.withdrawn } : {}),
       // Counts only: never an address.
-      ...(result.emailed ? { delivery: 'email', emailed: result.emailed.length, emailFailed: result.links.length, noEmail: codes.length - toIssue.length } : {}),
+      ...(result.emailed ? { delivery: 'email', emailed: result.emailed.length, emailFailed: result.links.length, noEmail: candidates.length - toIssue.length } : {}),
     },
   });
   return json(200, result);

@@ -47,7 +47,7 @@ export function openPersonalLink(event: Event, now: Date): Promise<PersonalLink>
  * own write checks that the participant exists (a final submission's
  * transaction does), that is one GetItem fewer. Erasure deletes a participant's
  * tokens before the participant item, so a token that resolves names someone
- * who exists, but for a request racing an erasure: that write's condition refuses it.
+ * who exists, but for a request racing an erasure (or a withdrawal): that write's condition refuses it.
  */
 export function openPersonalLink(event: Event, now: Date, options: { participant: 'when-the-window-needs-it' }): Promise<PersonalLinkTarget>;
 export async function openPersonalLink(event: Event, now: Date, options?: { participant: 'when-the-window-needs-it' }): Promise<PersonalLinkTarget> {
@@ -88,5 +88,9 @@ async function findLink(token: string | undefined, alwaysReadParticipant: boolea
   if (!study || !wave) return undefined;
   if (!alwaysReadParticipant && wave.window.kind === 'fixed') return { study, wave, participantCode };
   const read = alwaysReadParticipant ? participant : await readParticipant();
-  return read ? { study, wave, participantCode, participant: read } : undefined;
+  // Withdrawal deletes a participant's tokens, and no link is issued to them after it; a token that
+  // still resolves (issued before that rule, or read in the moment before the deletion) is answered
+  // exactly like one that does not exist: whoever holds it learns nothing, not even that they withdrew.
+  // Unread here (a final submission in a fixed window), the submission's own write refuses it.
+  return read && !read.withdrawnAt ? { study, wave, participantCode, participant: read } : undefined;
 }

@@ -42,12 +42,24 @@ export function participantLinkItem(link: ParticipantLink) {
   };
 }
 
+export class ParticipantWithdrawn extends Error {
+  constructor(readonly participantCode: string) {
+    super(`${participantCode} has withdrawn from the study`);
+    this.name = 'ParticipantWithdrawn';
+  }
+}
+
 /**
  * Issues a new token for a participant's wave and returns it: the only moment
  * it exists in clear. Without `reissue`, a participant who already has a link
  * is refused; with it, the old token stops working in the same transaction.
  * Answers are keyed by participant and wave, not by token, so partial answers
  * carry over to the new link, and so does having opened the old one.
+ *
+ * A participant who has withdrawn is refused (ParticipantWithdrawn) by the
+ * transaction itself, not by a read before it: withdrawal sets `withdrawnAt`
+ * and then deletes the tokens it finds, so a link issued at the same moment
+ * either commits first (and its token is deleted) or is refused.
  */
 export async function issueLink(target: { studyId: string; participantCode: string; waveId: string }, options: { reissue: boolean; now: Date }): Promise<string> {
   const read = () => getParticipantLink(target.studyId, target.participantCode, target.waveId);
@@ -104,7 +116,8 @@ async function tryIssueLink(target: LinkTarget, current: ParticipantLink | undef
             ConditionCheck: {
               TableName: tableName(),
               Key: keys.participant(studyId, participantCode),
-              ConditionExpression: 'attribute_exists(PK)',
+              ConditionExpression: 'attribute_exists(PK) AND attribute_not_exists(withdrawnAt)',
+              ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
             },
           },
         ],
@@ -114,7 +127,9 @@ async function tryIssueLink(target: LinkTarget, current: ParticipantLink | undef
     if (error instanceof TransactionCanceledException) {
       const reasons = error.CancellationReasons ?? [];
       const participant = reasons[reasons.length - 1];
-      if (participant?.Code === 'ConditionalCheckFailed') return new Error(`No participant ${participantCode} in ${studyId}`);
+      if (participant?.Code === 'ConditionalCheckFailed') {
+        return participant.Item ? new ParticipantWithdrawn(participantCode) : new Error(`No participant ${participantCode} in ${studyId}`);
+      }
       return new LinkAlreadyIssued(participantCode);
     }
     throw error;

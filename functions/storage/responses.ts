@@ -35,7 +35,7 @@ export class ConsentNotGiven extends Error {
   }
 }
 
-/** The participant item is gone (erased while this request ran): nothing is stored. */
+/** The participant item is gone (erased while this request ran) or they have withdrawn: nothing is stored. */
 export class ParticipantNotFound extends Error {
   constructor() {
     super('There is no such participant');
@@ -167,7 +167,9 @@ async function saveInTransaction(response: StoredResponse, item: ResponseItem, o
         TableName: tableName(),
         Key: keys.participant(response.studyId, response.participantCode),
         UpdateExpression: `SET #language = :language${startsFollowUps ? ', baselineCompletedAt = if_not_exists(baselineCompletedAt, :completedAt)' : ''}`,
-        ConditionExpression: 'attribute_exists(PK)',
+        // Someone withdrawn is asked nothing more: a link that outlived the withdrawal (its tokens
+        // are deleted just after withdrawnAt is set) stores nothing, even unread (see openPersonalLink).
+        ConditionExpression: 'attribute_exists(PK) AND attribute_not_exists(withdrawnAt)',
         ExpressionAttributeNames: { '#language': 'language' },
         ExpressionAttributeValues: { ':language': response.language, ...(startsFollowUps ? { ':completedAt': response.savedAt } : {}) },
       },
@@ -186,7 +188,7 @@ async function saveInTransaction(response: StoredResponse, item: ResponseItem, o
   } catch (error) {
     if (!(error instanceof TransactionCanceledException)) throw error;
     const [responseCheck, consentCheck, participantCheck] = error.CancellationReasons ?? [];
-    // The caller may not have read the participant (see openPersonalLink): this write is what checks they exist.
+    // The caller may not have read the participant (see openPersonalLink): this write is what checks they exist and have not withdrawn.
     if (participantCheck?.Code === 'ConditionalCheckFailed') throw new ParticipantNotFound();
     if (consentCheck?.Code === 'ConditionalCheckFailed') throw new ConsentNotGiven();
     if (responseCheck?.Code !== 'ConditionalCheckFailed' || !responseCheck.Item) throw error;

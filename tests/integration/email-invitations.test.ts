@@ -124,6 +124,22 @@ describe('email invitations', () => {
     expect(result).toEqual({ emailed: [], failed: [expect.objectContaining({ participantCode: 'E-1' })] });
   });
 
+  it('emails nobody who has withdrawn, even with an address held, and counts them as skipped', async () => {
+    const { studyId } = await studyWithEmails(2);
+    await withdrawFromFutureWaves(studyId, 'E-2', new Date());
+
+    const issued = await issueByEmail(studyId);
+
+    expect(issued.status).toBe(200);
+    expect(issued.json.emailed).toEqual(['E-1']);
+    expect(issued.json.withdrawn).toBe(1);
+    expect(issued.json.skipped).toContainEqual({ participantCode: 'E-2', reason: 'withdrawn from the study' });
+    expect(messagesOf(studyId, 'invitation').map((m) => m.to)).toEqual(['e-1@example.org']);
+    expect(await getParticipantLink(studyId, 'E-2', 'invite')).toBeUndefined();
+    const entry = (await listAuditMonth(studyId, new Date())).find((e) => e.action === 'links.issued');
+    expect(entry?.detail).toEqual({ waveId: 'invite', count: 1, withdrawn: 1, delivery: 'email', emailed: 1, emailFailed: 0, noEmail: 2 });
+  });
+
   it('lets a sheet still be the default', async () => {
     const { studyId } = await studyWithEmails(1);
     const before = messages().length;
