@@ -2,12 +2,14 @@
  * GET /api/studies/{studyId}/participants[?prefix=&after=&limit=]: a page of the
  * study's participants with where each stands in each wave, and whether a
  * contact is held (so the team knows who can be emailed), never the contact.
+ * Each page read is audited, with its size only: a prefix can be a whole code.
  */
 import type { ParticipantList } from '../contracts/participants.js';
 import { waveStatus } from '../domain/progress.js';
 import { apiHandler } from '../http/api-handler.js';
 import { HttpError } from '../http/errors.js';
 import { json } from '../http/responses.js';
+import { recordAudit } from '../storage/audit.js';
 import { getContactDetails } from '../storage/identities.js';
 import { listParticipantsPage } from '../storage/participants.js';
 import { getStudy, listWaves } from '../storage/studies.js';
@@ -17,7 +19,7 @@ const DEFAULT_LIMIT = 100;
 const MAX_LIMIT = 500;
 const CODE = /^[A-Za-z0-9_-]{0,40}$/;
 
-export const handler = apiHandler<'researcher'>('ListParticipants', async (event) => {
+export const handler = apiHandler<'researcher'>('ListParticipants', async (event, researcher) => {
   const studyId = event.pathParameters?.studyId ?? '';
   const { prefix = '', after, limit: limitText } = event.queryStringParameters ?? {};
   const limit = limitText === undefined ? DEFAULT_LIMIT : Number(limitText);
@@ -28,6 +30,7 @@ export const handler = apiHandler<'researcher'>('ListParticipants', async (event
   if (!study) throw new HttpError(404, 'study_not_found', 'There is no such study');
   const page = await listParticipantsPage(studyId, { limit, ...(after ? { after } : {}), ...(prefix ? { prefix } : {}) });
   const codes = page.participants.map((p) => p.participantCode);
+  await recordAudit({ scope: studyId, actor: researcher.userId, action: 'participants.listed', detail: { count: codes.length } });
   const first = codes[0];
   const last = codes[codes.length - 1];
   if (!first || !last) return json(200, { participants: [], next: null } satisfies ParticipantList);

@@ -1,6 +1,7 @@
 /**
  * GET /api/studies/{studyId}/messages[?offset=&limit=] (embedded mode): the
  * study's outbox, newest first: kind, time, subject and the recipient masked.
+ * Each page read is audited, by offset and count.
  */
 import type { SentMessageList } from '../contracts/participants.js';
 import { maskEmail } from '../domain/participant-emails.js';
@@ -8,11 +9,12 @@ import { apiHandler } from '../http/api-handler.js';
 import { HttpError } from '../http/errors.js';
 import { json } from '../http/responses.js';
 import { outbox } from '../notifications/mailer.js';
+import { recordAudit } from '../storage/audit.js';
 import { getStudy } from '../storage/studies.js';
 
 const MAX_LIMIT = 200;
 
-export const handler = apiHandler<'researcher'>('ListSentMessages', async (event) => {
+export const handler = apiHandler<'researcher'>('ListSentMessages', async (event, researcher) => {
   const studyId = event.pathParameters?.studyId ?? '';
   const offset = Number(event.queryStringParameters?.offset ?? 0);
   const limit = Number(event.queryStringParameters?.limit ?? 50);
@@ -21,8 +23,10 @@ export const handler = apiHandler<'researcher'>('ListSentMessages', async (event
   }
   if (!(await getStudy(studyId))) throw new HttpError(404, 'study_not_found', 'There is no such study');
   const box = outbox();
+  // No outbox (AWS): nothing is read, so nothing to audit.
   if (!box) return json(200, { messages: [], total: 0 } satisfies SentMessageList);
   const { messages, total } = box.list(studyId, { offset, limit });
+  await recordAudit({ scope: studyId, actor: researcher.userId, action: 'messages.listed', detail: { offset, count: messages.length } });
   const result: SentMessageList = {
     messages: messages.map((m) => ({ id: m.id, at: m.at, kind: m.tag.kind, to: maskEmail(m.to), subject: m.subject })),
     total,

@@ -5,8 +5,8 @@
  * (publishing an instrument version).
  */
 import { randomUUID } from 'node:crypto';
-import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { db, tableName } from './client.js';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { db, queryAll, tableName } from './client.js';
 import { keys } from './keys.js';
 
 export const PLATFORM_SCOPE = '_platform';
@@ -31,13 +31,15 @@ export async function recordAudit(entry: Omit<AuditEntry, 'at'>, at = new Date()
   );
 }
 
+/**
+ * Every entry of a scope for a month, following LastEvaluatedKey: one Query
+ * returns at most 1 MB, and a busy month (a bulk import, a reminder run per
+ * wave per day) is more than that.
+ */
 export async function listAuditMonth(scope: string, month: Date): Promise<AuditEntry[]> {
-  const { Items = [] } = await db().send(
-    new QueryCommand({
-      TableName: tableName(),
-      KeyConditionExpression: 'PK = :pk',
-      ExpressionAttributeValues: { ':pk': keys.audit(scope, month, '').PK },
-    }),
-  );
-  return Items.map(({ scope: s, actor, action, detail, at }) => ({ scope: s, actor, action, detail, at }) as AuditEntry);
+  const items = await queryAll({
+    KeyConditionExpression: 'PK = :pk',
+    ExpressionAttributeValues: { ':pk': keys.audit(scope, month, '').PK },
+  });
+  return items.map(({ scope: s, actor, action, detail, at }) => ({ scope: s, actor, action, detail, at }) as AuditEntry);
 }
