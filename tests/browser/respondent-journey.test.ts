@@ -8,6 +8,7 @@ import { getCheckInRequest } from '../../functions/storage/check-ins.js';
 import { getConsent } from '../../functions/storage/consents.js';
 import { listResponsesOfParticipantWave } from '../../functions/storage/responses.js';
 import { startPlatform, type Platform } from '../../infra/local/platform.js';
+import { PHONE_DB } from '../../web/src/respondent/phone-store.js';
 import { FEATURE_BLOCKS, QUESTION_BLOCKS, QUESTION_CLASSES, TRIMMED_ICONS } from '../../web/src/respondent/survey-styles.js';
 import { launchChromium } from '../support/browser.js';
 import { adminPasswordOf } from '../support/admin-password.js';
@@ -59,7 +60,34 @@ const stored = (link: LinkFixture) => listResponsesOfParticipantWave(link.studyI
 
 const linkUrl = (token: string) => `${platform.url}/s/${token}`;
 const statusOf = (page: Page) => page.locator('.instrument-bar .status').textContent();
-const outboxKeys = (page: Page) => page.evaluate(() => Object.keys(localStorage).filter((key) => key.startsWith('pont.outbox.')));
+/**
+ * What the phone has kept for unsent answers (the outbox's IndexedDB store), by storage key. A read transaction
+ * runs only after every earlier write to the store has finished, so what this sees is committed: it would survive
+ * the tab being killed.
+ */
+const keptOnPhone = (page: Page) =>
+  page.evaluate(async ({ name, store }) => {
+    if (!(await indexedDB.databases()).some((db) => db.name === name)) return {}; // opening it here would create it
+    const db = await new Promise<IDBDatabase>((resolve, reject) => {
+      const request = indexedDB.open(name);
+      request.onsuccess = () => resolve(request.result);
+      request.onerror = () => reject(request.error);
+    });
+    try {
+      const transaction = db.transaction(store, 'readonly');
+      const read = <T,>(request: IDBRequest<T>) => new Promise<T>((resolve, reject) => {
+        request.onsuccess = () => resolve(request.result);
+        request.onerror = () => reject(request.error);
+      });
+      const [keys, values] = await Promise.all([read(transaction.objectStore(store).getAllKeys()), read(transaction.objectStore(store).getAll())]);
+      return Object.fromEntries(keys.map((key, i) => [String(key), values[i] as Record<string, { answers: unknown; pageName?: string }>]));
+    } finally {
+      db.close();
+    }
+  }, { name: PHONE_DB.name, store: PHONE_DB.store });
+const outboxKeys = async (page: Page) => Object.keys(await keptOnPhone(page));
+/** The answers the phone has committed for the fixture's instrument (undefined: none). */
+const keptAnswers = async (page: Page, link: LinkFixture) => Object.values(await keptOnPhone(page))[0]?.[link.instrument.id]?.answers;
 
 async function phonePage(): Promise<{ context: BrowserContext; page: Page }> {
   const context = await browser.newContext({ viewport: PHONE });
@@ -233,9 +261,9 @@ describe('the respondent journey', () => {
     expect(keys).toHaveLength(1);
     // Stored under a hash: nothing in storage works as the link.
     expect(keys[0]).toMatch(/^pont\.outbox\.[0-9a-f]{64}$/);
-    const kept = await page.evaluate((key) => localStorage.getItem(key), keys[0]!);
-    expect(kept).not.toContain(link.token);
-    expect(JSON.parse(kept!)[link.instrument.id]).toMatchObject({ answers: { mood: 4, has_adviser: 'no' }, pageName: 'second' });
+    const kept = (await keptOnPhone(page))[keys[0]!]!;
+    expect(JSON.stringify(kept)).not.toContain(link.token);
+    expect(kept[link.instrument.id]).toMatchObject({ answers: { mood: 4, has_adviser: 'no' }, pageName: 'second' });
     expect(await stored(link)).toEqual([]);
 
     await context.setOffline(false);
@@ -279,6 +307,8 @@ describe('the respondent journey', () => {
     await page.locator('.sd-navigation__next-btn').click();
     await page.locator('[data-name="services"]').getByText('Health', { exact: true }).click();
     await page.locator('[data-name="anything_else"] textarea').fill('Just moved flat');
+    // Reloading within the same millisecond as typing is not what this is about (the killed-tab test below is).
+    await expect.poll(() => keptAnswers(page, link), SLOW).toMatchObject({ services: ['health'], anything_else: 'Just moved flat' });
 
     await page.reload();
     await page.getByRole('button', { name: 'Carry on' }).click();
@@ -305,7 +335,9 @@ describe('the respondent journey', () => {
     await context.setOffline(true);
     await page.locator('[data-name="services"]').getByText('Health', { exact: true }).click();
     await page.locator('[data-name="anything_else"] textarea').fill('Just moved flat');
-    // Killed the way a phone short of memory kills a tab: no pagehide, no unload, no last chance to save.
+    // Once the phone has committed them (the browser's own storage, which outlives the tab)…
+    await expect.poll(() => keptAnswers(page, link), SLOW).toEqual({ mood: 4, has_adviser: 'no', services: ['health'], anything_else: 'Just moved flat' });
+    // …killed the way a phone short of memory kills a tab: no pagehide, no unload, no last chance to save.
     const devtools = await context.newCDPSession(page);
     const crashed = page.waitForEvent('crash');
     void devtools.send('Page.crash').catch(() => undefined); // no reply comes from a dead tab

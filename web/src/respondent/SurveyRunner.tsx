@@ -199,8 +199,8 @@ function InstrumentSurvey({ instrument, lang, part, parts, onDone, onLinkProblem
       outbox.save(id, snapshot());
     };
     // Every answer is kept on the phone at once, not after a pause: a phone can kill the tab at any moment
-    // without a pagehide (an OS out of memory, a closed browser), and one localStorage write per keystroke is
-    // cheap next to losing what was typed. It is sent at the next page change.
+    // without a pagehide (an OS out of memory, a closed browser). The outbox writes at most one at a time,
+    // the latest answers each time, so fast typing costs few writes. It is sent at the next page change.
     const onValueChanged = () => {
       if (state.finished || submitting) return;
       state.dirty = true;

@@ -2,13 +2,16 @@
  * The respondent's outbox: every save goes through here, so that answers
  * survive a dropped signal, a killed tab or a closed browser.
  *
- * - The latest answers of each instrument are written to localStorage before
- *   they are sent, and removed once the server has them. Only unsent answers
- *   are ever on the phone, and only the latest ones per instrument.
+ * - The latest answers of each instrument are kept on the phone (IndexedDB,
+ *   see phone-store.ts) as soon as they change, and removed once the server
+ *   has them. Only unsent answers are ever on the phone, and only the latest
+ *   ones per instrument. "Saved on this phone" shows only once the browser
+ *   has committed them.
  * - The storage key is a SHA-256 of the token (SubtleCrypto), never the token
  *   itself, so storage holds nothing that works as a link. Where SubtleCrypto
- *   is missing (plain-HTTP origins other than localhost) nothing is written
- *   to storage: the outbox then only lives as long as the page.
+ *   or IndexedDB is missing (plain-HTTP origins other than localhost, some
+ *   private modes) nothing is written: the outbox then only lives as long as
+ *   the page.
  * - Unsent answers go when the `online` event fires, after any successful
  *   request, on a backing-off timer, and when the link is opened again.
  * - A final submission that can't be sent now is kept and sent later; the
@@ -21,6 +24,7 @@
 import type { Language } from '../../../functions/contracts/common.js';
 import type { Answers, OpenLinkResult, SaveResponseRequest, SaveResponseResult } from '../../../functions/contracts/respondent.js';
 import { ApiProblem, NetworkProblem, saveResponse } from '../api';
+import { indexedDbStore, type PhoneStore } from './phone-store';
 
 export type Snapshot = { answers: Answers; language: Language; pageName?: string };
 
@@ -93,7 +97,11 @@ async function storageKey(token: string): Promise<string | null> {
 
 export type Outbox = ReturnType<typeof createOutbox>;
 
-export function createOutbox(token: string, send: Send = (id, body, options) => saveResponse(token, id, body, options)) {
+export function createOutbox(
+  token: string,
+  send: Send = (id, body, options) => saveResponse(token, id, body, options),
+  phone: PhoneStore = indexedDbStore,
+) {
   let entries: Record<string, Entry> = {};
   /** The server's savedAt per instrument, as last heard. */
   const known: Record<string, string | null> = {};
@@ -113,33 +121,48 @@ export function createOutbox(token: string, send: Send = (id, body, options) => 
   /** Listening for the phone coming back online (between `attach()` and its undo). */
   let attached = false;
 
-  const ready = storageKey(token).then((k) => {
+  /** A write to the phone is on its way / another is needed after it / who waits for all of them. */
+  let writing = false;
+  let writeAgain = false;
+  let onKept: Array<() => void> = [];
+
+  const ready = storageKey(token).then(async (k) => {
+    const stored = k ? await phone.read(k).catch(() => undefined) : undefined;
     key = k;
-    const stored = read();
-    // Anything changed before the key was known wins over what was stored.
-    entries = { ...stored, ...entries };
+    // Anything changed before the stored answers were read wins over them.
+    entries = { ...(stored && typeof stored === 'object' ? (stored as Record<string, Entry>) : {}), ...entries };
     for (const entry of Object.values(entries)) rev = Math.max(rev, entry.rev);
     persist();
   });
 
-  function read(): Record<string, Entry> {
-    if (!key) return {};
-    try {
-      const parsed: unknown = JSON.parse(localStorage.getItem(key) ?? '{}');
-      return parsed && typeof parsed === 'object' ? (parsed as Record<string, Entry>) : {};
-    } catch {
-      return {};
-    }
-  }
-
+  /** Keep the entries on the phone: one write at a time, the latest entries each time. */
   function persist() {
     if (!key) return;
-    try {
-      if (Object.keys(entries).length === 0) localStorage.removeItem(key);
-      else localStorage.setItem(key, JSON.stringify(entries));
-    } catch {
-      // Storage full or blocked (private browsing): the outbox still works in memory.
+    if (writing) {
+      writeAgain = true;
+      return;
     }
+    writing = true;
+    phone
+      .write(key, Object.keys(entries).length === 0 ? null : { ...entries })
+      // Storage full or blocked (private browsing): the outbox still works in memory.
+      .catch(() => undefined)
+      .then(() => {
+        writing = false;
+        if (writeAgain) {
+          writeAgain = false;
+          persist();
+          return;
+        }
+        const waiting = onKept;
+        onKept = [];
+        for (const resolve of waiting) resolve();
+      });
+  }
+
+  /** Resolves once every change so far is kept on the phone (or could not be). */
+  function kept(): Promise<void> {
+    return writing ? new Promise((resolve) => onKept.push(resolve)) : Promise.resolve();
   }
 
   function emit(event: OutboxEvent) {
@@ -212,9 +235,13 @@ export function createOutbox(token: string, send: Send = (id, body, options) => 
         },
         (error: unknown) => {
           if (isTransient(error)) {
-            emit({ kind: 'state', instrumentId, state: 'local' });
-            // The final submission (this one, or a newer one behind it) is kept for later.
-            if (entries[instrumentId]?.complete) settle(instrumentId, { result: 'queued' });
+            // "Saved on this phone" only once it is.
+            void kept().then(() => {
+              if (!entries[instrumentId] || inFlight.has(instrumentId)) return;
+              emit({ kind: 'state', instrumentId, state: 'local' });
+              // The final submission (this one, or a newer one behind it) is kept for later.
+              if (entries[instrumentId].complete) settle(instrumentId, { result: 'queued' });
+            });
             // Back online while this one was failing: try again straight away, not after the back-off.
             if (onlineAt >= startedAt) setTimeout(() => pump(instrumentId), 250);
             else scheduleRetry();
@@ -276,6 +303,8 @@ export function createOutbox(token: string, send: Send = (id, body, options) => 
   return {
     /** Resolves once stored answers have been read. */
     ready,
+
+    kept,
 
     /**
      * Reopening the link: answers kept on this phone replace the server's when
