@@ -12,7 +12,7 @@ import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import { build, type BuildOptions } from 'esbuild';
-import { LAMBDA_BUNDLING } from '../infra/aws/bundling.js';
+import { LAMBDA_ALIASES, LAMBDA_BUNDLING } from '../infra/aws/bundling.js';
 import { REPO_ROOT } from '../infra/local/platform.js';
 import { figure, kb, type Row, type Target } from './stats.js';
 
@@ -39,6 +39,7 @@ function esbuildOptions(entry: string, outfile: string): BuildOptions {
     external: b.externalModules,
     mainFields: b.mainFields,
     banner: { js: b.banner },
+    alias: LAMBDA_ALIASES,
     absWorkingDir: REPO_ROOT, // NodejsFunction runs esbuild in projectRoot
     logLevel: 'warning',
   };

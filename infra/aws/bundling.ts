@@ -8,6 +8,11 @@ import { OutputFormat, type BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodej
 /** Turning sourcemaps on also sets NODE_OPTIONS=--enable-source-maps (costs cold-start time). */
 export const SOURCE_MAPS = false;
 
+/** Modules swapped for smaller ones in Lambda (esbuild aliases; paths relative to the repository root). */
+export const LAMBDA_ALIASES: Record<string, string> = {
+  '@aws-sdk/credential-provider-node': './infra/aws/lambda-credentials.ts',
+};
+
 export const LAMBDA_BUNDLING = {
   format: OutputFormat.ESM,
   target: 'node22',
@@ -22,5 +27,6 @@ export const LAMBDA_BUNDLING = {
   // the one the tests and the embedded mode run, and a runtime SDK update
   // cannot change behaviour underneath a deployed stack.
   externalModules: [],
+  esbuildArgs: Object.fromEntries(Object.entries(LAMBDA_ALIASES).map(([from, to]) => [`--alias:${from}`, to])),
   forceDockerBundling: false,
 } satisfies BundlingOptions;

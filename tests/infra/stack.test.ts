@@ -473,6 +473,8 @@ describe('PontStack (bundled)', () => {
       const code = readFileSync(file, 'utf8');
       expect(code.startsWith("import { createRequire } from 'module';"), route.name).toBe(true);
       expect(code, route.name).toMatch(/export\s*\{[^}]*\bhandler\s*\}/);
+      // The SDK's credential chain is swapped for the environment alone (bundling.ts LAMBDA_ALIASES): no STS client.
+      expect(code.includes('AssumeRoleWithWebIdentity'), route.name).toBe(false);
 
       // Load it in a fresh Node process, as Lambda would, with the stack's variables.
       const env: Record<string, string> = { PATH: process.env.PATH ?? '', AWS_REGION: 'eu-west-2' };

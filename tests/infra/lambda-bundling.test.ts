@@ -1,0 +1,62 @@
+/**
+ * The Lambda bundles swap the SDK's full credential chain for the environment
+ * alone (infra/aws/bundling.ts LAMBDA_ALIASES): prove a bundled client still
+ * finds the function role's credentials where Lambda puts them, and that the
+ * chain's other providers really are gone from the bundle.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { build } from 'esbuild';
+import { afterAll, describe, expect, it } from 'vitest';
+import { LAMBDA_ALIASES, LAMBDA_BUNDLING } from '../../infra/aws/bundling.js';
+import { REPO_ROOT } from '../../infra/local/platform.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'pont-bundle-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+async function bundle(source: string) {
+  const entry = join(dir, 'entry.ts');
+  writeFileSync(entry, source);
+  const outfile = join(dir, 'out.mjs');
+  const result = await build({
+    entryPoints: [entry],
+    bundle: true,
+    outfile,
+    platform: 'node',
+    format: 'esm',
+    target: LAMBDA_BUNDLING.target,
+    mainFields: LAMBDA_BUNDLING.mainFields,
+    banner: { js: LAMBDA_BUNDLING.banner },
+    alias: LAMBDA_ALIASES,
+    absWorkingDir: REPO_ROOT,
+    nodePaths: [join(REPO_ROOT, 'node_modules')],
+    metafile: true,
+    logLevel: 'silent',
+  });
+  return { outfile, inputs: Object.keys(result.metafile.inputs) };
+}
+
+describe('Lambda bundling', () => {
+  it('passes the aliases to NodejsFunction as esbuild arguments', () => {
+    expect(LAMBDA_BUNDLING.esbuildArgs).toEqual({ '--alias:@aws-sdk/credential-provider-node': './infra/aws/lambda-credentials.ts' });
+  });
+
+  it("gives a bundled DynamoDB client the role's credentials from the environment, without the rest of the chain", async () => {
+    const { outfile, inputs } = await bundle(
+      "import { DynamoDBClient } from '@aws-sdk/client-dynamodb';\n" +
+        "const credentials = await new DynamoDBClient({ region: 'eu-west-2' }).config.credentials();\n" +
+        'console.log(JSON.stringify({ id: credentials.accessKeyId, session: credentials.sessionToken }));\n',
+    );
+    expect(inputs.some((input) => input.includes('credential-provider-env'))).toBe(true);
+    for (const gone of ['credential-provider-ini', 'credential-provider-sso', 'credential-provider-web-identity', 'nested-clients', 'credential-provider-imds']) {
+      expect(inputs.filter((input) => input.includes(gone))).toEqual([]);
+    }
+
+    const env = { PATH: process.env.PATH ?? '/usr/bin:/bin', AWS_ACCESS_KEY_ID: 'ASIAROLE', AWS_SECRET_ACCESS_KEY: 'secret', AWS_SESSION_TOKEN: 'session' };
+    expect(JSON.parse(execFileSync(process.execPath, [outfile], { env }).toString())).toEqual({ id: 'ASIAROLE', session: 'session' });
+    // Without them it fails plainly rather than wandering off to other sources.
+    expect(() => execFileSync(process.execPath, [outfile], { env: { PATH: env.PATH }, stdio: 'pipe' })).toThrow(/Unable to find environment variable credentials/);
+  });
+});
