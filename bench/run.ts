@@ -104,7 +104,7 @@ const markdown = [
   '- **API**: HTTP requests (node:http with keep-alive, about 0.4 ms of CPU per request) from a worker thread (its own event loop) to the embedded platform on 127.0.0.1, which runs the real Lambda handlers over DynamoDB Local (Java) on the same machine. ' +
     'Open link = GET /api/s/{token}; autosave = PUT of half the answers with complete: false; submit = PUT of every answer with complete: true (ONS4, the demo wave). ' +
     'Each concurrent client uses its own participant for opening and autosaving, and every submission is a new participant, all with consent recorded. ' +
-    'Rounds of 50 (1 in flight), 240 (16) and 512 (64) requests; the figure is the median of 3 rounds after a warm-up round. The throughput target applies at 64 in flight, the p99 target at 16. ' +
+    'Rounds of 50 (1 in flight), 400 (16) and 512 (64) requests; the figure is the median of 5 rounds after a warm-up of 1,200 requests per scenario. The throughput target applies at 64 in flight, the p99 target at 16. ' +
     'Each throughput row notes the CPU the Node process (platform and load client) and DynamoDB Local used meanwhile: together they cannot exceed the CPU count. ' +
     'The DynamoDB Local baseline is one GetItem at a time and 16 at a time from the same process; every respondent request makes several, some one after another.',
   "- **Save handler's own time**: in this process, without HTTP or DynamoDB: parse the body against its contract, validateAnswers for a complete submission, the stored answers' JSON and hash, the JSON reply. 5 runs of 400 submissions; p50 and p99 per run.",
