@@ -32,7 +32,7 @@ export const DEMO_COHORT_INSTRUMENTS: InstrumentPin[] = [
   { id: 'ons4', version: '1.0.0' },
   { id: 'swemwbs', version: '1.0.0' },
   { id: 'care-leaver-engagement', version: '0.1.0' },
-  { id: 'context', version: '1.0.0' },
+  { id: 'context', version: '1.1.0' },
 ];
 
 export const DEMO_COHORT_TITLE: LocalisedText = {

@@ -5,7 +5,7 @@
  * Every problem names its JSON path and says what to do.
  */
 import { ConditionsParser, Model, Serializer, type Question } from 'survey-core';
-import { InstrumentFile, Scale, toInstrumentVersion, type InstrumentVersion } from './instrument.js';
+import { InstrumentFile, Privacy, Scale, toInstrumentVersion, type InstrumentVersion } from './instrument.js';
 
 export type InstrumentProblem = { path: string; message: string };
 
@@ -46,6 +46,8 @@ export function checkInstrument(value: unknown): InstrumentCheck {
       const scale = Scale.safeParse(candidate);
       if (scale.success) checkScale(scale.data, `scales[${index}]`, model, problems);
     });
+    const privacy = Privacy.safeParse(file.privacy);
+    if (file.privacy !== undefined && privacy.success) checkPrivacy(privacy.data, model, problems);
     const scaleIds = scales.map((s) => (s as { id?: unknown })?.id);
     for (const duplicate of scaleIds.filter((id, i) => id !== undefined && scaleIds.indexOf(id) !== i)) {
       problems.push({ path: 'scales', message: `scale id "${String(duplicate)}" is used twice; give each scale its own id` });
@@ -129,6 +131,31 @@ function checkBilingual(value: unknown, path: string, problems: InstrumentProble
     if (typeof text[language] !== 'string' || (text[language] as string).trim() === '') {
       problems.push({ path: `${path}.${language}`, message: `the ${language === 'en' ? 'English' : 'Welsh'} text is missing` });
     }
+  }
+}
+
+// ---- privacy marks ---------------------------------------------------------------------------
+
+/** Number inputs and choices valued in years can hold an age; anything else cannot be banded. */
+function holdsANumber(question: Question): boolean {
+  if (question.getType() === 'text') return ['number', 'range'].includes(String((question as unknown as { inputType?: unknown }).inputType));
+  return (numericValuesOf(question) ?? []).length > 0;
+}
+
+function checkPrivacy(privacy: Privacy, model: Model, problems: InstrumentProblem[]): void {
+  for (const list of ['quasiIdentifiers', 'ages'] as const) {
+    const names = privacy[list] ?? [];
+    for (const name of new Set(names.filter((n, i) => names.indexOf(n) !== i))) {
+      problems.push({ path: `privacy.${list}`, message: `"${name}" is listed twice` });
+    }
+    names.forEach((name, index) => {
+      const question = model.getQuestionByValueName(name) ?? model.getQuestionByName(name);
+      const path = `privacy.${list}[${index}]`;
+      if (!question) problems.push({ path, message: `there is no question named "${name}" in the survey` });
+      else if (list === 'ages' && !holdsANumber(question)) {
+        problems.push({ path, message: `"${name}" cannot hold an age in years: use a number input ("inputType": "number") or choices valued in years, or mark it under quasiIdentifiers` });
+      }
+    });
   }
 }
 

@@ -67,6 +67,33 @@ export const Scale = z.strictObject({
 });
 export type Scale = z.infer<typeof Scale>;
 
+const QuestionName = z.string().min(1).meta({ description: "A question's name (or valueName)" });
+
+/**
+ * How every dataset export must treat the answers to identifying questions,
+ * whatever the study asks. Part of the instrument's content (and so of its
+ * hash): marking a question in a published instrument needs a new version.
+ */
+export const Privacy = z
+  .strictObject({
+    quasiIdentifiers: z
+      .array(QuestionName)
+      .optional()
+      .meta({
+        description:
+          'Questions whose answers could single a participant out when combined with others (age band, gender, local authority…). Every export applies its small-cell protection (k-anonymity) to them, in addition to what the study names.',
+      }),
+    ages: z
+      .array(QuestionName)
+      .optional()
+      .meta({
+        description:
+          'Questions that hold an age in whole years (a number input, or choices valued in years). Exports never show the age itself, only its band (under 16, 16–17, 18–20, 21–25, 26 or over), and treat the band as a quasi-identifier.',
+      }),
+  })
+  .meta({ description: 'Identifying questions, and how every dataset export must treat their answers' });
+export type Privacy = z.infer<typeof Privacy>;
+
 export const InstrumentFile = z.strictObject({
   $schema: z.string().optional(),
   id: z.string().regex(/^[a-z][a-z0-9-]{1,62}$/, 'use lower-case letters, digits and hyphens, starting with a letter'),
@@ -87,6 +114,7 @@ export const InstrumentFile = z.strictObject({
   translations: z.strictObject({ en: TranslationStatus, cy: TranslationStatus }),
   survey: z.record(z.string(), z.unknown()).meta({ description: 'SurveyJS survey JSON; every text is { "en": …, "cy": … }' }),
   scales: z.array(Scale).optional(),
+  privacy: Privacy.optional(),
 });
 export type InstrumentFile = z.infer<typeof InstrumentFile>;
 

@@ -28,7 +28,7 @@ import { newPseudonymKey, pseudonymiser } from '../domain/export/pseudonyms.js';
 import { packageReadme, type PackageFacts } from '../domain/export/readme.js';
 import { ParticipantRowBuilder, quasiIdentifierIds, type Cell, type ExportedResponse } from '../domain/export/rows.js';
 import { loadR, loadSps } from '../domain/export/scripts.js';
-import { DATASET_FILES, planVariables, wavePrefix, type DatasetVariables, type StudyDesign, type Variable } from '../domain/export/variables.js';
+import { DATASET_FILES, encodeItemValue, planVariables, studyPrivacy, wavePrefix, type DatasetVariables, type StudyDesign, type Variable } from '../domain/export/variables.js';
 import { studyPseudonymKey } from '../storage/exports.js';
 import { getInstrumentVersion } from '../storage/instruments.js';
 import { listParticipants, type Participant } from '../storage/participants.js';
@@ -70,19 +70,27 @@ export async function buildDatasetPackage(input: BuildInput): Promise<BuiltPacka
   const study = await getStudy(studyId);
   if (!study) throw new Error(`There is no study ${studyId}`);
   const design = await studyDesign(studyId, study);
-  const quasiIdentifierItems = study.quasiIdentifierItems ?? [];
-  // Planned with free text always, so the README can name the free-text questions; they are dropped below unless asked for.
-  const planned = planVariables(design, { includeFreeText: true, studyStableKey: options.studyStableKey, quasiIdentifierItems, k: options.k });
+  // The questions the study names, and always those its instruments mark (privacy.ts): by construction, not by remembering to list them.
+  const privacy = studyPrivacy(design, study.quasiIdentifierItems ?? []);
+  // Planned with free text always, so the README can name the free-text and date questions; they are dropped below unless asked for.
+  const planned = planVariables(design, { includeFreeText: true, studyStableKey: options.studyStableKey, quasiIdentifierItems: study.quasiIdentifierItems ?? [], k: options.k });
   const freeText = planned.long.filter(isFreeText).map((v) => v.name);
+  const dates = planned.long.filter(isDate).map((v) => v.name);
   const variables = options.includeFreeText ? planned : withoutFreeText(planned);
+  const quasiItemVariables = new Map(
+    privacy.quasiIdentifierItems.flatMap((itemName) => {
+      const variable = variables.long.find((v) => v.value.from === 'item' && v.value.itemName === itemName);
+      return variable ? [[itemName, variable] as const] : [];
+    }),
+  );
   const pseudonym = pseudonymiser(options.studyStableKey ? await studyPseudonymKey(studyId, input.now) : newPseudonymKey());
   // Read while the waves stream: a study's participant list is one more paginated query.
   const participants = listParticipants(studyId).then((list) => new Map(list.map((p) => [p.participantCode, p])));
 
   const scratch = mkdtempSync(join(input.workDir, 'export-'));
   try {
-    const read = await readIntoBuckets(design, participants, pseudonym, scratch, options, new Set(quasiIdentifierItems), input.onProgress);
-    const quasiIdentifiers = quasiIdentifiersOf(study.attributes ?? [], design, variables, quasiIdentifierItems);
+    const read = await readIntoBuckets(design, participants, pseudonym, scratch, options, quasiItemVariables, input.onProgress);
+    const quasiIdentifiers = quasiIdentifiersOf(study.attributes ?? [], variables, quasiItemVariables);
     const protection = protectQuasiIdentifiers(
       quasiIdentifiers.map((q) => q.definition),
       new Map([...read.people].map(([pid, person]) => [pid, quasiIdentifiers.map((q) => q.valueOf(person))])),
@@ -110,7 +118,11 @@ export async function buildDatasetPackage(input: BuildInput): Promise<BuiltPacka
         partialLeftOut: read.partialLeftOut,
         freeTextItemsLeftOut: options.includeFreeText ? [] : freeText,
         freeTextItemsIncluded: options.includeFreeText ? freeText : [],
+        dateItemsLeftOut: options.includeFreeText ? [] : dates,
+        dateItemsAsMonths: options.includeFreeText ? dates : [],
       },
+      quasiIdentifierItems: { markedByInstruments: privacy.markedByInstruments, namedByStudy: privacy.namedByStudy },
+      ageItems: privacy.ageItems,
       protection: protection.report,
       files: Object.values(PACKAGE_FILES),
     };
@@ -166,7 +178,7 @@ async function readIntoBuckets(
   pseudonym: (code: string) => string,
   scratch: string,
   options: ExportOptions,
-  quasiIdentifierItems: ReadonlySet<string>,
+  quasiItemVariables: ReadonlyMap<string, Variable>,
   onProgress: BuildInput['onProgress'],
 ): Promise<ReadResult> {
   const bucketFiles = Array.from({ length: BUCKETS }, (_, i) => join(scratch, `bucket-${i.toString(16)}.jsonl`));
@@ -193,7 +205,7 @@ async function readIntoBuckets(
             people.set(pid, { participantCode: item.participantCode, attributes: {}, quasiItems: new Map() });
           }
           const { answersJson, participantCode: _code, ...meta } = item;
-          if (quasiIdentifierItems.size > 0) rememberQuasiItems(people.get(pid)!, wave.waveId, JSON.parse(answersJson) as Answers, quasiIdentifierItems);
+          if (quasiItemVariables.size > 0) rememberQuasiItems(people.get(pid)!, wave.waveId, JSON.parse(answersJson) as Answers, quasiItemVariables);
           // The answers go to disk as the stored text, unparsed: phase 3 parses each line once.
           await buckets[parseInt(pid.charAt(1), 16)]!.write(`[${JSON.stringify(pid)},${JSON.stringify({ ...meta, waveId: wave.waveId })},${answersJson}]`);
           responses += 1;
@@ -217,11 +229,16 @@ async function readIntoBuckets(
   return { bucketFiles, people, partialLeftOut };
 }
 
-/** Answers kept per participant for the quasi-identifier items only (a handful of short codes). */
-function rememberQuasiItems(person: Person, waveId: string, answers: Answers, names: ReadonlySet<string>): void {
-  for (const name of names) {
-    const value = answers[name];
-    if (typeof value === 'string' || typeof value === 'number') person.quasiItems.set(quasiIdentifierIds.item(waveId, name), value);
+/**
+ * Answers kept per participant for the quasi-identifier items only (a handful
+ * of short codes), coded as their cells will be: an age as its band, so small
+ * cells are judged on what the files show.
+ */
+function rememberQuasiItems(person: Person, waveId: string, answers: Answers, variables: ReadonlyMap<string, Variable>): void {
+  for (const [name, variable] of variables) {
+    if (!Object.hasOwn(answers, name)) continue;
+    const value = encodeItemValue(variable, answers[name]);
+    if (value !== null) person.quasiItems.set(quasiIdentifierIds.item(waveId, name), value);
   }
 }
 
@@ -229,23 +246,22 @@ type QuasiIdentifierSource = { definition: QuasiIdentifier; valueOf(person: Pers
 
 /**
  * The study's quasi-identifiers: its declared attributes marked as such, and
- * the questions it names (e.g. gender in a context questionnaire) in every
- * wave that asks them.
+ * the questions it names or its instruments mark (e.g. gender in the context
+ * questionnaire) in every wave that asks them.
  */
 function quasiIdentifiersOf(
   attributes: readonly { id: string; quasiIdentifier: boolean }[],
-  design: StudyDesign,
   variables: DatasetVariables,
-  quasiIdentifierItems: readonly string[],
+  quasiItemVariables: ReadonlyMap<string, Variable>,
 ): QuasiIdentifierSource[] {
   const sources: QuasiIdentifierSource[] = attributes
     .filter((a) => a.quasiIdentifier)
     .map((a) => ({ definition: { id: quasiIdentifierIds.attribute(a.id), canGeneralise: true }, valueOf: (person) => person.attributes[a.id] ?? null }));
-  for (const itemName of quasiIdentifierItems) {
-    const variable = variables.long.find((v) => v.value.from === 'item' && v.value.itemName === itemName);
-    if (!variable) continue;
-    for (const wave of design.waves) {
-      const id = quasiIdentifierIds.item(wave.waveId, itemName);
+  for (const [itemName, variable] of quasiItemVariables) {
+    // The waves that ask it are those whose wide columns hold it.
+    const waveIds = new Set(variables.wide.flatMap((v) => (v.value.from === 'item' && v.value.itemName === itemName && v.value.waveId ? [v.value.waveId] : [])));
+    for (const waveId of waveIds) {
+      const id = quasiIdentifierIds.item(waveId, itemName);
       sources.push({ definition: { id, canGeneralise: variable.type === 'string' }, valueOf: (person) => person.quasiItems.get(id) ?? null });
     }
   }
@@ -295,9 +311,12 @@ function csvLine(cells: readonly (Cell | string)[]): string {
 }
 
 const isFreeText = (variable: Variable) => variable.value.from === 'item' && variable.value.coding?.kind === 'text';
+const isDate = (variable: Variable) => variable.value.from === 'item' && variable.value.coding?.kind === 'month';
+/** Free text and date answers go out only when free text is asked for (dates then as months only). */
+const leftOutByDefault = (variable: Variable) => isFreeText(variable) || isDate(variable);
 
 function withoutFreeText(variables: DatasetVariables): DatasetVariables {
-  return { long: variables.long.filter((v) => !isFreeText(v)), wide: variables.wide.filter((v) => !isFreeText(v)), scores: variables.scores };
+  return { long: variables.long.filter((v) => !leftOutByDefault(v)), wide: variables.wide.filter((v) => !leftOutByDefault(v)), scores: variables.scores };
 }
 
 function codebookMeta(facts: PackageFacts) {

@@ -320,6 +320,144 @@ describe('a dataset export', () => {
     expect(first.csv('responses_wide.csv').rows.map((r) => r.pid)).toEqual(second.csv('responses_wide.csv').rows.map((r) => r.pid));
     expect(first.text('README.txt')).toContain("this study's stable key");
   });
+
+  it('records in the audit log that the study-stable key was asked for, by whom and for which export', async () => {
+    const stable = await exportStudy(studyId, { studyStableKey: true });
+    const plain = await exportStudy(studyId);
+
+    const audit = await listAuditMonth(studyId, new Date());
+    const requested = audit.filter((e) => e.action === 'export.requested' && e.detail.exportId === stable.exportId);
+    expect(requested).toHaveLength(1);
+    expect(requested[0]).toMatchObject({
+      scope: studyId,
+      actor: 'analyst-1',
+      action: 'export.requested',
+      detail: { exportId: stable.exportId, studyStableKey: true, includeFreeText: false, includePartial: false, k: 5 },
+    });
+    // An export with a key of its own says so in its entry too.
+    const other = audit.find((e) => e.action === 'export.requested' && e.detail.exportId === plain.exportId);
+    expect(other?.detail.studyStableKey).toBe(false);
+  });
+});
+
+/**
+ * An instrument of the test's own asking an exact age (marked as an age) and
+ * the date the participant left care.
+ */
+const aboutMe = toInstrumentVersion({
+  id: 'about-me',
+  version: '1.0.0',
+  title: { en: 'About me', cy: 'Amdanaf i' },
+  description: { en: 'About me', cy: 'Amdanaf i' },
+  source: 'Pont tests',
+  validated: false,
+  licence: { name: 'MIT' },
+  translations: { en: 'official', cy: 'draft' },
+  survey: {
+    pages: [
+      {
+        name: 'one',
+        elements: [
+          { type: 'text', name: 'am_age', inputType: 'number', title: { en: 'How old are you?', cy: 'Beth yw eich oed?' } },
+          { type: 'text', name: 'am_left_care', inputType: 'date', title: { en: 'When did you leave care?', cy: 'Pryd wnaethoch chi adael gofal?' } },
+        ],
+      },
+    ],
+  },
+  privacy: { ages: ['am_age'] },
+});
+
+describe("an export of a study asking the context questionnaire's identifying questions", () => {
+  const studyId = 'export-context';
+  const context = toInstrumentVersion(JSON.parse(readFileSync(join(import.meta.dirname, '../../instruments/context/1.1.0.json'), 'utf8')) as InstrumentFile);
+  let pkg: Awaited<ReturnType<typeof exportStudy>>;
+
+  beforeAll(async () => {
+    const createdAt = new Date(T0 - 30 * DAY).toISOString();
+    for (const instrument of [context, aboutMe]) await publishInstrumentVersion(instrument, createdAt);
+    // The study declares no quasi-identifier and names no question: the context questionnaire marks its own.
+    await createStudy({ studyId, title: { en: 'Context study', cy: 'Astudiaeth cyd-destun' }, supportContacts: [], attributes: [], createdAt });
+    await createConsentText({ studyId, version: 'v1', text: { en: 'Agree?', cy: 'Cytuno?' }, createdAt });
+    await createWave({
+      studyId,
+      waveId: 'baseline',
+      ordinal: 0,
+      name: { en: 'Baseline', cy: 'Llinell sylfaen' },
+      window: { kind: 'fixed', opensAt: new Date(T0 - DAY).toISOString(), closesAt: new Date(T0 + 400 * DAY).toISOString() },
+      instruments: [context, aboutMe].map(({ id, version }) => ({ id, version })),
+      consentVersion: 'v1',
+    });
+    const people = [
+      ...[18, 19, 20, 18, 19, 20].map((age, i) => ({ code: `CARDIFF-${i}`, authority: 'cardiff', gender: 'woman_or_girl', band: 'age_18_20', age })),
+      ...[21, 22, 23, 24, 25].map((age, i) => ({ code: `SWANSEA-${i}`, authority: 'swansea', gender: 'man_or_boy', band: 'age_21_25', age })),
+      // The only participant in Ceredigion: their council alone would point at them.
+      { code: 'CEREDIGION-0', authority: 'ceredigion', gender: 'woman_or_girl', band: 'age_18_20', age: 19 },
+    ];
+    for (const person of people) {
+      await createParticipant({ studyId, participantCode: person.code, attributes: {}, createdAt: at(-10) });
+      const answers = { ctx_age_band: person.band, ctx_gender: person.gender, ctx_local_authority: person.authority, ctx_living_situation: 'own_tenancy', ctx_education_employment: 'in_work' };
+      await answer(studyId, person.code, 'baseline', context, answers, 0);
+      await answer(studyId, person.code, 'baseline', aboutMe, { am_age: person.age, am_left_care: '2024-09-15' }, 0);
+    }
+    pkg = await exportStudy(studyId);
+  });
+
+  it('protects the marked questions with k = 5 in the long and wide files although the study names none', () => {
+    const long = pkg.csv('responses_long.csv').rows.filter((r) => r.instrument === 'context');
+    const wide = pkg.csv('responses_wide.csv').rows;
+    for (const rows of [long.map((r) => r.ctx_local_authority), wide.map((r) => r.b_ctx_local_authority)]) {
+      expect(rows).not.toContain('ceredigion');
+      expect(rows.filter((v) => v === 'cardiff')).toHaveLength(6);
+      expect(rows.filter((v) => v === 'swansea')).toHaveLength(5);
+      // Merged into "other", and then alone in their combination, so suppressed.
+      expect(rows.filter((v) => v === 'suppressed')).toHaveLength(1);
+    }
+    // Every combination of the marked questions still shown is held by at least k = 5.
+    const combos = new Map<string, number>();
+    for (const r of wide) {
+      const combo = [r.b_ctx_local_authority, r.b_ctx_gender, r.b_ctx_age_band, r.b_am_age].join('|');
+      combos.set(combo, (combos.get(combo) ?? 0) + 1);
+    }
+    for (const [combo, count] of combos) if (combo !== 'suppressed|suppressed|suppressed|suppressed') expect(count, combo).toBeGreaterThanOrEqual(5);
+    // A question the instrument does not mark goes out as answered.
+    expect(new Set(long.map((r) => r.ctx_living_situation))).toEqual(new Set(['own_tenancy']));
+
+    const readme = pkg.text('README.txt');
+    expect(readme).toContain('k-anonymity, k = 5');
+    expect(readme).toContain('the questions its instruments mark (ctx_age_band, ctx_gender, ctx_local_authority, am_age)');
+    expect(readme).toMatch(/item:baseline:ctx_local_authority: categories ceredigion merged into "other" \(1 participant/);
+    const codebook = JSON.parse(pkg.text('codebook.json')) as { variables: { name: string; derivation?: string }[] };
+    expect(codebook.variables.find((v) => v.name === 'ctx_local_authority')!.derivation).toMatch(/quasi-identifier \(marked so by its instrument\)/);
+  });
+
+  it('applies the k the analyst asks for', async () => {
+    const six = await exportStudy(studyId, { k: 6 });
+    const authorities = six.csv('responses_wide.csv').rows.map((r) => r.b_ctx_local_authority);
+    // Five in Swansea are too few for k = 6.
+    expect(authorities).not.toContain('swansea');
+    expect(authorities.filter((v) => v === 'cardiff')).toHaveLength(6);
+    expect(six.text('README.txt')).toMatch(/item:baseline:ctx_local_authority: categories ceredigion, swansea merged into "other" \(6 participant/);
+  });
+
+  it('exports a marked age only as its band', () => {
+    const ages = pkg.csv('responses_wide.csv').rows.map((r) => r.b_am_age);
+    expect(ages.filter((v) => v === 'age_18_20')).toHaveLength(6);
+    expect(ages.filter((v) => v === 'age_21_25')).toHaveLength(5);
+    expect(ages.filter((v) => v === 'suppressed')).toHaveLength(1);
+    expect(ages.every((v) => !/^\d/.test(v ?? ''))).toBe(true);
+    expect(pkg.text('README.txt')).toContain('Ages (am_age, marked as ages by their instrument): exported only as a band, under 16, 16–17, 18–20, 21–25, 26 or over');
+  });
+
+  it('never exports a date answer whole: left out by default, its month only with free text', async () => {
+    expect(pkg.csv('responses_long.csv').header).not.toContain('am_left_care');
+    expect(pkg.text('README.txt')).toContain('Date questions (am_left_care): left out');
+
+    const withText = await exportStudy(studyId, { includeFreeText: true });
+    const months = withText.csv('responses_long.csv').rows.filter((r) => r.instrument === 'about-me').map((r) => r.am_left_care);
+    expect(new Set(months)).toEqual(new Set(['2024-09']));
+    for (const [name, content] of withText.files) expect(content.toString('utf8'), name).not.toContain('2024-09-15');
+    expect(withText.text('README.txt')).toContain('Date questions (am_left_care): exported as the month only (YYYY-MM), never the day.');
+  });
 });
 
 describe('export access', () => {

@@ -91,6 +91,63 @@ describe('small-cell protection (k-anonymity)', () => {
     expect(result.get('d0')!.filter((v) => v === 'suppressed').length).toBeGreaterThan(0);
   });
 
+  it('suppresses less with a smaller k and more with a larger one', () => {
+    // (local authority, gender): Cardiff is common; Swansea is common enough for k = 5 but not for k = 10; Powys is rare.
+    const participants = new Map<string, QuasiValue[]>();
+    const add = (prefix: string, count: number, authority: string, gender: string) => {
+      for (let i = 0; i < count; i++) participants.set(`${prefix}${i}`, [authority, gender]);
+    };
+    add('cw', 10, 'cardiff', 'woman');
+    add('cm', 4, 'cardiff', 'man');
+    add('sw', 3, 'swansea', 'woman');
+    add('sm', 3, 'swansea', 'man');
+    add('pw', 2, 'powys', 'woman');
+    const genderAnd = [
+      { id: 'local_authority', canGeneralise: true },
+      { id: 'gender', canGeneralise: true },
+    ];
+    const run = (k: number) => {
+      const protection = protectQuasiIdentifiers(genderAnd, participants, k);
+      const show = (id: string) => [protection.protectedValue(id, 'local_authority', participants.get(id)![0]!), protection.protectedValue(id, 'gender', participants.get(id)![1]!)];
+      return { report: protection.report, show };
+    };
+
+    // k = 3: only Powys (2) is rare: merged into "other", and its two women, alone in their combination, lose both values.
+    const three = run(3);
+    expect(three.report.generalised).toEqual([{ quasiIdentifier: 'local_authority', values: ['powys'], participants: 2 }]);
+    expect(three.report.suppressed).toEqual([
+      { quasiIdentifier: 'local_authority', participants: 2 },
+      { quasiIdentifier: 'gender', participants: 2 },
+    ]);
+    expect(three.show('sm0')).toEqual(['swansea', 'man']);
+    expect(three.show('cm0')).toEqual(['cardiff', 'man']);
+    expect(three.show('pw0')).toEqual(['suppressed', 'suppressed']);
+
+    // k = 5 (the default): Cardiff men (4) and both Swansea groups (3 each) are now too small too: local authority is blanked for those 12.
+    const five = run(5);
+    expect(five.report.generalised).toEqual([{ quasiIdentifier: 'local_authority', values: ['powys'], participants: 2 }]);
+    expect(five.report.suppressed).toEqual([{ quasiIdentifier: 'local_authority', participants: 12 }]);
+    expect(five.show('sm0')).toEqual(['suppressed', 'man']);
+    expect(five.show('cm0')).toEqual(['suppressed', 'man']);
+    expect(five.show('pw0')).toEqual(['suppressed', 'woman']);
+    expect(five.show('cw0')).toEqual(['cardiff', 'woman']);
+
+    // k = 10: Swansea (6) joins Powys in "other", and men (7) become "other" too; the 12 outside Cardiff's women lose both values.
+    const ten = run(10);
+    expect(ten.report.generalised).toEqual([
+      { quasiIdentifier: 'local_authority', values: ['powys', 'swansea'], participants: 8 },
+      { quasiIdentifier: 'gender', values: ['man'], participants: 7 },
+    ]);
+    expect(ten.report.suppressed).toEqual([
+      { quasiIdentifier: 'local_authority', participants: 12 },
+      { quasiIdentifier: 'gender', participants: 12 },
+    ]);
+    expect(ten.show('sm0')).toEqual(['suppressed', 'suppressed']);
+    expect(ten.show('cw0')).toEqual(['cardiff', 'woman']);
+    expect(ten.report.fullySuppressedBelowK).toBe(0);
+    expect([three, five, ten].map((r) => r.report.k)).toEqual([3, 5, 10]);
+  });
+
   it('codes suppressed numbers as -7', () => {
     const participants = new Map<string, QuasiValue[]>([...Array.from({ length: 5 }, (_, i) => [`a${i}`, [1]] as [string, QuasiValue[]]), ['b0', [2]]]);
     const protection = protectQuasiIdentifiers([{ id: 'numeric', canGeneralise: false }], participants, 5);

@@ -173,19 +173,38 @@ describe('item coding', () => {
   });
 
   it('keeps string codes for choices that are not numbers, with their special and suppressed codes as missing values', () => {
-    const gender = find(plan.long, 'ctx_gender');
-    expect(gender.type).toBe('string');
-    expect(gender.valueLabels.map((l) => l.value)).toEqual(['woman_or_girl', 'man_or_boy', 'non_binary_or_another_way', 'prefer_not_to_say', 'suppressed']);
-    expect(gender.missingValues).toEqual(['prefer_not_to_say', 'suppressed']);
-    expect(gender.width).toBe('non_binary_or_another_way'.length);
+    const living = find(plan.long, 'ctx_living_situation');
+    expect(living.type).toBe('string');
+    expect(living.valueLabels.map((l) => l.value)).toEqual([
+      'foster_carers',
+      'childrens_home',
+      'supported_accommodation',
+      'own_tenancy',
+      'family_or_friends',
+      'no_fixed_address',
+      'somewhere_else',
+      'prefer_not_to_say',
+      'suppressed',
+    ]);
+    expect(living.missingValues).toEqual(['prefer_not_to_say', 'suppressed']);
+    expect(living.width).toBe('supported_accommodation'.length);
   });
 
   it('labels a quasi-identifying question\'s "other" only when the export treats it as one', () => {
-    expect(find(plan.long, 'ctx_gender').valueLabels.some((l) => l.value === 'other')).toBe(false);
-    const withQuasi = planVariables(exportStudyDesign(), { includeFreeText: false, quasiIdentifierItems: ['ctx_gender'] });
-    const gender = find(withQuasi.long, 'ctx_gender');
-    expect(gender.valueLabels.some((l) => l.value === 'other')).toBe(true);
-    expect(gender.derivation).toMatch(/quasi-identifier/);
+    expect(find(plan.long, 'ctx_living_situation').valueLabels.some((l) => l.value === 'other')).toBe(false);
+    const withQuasi = planVariables(exportStudyDesign(), { includeFreeText: false, quasiIdentifierItems: ['ctx_living_situation'] });
+    const living = find(withQuasi.long, 'ctx_living_situation');
+    expect(living.valueLabels.some((l) => l.value === 'other')).toBe(true);
+    expect(living.derivation).toMatch(/quasi-identifier \(named so by the study\)/);
+  });
+
+  it('treats the questions the context questionnaire identifies people by as quasi-identifiers without the study naming them', () => {
+    // The design pins context 1.0.0, published before marks: the export holds its marks (privacy.ts).
+    for (const name of ['ctx_age_band', 'ctx_gender', 'ctx_local_authority']) {
+      const variable = find(plan.long, name);
+      expect(variable.valueLabels.map((l) => l.value), name).toContain('other');
+      expect(variable.derivation, name).toMatch(/quasi-identifier \(marked so by its instrument\)/);
+    }
   });
 
   it('gives attributes their study labels, "other" for merged categories and the suppressed code', () => {

@@ -6,6 +6,7 @@
 import type { ExportOptions } from '../../contracts/exports.js';
 import type { LocalisedText } from '../../contracts/common.js';
 import type { ProtectionReport } from './k-anonymity.js';
+import { AGE_BANDS_IN_WORDS } from './privacy.js';
 
 export type PackageFacts = {
   study: { studyId: string; title: LocalisedText; synthetic: boolean };
@@ -20,7 +21,14 @@ export type PackageFacts = {
     /** Questions whose free-text answers were left out, by name. */
     freeTextItemsLeftOut: string[];
     freeTextItemsIncluded: string[];
+    /** Date questions left out (free text not asked for), or exported as months (it was). */
+    dateItemsLeftOut: string[];
+    dateItemsAsMonths: string[];
   };
+  /** Quasi-identifier questions, by why they are: marked by an instrument of the study, or named by the study. */
+  quasiIdentifierItems: { markedByInstruments: string[]; namedByStudy: string[] };
+  /** Questions instruments mark as ages, exported as bands. */
+  ageItems: string[];
   protection: ProtectionReport;
   files: string[];
 };
@@ -62,13 +70,26 @@ export function packageReadme(facts: PackageFacts): string {
       ? '  2. Participant codes are replaced by pseudonyms (pid): HMAC-SHA-256 of the code under this study\'s stable key, so exports of this study share pseudonyms and can be joined. Asking for this was recorded in the audit log.'
       : '  2. Participant codes are replaced by pseudonyms (pid): HMAC-SHA-256 of the code under a key made for this export and then discarded. Nobody can turn a pid back into a code, and two exports cannot be joined by pid.',
   );
-  add('  3. Dates: no calendar date is exported. Each wave carries days_since_baseline (whole days from the participant\'s baseline completion to this wave\'s completion). Ages are only ever collected as bands.');
+  add("  3. Dates and ages: no date the platform records (invitation, answer, completion) is exported. Each wave carries days_since_baseline instead (whole days from the participant's baseline completion to this wave's completion).");
+  const dates = [...counts.dateItemsLeftOut, ...counts.dateItemsAsMonths];
+  if (dates.length === 0) add('       Date questions: these instruments ask none.');
+  else if (counts.dateItemsAsMonths.length > 0) add(`       Date questions (${dates.join(', ')}): exported as the month only (YYYY-MM), never the day.`);
+  else add(`       Date questions (${dates.join(', ')}): left out, as free text is (when free text is asked for they are exported as the month only, never the day).`);
+  add(
+    facts.ageItems.length > 0
+      ? `       Ages (${facts.ageItems.join(', ')}, marked as ages by their instrument): exported only as a band, ${AGE_BANDS_IN_WORDS} (whole years); the age itself is not exported.`
+      : '       Ages: no question in these instruments is marked as an age, so none is banded by the export; number answers are exported as given.',
+  );
   if (options.includeFreeText) {
     add(`  4. WARNING: free-text answers are INCLUDED (${counts.freeTextItemsIncluded.join(', ') || 'none in these instruments'}). Free text can name people and places: read it before sharing, and keep this package under the study's strictest access. Asking for it was recorded in the audit log.`);
   } else {
     add(`  4. Free-text answers are left out: ${counts.freeTextItemsLeftOut.length > 0 ? counts.freeTextItemsLeftOut.join(', ') : 'these instruments have none'}.`);
   }
-  add(`  5. Small-cell protection (k-anonymity, k = ${protection.k}) over the quasi-identifiers ${protection.quasiIdentifiers.length > 0 ? protection.quasiIdentifiers.join(', ') : '(none declared by the study)'}:`);
+  const { markedByInstruments, namedByStudy } = facts.quasiIdentifierItems;
+  add(`  5. Small-cell protection (k-anonymity, k = ${protection.k}) over the quasi-identifiers ${protection.quasiIdentifiers.length > 0 ? protection.quasiIdentifiers.join(', ') : '(none declared by the study or marked by its instruments)'}:`);
+  add(
+    `       that is, the attributes the study marks as quasi-identifiers, and in each wave that asks them the questions its instruments mark (${markedByInstruments.join(', ') || 'none'}) and the questions the study names (${namedByStudy.join(', ') || 'none'}).`,
+  );
   if (protection.generalised.length === 0) add('       no category had to be merged.');
   for (const g of protection.generalised) add(`       ${g.quasiIdentifier}: categories ${g.values.join(', ')} merged into "other" (${g.participants} participant(s)).`);
   if (protection.suppressed.length === 0) add('       no value had to be suppressed.');

@@ -14,6 +14,7 @@
 import type { LocalisedText } from '../../contracts/common.js';
 import type { ParticipantAttribute } from '../../contracts/studies.js';
 import type { InstrumentVersion, Scale } from '../instrument.js';
+import { AGE_BANDS, AGE_BANDS_IN_WORDS, ageBandOf, DATE_INPUT_TYPES, monthOf, privacyOf } from './privacy.js';
 
 /** What the plan needs to know about the study. */
 export type StudyDesign = {
@@ -35,7 +36,11 @@ export type PlanOptions = {
   includeFreeText: boolean;
   /** Pseudonyms come from the study-stable key rather than one made for this export (only changes the codebook's words). */
   studyStableKey?: boolean;
-  /** Questions the export treats as quasi-identifiers: their codebook entries say so, and string ones get the "other" label. */
+  /**
+   * Questions the study names as quasi-identifiers. The export treats these,
+   * and every question an instrument of the design marks (see studyPrivacy),
+   * as quasi-identifiers: their codebook entries say so, and string ones get the "other" label.
+   */
   quasiIdentifierItems?: string[];
   /** The k of k-anonymity, for the codebook's words (default 5). */
   k?: number;
@@ -118,7 +123,11 @@ export type ItemCoding =
   /** One choice of a checkbox (or tagbox): 1 when the answer's list holds it, 0 when the question was answered without it. */
   | { kind: 'checkboxChoice'; choice: string | number }
   /** A yes/no question: 1 for its true value, 0 for its false value. */
-  | { kind: 'boolean'; valueTrue: string | number | boolean; valueFalse: string | number | boolean };
+  | { kind: 'boolean'; valueTrue: string | number | boolean; valueFalse: string | number | boolean }
+  /** A question an instrument marks as an age: only its band (privacy.ts AGE_BANDS) is exported. */
+  | { kind: 'ageBand' }
+  /** A date answer (date, datetime-local, month, week input): only its month, YYYY-MM, is exported; left out with free text unless asked for. */
+  | { kind: 'month' };
 
 /**
  * Where a cell's value comes from. In the long and scores files the wave (and
@@ -173,6 +182,50 @@ export function wavePrefix(ordinal: number): string {
 
 type Wave = StudyDesign['waves'][number];
 
+/** Which questions of a design are quasi-identifiers, and why; which are ages. By stored answer name. */
+export type StudyPrivacy = {
+  /** Every quasi-identifier question: the study's, then those the instruments mark (ages included). */
+  quasiIdentifierItems: string[];
+  /** Marked by an instrument of the design (ages included). */
+  markedByInstruments: string[];
+  /** Named by the study (quasiIdentifierItems) and asked by the design. */
+  namedByStudy: string[];
+  /** Marked as ages by an instrument: exported as bands. */
+  ageItems: string[];
+};
+
+/**
+ * The privacy marks of every instrument version the design pins, applied by
+ * stored answer name: a question marked in one version is treated so in every
+ * version and wave that asks it (names are stable across versions), so a
+ * follow-up pinning an unmarked version is protected like the baseline.
+ */
+export function studyPrivacy(design: StudyDesign, studyItems: readonly string[] = []): StudyPrivacy {
+  const marked: string[] = [];
+  const ages: string[] = [];
+  const asked = new Set<string>();
+  for (const instrument of design.waves.flatMap((wave) => wave.instruments)) {
+    const privacy = privacyOf(instrument);
+    const quasiNames = new Set([...(privacy.quasiIdentifiers ?? []), ...(privacy.ages ?? [])]);
+    const ageNames = new Set(privacy.ages ?? []);
+    for (const question of questionsOf(instrument)) {
+      if (NO_ANSWER.has(String(question.type))) continue;
+      const itemName = String(question.valueName ?? question.name);
+      asked.add(itemName);
+      const named = (names: Set<string>) => names.has(itemName) || names.has(String(question.name));
+      if (named(quasiNames) && !marked.includes(itemName)) marked.push(itemName);
+      if (named(ageNames) && !ages.includes(itemName)) ages.push(itemName);
+    }
+  }
+  const namedByStudy = [...new Set(studyItems)].filter((name) => asked.has(name));
+  return {
+    quasiIdentifierItems: [...new Set([...namedByStudy, ...marked])],
+    markedByInstruments: marked,
+    namedByStudy,
+    ageItems: ages,
+  };
+}
+
 /**
  * Every column of the three files, from the design alone. Throws one error
  * listing every problem when a column name would be invalid in SPSS or taken
@@ -180,10 +233,13 @@ type Wave = StudyDesign['waves'][number];
  */
 export function planVariables(design: StudyDesign, options: PlanOptions): DatasetVariables {
   const waves = [...design.waves].sort((a, b) => a.ordinal - b.ordinal);
+  const privacy = studyPrivacy(design, options.quasiIdentifierItems);
   const context: PlanContext = {
     options,
     scaleNames: scaleColumnNames(waves),
-    quasiItems: new Set(options.quasiIdentifierItems ?? []),
+    quasiItems: new Set(privacy.quasiIdentifierItems),
+    markedItems: new Set(privacy.markedByInstruments),
+    ageItems: new Set(privacy.ageItems),
   };
   const attributes = design.attributes.map((attribute) => attributeVariable(attribute, options));
 
@@ -193,7 +249,7 @@ export function planVariables(design: StudyDesign, options: PlanOptions): Datase
     statusVariable({}),
     languageVariable({}),
     ...attributes,
-    ...mergeAcrossVersions(waves.flatMap((wave) => wave.instruments.flatMap((instrument) => itemColumnsOf(instrument, options)))).map((column) =>
+    ...mergeAcrossVersions(waves.flatMap((wave) => wave.instruments.flatMap((instrument) => itemColumnsOf(instrument, options, context.ageItems)))).map((column) =>
       itemVariable(column, context),
     ),
   ];
@@ -213,7 +269,10 @@ type PlanContext = {
   options: PlanOptions;
   /** Score column stem of each instrument's scale: `${instrumentId}/${scaleId}` → name. */
   scaleNames: Map<string, string>;
+  /** Every quasi-identifier question; those marked by an instrument; those marked as ages. */
   quasiItems: Set<string>;
+  markedItems: Set<string>;
+  ageItems: Set<string>;
 };
 
 // ---- design and attribute variables -----------------------------------------------------------
@@ -441,8 +500,11 @@ function questionsOf(instrument: InstrumentVersion): QuestionJson[] {
   return questions;
 }
 
-/** The columns one instrument version makes, in survey order. */
-function itemColumnsOf(instrument: InstrumentVersion, options: PlanOptions): ItemColumn[] {
+/** Question types whose one answer can be an age in years. */
+const AGE_HOLDERS = new Set(['text', 'rating', 'radiogroup', 'dropdown']);
+
+/** The columns one instrument version makes, in survey order. `ages`: questions marked as ages in the design, by answer name. */
+function itemColumnsOf(instrument: InstrumentVersion, options: PlanOptions, ages: ReadonlySet<string>): ItemColumn[] {
   const columns: ItemColumn[] = [];
   for (const question of questionsOf(instrument)) {
     const type = String(question.type);
@@ -455,6 +517,16 @@ function itemColumnsOf(instrument: InstrumentVersion, options: PlanOptions): Ite
       title: localised(question.title, itemName),
     };
     const single = (coding: ItemCoding, choices: Choice[], numeric: boolean): ItemColumn => ({ ...base, name: itemName, coding, choices, numeric });
+
+    if (ages.has(itemName)) {
+      if (!AGE_HOLDERS.has(type)) {
+        throw new Error(`${instrument.id}@${instrument.version}: question "${itemName}" is marked as an age but is a ${type}, which cannot hold one; the export cannot band it`);
+      }
+      // Only the band leaves: the bands are the column's values, with the question's own "prefer not to say" and the like.
+      const bands = AGE_BANDS.map((band) => ({ value: band.code, text: band.label }));
+      columns.push(single({ kind: 'ageBand' }, [...bands, ...choicesOf(question).filter((c) => isSpecial(c.value))], false));
+      continue;
+    }
 
     switch (type) {
       case 'radiogroup':
@@ -504,8 +576,11 @@ function itemColumnsOf(instrument: InstrumentVersion, options: PlanOptions): Ite
       case 'comment':
         if (type === 'text' && (question.inputType === 'number' || question.inputType === 'range')) {
           columns.push(single({ kind: 'value' }, [], true));
+        } else if (type === 'text' && DATE_INPUT_TYPES.has(String(question.inputType))) {
+          // A date is never exported whole, even with free text: only its month, and only when free text is asked for.
+          if (options.includeFreeText) columns.push(single({ kind: 'month' }, [], false));
         } else if (options.includeFreeText) {
-          // Any other text input (email, date, tel…) is free text too: it may name people or places.
+          // Any other text input (email, tel, time…) is free text too: it may name people or places.
           columns.push({ ...single({ kind: 'text' }, [], false), maxLength: typeof question.maxLength === 'number' && question.maxLength > 0 ? question.maxLength : DEFAULT_TEXT_LIMIT });
         }
         break;
@@ -650,7 +725,8 @@ function mergeAcrossVersions(columns: readonly ItemColumn[]): ItemColumn[] {
     }
     // A number input in one version and choices in another stay numeric only if every value is a number.
     seen.numeric = seen.numeric && column.numeric;
-    if (column.coding.kind === 'text') seen.coding = column.coding;
+    // A date in any version keeps the column to months: a whole date never slips out through a free-text version.
+    if (column.coding.kind === 'month' || (column.coding.kind === 'text' && seen.coding.kind !== 'month')) seen.coding = column.coding;
     if (column.maxLength !== undefined) seen.maxLength = Math.max(seen.maxLength ?? 0, column.maxLength);
   }
   return [...merged.values()];
@@ -659,14 +735,19 @@ function mergeAcrossVersions(columns: readonly ItemColumn[]): ItemColumn[] {
 /** Whether two versions' columns of one name can share a column: the same part of the answer, free text and single values mixing. */
 function compatibleCodings(a: ItemCoding, b: ItemCoding): boolean {
   const single = (c: ItemCoding) => c.kind === 'value' || c.kind === 'text';
+  const textual = (c: ItemCoding) => c.kind === 'text' || c.kind === 'month';
   if (single(a) && single(b)) return true;
+  if (textual(a) && textual(b)) return true;
   return JSON.stringify(a) === JSON.stringify(b);
 }
 
 function itemVariable(column: ItemColumn, context: PlanContext, wave?: { prefix: string; waveId: string; name: LocalisedText }): Variable {
   const free = column.coding.kind === 'text';
-  const numeric = !free && column.numeric;
+  const month = column.coding.kind === 'month';
+  const age = column.coding.kind === 'ageBand';
+  const numeric = !free && !month && !age && column.numeric;
   const quasi = context.quasiItems.has(column.itemName);
+  const k = context.options.k ?? 5;
   const valueLabels: ValueLabel[] = [];
   const missingValues: (number | string)[] = [];
   for (const choice of column.choices) {
@@ -693,8 +774,10 @@ function itemVariable(column: ItemColumn, context: PlanContext, wave?: { prefix:
     column.coding.kind === 'checkboxChoice' && `1 when "${column.partText?.en}" was among the answers to ${column.itemName}, 0 when the question was answered without it; empty when not answered.`,
     column.coding.kind === 'boolean' && '1 for yes, 0 for no.',
     column.coding.kind === 'matrixRow' && `The answer given in row "${column.partText?.en}" of ${column.itemName}.`,
+    age && `An age in years, marked so by its instrument: exported only as its band (${AGE_BANDS_IN_WORDS}; whole years). The age itself is not exported.`,
+    month && 'A date answer, exported as its month only (YYYY-MM; a week as the month of its Thursday). The day is not exported; anything that is not a date is left empty.',
     quasi &&
-      `A quasi-identifier: ${numeric ? '' : `categories held by fewer than ${context.options.k ?? 5} participants are merged into "${GENERALISED_VALUE}", and `}values are coded as suppressed where a combination of quasi-identifiers would still single out fewer than ${context.options.k ?? 5}.`,
+      `A quasi-identifier (${context.markedItems.has(column.itemName) ? 'marked so by its instrument' : 'named so by the study'}): ${numeric ? '' : `categories held by fewer than ${k} participants are merged into "${GENERALISED_VALUE}", and `}values are coded as suppressed where a combination of quasi-identifiers would still single out fewer than ${k}.`,
   ]
     .filter(Boolean)
     .join(' ');
@@ -731,7 +814,7 @@ function wideWaveVariables(wave: Wave, baseline: Wave | undefined, context: Plan
     const ofInstrument = { ...where, instrumentId: instrument.id, title: instrument.title };
     variables.push(statusVariable(ofInstrument), instrumentVersionVariable(ofInstrument, [instrument.version]));
     // One version: two questions making the same column are caught by the name check.
-    for (const column of itemColumnsOf(instrument, context.options)) {
+    for (const column of itemColumnsOf(instrument, context.options, context.ageItems)) {
       variables.push(itemVariable(column, context, { prefix: where.prefix, waveId: wave.waveId, name: wave.name }));
     }
     for (const scale of instrument.scales ?? []) {
@@ -1036,7 +1119,18 @@ export function encodeItemValue(variable: Variable, raw: unknown): string | numb
       return Array.isArray(raw) ? (raw.includes(coding.choice) ? 1 : 0) : null;
     case 'boolean':
       return raw === coding.valueTrue ? 1 : raw === coding.valueFalse ? 0 : null;
+    case 'ageBand':
+      return codeAge(variable, raw);
+    case 'month':
+      return typeof raw === 'string' ? monthOf(raw) : null;
   }
+}
+
+/** An age answer becomes its band; "prefer not to say" and the like keep their codes; anything else is empty. */
+function codeAge(variable: Variable, raw: unknown): string | null {
+  const years = typeof raw === 'number' ? raw : typeof raw === 'string' && /^\d+(\.\d+)?$/.test(raw.trim()) ? Number(raw) : null;
+  if (years !== null) return ageBandOf(years);
+  return typeof raw === 'string' && variable.valueLabels.some((label) => label.value === raw) ? raw : null;
 }
 
 function codeSingleValue(variable: Variable, raw: unknown): string | number | null {
