@@ -68,6 +68,9 @@ export default defineConfig({
     // survey-core alone is ~1.4 MB minified (~310 KB gzip); it is lazy, so don't warn about it.
     chunkSizeWarningLimit: 1700,
     rolldownOptions: {
+      // Brotli at its highest level (pont-precompress) is slow by design; its timing warning on a busy machine
+      // only alarms whoever runs `npm start`.
+      checks: { bundlerTimings: false },
       output: {
         entryFileNames: 'assets/[name]-[hash].js',
         chunkFileNames: 'assets/[name]-[hash].js',
