@@ -316,6 +316,24 @@ export const routes: readonly Route[] = [
     tableAccess: 'readWrite',
     embeddedOnly: true,
   },
+  // Consent text versions after the study exists (issue #5).
+  {
+    name: 'AddConsentText',
+    method: 'POST',
+    path: '/api/studies/{studyId}/consents',
+    handler: 'add-consent-text',
+    // As for waves: a new wave may need a new consent text approved since the study began.
+    access: { kind: 'researcher', roles: ['admin', 'researcher'] },
+    tableAccess: 'readWrite',
+  },
+  {
+    name: 'ListConsentTexts',
+    method: 'GET',
+    path: '/api/studies/{studyId}/consents',
+    handler: 'list-consent-texts',
+    access: { kind: 'researcher', roles: ['admin', 'researcher'] },
+    tableAccess: 'read',
+  },
 ];
 
 export const deployedRoutes = routes.filter((route) => !route.embeddedOnly);

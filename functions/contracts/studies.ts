@@ -77,3 +77,32 @@ export const CreateWaveResult = z.object({
   warnings: z.array(z.object({ instrumentId: z.string(), message: z.string() })),
 });
 export type CreateWaveResult = z.infer<typeof CreateWaveResult>;
+
+/** A consent version id: short, and safe in keys, URLs and file names. */
+export const ConsentVersionId = z
+  .string()
+  .check(z.regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/, 'use 1–100 letters, digits, dots, hyphens and underscores, starting with a letter or digit'));
+
+/** One language of a consent text: not blank, and short enough to read on a phone (and to keep the item far under DynamoDB's 400 KB). */
+const ConsentWording = z.string().check(
+  z.maxLength(10_000, 'a consent text is at most 10,000 characters'),
+  z.refine((text) => text.trim() !== '', 'write the consent text'),
+);
+
+/** POST /api/studies/{studyId}/consents: a new consent text version. Versions never change: a changed text is a new version. */
+export const AddConsentTextRequest = z.strictObject({
+  version: ConsentVersionId,
+  text: z.strictObject({ en: ConsentWording, cy: ConsentWording }),
+});
+export type AddConsentTextRequest = z.infer<typeof AddConsentTextRequest>;
+
+export const ConsentTextSummary = z.object({ version: z.string(), text: LocalisedText, createdAt: z.string() });
+export type ConsentTextSummary = z.infer<typeof ConsentTextSummary>;
+
+/** 201 when created; 200 when exactly this text was already stored under this version (a repeat is harmless). */
+export const AddConsentTextResult = z.object({ version: z.string(), created: z.boolean() });
+export type AddConsentTextResult = z.infer<typeof AddConsentTextResult>;
+
+/** GET /api/studies/{studyId}/consents: every consent text version, oldest first. */
+export const ConsentTextList = z.object({ consents: z.array(ConsentTextSummary) });
+export type ConsentTextList = z.infer<typeof ConsentTextList>;

@@ -61,6 +61,7 @@ const SAMPLES: Record<string, Sample> = {
   SetParticipantContact: { contentType: 'application/json', body: { email: 'someone@example.org' } },
   PublishInstrumentVersion: { contentType: 'application/json', body: contextInstrument, opaque: ['survey'] },
   CreateExport: { contentType: 'application/json', body: { includePartial: true } },
+  AddConsentText: { contentType: 'application/json', body: { version: 'fuzz-consent-2', text: { en: 'Do you agree?', cy: "Ydych chi'n cytuno?" } } },
 };
 
 /** Valid values for every path parameter in the table; a new parameter name fails here until it has one. */
