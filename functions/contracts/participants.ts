@@ -39,7 +39,12 @@ export const WithdrawRequest = z.strictObject({
 });
 export type WithdrawRequest = z.infer<typeof WithdrawRequest>;
 
-export const WithdrawResult = z.object({ scope: z.enum(['future-waves', 'erase-all']), itemsErased: z.number() });
+export const WithdrawResult = z.object({
+  scope: z.enum(['future-waves', 'erase-all']),
+  itemsErased: z.number(),
+  /** Emails to or about them removed from the outbox (embedded mode); 0 with SES, which keeps nothing Pont could delete. */
+  messagesErased: z.number(),
+});
 export type WithdrawResult = z.infer<typeof WithdrawResult>;
 
 const Counts = z.object({

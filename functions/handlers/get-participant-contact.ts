@@ -3,7 +3,7 @@ import type { ContactDetails } from '../contracts/participants.js';
 import { apiHandler } from '../http/api-handler.js';
 import { HttpError } from '../http/errors.js';
 import { json } from '../http/responses.js';
-import { recordAudit } from '../storage/audit.js';
+import { participantAuditRef, recordAudit } from '../storage/audit.js';
 import { getContact } from '../storage/identities.js';
 
 export const handler = apiHandler<'researcher'>('GetParticipantContact', async (event, researcher) => {
@@ -13,7 +13,9 @@ export const handler = apiHandler<'researcher'>('GetParticipantContact', async (
   if (!contact || (researcher.role !== 'admin' && !contact.managedBy.includes(researcher.userId))) {
     throw new HttpError(404, 'contact_not_found', 'No contact details you can see for this participant');
   }
-  await recordAudit({ scope: studyId, actor: researcher.userId, action: 'contact.read', detail: { participantCode } });
+  // The reference, not the code (see participantAuditRef); a contact whose participant is being erased has none.
+  const participant = await participantAuditRef(studyId, participantCode);
+  await recordAudit({ scope: studyId, actor: researcher.userId, action: 'contact.read', detail: participant ? { participant } : {} });
   const result: ContactDetails = { ...(contact.email ? { email: contact.email } : {}), ...(contact.phone ? { phone: contact.phone } : {}) };
   return json(200, result);
 });

@@ -2,7 +2,7 @@
 import { apiHandler } from '../http/api-handler.js';
 import { HttpError } from '../http/errors.js';
 import { json } from '../http/responses.js';
-import { recordAudit } from '../storage/audit.js';
+import { participantAuditRef, recordAudit } from '../storage/audit.js';
 import { markCheckInHandled } from '../storage/check-ins.js';
 
 export const handler = apiHandler<'researcher'>('MarkCheckInHandled', async (event, researcher) => {
@@ -10,6 +10,8 @@ export const handler = apiHandler<'researcher'>('MarkCheckInHandled', async (eve
   if (!(await markCheckInHandled(studyId, waveId, participantCode, new Date()))) {
     throw new HttpError(404, 'check_in_not_found', 'There is no such check-in request');
   }
-  await recordAudit({ scope: studyId, actor: researcher.userId, action: 'check_in.handled', detail: { waveId, participantCode } });
+  // The reference, not the code: see participantAuditRef.
+  const participant = await participantAuditRef(studyId, participantCode);
+  await recordAudit({ scope: studyId, actor: researcher.userId, action: 'check_in.handled', detail: { waveId, ...(participant ? { participant } : {}) } });
   return json(200, { handled: true });
 });

@@ -20,6 +20,7 @@ export const handler = apiHandler<'respondent'>('RequestCheckIn', async (event) 
   if (created) {
     await studyTeamNotifier().notify({
       studyId: study.studyId,
+      participantCode: participant.participantCode,
       subject: `Check-in requested: ${participant.participantCode} (${study.title.en}, ${wave.name.en})`,
       body:
         `Participant ${participant.participantCode} in "${study.title.en}" (${wave.name.en}) asked for their worker to check in with them. ` +

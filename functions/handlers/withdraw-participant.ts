@@ -4,8 +4,9 @@ import { apiHandler } from '../http/api-handler.js';
 import { parseJsonBody } from '../http/body.js';
 import { HttpError } from '../http/errors.js';
 import { json } from '../http/responses.js';
-import { recordAudit } from '../storage/audit.js';
-import { deleteContact } from '../storage/identities.js';
+import { mailer } from '../notifications/mailer.js';
+import { participantAuditRef, recordAudit } from '../storage/audit.js';
+import { deleteContact, getContact } from '../storage/identities.js';
 import { getParticipant } from '../storage/participants.js';
 import { listWaves } from '../storage/studies.js';
 import { eraseParticipant, withdrawFromFutureWaves } from '../storage/withdrawals.js';
@@ -18,17 +19,25 @@ export const handler = apiHandler<'researcher'>('WithdrawParticipant', async (ev
 
   if (scope === 'future-waves') {
     await withdrawFromFutureWaves(studyId, participantCode, new Date());
-    await recordAudit({ scope: studyId, actor: researcher.userId, action: 'participant.withdrawn', detail: { participantCode } });
-    const result: WithdrawResult = { scope, itemsErased: 0 };
+    // The reference, not the code: should they later be erased, this entry no longer points to them.
+    const ref = await participantAuditRef(studyId, participantCode);
+    await recordAudit({ scope: studyId, actor: researcher.userId, action: 'participant.withdrawn', detail: ref ? { participant: ref } : {} });
+    const result: WithdrawResult = { scope, itemsErased: 0, messagesErased: 0 };
     return json(200, result);
   }
 
   const waves = await listWaves(studyId);
-  // Contact details first: while the participant record exists, a failed erasure can be run again.
+  // The address is read before the contact goes: messages to it are found by it, even ones that never named the participant.
+  const email = (await getContact(studyId, participantCode))?.email;
+  const forgetMessages = async () => (await mailer()?.forgetParticipant(studyId, { participantCode, email })) ?? 0;
+  // Messages and contact details first: while the participant record exists, a failed erasure can be run again.
+  let messagesErased = await forgetMessages();
   const contactErased = await deleteContact(studyId, participantCode);
   const itemsErased = (contactErased ? 1 : 0) + (await eraseParticipant(studyId, participantCode, waves.map((w) => w.waveId)));
-  // The erasure is recorded without the participant's code: nothing left may point back to them.
-  await recordAudit({ scope: studyId, actor: researcher.userId, action: 'participant.erased', detail: { itemsErased } });
-  const result: WithdrawResult = { scope, itemsErased };
+  // Once more, now that nothing can send them anything: a reminder claimed just before the erasure may have been written since.
+  messagesErased += await forgetMessages();
+  // The erasure is recorded without the participant's code or reference: nothing left may point back to them.
+  await recordAudit({ scope: studyId, actor: researcher.userId, action: 'participant.erased', detail: { itemsErased, messagesErased } });
+  const result: WithdrawResult = { scope, itemsErased, messagesErased };
   return json(200, result);
 });

@@ -6,10 +6,13 @@
  *
  * Messages never carry answers. Nothing here logs a recipient or a body: a
  * message holds a personal link, which works like a password.
+ *
+ * Erasing a participant asks the mailer to forget them: the outbox deletes
+ * every message to or about them; SES keeps nothing Pont could delete.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
-import { writeFile } from 'node:fs/promises';
+import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { SendEmailCommand, SESv2Client, type SendEmailCommandInput } from '@aws-sdk/client-sesv2';
 import { config, type Config } from '../config.js';
@@ -19,10 +22,30 @@ export type MailKind = 'invitation' | 'reminder' | 'study-team';
 /** What a message is about, for the outbox listing and SES's email tags; never personal. */
 export type MailTag = { kind: MailKind; studyId: string };
 
-export type MailMessage = { to: string; subject: string; text: string; html?: string; tag: MailTag };
+export type MailMessage = {
+  to: string;
+  subject: string;
+  text: string;
+  html?: string;
+  tag: MailTag;
+  /**
+   * The participant a message is to or about (an invitation, a reminder, a
+   * check-in notice to the team), so that erasing them can remove it from the
+   * outbox. Never sent: SES gets only the kind and study tags.
+   */
+  participantCode?: string;
+};
+
+/** Whom to forget at erasure: their code, and their address while it was still held. */
+export type ForgetParticipant = { participantCode: string; email?: string | undefined };
 
 export interface Mailer {
   send(message: MailMessage): Promise<void>;
+  /**
+   * Erasure: removes every copy of a message to or about the participant that
+   * this mailer keeps, in that study, and says how many.
+   */
+  forgetParticipant(studyId: string, who: ForgetParticipant): Promise<number>;
 }
 
 /** A message as the outbox keeps it. */
@@ -52,26 +75,59 @@ export class OutboxMailer implements Mailer {
 
   /** A study's messages, newest first: `offset`/`limit` page through them. */
   list(studyId: string, page: { offset: number; limit: number }): { messages: StoredMessage[]; total: number } {
-    let names: string[];
-    try {
-      names = readdirSync(this.dir);
-    } catch {
-      return { messages: [], total: 0 };
-    }
-    const ids = names
-      .filter((name) => name.endsWith('.json'))
-      .map((name) => name.slice(0, -'.json'.length))
-      .filter((id) => MESSAGE_ID.exec(id)?.[2] === studyId)
-      .sort()
-      .reverse();
+    const ids = this.idsOf(studyId).reverse();
     const messages = ids.slice(page.offset, page.offset + page.limit).map((id) => this.readFile(id));
     return { messages: messages.filter((m): m is StoredMessage => !!m), total: ids.length };
+  }
+
+  /**
+   * Deletes the study's messages about the participant (`participantCode`).
+   * Messages written before messages said whom they are about are matched
+   * the only ways they can be: an invitation or reminder by their address, the
+   * team's check-in notice by the subject naming their code. (A message that
+   * names someone else is never matched by address: two participants can share
+   * one, a personal adviser's.) Reads each of the study's files: erasure is
+   * rare, and the outbox is one machine's.
+   */
+  async forgetParticipant(studyId: string, who: ForgetParticipant): Promise<number> {
+    const email = who.email?.toLowerCase();
+    const legacyNotice = `Check-in requested: ${who.participantCode} (`;
+    let removed = 0;
+    for (const id of this.idsOf(studyId)) {
+      const message = this.readFile(id);
+      if (!message) continue;
+      const about =
+        message.participantCode !== undefined
+          ? message.participantCode === who.participantCode
+          : message.tag.kind === 'study-team'
+            ? message.subject.startsWith(legacyNotice)
+            : !!email && message.to.toLowerCase() === email;
+      if (!about) continue;
+      await rm(join(this.dir, `${id}.json`), { force: true });
+      removed += 1;
+    }
+    return removed;
   }
 
   read(studyId: string, id: string): StoredMessage | undefined {
     // The id comes from a URL: only names this class makes are opened, never a path.
     if (MESSAGE_ID.exec(id)?.[2] !== studyId) return undefined;
     return this.readFile(id);
+  }
+
+  /** The ids of a study's messages, oldest first, from the file names alone. */
+  private idsOf(studyId: string): string[] {
+    let names: string[];
+    try {
+      names = readdirSync(this.dir);
+    } catch {
+      return [];
+    }
+    return names
+      .filter((name) => name.endsWith('.json'))
+      .map((name) => name.slice(0, -'.json'.length))
+      .filter((id) => MESSAGE_ID.exec(id)?.[2] === studyId)
+      .sort();
   }
 
   private readFile(id: string): StoredMessage | undefined {
@@ -113,6 +169,15 @@ export class SesMailer implements Mailer {
       ],
     };
     await this.client.send(new SendEmailCommand(input));
+  }
+
+  /**
+   * Nothing to delete: Pont keeps no copy of what SES sent (no archive, no
+   * event destination with content is configured), and a message delivered to
+   * a mailbox is beyond its reach. See docs/privacy-notes.md.
+   */
+  async forgetParticipant(_studyId: string, _who: ForgetParticipant): Promise<number> {
+    return 0;
   }
 }
 

@@ -60,7 +60,7 @@ export async function sendInvitations(setup: ParticipantMail, study: Study, wave
       link: `${setup.webUrl}/s/${invitation.token}`,
     });
     try {
-      await setup.mail.send({ to: invitation.email, ...email, tag: { kind: 'invitation', studyId: study.studyId } });
+      await setup.mail.send({ to: invitation.email, ...email, tag: { kind: 'invitation', studyId: study.studyId }, participantCode: invitation.participantCode });
     } catch (error) {
       logSendFailure('invitation', study.studyId, error);
       failed.push(invitation);
@@ -149,7 +149,7 @@ export async function sendDueReminders(setup: ParticipantMail, study: Study, wav
       link: `${setup.webUrl}/s/${token}`,
     });
     try {
-      await setup.mail.send({ to: address, ...email, tag: { kind: 'reminder', studyId: study.studyId } });
+      await setup.mail.send({ to: address, ...email, tag: { kind: 'reminder', studyId: study.studyId }, participantCode: link.participantCode });
       run.sent += 1;
     } catch (error) {
       logSendFailure('reminder', study.studyId, error);

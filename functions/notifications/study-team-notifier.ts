@@ -8,7 +8,8 @@
 import { config } from '../config.js';
 import { mailer, type Mailer } from './mailer.js';
 
-export type StudyTeamMessage = { studyId: string; subject: string; body: string };
+/** `participantCode`: whom the message is about, so erasing them removes it from the outbox (never sent). */
+export type StudyTeamMessage = { studyId: string; subject: string; body: string; participantCode?: string };
 
 export interface StudyTeamNotifier {
   notify(message: StudyTeamMessage): Promise<void>;
@@ -24,7 +25,13 @@ export class MailingNotifier implements StudyTeamNotifier {
   ) {}
 
   async notify(message: StudyTeamMessage): Promise<void> {
-    await this.mail.send({ to: this.to, subject: message.subject, text: message.body, tag: { kind: 'study-team', studyId: message.studyId } });
+    await this.mail.send({
+      to: this.to,
+      subject: message.subject,
+      text: message.body,
+      tag: { kind: 'study-team', studyId: message.studyId },
+      ...(message.participantCode ? { participantCode: message.participantCode } : {}),
+    });
   }
 }
 

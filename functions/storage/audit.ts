@@ -1,12 +1,12 @@
 /**
  * The audit log: every researcher action that touches data. Entries hold who,
- * what and where, never answers or contact details. Each entry belongs to a
- * scope: a study's id, or PLATFORM_SCOPE for actions outside any study
- * (publishing an instrument version).
+ * what and where, never answers, contact details or participant codes. Each
+ * entry belongs to a scope: a study's id, or PLATFORM_SCOPE for actions outside
+ * any study (publishing an instrument version).
  */
-import { randomUUID } from 'node:crypto';
-import { PutCommand } from '@aws-sdk/lib-dynamodb';
-import { db, queryAll, tableName } from './client.js';
+import { createHmac, randomBytes, randomUUID } from 'node:crypto';
+import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { db, isConditionalCheckFailed, queryAll, tableName } from './client.js';
 import { keys } from './keys.js';
 
 export const PLATFORM_SCOPE = '_platform';
@@ -17,7 +17,7 @@ export type AuditEntry = {
   /** The researcher's subject id (not their email). */
   actor: string;
   action: string;
-  /** Non-personal detail, e.g. { waveId, count }. */
+  /** Non-personal detail, e.g. { waveId, count }; a participant only as `participant: participantAuditRef(...)`. */
   detail: Record<string, string | number | boolean>;
   at: string;
 };
@@ -42,4 +42,47 @@ export async function listAuditMonth(scope: string, month: Date): Promise<AuditE
     ExpressionAttributeValues: { ':pk': keys.audit(scope, month, '').PK },
   });
   return items.map(({ scope: s, actor, action, detail, at }) => ({ scope: s, actor, action, detail, at }) as AuditEntry);
+}
+
+/**
+ * How the audit log names a participant: `pref_` and 22 characters of
+ * HMAC-SHA-256 of their study and code, under a random key kept on their
+ * participant record (`auditKey`), never in the audit log.
+ *
+ * While the participant exists, the same reference marks every entry about
+ * them, so "who read this participant's contact?" can be answered by
+ * computing it. Erasure deletes the participant record and with it the key:
+ * what is left in the log is a random-looking string that nothing can turn
+ * back into a code (a per-participant key, unlike one key for the study,
+ * cannot be brute-forced over the study's codes once it is gone).
+ *
+ * The key is made the first time a participant is audited, by a conditional
+ * write (`if_not_exists`, so two at once agree, and `attribute_exists(PK)`, so
+ * an erased participant is never brought back). Undefined when there is no
+ * such participant.
+ */
+export async function participantAuditRef(studyId: string, participantCode: string): Promise<string | undefined> {
+  const Key = keys.participant(studyId, participantCode);
+  const { Item } = await db().send(new GetCommand({ TableName: tableName(), Key, ProjectionExpression: 'PK, auditKey', ConsistentRead: true }));
+  if (!Item) return undefined;
+  let key = Item.auditKey as string | undefined;
+  if (!key) {
+    try {
+      const { Attributes } = await db().send(
+        new UpdateCommand({
+          TableName: tableName(),
+          Key,
+          UpdateExpression: 'SET auditKey = if_not_exists(auditKey, :key)',
+          ConditionExpression: 'attribute_exists(PK)',
+          ExpressionAttributeValues: { ':key': randomBytes(32).toString('base64url') },
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      key = Attributes?.auditKey as string;
+    } catch (error) {
+      if (isConditionalCheckFailed(error)) return undefined;
+      throw error;
+    }
+  }
+  return `pref_${createHmac('sha256', Buffer.from(key, 'base64url')).update(`${studyId}\n${participantCode}`).digest('base64url').slice(0, 22)}`;
 }

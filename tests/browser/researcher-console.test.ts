@@ -273,7 +273,7 @@ describe('the researcher console', () => {
 
     // Email invitations for the follow-up: only participants with an email address held are emailed.
     const session = JSON.parse((await page.evaluate(() => sessionStorage.getItem('pont.console.session')))!) as { token: string };
-    // Not the participant erased below: setting a contact is audited by participant code.
+    // Setting a contact is audited by a reference to the participant, never their code or address.
     const withEmail = [codes[0]!, codes[2]!, codes[3]!];
     for (const code of withEmail) {
       const saved = await fetch(`${platform.url}/api/studies/${STUDY}/participants/${code}/contact`, {

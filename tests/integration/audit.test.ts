@@ -1,16 +1,19 @@
 /** The audit log: every read of participant data is in it, a month is read in full, and no entry names a participant. */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signLocalResearcherToken } from '../../functions/auth/researcher-tokens.js';
 import { reloadConfig } from '../../functions/config.js';
-import { listAuditMonth, recordAudit } from '../../functions/storage/audit.js';
+import { OutboxMailer } from '../../functions/notifications/mailer.js';
+import { listAuditMonth, participantAuditRef, recordAudit } from '../../functions/storage/audit.js';
+import { setContact } from '../../functions/storage/identities.js';
+import { createParticipant } from '../../functions/storage/participants.js';
 import { callRoute } from '../support/call-route.js';
 import { createLink } from '../support/fixtures.js';
 import { useTestTable } from '../support/test-table.js';
 
-useTestTable();
+const table = useTestTable();
 const outboxDir = mkdtempSync(join(tmpdir(), 'pont-audit-'));
 beforeAll(() => {
   process.env.OUTBOX_DIR = outboxDir;
@@ -63,5 +66,90 @@ describe('a month of the audit log', () => {
     expect(log.status).toBe(200);
     expect(log.json.entries.filter((e: { action: string }) => e.action === 'test.filler')).toHaveLength(130);
     expect(csv.text.split(/\r?\n/).filter((line) => line.includes('test.filler'))).toHaveLength(130);
+  });
+});
+
+describe('participants in the audit log', () => {
+  it('are named only by a reference, never by code or contact, the same in every entry about them', async () => {
+    const link = await createLink();
+    await callRoute('POST', `/api/s/${link.token}/check-in`, { body: { language: 'en' } });
+    const researcher = await as('researcher', 'r-1');
+    const base = `/api/studies/${link.studyId}/participants/${link.participantCode}`;
+
+    expect((await callRoute('PUT', `${base}/contact`, { headers: researcher, body: { email: 'sam.jones@example.org', phone: '07700 900123' } })).status).toBe(200);
+    expect((await callRoute('GET', `${base}/contact`, { headers: researcher })).status).toBe(200);
+    expect((await callRoute('POST', `/api/studies/${link.studyId}/check-ins/baseline/${link.participantCode}/handled`, { headers: researcher })).status).toBe(200);
+    expect((await callRoute('POST', `${base}/withdraw`, { headers: researcher, body: { scope: 'future-waves' } })).status).toBe(200);
+
+    const audit = await listAuditMonth(link.studyId, new Date());
+    const about = audit.filter((e) => ['contact.set', 'contact.read', 'check_in.handled', 'participant.withdrawn'].includes(e.action));
+    expect(about.map((e) => e.action).sort()).toEqual(['check_in.handled', 'contact.read', 'contact.set', 'participant.withdrawn']);
+    const ref = await participantAuditRef(link.studyId, link.participantCode);
+    expect(ref).toMatch(/^pref_[A-Za-z0-9_-]{22}$/);
+    for (const entry of about) expect(entry.detail.participant).toBe(ref);
+    expect(audit.find((e) => e.action === 'check_in.handled')?.detail).toEqual({ waveId: 'baseline', participant: ref });
+    const text = JSON.stringify(audit);
+    for (const personal of [link.participantCode, 'sam.jones', '07700']) expect(text).not.toContain(personal);
+  });
+
+  it('cannot be traced back once the participant is erased: the key the reference came from is gone', async () => {
+    const link = await createLink();
+    await createParticipant({ studyId: link.studyId, participantCode: 'P-002', createdAt: new Date().toISOString() });
+    const researcher = await as('researcher', 'r-1');
+    await callRoute('PUT', `/api/studies/${link.studyId}/participants/${link.participantCode}/contact`, { headers: researcher, body: { email: 'erase.me@example.org' } });
+    const ref = (await listAuditMonth(link.studyId, new Date())).find((e) => e.action === 'contact.set')?.detail.participant as string;
+    const keyOnRecord = (await table.getItem({ PK: `STUDY#${link.studyId}`, SK: `P#${link.participantCode}` }))?.auditKey as string;
+    expect(keyOnRecord).toEqual(expect.any(String));
+    // Another participant's reference is another one.
+    expect(await participantAuditRef(link.studyId, 'P-002')).not.toBe(ref);
+
+    const erased = await callRoute('POST', `/api/studies/${link.studyId}/participants/${link.participantCode}/withdraw`, { headers: researcher, body: { scope: 'erase-all' } });
+
+    expect(erased.status).toBe(200);
+    expect(await participantAuditRef(link.studyId, link.participantCode)).toBeUndefined();
+    const everything = await table.scanAll();
+    expect(everything.filter((item) => JSON.stringify(item).includes(keyOnRecord))).toEqual([]);
+    // The reference is left only in audit entries, where nothing can turn it back into a code.
+    expect(everything.filter((item) => JSON.stringify(item).includes(ref)).map((item) => item.type)).toEqual(['audit']);
+    expect(JSON.stringify(everything)).not.toContain('erase.me');
+  });
+});
+
+describe('erasure and the outbox', () => {
+  const filesOf = (studyId: string) =>
+    readdirSync(outboxDir)
+      .filter((name) => name.includes(`_${studyId}_`))
+      .map((name) => readFileSync(join(outboxDir, name), 'utf8'));
+
+  it('removes every message to or about the participant, and only theirs', async () => {
+    const link = await createLink();
+    const { studyId } = link;
+    const createdAt = new Date().toISOString();
+    await createParticipant({ studyId, participantCode: 'KEEP-1', createdAt });
+    await setContact({ studyId, participantCode: link.participantCode, email: 'gone@example.org', updatedAt: createdAt }, 'r-1');
+    await setContact({ studyId, participantCode: 'KEEP-1', email: 'kept@example.org', updatedAt: createdAt }, 'r-1');
+    const researcher = await as('researcher', 'r-1');
+    // An invitation each, and a check-in message to the team naming the participant.
+    const issued = await callRoute('POST', `/api/studies/${studyId}/waves/baseline/links`, {
+      headers: researcher,
+      body: { participantCodes: [link.participantCode, 'KEEP-1'], reissue: true, delivery: 'email' },
+    });
+    expect(issued.json.emailed).toEqual(['KEEP-1', link.participantCode]);
+    const newToken = /\/s\/([A-Za-z0-9_-]{24})/.exec(filesOf(studyId).find((f) => f.includes('gone@example.org'))!)![1]!;
+    await callRoute('POST', `/api/s/${newToken}/check-in`, { body: { language: 'en' } });
+    // One written before messages said whom they are about: found by the address.
+    await new OutboxMailer(outboxDir).send({ to: 'gone@example.org', subject: 'Older', text: 'An older message', tag: { kind: 'reminder', studyId } });
+    expect(filesOf(studyId)).toHaveLength(4);
+
+    const erased = await callRoute('POST', `/api/studies/${studyId}/participants/${link.participantCode}/withdraw`, { headers: researcher, body: { scope: 'erase-all' } });
+
+    expect(erased.status).toBe(200);
+    expect(erased.json.messagesErased).toBe(3);
+    const left = filesOf(studyId);
+    expect(left).toHaveLength(1);
+    expect(left[0]).toContain('kept@example.org');
+    expect(left.join()).not.toContain(link.participantCode);
+    expect(left.join()).not.toContain('gone@example.org');
+    expect((await listAuditMonth(studyId, new Date())).find((e) => e.action === 'participant.erased')?.detail).toEqual({ itemsErased: erased.json.itemsErased, messagesErased: 3 });
   });
 });

@@ -117,7 +117,7 @@ describe('email invitations', () => {
     const { studyId } = await studyWithEmails(2);
     const { setup, study, wave } = await setupOf(studyId);
     const { sendInvitations } = await import('../../functions/notifications/participant-mail.js');
-    const failing: Mailer = { send: async () => Promise.reject(new Error('SES is down')) };
+    const failing: Mailer = { send: async () => Promise.reject(new Error('SES is down')), forgetParticipant: async () => 0 };
 
     const result = await sendInvitations({ ...setup, mail: failing }, study, wave, [{ participantCode: 'E-1', token: 'A'.repeat(24), email: 'e-1@example.org', language: 'en' }], new Date());
 
@@ -222,7 +222,7 @@ describe('reminders', () => {
   it('sends a failed reminder again at the next run, with a link that works', async () => {
     const { studyId } = await studyWithEmails(1);
     await issueByEmail(studyId);
-    const failing: Mailer = { send: async () => Promise.reject(new Error('throttled')) };
+    const failing: Mailer = { send: async () => Promise.reject(new Error('throttled')), forgetParticipant: async () => 0 };
     const first = await setupOf(studyId, failing);
     const day8 = new Date(Date.now() + 8 * DAY);
 

@@ -105,7 +105,7 @@ describe('withdrawal', () => {
     expect(everything).not.toContain('ERASE-ME');
     expect((await callRoute('GET', `/api/s/${token}`)).status).toBe(404);
     const audit = await listAuditMonth(studyId, new Date());
-    expect(audit.find((e) => e.action === 'participant.erased')?.detail).toEqual({ itemsErased: erased.json.itemsErased });
+    expect(audit.find((e) => e.action === 'participant.erased')?.detail).toEqual({ itemsErased: erased.json.itemsErased, messagesErased: 0 });
   });
 
   it('answers 404 for someone the study does not have', async () => {

@@ -157,6 +157,18 @@ describe('the SES mailer', () => {
 
     await expect(new SesMailer({ send }, 'pont@example.gov.wales').send(message)).rejects.toThrow('not verified');
   });
+
+  it('never sends whom a message is about, and keeps nothing it could forget at erasure', async () => {
+    const send = vi.fn(async () => ({ MessageId: 'm-1' }));
+    const ses = new SesMailer({ send }, 'pont@example.gov.wales');
+
+    await ses.send({ ...message, participantCode: 'A-1' });
+    const forgotten = await ses.forgetParticipant('study-a', { participantCode: 'A-1', email: 'sam@example.org' });
+
+    expect(JSON.stringify((send.mock.calls[0] as unknown as [SendEmailCommand])[0].input)).not.toContain('A-1');
+    expect(forgotten).toBe(0);
+    expect(send).toHaveBeenCalledTimes(1);
+  });
 });
 
 describe('the outbox mailer', () => {
@@ -194,5 +206,27 @@ describe('the outbox mailer', () => {
 
   it('lists nothing before anything was sent', () => {
     expect(new OutboxMailer(join(dir, 'never')).list('study-a', { offset: 0, limit: 10 })).toEqual({ messages: [], total: 0 });
+  });
+
+  it('forgets a participant: the messages about them or to their address in that study, and no others', async () => {
+    const outbox = new OutboxMailer(join(dir, 'forget'));
+    const tag = { kind: 'invitation' as const, studyId: 'study-f' };
+    await outbox.send({ ...message, to: 'ann@example.org', tag, participantCode: 'A-1' });
+    await outbox.send({ ...message, to: 'team@example.org', subject: 'Check-in requested: A-1 (Study, Wave)', tag: { kind: 'study-team', studyId: 'study-f' }, participantCode: 'A-1' });
+    await outbox.send({ ...message, to: 'ANN@example.org', tag: { kind: 'reminder', studyId: 'study-f' } });
+    // Written before messages said whom they are about.
+    await outbox.send({ ...message, to: 'team@example.org', subject: 'Check-in requested: A-1 (Study, Wave)', tag: { kind: 'study-team', studyId: 'study-f' } });
+    await outbox.send({ ...message, to: 'team@example.org', subject: 'Check-in requested: A-10 (Study, Wave)', tag: { kind: 'study-team', studyId: 'study-f' } });
+    await outbox.send({ ...message, to: 'bob@example.org', tag, participantCode: 'A-10' });
+    await outbox.send({ ...message, to: 'ann@example.org', tag: { kind: 'invitation', studyId: 'study-g' }, participantCode: 'A-1' });
+    // Someone else with the same address (their personal adviser's, say).
+    await outbox.send({ ...message, to: 'ann@example.org', subject: 'Shared', tag, participantCode: 'B-2' });
+
+    const forgotten = await outbox.forgetParticipant('study-f', { participantCode: 'A-1', email: 'ann@example.org' });
+
+    expect(forgotten).toBe(4);
+    expect(outbox.list('study-f', { offset: 0, limit: 10 }).messages.map((m) => m.subject === message.subject ? m.to : m.subject).sort()).toEqual(['Check-in requested: A-10 (Study, Wave)', 'Shared', 'bob@example.org']);
+    expect(outbox.list('study-g', { offset: 0, limit: 10 }).total).toBe(1);
+    expect(await outbox.forgetParticipant('study-f', { participantCode: 'A-1' })).toBe(0);
   });
 });
