@@ -316,7 +316,7 @@ export const routes: readonly Route[] = [
     tableAccess: 'readWrite',
     embeddedOnly: true,
   },
-  // Consent text versions after the study exists (issue #5).
+  // Consent text versions after the study exists, and admins' people page (issue #5).
   {
     name: 'AddConsentText',
     method: 'POST',
@@ -333,6 +333,26 @@ export const routes: readonly Route[] = [
     handler: 'list-consent-texts',
     access: { kind: 'researcher', roles: ['admin', 'researcher'] },
     tableAccess: 'read',
+  },
+  {
+    name: 'ListUsers',
+    method: 'GET',
+    path: '/api/users',
+    handler: 'list-users',
+    access: { kind: 'researcher', roles: ['admin'] },
+    tableAccess: 'read',
+    // Accounts live in Cognito in AWS (functions/auth/user-directory.ts), like CreateLocalUser.
+    embeddedOnly: true,
+  },
+  {
+    name: 'UpdateUser',
+    method: 'PUT',
+    path: '/api/users/{userId}',
+    handler: 'update-user',
+    // Role, disabled or enabled; audited.
+    access: { kind: 'researcher', roles: ['admin'] },
+    tableAccess: 'readWrite',
+    embeddedOnly: true,
   },
 ];
 

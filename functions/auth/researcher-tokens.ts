@@ -42,7 +42,14 @@ export async function verifyResearcherToken(token: string): Promise<Researcher |
       ...(AUTH_MODE === 'local' ? { issuer: LOCAL_ISSUER, audience: LOCAL_AUDIENCE } : { issuer: COGNITO_ISSUER }),
     });
     if (AUTH_MODE === 'cognito' && payload.client_id !== COGNITO_CLIENT_ID && payload.aud !== COGNITO_CLIENT_ID) return undefined;
-    return researcherFrom(payload);
+    const researcher = researcherFrom(payload);
+    // Embedded mode: an account disabled or changed by an admin since this token was signed is refused now, not in 8 hours.
+    if (researcher && AUTH_MODE === 'local') {
+      const generation = typeof payload['pont:gen'] === 'number' ? payload['pont:gen'] : 0;
+      const { sessionStillValid } = await import('./local-sessions.js');
+      if (!(await sessionStillValid(researcher.userId, generation))) return undefined;
+    }
+    return researcher;
   } catch {
     return undefined;
   }
@@ -56,12 +63,13 @@ function researcherFrom(payload: JWTPayload): Researcher | undefined {
   return { userId: payload.sub, role: role.data };
 }
 
-export async function signLocalResearcherToken(researcher: Researcher, now = new Date()): Promise<{ token: string; expiresAt: Date }> {
+/** `sessionGeneration`: the account's, when signing in (see functions/auth/local-sessions.ts). */
+export async function signLocalResearcherToken(researcher: Researcher, now = new Date(), sessionGeneration = 0): Promise<{ token: string; expiresAt: Date }> {
   const { LOCAL_JWT_PRIVATE_JWK } = config();
   if (!LOCAL_JWT_PRIVATE_JWK) throw new Error('LOCAL_JWT_PRIVATE_JWK is not set');
   const key = await importJWK(JSON.parse(LOCAL_JWT_PRIVATE_JWK), ALGORITHM);
   const issuedAt = Math.floor(now.getTime() / 1000);
-  const token = await new SignJWT({ 'pont:role': researcher.role })
+  const token = await new SignJWT({ 'pont:role': researcher.role, 'pont:gen': sessionGeneration })
     .setProtectedHeader({ alg: ALGORITHM })
     .setSubject(researcher.userId)
     .setIssuer(LOCAL_ISSUER)

@@ -97,3 +97,24 @@ export const ChangePasswordRequest = z.strictObject({
   newPassword: z.string().check(z.minLength(MIN_PASSWORD_LENGTH, `use at least ${MIN_PASSWORD_LENGTH} characters`), z.maxLength(1024)),
 });
 export type ChangePasswordRequest = z.infer<typeof ChangePasswordRequest>;
+
+/** An account as the people page shows it: never a password hash. */
+export const UserSummary = z.object({
+  userId: z.string(),
+  email: z.string(),
+  role: Role,
+  /** `invited`: enabled, but the temporary password has not been replaced yet. */
+  status: z.enum(['active', 'invited', 'disabled']),
+  createdAt: z.string(),
+});
+export type UserSummary = z.infer<typeof UserSummary>;
+
+/** GET /api/users (admins) */
+export const UserList = z.object({ users: z.array(UserSummary) });
+export type UserList = z.infer<typeof UserList>;
+
+/** PUT /api/users/{userId} (admins): a new role, disabled or enabled again. Either change ends the account's current sessions. */
+export const UpdateUserRequest = z.strictObject({ role: z.optional(Role), enabled: z.optional(z.boolean()) }).check(
+  z.refine((change) => change.role !== undefined || change.enabled !== undefined, 'give a role, enabled, or both'),
+);
+export type UpdateUserRequest = z.infer<typeof UpdateUserRequest>;

@@ -25,6 +25,7 @@ export const handler = apiHandler<'public'>('ChangePassword', async (event) => {
     await recordAudit({ scope: PLATFORM_SCOPE, actor: user?.userId ?? 'unknown', action: 'auth.password_change_failed', detail: {} });
     throw new HttpError(401, 'sign_in_failed', 'That email and password do not match an account');
   }
+  if (user.disabled) throw new HttpError(403, 'account_disabled', 'This account is disabled: ask an admin');
   const problems = newPasswordProblems(newPassword, currentPassword, MIN_PASSWORD_LENGTH);
   if (problems.length > 0) {
     throw new HttpError(400, 'password_not_allowed', 'Choose another password', problems.map((message) => ({ path: 'newPassword', message })));
@@ -33,7 +34,7 @@ export const handler = apiHandler<'public'>('ChangePassword', async (event) => {
     throw new HttpError(409, 'password_changed_meanwhile', 'The password was changed meanwhile: sign in again');
   }
   await recordAudit({ scope: PLATFORM_SCOPE, actor: user.userId, action: 'auth.password_changed', detail: { wasTemporary: !!user.mustChangePassword } });
-  const { token, expiresAt } = await signLocalResearcherToken({ userId: user.userId, role: user.role });
+  const { token, expiresAt } = await signLocalResearcherToken({ userId: user.userId, role: user.role }, new Date(), user.sessionGeneration ?? 0);
   const result: SignInResult = { token, expiresAt: expiresAt.toISOString(), role: user.role };
   return json(200, result);
 });

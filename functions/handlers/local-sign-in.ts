@@ -21,12 +21,17 @@ export const handler = apiHandler<'public'>('LocalSignIn', async (event) => {
     await recordAudit({ scope: PLATFORM_SCOPE, actor: user?.userId ?? 'unknown', action: 'auth.sign_in_failed', detail: {} });
     throw new HttpError(401, 'sign_in_failed', 'That email and password do not match an account');
   }
+  // Said only to someone who knows the password: an admin disabled the account (people page).
+  if (user.disabled) {
+    await recordAudit({ scope: PLATFORM_SCOPE, actor: user.userId, action: 'auth.sign_in_refused_disabled', detail: {} });
+    throw new HttpError(403, 'account_disabled', 'This account is disabled: ask an admin');
+  }
   // Like Cognito's NEW_PASSWORD_REQUIRED: a temporary password gets no session, only the right to choose a password.
   if (user.mustChangePassword) {
     throw new HttpError(403, 'password_change_required', 'This is a temporary password: choose your own to finish signing in');
   }
   await recordAudit({ scope: PLATFORM_SCOPE, actor: user.userId, action: 'auth.signed_in', detail: { role: user.role } });
-  const { token, expiresAt } = await signLocalResearcherToken({ userId: user.userId, role: user.role });
+  const { token, expiresAt } = await signLocalResearcherToken({ userId: user.userId, role: user.role }, new Date(), user.sessionGeneration ?? 0);
   const result: SignInResult = { token, expiresAt: expiresAt.toISOString(), role: user.role };
   return json(200, result);
 });

@@ -19,7 +19,7 @@ import { resetExportStore } from '../../functions/exports/export-store.js';
 import { routes } from '../../functions/routes.js';
 import { runDueReminders } from '../../functions/scheduled/send-reminders.js';
 import { identityTable, mainTable } from '../../functions/storage/table-definition.js';
-import { setLocalUserPassword } from '../../functions/storage/users.js';
+import { listExistingUsers, setLocalUserPassword } from '../../functions/storage/users.js';
 import type { LambdaHandler } from './api-gateway.js';
 import { startDynamoDbLocal, type DynamoDbLocal } from './dynamodb-local.js';
 import { ADMIN_EMAIL, seedDemo, type DemoLink } from './seed.js';
@@ -92,6 +92,8 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     await ensureTable(client, mainTable, tableName);
     await ensureTable(client, identityTable, identityTableName);
     client.destroy();
+    // Data folders from before the people page: list their accounts (once).
+    await listExistingUsers();
 
     const seeded = options.seed ? await seedDemo(options.instrumentsDir ?? join(REPO_ROOT, 'instruments')) : { demoLinks: [] };
     const demoLinks = rememberDemoLinks(dataDir, seeded.demoLinks);

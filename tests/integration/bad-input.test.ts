@@ -62,6 +62,7 @@ const SAMPLES: Record<string, Sample> = {
   PublishInstrumentVersion: { contentType: 'application/json', body: contextInstrument, opaque: ['survey'] },
   CreateExport: { contentType: 'application/json', body: { includePartial: true } },
   AddConsentText: { contentType: 'application/json', body: { version: 'fuzz-consent-2', text: { en: 'Do you agree?', cy: "Ydych chi'n cytuno?" } } },
+  UpdateUser: { contentType: 'application/json', body: { role: 'analyst' } },
 };
 
 /** Valid values for every path parameter in the table; a new parameter name fails here until it has one. */
@@ -78,6 +79,7 @@ function pathParameters(route: Route): Record<string, string> {
     scope: link.studyId,
     exportId: '20260101T000000Z-00000000',
     messageId: 'no-message',
+    userId: 'no-such-user',
   };
   const names = [...route.path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]!);
   for (const name of names) if (!(name in values)) throw new Error(`No valid value for {${name}} of ${route.name}: add one to pathParameters()`);
