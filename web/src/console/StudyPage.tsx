@@ -390,7 +390,7 @@ function IssuedLinks(props: { issued: Issued; studyId: string; onPrint(): void; 
       <ProblemBox problem={problem} />
       {issued.skipped.length > 0 && (
         <table className="console-table">
-          <caption>{issued.delivery === 'email' ? 'Not emailed' : 'Skipped: already have a link for this wave'}</caption>
+          <caption>{issued.delivery === 'email' ? 'Not emailed' : 'Not issued'}</caption>
           <thead>
             <tr>
               <th scope="col">Participant</th>
