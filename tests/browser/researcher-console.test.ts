@@ -265,7 +265,7 @@ describe('the researcher console', () => {
     // Issuing again skips everyone who has a link; one of them is reissued from that list.
     await page.getByRole('button', { name: 'Issue links for Baseline' }).click();
     await page.getByText('0 links issued.', { exact: false }).waitFor();
-    const skipped = page.getByRole('table', { name: 'Skipped: already have a link for this wave' });
+    const skipped = page.getByRole('table', { name: 'Not issued' });
     await expect.poll(() => skipped.getByRole('row').count()).toBe(51);
     await page.getByRole('button', { name: `Reissue a link for ${codes[19]}` }).click();
     await page.getByRole('table', { name: 'Personal links for Baseline' }).getByRole('cell', { name: codes[19]!, exact: true }).waitFor();
