@@ -7,7 +7,12 @@
  * functions/contracts/researcher.ts; handlers read the role from the first
  * entry of the token's `cognito:groups` claim, so each user should be in
  * exactly one group.
+ *
+ * Every sign-in is written to Pont's audit log by a post-authentication
+ * trigger (functions/workers/sign-in-audit.ts), which may only write to the
+ * main table.
  */
+import path from 'node:path';
 import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import {
   AccountRecovery,
@@ -16,10 +21,23 @@ import {
   UserPool,
   UserPoolClient,
   UserPoolClientIdentityProvider,
+  UserPoolOperation,
   type CfnUserPoolGroup,
 } from 'aws-cdk-lib/aws-cognito';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
+import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { Construct } from 'constructs';
 import { Role } from '../../functions/contracts/researcher.js';
+import { pontFunction, repoRoot } from './lambda.js';
+import { acknowledge, keyUse, lambdaFunction, tableIndexes } from './nag.js';
+
+export type PontAuthProps = {
+  /** The main table, where the sign-in audit trigger writes. */
+  table: ITable;
+  /** Encrypts the trigger's logs. */
+  key: IKey;
+};
 
 /** What the API and the functions need to know to accept a researcher's token. */
 export type ResearcherAuth = {
@@ -38,8 +56,10 @@ export class PontAuth extends Construct implements ResearcherAuth {
   readonly groups: Record<Role, CfnUserPoolGroup>;
   readonly issuer: string;
   readonly clientId: string;
+  /** Cognito's post-authentication trigger: audits every sign-in. */
+  readonly signInAudit: NodejsFunction;
 
-  constructor(scope: Construct, id: string) {
+  constructor(scope: Construct, id: string, props: PontAuthProps) {
     super(scope, id);
 
     this.userPool = new UserPool(this, 'ResearcherPool', {
@@ -79,6 +99,20 @@ export class PontAuth extends Construct implements ResearcherAuth {
       reason:
         'Stays on the Essentials feature plan: threat protection needs Plus, billed per monthly active user; researchers sign in with a strong password and a required authenticator app (TOTP). A cost decision for the project, see the comment above.',
     });
+
+    this.signInAudit = pontFunction(this, 'SignInAudit', {
+      description: 'Cognito post-authentication trigger: writes each researcher sign-in to the audit log',
+      entry: path.join(repoRoot, 'functions', 'workers', 'sign-in-audit.ts'),
+      memorySize: 256,
+      // Cognito waits at most 5 seconds for a trigger.
+      timeout: Duration.seconds(5),
+      key: props.key,
+      environment: { TABLE_NAME: props.table.tableName },
+    });
+    // Writes only (one audit entry per sign-in): no read of answers or accounts.
+    props.table.grantWriteData(this.signInAudit);
+    acknowledge(this.signInAudit, [...lambdaFunction, tableIndexes(props.table), ...keyUse]);
+    this.userPool.addTrigger(UserPoolOperation.POST_AUTHENTICATION, this.signInAudit);
 
     this.groups = Object.fromEntries(
       Role.options.map((role) => [

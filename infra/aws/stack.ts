@@ -56,7 +56,7 @@ export class PontStack extends Stack {
     this.key = new PontKey(this, 'Encryption', { stage: config.stage });
     const key = this.key.key;
     this.storage = new PontStorage(this, 'Storage', { key });
-    this.auth = new PontAuth(this, 'Auth');
+    this.auth = new PontAuth(this, 'Auth', { table: this.storage.table, key });
     this.exports = new PontExports(this, 'Exports', { table: this.storage.table, key });
     this.originSecret = new PontOriginSecret(this, 'OriginSecret', {
       key,
@@ -94,7 +94,7 @@ export class PontStack extends Stack {
     this.exports.allowDownloadsFrom(this.site.url);
     this.alarms = new PontAlarms(this, 'Alarms', {
       key,
-      functions: new Map([...this.api.routeFunctions, ['ExportWorker', this.exports.worker], ['Reminders', this.reminders.function]]),
+      functions: new Map([...this.api.routeFunctions, ['ExportWorker', this.exports.worker], ['Reminders', this.reminders.function], ['SignInAudit', this.auth.signInAudit]]),
       tables: [this.storage.table, this.storage.identityTable],
       deadLetterQueues: new Map([
         ['FailedExports', this.exports.deadLetters],

@@ -41,9 +41,9 @@ describe('alarms', () => {
     }
   });
 
-  it('watches the errors of every route\'s function and of both workers', () => {
+  it('watches the errors of every route\'s function, both workers and the sign-in audit trigger', () => {
     const watched = simple('AWS/Lambda', 'Errors').map((a) => dimension(a, 'FunctionName')?.Ref);
-    const expected = [...deployedRoutes.map((r) => s.logicalId(s.stack.api.functionFor(r.name))), s.logicalId(s.stack.exports.worker), s.logicalId(s.stack.reminders.function)];
+    const expected = [...deployedRoutes.map((r) => s.logicalId(s.stack.api.functionFor(r.name))), s.logicalId(s.stack.exports.worker), s.logicalId(s.stack.reminders.function), s.logicalId(s.stack.auth.signInAudit)];
     expect(watched.sort()).toEqual(expected.sort());
   });
 

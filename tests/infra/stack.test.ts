@@ -152,7 +152,7 @@ describe('PontStack (synthesised without bundling)', () => {
       const cdkProviders = /^Custom(CDKBucketDeployment|CrossRegionExportReader)/;
       const functions = ofType('AWS::Lambda::Function').filter(([id]) => !cdkProviders.test(id));
       expect(ofType('AWS::Lambda::Function').length - functions.length).toBe(2);
-      const workers = [s.logicalId(s.stack.exports.worker), s.logicalId(s.stack.reminders.function)];
+      const workers = [s.logicalId(s.stack.exports.worker), s.logicalId(s.stack.reminders.function), s.logicalId(s.stack.auth.signInAudit)];
       expect(functions.map(([id]) => id).sort()).toEqual([...deployedRoutes.map(fnId), ...workers].sort());
       for (const [id, fn] of functions) {
         expect(fn.Properties.Runtime, id).toBe('nodejs22.x');
