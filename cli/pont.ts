@@ -152,6 +152,9 @@ function formatDiff(diff: InstrumentDiff): string {
   for (const scale of diff.scales) {
     lines.push(`  ${scale.scaleId}: ${scale.verdict.replace(/-/g, ' ')}${scale.reasons.length ? `: ${scale.reasons.join('; ')}` : ''}`);
   }
+  lines.push('', 'Privacy marks:');
+  if (diff.privacy.length === 0) lines.push('  no changes');
+  for (const change of diff.privacy) lines.push(`  ${change}`);
   if (diff.scales.some((s) => s.verdict === 'not-comparable')) {
     lines.push('', 'Warning: a study that runs these two versions at different waves cannot compare the scores marked "not comparable".');
   }

@@ -21,7 +21,8 @@ export type ScaleComparison = {
   reasons: string[];
 };
 
-export type InstrumentDiff = { from: string; to: string; items: ItemChange[]; scales: ScaleComparison[] };
+/** `privacy`: questions newly marked, or no longer marked, as identifying: exports treat their answers differently. */
+export type InstrumentDiff = { from: string; to: string; items: ItemChange[]; scales: ScaleComparison[]; privacy: string[] };
 
 type ItemShape = { type: string; values: string; wording: Record<string, string> };
 
@@ -85,7 +86,22 @@ export function diffInstruments(from: InstrumentFile, to: InstrumentFile): Instr
       changed,
     ),
   );
-  return { from: `${from.id}@${from.version}`, to: `${to.id}@${to.version}`, items, scales };
+  return { from: `${from.id}@${from.version}`, to: `${to.id}@${to.version}`, items, scales, privacy: privacyChanges(from, to) };
+}
+
+function privacyChanges(from: InstrumentFile, to: InstrumentFile): string[] {
+  const marks = [
+    ['quasiIdentifiers', 'a quasi-identifier (small-cell protection in exports)'],
+    ['ages', 'an age (exported only as a band)'],
+  ] as const;
+  const changes: string[] = [];
+  for (const [mark, meaning] of marks) {
+    const before = new Set(from.privacy?.[mark] ?? []);
+    const after = new Set(to.privacy?.[mark] ?? []);
+    for (const name of after) if (!before.has(name)) changes.push(`${name} is now marked as ${meaning}`);
+    for (const name of before) if (!after.has(name)) changes.push(`${name} is no longer marked as ${meaning}`);
+  }
+  return changes;
 }
 
 function compareScale(scaleId: string, a: Scale | undefined, b: Scale | undefined, changed: Map<string, ItemChange>): ScaleComparison {

@@ -26,6 +26,19 @@ describe('diffing two instrument versions', () => {
     expect(diff.scales.every((s) => s.verdict === 'comparable')).toBe(true);
   });
 
+  it('reports questions newly marked, or no longer marked, as identifying', () => {
+    const marked = nextVersion((f) => (f.privacy = { quasiIdentifiers: ['ons4_happiness'], ages: ['ons4_worthwhile'] }));
+    expect(diffInstruments(ons4, marked).privacy).toEqual([
+      'ons4_happiness is now marked as a quasi-identifier (small-cell protection in exports)',
+      'ons4_worthwhile is now marked as an age (exported only as a band)',
+    ]);
+    expect(diffInstruments(marked, ons4).privacy).toEqual([
+      'ons4_happiness is no longer marked as a quasi-identifier (small-cell protection in exports)',
+      'ons4_worthwhile is no longer marked as an age (exported only as a band)',
+    ]);
+    expect(diffInstruments(ons4, nextVersion(() => {})).privacy).toEqual([]);
+  });
+
   it('reports a reworded item and keeps its scale comparable, with a prompt to check', () => {
     const diff = diffInstruments(ons4, nextVersion((f) => (elements(f)[2].title.en = 'How happy were you yesterday?')));
 
