@@ -136,7 +136,8 @@ describe('the researcher console', () => {
     await page.getByLabel('Opens at').fill(localInput(new Date(now - 24 * 3600_000)));
     await page.getByLabel('Closes at').fill(localInput(new Date(now + 30 * 24 * 3600_000)));
     await page.getByLabel('Instrument versions (comma-separated id@version)').fill('ons4@1.0.0');
-    await page.getByLabel('Consent version', { exact: true }).fill('v1');
+    // The wave form offers the study's consent versions.
+    await page.getByRole('combobox', { name: 'Consent version', exact: true }).selectOption('v1');
     await page.getByRole('button', { name: 'Add wave' }).click();
     await page.getByText('Wave baseline created.').waitFor();
     await page.getByRole('table', { name: /^Waves of/ }).getByRole('cell', { name: 'Baseline (baseline)' }).waitFor();
@@ -223,6 +224,9 @@ describe('the researcher console', () => {
     const baselineTable = page.getByRole('table', { name: 'Progress: Baseline' });
     expect(await baselineTable.getByRole('row', { name: /^Invited/ }).getByRole('cell').textContent()).toBe('47');
     await page.getByText('Retention from baseline: 0%').waitFor();
+    // …and as a chart, whose rows carry the same figures as text.
+    const retention = page.getByRole('figure', { name: /^Chart: retention from baseline \(3 completed the baseline\)$/ });
+    await retention.getByRole('listitem').filter({ hasText: 'Six months' }).filter({ hasText: '0%' }).waitFor();
 
     // Filter by the declared attribute: leaver-001 and leaver-004… are 16-17; of the three, only leaver-001.
     await page.getByRole('combobox', { name: /^Attribute/ }).selectOption('age_band');

@@ -9,6 +9,7 @@
  *   /console/studies/<studyId>/waves/<waveId>  that wave's responses
  *   /console/studies/<studyId>/exports         dataset exports (analysts, admins)
  *   /console/studies/<studyId>/sroi            SROI analysis over an export (analysts, admins; lazy chunk)
+ *   /console/people                            researcher accounts (admins)
  *
  * Analysts see the studies' design, exports and SROI, never the researchers' tools.
  *
@@ -20,6 +21,7 @@ import type { Role, StudyList, WaveResponses } from '../../../functions/contract
 import { ApiProblem } from '../api';
 import { clearSession, listStudies, listWaveResponses, loadSession, saveSession, type Session } from './consoleApi';
 import { AnalystStudyPage, ExportsView, exportsPath, sroiPath } from './ExportsView';
+import { PeoplePage } from './PeoplePage';
 import { NewStudyForm } from './SetupForms';
 import { SignInProblem, loadAuthenticator, type Authenticator, type SignInStep } from './signIn';
 import { AuditSection, StudyPage, formatDateTime, windowText } from './StudyPage';
@@ -29,9 +31,12 @@ import './console.css';
 const SroiView = lazy(() => import('./SroiView'));
 
 type StudyView = 'page' | 'exports' | 'sroi';
-type Route = { kind: 'studies' } | { kind: 'study'; studyId: string; view: StudyView } | { kind: 'wave'; studyId: string; waveId: string };
+type Route = { kind: 'studies' } | { kind: 'people' } | { kind: 'study'; studyId: string; view: StudyView } | { kind: 'wave'; studyId: string; waveId: string };
+
+const PEOPLE_PATH = '/console/people';
 
 function parseRoute(path: string): Route {
+  if (/^\/console\/people\/?$/.test(path)) return { kind: 'people' };
   const match = /^\/console\/studies\/([^/]+)\/waves\/([^/]+)\/?$/.exec(path);
   const study = /^\/console\/studies\/([^/]+)\/?$/.exec(path);
   const analysis = /^\/console\/studies\/([^/]+)\/(exports|sroi)\/?$/.exec(path);
@@ -167,6 +172,15 @@ export default function Console() {
     >
       {route.kind === 'studies' ? (
         <StudiesView token={session.token} role={session.role} explain={explain} navigate={navigate} />
+      ) : route.kind === 'people' ? (
+        <>
+          <p>
+            <a href="/console" onClick={(e) => follow(e, '/console', navigate)}>
+              ← Studies
+            </a>
+          </p>
+          {session.role === 'admin' ? <PeoplePage token={session.token} explain={explain} /> : <p className="notice notice-warn">The people page is for admins.</p>}
+        </>
       ) : route.kind === 'study' ? (
         <StudyRoute
           key={`${route.studyId}/${route.view}`}
@@ -456,6 +470,13 @@ function StudiesView(props: { token: string; role: Role; explain(error: unknown)
 
   return (
     <>
+      {role === 'admin' && (
+        <p>
+          <a href={PEOPLE_PATH} onClick={(e) => follow(e, PEOPLE_PATH, navigate)}>
+            People: researcher accounts
+          </a>
+        </p>
+      )}
       <h1>Studies</h1>
       {studies.state === 'loading' && <p className="muted">Loading studies…</p>}
       {studies.state === 'error' && <p className="notice notice-warn">{studies.message}</p>}

@@ -1,9 +1,8 @@
 /** Study setup forms: a new study (admins) and a new wave. */
-import { useState, type FormEvent } from 'react';
+import { useEffect, useState, type FormEvent } from 'react';
 import { CreateStudyRequest, CreateWaveRequest, type CreateWaveResult } from '../../../functions/contracts/studies.js';
 import { ApiProblem } from '../api';
 import { createStudy, createWave } from './consoleApi';
-import { rememberAttributes } from './studyMemory';
 
 export type Problem = { message: string; details: string[] };
 
@@ -84,7 +83,6 @@ export function NewStudyForm(props: { token: string; explain(error: unknown): st
     setBusy(true);
     try {
       const created = await createStudy(props.token, request.data);
-      rememberAttributes(created.studyId, request.data.attributes);
       props.onCreated(created.studyId);
     } catch (error) {
       setProblem(toProblem(error, props.explain));
@@ -240,7 +238,8 @@ function isoFromLocal(value: string): string {
   return Number.isNaN(date.getTime()) ? value : date.toISOString();
 }
 
-export function AddWaveForm(props: { token: string; studyId: string; nextOrdinal: number; explain(error: unknown): string; onCreated(): void }) {
+/** `consentVersions`: the study's, oldest first (offered in a list, the newest chosen); null while unknown (then typed). */
+export function AddWaveForm(props: { token: string; studyId: string; nextOrdinal: number; consentVersions: string[] | null; explain(error: unknown): string; onCreated(): void }) {
   const [waveId, setWaveId] = useState('');
   const [nameEn, setNameEn] = useState('');
   const [nameCy, setNameCy] = useState('');
@@ -251,7 +250,13 @@ export function AddWaveForm(props: { token: string; studyId: string; nextOrdinal
   const [opensAfterDays, setOpensAfterDays] = useState('182');
   const [openForDays, setOpenForDays] = useState('42');
   const [instruments, setInstruments] = useState('ons4@1.0.0');
-  const [consentVersion, setConsentVersion] = useState('v1');
+  const [consentVersion, setConsentVersion] = useState(props.consentVersions?.at(-1) ?? 'v1');
+  const offered = props.consentVersions && props.consentVersions.length > 0 ? props.consentVersions : null;
+  // The newest version is the choice when the list arrives and whenever a version is added (usually for the next wave).
+  const newest = offered?.at(-1);
+  useEffect(() => {
+    if (newest) setConsentVersion(newest);
+  }, [newest]);
   const [registrations, setRegistrations] = useState('');
   const [reminderDays, setReminderDays] = useState('');
   const [busy, setBusy] = useState(false);
@@ -358,7 +363,17 @@ export function AddWaveForm(props: { token: string; studyId: string; nextOrdinal
       </label>
       <label>
         Consent version
-        <input required value={consentVersion} onChange={(e) => setConsentVersion(e.target.value)} />
+        {offered ? (
+          <select required value={consentVersion} onChange={(e) => setConsentVersion(e.target.value)}>
+            {offered.map((version) => (
+              <option key={version} value={version}>
+                {version}
+              </option>
+            ))}
+          </select>
+        ) : (
+          <input required value={consentVersion} onChange={(e) => setConsentVersion(e.target.value)} />
+        )}
       </label>
       <label>
         Registration references (one per line: instrument id = reference)

@@ -1,5 +1,5 @@
 /** A study's page: waves, participants, links, progress, withdrawals, check-ins and (admins) the audit log. */
-import { useCallback, useEffect, useState, type FormEvent } from 'react';
+import { useCallback, useEffect, useMemo, useState, type FormEvent } from 'react';
 import type { IssueLinksResult, ParticipantList as ParticipantPage, SentMessage, SentMessageList, StudyProgress } from '../../../functions/contracts/participants.js';
 import type { AuditLog, Role, StudyList } from '../../../functions/contracts/researcher.js';
 import { ApiProblem } from '../api';
@@ -18,8 +18,8 @@ import {
   withdrawParticipant,
 } from './consoleApi';
 import { linkSheetCsv, saveBlob, type SheetLink } from './linkSheet';
+import { ConsentSection, useConsentTexts } from './ConsentTexts';
 import { AddWaveForm, ProblemBox, toProblem, type Problem } from './SetupForms';
-import { knownAttributes } from './studyMemory';
 
 type Study = StudyList['studies'][number];
 type Explain = (error: unknown) => string;
@@ -33,6 +33,8 @@ export function StudyPage(props: { token: string; role: Role; study: Study; expl
   const [progressVersion, setProgressVersion] = useState(0);
   const waves = [...study.waves].sort((a, b) => a.ordinal - b.ordinal);
   const bumpProgress = useCallback(() => setProgressVersion((v) => v + 1), []);
+  const consentTexts = useConsentTexts(token, study.studyId, explain);
+  const consentVersions = useMemo(() => consentTexts.consents?.map((c) => c.version) ?? null, [consentTexts.consents]);
 
   /**
    * Reissues links. From the skipped list (`merge`) the links already on screen
@@ -78,7 +80,7 @@ export function StudyPage(props: { token: string; role: Role; study: Study; expl
         {study.title.en} <span className="muted">{study.studyId}</span>
       </h1>
       <nav aria-label="On this page" className="console-toc no-print">
-        <a href="#waves">Waves</a> · <a href="#participants">Import</a> · <a href="#links">Links</a> · <a href="#participant-list">Participants</a> ·{' '}
+        <a href="#consents">Consent texts</a> · <a href="#waves">Waves</a> · <a href="#participants">Import</a> · <a href="#links">Links</a> · <a href="#participant-list">Participants</a> ·{' '}
         <a href="#progress">Progress</a> · <a href="#withdraw">Withdraw</a> · <a href="#check-ins">Check-ins</a> · <a href="#messages">Sent messages</a>
         {props.role === 'admin' && (
           <>
@@ -88,6 +90,8 @@ export function StudyPage(props: { token: string; role: Role; study: Study; expl
           </>
         )}
       </nav>
+
+      <ConsentSection token={token} studyId={study.studyId} consents={consentTexts.consents} problem={consentTexts.problem} explain={explain} onAdded={consentTexts.reload} />
 
       <section id="waves" className="console-card" aria-labelledby="waves-heading">
         <h2 id="waves-heading">Waves</h2>
@@ -131,7 +135,7 @@ export function StudyPage(props: { token: string; role: Role; study: Study; expl
             </tbody>
           </table>
         )}
-        <AddWaveForm token={token} studyId={study.studyId} nextOrdinal={waves.length === 0 ? 0 : Math.max(...waves.map((w) => w.ordinal)) + 1} explain={explain} onCreated={props.reload} />
+        <AddWaveForm token={token} studyId={study.studyId} consentVersions={consentVersions} nextOrdinal={waves.length === 0 ? 0 : Math.max(...waves.map((w) => w.ordinal)) + 1} explain={explain} onCreated={props.reload} />
       </section>
 
       <ImportSection token={token} studyId={study.studyId} explain={explain} onImported={bumpProgress} />
@@ -519,7 +523,8 @@ const STATUS_ROWS = [
 
 function ProgressSection(props: { token: string; study: Study; explain: Explain; version: number }) {
   const { token, study, explain, version } = props;
-  const attributes = knownAttributes(study.studyId);
+  // The attributes the study declares (from the study list): filter by choosing, not by typing ids.
+  const attributes = study.attributes.length > 0 ? study.attributes : null;
   const [attribute, setAttribute] = useState('');
   const [value, setValue] = useState('');
   const [filter, setFilter] = useState<{ attribute: string; value: string } | null>(null);
@@ -587,31 +592,26 @@ function ProgressSection(props: { token: string; study: Study; explain: Explain;
             </label>
           </>
         ) : (
+          <p className="muted">This study declares no participant attributes to filter by.</p>
+        )}
+        {attributes && (
           <>
-            <label>
-              Attribute id
-              <input value={attribute} onChange={(e) => setAttribute(e.target.value)} />
-            </label>
-            <label>
-              Value
-              <input value={value} onChange={(e) => setValue(e.target.value)} />
-            </label>
+            <button type="submit" className="console-link-button">
+              Filter
+            </button>
+            <button
+              type="button"
+              className="console-link-button"
+              onClick={() => {
+                setAttribute('');
+                setValue('');
+                setFilter(null);
+              }}
+            >
+              Everyone
+            </button>
           </>
         )}
-        <button type="submit" className="console-link-button">
-          Filter
-        </button>
-        <button
-          type="button"
-          className="console-link-button"
-          onClick={() => {
-            setAttribute('');
-            setValue('');
-            setFilter(null);
-          }}
-        >
-          Everyone
-        </button>
         <button type="button" className="console-link-button" onClick={() => setTick((t) => t + 1)}>
           Refresh progress
         </button>
@@ -624,6 +624,7 @@ function ProgressSection(props: { token: string; study: Study; explain: Explain;
             {progress.filter ? ` with ${progress.filter.attribute} = ${progress.filter.value}` : ' in the study'}.
           </p>
           {progress.waves.length === 0 && <p>No waves yet.</p>}
+          <RetentionChart progress={progress} waveNames={waveNames} />
           {[...progress.waves]
             .sort((a, b) => a.ordinal - b.ordinal)
             .map((wave) => {
@@ -676,6 +677,39 @@ function ProgressSection(props: { token: string; study: Study; explain: Explain;
         </>
       )}
     </section>
+  );
+}
+
+/**
+ * Retention from baseline to each follow-up as bars, with the numbers as
+ * text in each row (the bars themselves are hidden from screen readers).
+ */
+function RetentionChart({ progress, waveNames }: { progress: StudyProgress; waveNames: Map<string, string> }) {
+  const followUps = [...progress.waves].filter((w) => w.ordinal > 0).sort((a, b) => a.ordinal - b.ordinal);
+  if (followUps.length === 0) return null;
+  const baseline = progress.waves.find((w) => w.ordinal === 0);
+  const base = baseline?.counts.completed ?? 0;
+  return (
+    <figure className="console-bars console-retention" aria-labelledby="retention-caption">
+      <figcaption id="retention-caption">
+        Chart: retention from baseline{base > 0 ? ` (${base} completed the baseline)` : ''}
+      </figcaption>
+      <ul>
+        {followUps.map((wave) => {
+          const name = waveNames.get(wave.waveId) ?? wave.waveId;
+          const share = wave.retentionFromBaseline;
+          return (
+            <li key={wave.waveId}>
+              <span className="console-bar-label">{name}</span>
+              <span className="console-bar-track" aria-hidden="true">
+                <span className="console-bar console-bar-retention" style={{ width: `${Math.round((share ?? 0) * 100)}%` }} />
+              </span>
+              <span className="console-bar-value">{share === null ? 'not yet' : `${Math.round(share * 100)}%`}</span>
+            </li>
+          );
+        })}
+      </ul>
+    </figure>
   );
 }
 

@@ -19,12 +19,24 @@ import {
 import {
   AuditLog,
   ChangePasswordRequest,
+  CreateUserResult,
   SignInRequest,
   SignInResult,
   StudyList,
+  UserList,
+  UserSummary,
   WaveResponses,
+  type CreateUserRequest,
+  type UpdateUserRequest,
 } from '../../../functions/contracts/researcher.js';
-import { CreateWaveResult, type CreateStudyRequest, type CreateWaveRequest } from '../../../functions/contracts/studies.js';
+import {
+  AddConsentTextResult,
+  ConsentTextList,
+  CreateWaveResult,
+  type AddConsentTextRequest,
+  type CreateStudyRequest,
+  type CreateWaveRequest,
+} from '../../../functions/contracts/studies.js';
 import { ExportDownload, ExportJob, ExportList, type CreateExportRequest } from '../../../functions/contracts/exports.js';
 import { ApiProblem, NetworkProblem, parseJsonResponse, requestJson } from '../api';
 
@@ -111,6 +123,33 @@ export function createStudy(token: string, body: CreateStudyRequest): Promise<{ 
 /** POST /api/studies/{studyId}/waves */
 export function createWave(token: string, studyId: string, body: CreateWaveRequest): Promise<CreateWaveResult> {
   return requestJson(CreateWaveResult, `/api/studies/${seg(studyId)}/waves`, { method: 'POST', body, bearer: token });
+}
+
+/** GET /api/studies/{studyId}/consents */
+export function listConsentTexts(token: string, studyId: string): Promise<ConsentTextList> {
+  return requestJson(ConsentTextList, `/api/studies/${seg(studyId)}/consents`, { bearer: token });
+}
+
+/** POST /api/studies/{studyId}/consents: a new version (a version never changes). */
+export function addConsentText(token: string, studyId: string, body: AddConsentTextRequest): Promise<AddConsentTextResult> {
+  return requestJson(AddConsentTextResult, `/api/studies/${seg(studyId)}/consents`, { method: 'POST', body, bearer: token });
+}
+
+// --- People (admins; embedded mode) ---------------------------------------------
+
+/** GET /api/users */
+export function listUsers(token: string): Promise<UserList> {
+  return requestJson(UserList, '/api/users', { bearer: token });
+}
+
+/** POST /api/users: the temporary password is in the answer, once. */
+export function createUser(token: string, body: CreateUserRequest): Promise<CreateUserResult> {
+  return requestJson(CreateUserResult, '/api/users', { method: 'POST', body, bearer: token });
+}
+
+/** PUT /api/users/{userId}: a new role, disabled or enabled. */
+export function updateUser(token: string, userId: string, body: UpdateUserRequest): Promise<UserSummary> {
+  return requestJson(UserSummary, `/api/users/${seg(userId)}`, { method: 'PUT', body, bearer: token });
 }
 
 /** POST /api/studies/{studyId}/participants/import (text/csv): all rows or none. */

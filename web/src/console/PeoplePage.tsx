@@ -1,0 +1,219 @@
+/**
+ * Admins' people page (embedded mode): every researcher account with its
+ * role and status; add an account (its temporary password is shown once),
+ * change a role, disable or enable. The server ends a changed account's
+ * sessions, audits every change, and refuses to let the last enabled admin
+ * demote or disable themselves. In AWS, accounts are managed in Cognito.
+ */
+import { useCallback, useEffect, useState, type FormEvent } from 'react';
+import { CreateUserRequest, type CreateUserResult, type Role, type UserSummary } from '../../../functions/contracts/researcher.js';
+import { ApiProblem } from '../api';
+import { createUser, listUsers, updateUser } from './consoleApi';
+import { ProblemBox, toProblem, type Problem } from './SetupForms';
+
+type Explain = (error: unknown) => string;
+const ROLES: Role[] = ['admin', 'researcher', 'analyst'];
+const STATUS_TEXT: Record<UserSummary['status'], string> = {
+  active: 'Active',
+  invited: 'Active (temporary password not yet replaced)',
+  disabled: 'Disabled',
+};
+
+export function PeoplePage(props: { token: string; explain: Explain }) {
+  const { token, explain } = props;
+  const [users, setUsers] = useState<UserSummary[] | null>(null);
+  const [problem, setProblem] = useState<Problem | null>(null);
+  const [unavailable, setUnavailable] = useState(false);
+  const [version, setVersion] = useState(0);
+  const reload = useCallback(() => setVersion((v) => v + 1), []);
+
+  useEffect(() => {
+    let live = true;
+    listUsers(token).then(
+      (list) => {
+        if (!live) return;
+        setUsers(list.users);
+        setProblem(null);
+      },
+      (error: unknown) => {
+        if (!live) return;
+        // Not in this deployment (AWS: Cognito keeps the accounts).
+        if (error instanceof ApiProblem && (error.status === 404 || error.status === 501)) setUnavailable(true);
+        else setProblem(toProblem(error, explain));
+      },
+    );
+    return () => {
+      live = false;
+    };
+  }, [token, explain, version]);
+
+  return (
+    <>
+      <h1>People</h1>
+      {unavailable ? (
+        <p className="notice">Accounts are managed in the Cognito user pool in this deployment (the AWS console, or aws cognito-idp): see docs/aws.md.</p>
+      ) : (
+        <>
+          <ProblemBox problem={problem} />
+          {users === null && !problem && <p className="muted">Loading accounts…</p>}
+          {users && <PeopleTable token={token} users={users} explain={explain} onChanged={reload} />}
+          <NewAccountForm token={token} explain={explain} onCreated={reload} />
+        </>
+      )}
+    </>
+  );
+}
+
+function PeopleTable(props: { token: string; users: UserSummary[]; explain: Explain; onChanged(): void }) {
+  const [problem, setProblem] = useState<Problem | null>(null);
+  const [done, setDone] = useState<string | null>(null);
+  const [busy, setBusy] = useState<string | null>(null);
+  const [roles, setRoles] = useState<Record<string, Role>>({});
+
+  const change = async (user: UserSummary, body: { role?: Role; enabled?: boolean }, what: string) => {
+    setProblem(null);
+    setDone(null);
+    setBusy(user.userId);
+    try {
+      await updateUser(props.token, user.userId, body);
+      setDone(`${user.email}: ${what}. Their current sessions have ended.`);
+      props.onChanged();
+    } catch (error) {
+      setProblem(toProblem(error, props.explain));
+    } finally {
+      setBusy(null);
+    }
+  };
+
+  return (
+    <section className="console-card" aria-labelledby="accounts-heading">
+      <h2 id="accounts-heading">Accounts</h2>
+      <ProblemBox problem={problem} />
+      {done && (
+        <p className="notice" role="status">
+          {done}
+        </p>
+      )}
+      <div className="console-table-wrap">
+        <table className="console-table">
+          <caption>Researcher accounts</caption>
+          <thead>
+            <tr>
+              <th scope="col">Email</th>
+              <th scope="col">Role</th>
+              <th scope="col">Status</th>
+              <th scope="col">Change</th>
+            </tr>
+          </thead>
+          <tbody>
+            {props.users.map((user) => {
+              const chosen = roles[user.userId] ?? user.role;
+              return (
+                <tr key={user.userId}>
+                  <th scope="row">{user.email}</th>
+                  <td>{user.role}</td>
+                  <td>{STATUS_TEXT[user.status]}</td>
+                  <td>
+                    <form
+                      className="console-inline-form"
+                      onSubmit={(e) => {
+                        e.preventDefault();
+                        if (chosen !== user.role) void change(user, { role: chosen }, `role changed to ${chosen}`);
+                      }}
+                    >
+                      <label>
+                        Role<span className="visually-hidden"> of {user.email}</span>
+                        <select value={chosen} onChange={(e) => setRoles((r) => ({ ...r, [user.userId]: e.target.value as Role }))}>
+                          {ROLES.map((role) => (
+                            <option key={role} value={role}>
+                              {role}
+                            </option>
+                          ))}
+                        </select>
+                      </label>
+                      <button type="submit" className="console-link-button" disabled={busy === user.userId || chosen === user.role}>
+                        Change role<span className="visually-hidden"> of {user.email}</span>
+                      </button>
+                      <button
+                        type="button"
+                        className="console-link-button"
+                        disabled={busy === user.userId}
+                        onClick={() => void change(user, { enabled: user.status === 'disabled' }, user.status === 'disabled' ? 'enabled' : 'disabled')}
+                      >
+                        {user.status === 'disabled' ? 'Enable' : 'Disable'}
+                        <span className="visually-hidden"> {user.email}</span>
+                      </button>
+                    </form>
+                  </td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      </div>
+    </section>
+  );
+}
+
+function NewAccountForm(props: { token: string; explain: Explain; onCreated(): void }) {
+  const [email, setEmail] = useState('');
+  const [role, setRole] = useState<Role>('researcher');
+  const [busy, setBusy] = useState(false);
+  const [problem, setProblem] = useState<Problem | null>(null);
+  const [created, setCreated] = useState<CreateUserResult | null>(null);
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    setProblem(null);
+    setCreated(null);
+    const request = CreateUserRequest.safeParse({ email: email.trim(), role });
+    if (!request.success) {
+      setProblem({ message: 'Please correct the form.', details: request.error.issues.map((issue) => issue.message) });
+      return;
+    }
+    setBusy(true);
+    try {
+      setCreated(await createUser(props.token, request.data));
+      setEmail('');
+      props.onCreated();
+    } catch (error) {
+      setProblem(toProblem(error, props.explain));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <section className="console-card" aria-labelledby="new-account-heading">
+      <form className="console-form" onSubmit={submit} aria-labelledby="new-account-heading">
+        <h2 id="new-account-heading">Add an account</h2>
+        <label>
+          Email of the new account
+          <input type="email" required value={email} onChange={(e) => setEmail(e.target.value)} />
+        </label>
+        <label>
+          Role of the new account
+          <select value={role} onChange={(e) => setRole(e.target.value as Role)}>
+            {ROLES.map((r) => (
+              <option key={r} value={r}>
+                {r}
+              </option>
+            ))}
+          </select>
+        </label>
+        <ProblemBox problem={problem} />
+        {created && (
+          <div className="notice" role="status">
+            <p>
+              Account {created.email} ({created.role}) added. Its temporary password, shown only now: <code className="console-secret">{created.temporaryPassword}</code>
+            </p>
+            <p>Pass it on privately; the first sign-in must replace it.</p>
+          </div>
+        )}
+        <button type="submit" className="button-primary" disabled={busy}>
+          {busy ? 'Adding…' : 'Add account'}
+        </button>
+      </form>
+    </section>
+  );
+}
