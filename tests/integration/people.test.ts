@@ -60,17 +60,19 @@ describe('the last enabled admin', () => {
     expect((await callRoute('GET', '/api/users', { headers: bearer(first.token) })).status).toBe(401);
   });
 
-  it('two admins demoting each other at the same moment leave one of them an admin', async () => {
+  it('two admins demoting each other at the same moment never both succeed: an admin remains', async () => {
     const second = { userId: 'u-second-admin@example.org', token: await signIn('second-admin@example.org') };
     const third = await account('third-admin@example.org', 'admin');
 
     const results = await Promise.all([change(second.token, third.userId, { role: 'analyst' }), change(third.token, second.userId, { role: 'analyst' })]);
 
-    expect(results.map((r) => r.status).filter((s) => s === 200)).toHaveLength(1);
+    // Serialisable transactions: never both (DynamoDB may also cancel both as conflicting, which is safe).
+    expect(results.filter((r) => r.status === 200).length).toBeLessThanOrEqual(1);
     expect(results.every((r) => r.status === 200 || (r.status >= 400 && r.status < 500))).toBe(true);
     const winner = results[0]!.status === 200 ? second : third;
-    const admins = (await users(winner.token)).filter((u) => u.role === 'admin' && u.status !== 'disabled');
-    expect(admins.map((u) => u.userId)).toEqual([winner.userId]);
+    const admins = (await users(winner.token)).filter((u) => u.role === 'admin' && u.status !== 'disabled').map((u) => u.userId);
+    if (results.some((r) => r.status === 200)) expect(admins).toEqual([winner.userId]);
+    else expect(admins.sort()).toEqual([second.userId, third.userId].sort());
   });
 });
 
