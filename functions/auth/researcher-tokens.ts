@@ -33,8 +33,13 @@ function keySource(): Promise<KeySource> {
   return key;
 }
 
-/** Returns the verified researcher, or undefined for any missing, forged, expired or malformed token. */
-export async function verifyResearcherToken(token: string): Promise<Researcher | undefined> {
+/**
+ * Returns the verified researcher, or undefined for any missing, forged, expired or malformed token.
+ * Embedded mode's tokens also carry the account's session generation, which the caller checks
+ * against the stored one (functions/auth/local-sessions.ts): an account an admin has changed
+ * since the token was signed is refused at once, not in 8 hours.
+ */
+export async function verifyResearcherToken(token: string): Promise<(Researcher & { sessionGeneration?: number }) | undefined> {
   const { AUTH_MODE, COGNITO_ISSUER, COGNITO_CLIENT_ID } = config();
   try {
     const { payload } = await jwtVerify(token, await keySource(), {
@@ -43,13 +48,8 @@ export async function verifyResearcherToken(token: string): Promise<Researcher |
     });
     if (AUTH_MODE === 'cognito' && payload.client_id !== COGNITO_CLIENT_ID && payload.aud !== COGNITO_CLIENT_ID) return undefined;
     const researcher = researcherFrom(payload);
-    // Embedded mode: an account disabled or changed by an admin since this token was signed is refused now, not in 8 hours.
-    if (researcher && AUTH_MODE === 'local') {
-      const generation = typeof payload['pont:gen'] === 'number' ? payload['pont:gen'] : 0;
-      const { sessionStillValid } = await import('./local-sessions.js');
-      if (!(await sessionStillValid(researcher.userId, generation))) return undefined;
-    }
-    return researcher;
+    if (!researcher || AUTH_MODE !== 'local') return researcher;
+    return { ...researcher, sessionGeneration: typeof payload['pont:gen'] === 'number' ? payload['pont:gen'] : 0 };
   } catch {
     return undefined;
   }

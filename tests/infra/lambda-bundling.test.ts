@@ -16,9 +16,8 @@ import { REPO_ROOT } from '../../infra/local/platform.js';
 const dir = mkdtempSync(join(tmpdir(), 'pont-bundle-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-async function bundle(source: string) {
-  const entry = join(dir, 'entry.ts');
-  writeFileSync(entry, source);
+async function bundle(source: string, entry = join(dir, 'entry.ts')) {
+  if (source) writeFileSync(entry, source);
   const outfile = join(dir, 'out.mjs');
   const result = await build({
     entryPoints: [entry],
@@ -32,10 +31,14 @@ async function bundle(source: string) {
     alias: LAMBDA_ALIASES,
     absWorkingDir: REPO_ROOT,
     nodePaths: [join(REPO_ROOT, 'node_modules')],
+    minify: LAMBDA_BUNDLING.minify,
     metafile: true,
     logLevel: 'silent',
   });
-  return { outfile, inputs: Object.keys(result.metafile.inputs) };
+  const output = Object.values(result.metafile.outputs)[0]!;
+  // The modules that put code in the bundle (metafile.inputs also lists those tree-shaken away).
+  const inputs = Object.entries(output.inputs).filter(([, input]) => input.bytesInOutput > 0).map(([path]) => path);
+  return { outfile, inputs, bytes: output.bytes };
 }
 
 describe('Lambda bundling', () => {
@@ -59,4 +62,14 @@ describe('Lambda bundling', () => {
     // Without them it fails plainly rather than wandering off to other sources.
     expect(() => execFileSync(process.execPath, [outfile], { env: { PATH: env.PATH }, stdio: 'pipe' })).toThrow(/Unable to find environment variable credentials/);
   });
+
+  it('keeps the link-opening bundle to the DynamoDB commands it uses (no aggregated client, no credential chain)', async () => {
+    const { inputs, bytes } = await bundle('', join(REPO_ROOT, 'functions/handlers/open-link.ts'));
+    // A module reached only through a lazy import() is wrapped by esbuild with everything it imports: once the
+    // session check took the DynamoDB client down that path, every command of the client came along (+56 KB).
+    expect(inputs.filter((input) => input.endsWith('client-dynamodb/dist-es/DynamoDB.js'))).toEqual([]);
+    expect(inputs.filter((input) => input.includes('nested-clients'))).toEqual([]);
+    expect(bytes).toBeLessThan(320_000);
+  });
 });
+
