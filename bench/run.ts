@@ -53,13 +53,17 @@ const [platform, browser] = await section('Embedded platform and Chromium', asyn
 const chromium = browser.version();
 let web: { rows: Row[]; detail: WebDetail };
 try {
-  web = await section('Respondent page in Chromium', () => benchWeb(platform, build, browser, log));
+  try {
+    web = await section('Respondent page in Chromium', () => benchWeb(platform, build, browser, log));
+  } finally {
+    // Not needed after this: an idle Chromium still wakes up, and the API's p99s below share its two cores.
+    await browser.close();
+  }
   rows.push(...web.rows);
   rows.push(...(await section('DynamoDB Local baseline', () => benchDynamoBaseline(log))));
   rows.push(...(await section('Respondent API over HTTP', () => benchApi(platform, log))));
   rows.push(...(await section('Dataset export', () => benchExport(log))));
 } finally {
-  await browser.close();
   await platform.stop();
   build.remove();
 }
