@@ -12,6 +12,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPlatform, type Platform } from '../../infra/local/platform.js';
 import { launchChromium } from '../support/browser.js';
+import { readZip } from '../support/zip-and-csv.js';
 
 let platform: Platform;
 let browser: Browser;
@@ -354,6 +355,17 @@ describe('the researcher console', () => {
     a11y.push(...(await audit(page, 'audit log')));
     const [auditCsv] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download CSV' }).click()]);
     expect((await readFile((await auditCsv.path())!, 'utf8')).split(/\r?\n/)[0]).toBe('at,actor,action,detail');
+
+    // And from every later export: the package holds the two who completed and are still in the study, not the erased one.
+    await page.getByRole('link', { name: 'Dataset exports', exact: true }).click();
+    await page.getByRole('button', { name: 'Start export' }).click();
+    const exported = page.locator('.console-export').first();
+    await exported.getByText('Ready', { exact: true }).waitFor({ timeout: 60_000 });
+    expect(await exported.locator('.console-export-summary').textContent()).toMatch(/^2 participants, 2 responses/);
+    const [exportDownload] = await Promise.all([page.waitForEvent('download'), exported.getByRole('button', { name: /^Download the export of/ }).click()]);
+    const files = await readZip((await exportDownload.path())!);
+    const wide = files.get('responses_wide.csv')!.toString('utf8').replace(/^\uFEFF/, '').trim().split(/\r?\n/);
+    expect(wide).toHaveLength(1 + 2);
 
     expect(a11y).toEqual([]);
     expect(requests.every((url) => url.startsWith(platform.url) || url.startsWith('blob:'))).toBe(true);
