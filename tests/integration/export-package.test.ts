@@ -929,12 +929,12 @@ function expectedReadme(exportId: string, exportedAt: string, options: { freeTex
     options.freeText
       ? "  4. WARNING: free-text answers are INCLUDED (am_note). Free text can name people and places: read it before sharing, and keep this package under the study's strictest access. Asking for it was recorded in the audit log."
       : '  4. Free-text answers are left out: am_note.',
-    '  5. Small-cell protection (k-anonymity, k = 5) over the quasi-identifiers attribute:local_authority:',
+    '  5. Small-cell protection (k-anonymity, k = 5) over the quasi-identifiers local_authority:',
     '       that is, the attributes the study marks as quasi-identifiers, and in each wave that asks them the questions its instruments mark (none) and the questions the study names (none).',
     // Cardiff 5 (n = 0, 1, 3, 4, 9), Swansea 5 (n = 2, 5, 6, 7, 8), Ceredigion 1 (n = 10): Ceredigion merged into "other",
     // which still singles n = 10 out, so suppressed; the erased participant (Cardiff) is not counted.
-    '       attribute:local_authority: categories ceredigion merged into "other" (1 participant(s)).',
-    '       attribute:local_authority: suppressed for 1 participant(s) (coded "suppressed" or -7).',
+    '       local_authority: categories ceredigion merged into "other" (1 participant(s)).',
+    '       local_authority: suppressed for 1 participant(s) (coded "suppressed" or -7).',
     '       1 participant(s) have every quasi-identifier suppressed.',
     '       After protection: 3 group(s); the smallest group showing any quasi-identifier value has 5 participant(s).',
     '  6. Every cell is safe to open in a spreadsheet: text starting with = + - @, tab or carriage return is prefixed with an apostrophe.',

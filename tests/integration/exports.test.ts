@@ -425,7 +425,7 @@ describe("an export of a study asking the context questionnaire's identifying qu
     const readme = pkg.text('README.txt');
     expect(readme).toContain('k-anonymity, k = 5');
     expect(readme).toContain('the questions its instruments mark (ctx_age_band, ctx_gender, ctx_local_authority, am_age)');
-    expect(readme).toMatch(/item:baseline:ctx_local_authority: categories ceredigion merged into "other" \(1 participant/);
+    expect(readme).toMatch(/ctx_local_authority \(wave baseline\): categories ceredigion merged into "other" \(1 participant/);
     const codebook = JSON.parse(pkg.text('codebook.json')) as { variables: { name: string; derivation?: string }[] };
     expect(codebook.variables.find((v) => v.name === 'ctx_local_authority')!.derivation).toMatch(/quasi-identifier \(marked so by its instrument\)/);
   });
@@ -436,7 +436,7 @@ describe("an export of a study asking the context questionnaire's identifying qu
     // Five in Swansea are too few for k = 6.
     expect(authorities).not.toContain('swansea');
     expect(authorities.filter((v) => v === 'cardiff')).toHaveLength(6);
-    expect(six.text('README.txt')).toMatch(/item:baseline:ctx_local_authority: categories ceredigion, swansea merged into "other" \(6 participant/);
+    expect(six.text('README.txt')).toMatch(/ctx_local_authority \(wave baseline\): categories ceredigion, swansea merged into "other" \(6 participant/);
   });
 
   it('exports a marked age only as its band', () => {

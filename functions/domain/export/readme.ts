@@ -86,14 +86,14 @@ export function packageReadme(facts: PackageFacts): string {
     add(`  4. Free-text answers are left out: ${counts.freeTextItemsLeftOut.length > 0 ? counts.freeTextItemsLeftOut.join(', ') : 'these instruments have none'}.`);
   }
   const { markedByInstruments, namedByStudy } = facts.quasiIdentifierItems;
-  add(`  5. Small-cell protection (k-anonymity, k = ${protection.k}) over the quasi-identifiers ${protection.quasiIdentifiers.length > 0 ? protection.quasiIdentifiers.join(', ') : '(none declared by the study or marked by its instruments)'}:`);
+  add(`  5. Small-cell protection (k-anonymity, k = ${protection.k}) over the quasi-identifiers ${protection.quasiIdentifiers.length > 0 ? protection.quasiIdentifiers.map(quasiIdentifierName).join(', ') : '(none declared by the study or marked by its instruments)'}:`);
   add(
     `       that is, the attributes the study marks as quasi-identifiers, and in each wave that asks them the questions its instruments mark (${markedByInstruments.join(', ') || 'none'}) and the questions the study names (${namedByStudy.join(', ') || 'none'}).`,
   );
   if (protection.generalised.length === 0) add('       no category had to be merged.');
-  for (const g of protection.generalised) add(`       ${g.quasiIdentifier}: categories ${g.values.join(', ')} merged into "other" (${g.participants} participant(s)).`);
+  for (const g of protection.generalised) add(`       ${quasiIdentifierName(g.quasiIdentifier)}: categories ${g.values.join(', ')} merged into "other" (${g.participants} participant(s)).`);
   if (protection.suppressed.length === 0) add('       no value had to be suppressed.');
-  for (const s of protection.suppressed) add(`       ${s.quasiIdentifier}: suppressed for ${s.participants} participant(s) (coded "suppressed" or -7).`);
+  for (const s of protection.suppressed) add(`       ${quasiIdentifierName(s.quasiIdentifier)}: suppressed for ${s.participants} participant(s) (coded "suppressed" or -7).`);
   if (protection.fullySuppressedBelowK > 0) add(`       ${protection.fullySuppressedBelowK} participant(s) have every quasi-identifier suppressed.`);
   add(
     `       After protection: ${protection.classes} group(s); the smallest group showing any quasi-identifier value has ${protection.smallestClass ?? 0} participant(s).`,
@@ -110,4 +110,15 @@ export function packageReadme(facts: PackageFacts): string {
   }
   add('This package is pseudonymised research data. It is still personal data under UK GDPR (ICO, Anonymisation and pseudonymisation, 2025): keep it where the study\'s data management plan says, and delete it when the plan says.');
   return lines.join('\r\n') + '\r\n';
+}
+
+/**
+ * A quasi-identifier as the files name it (see quasiIdentifierIds in rows.ts): an attribute by its column,
+ * a question by its item name and the wave that asked it.
+ */
+function quasiIdentifierName(id: string): string {
+  const [kind, ...rest] = id.split(':');
+  if (kind === 'attribute' && rest.length > 0) return rest.join(':');
+  if (kind === 'item' && rest.length > 1) return `${rest.slice(1).join(':')} (wave ${rest[0]})`;
+  return id;
 }
