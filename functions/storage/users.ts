@@ -199,23 +199,42 @@ export async function listExistingUsers(): Promise<number> {
   return listed;
 }
 
-/** Replaces an existing account's password with a temporary one (a reset); false when there is no such account. */
-export async function setLocalUserPassword(email: string, passwordHash: string): Promise<boolean> {
-  try {
-    await db().send(
-      new UpdateCommand({
-        TableName: tableName(),
-        Key: keys.user(email),
-        UpdateExpression: 'SET passwordHash = :hash, mustChangePassword = :temporary',
-        ConditionExpression: 'attribute_exists(PK)',
-        ExpressionAttributeValues: { ':hash': passwordHash, ':temporary': true },
-      }),
-    );
-    return true;
-  } catch (error) {
-    if (isConditionalCheckFailed(error)) return false;
-    throw error;
-  }
+/**
+ * The operator's way back in (`npm start -- --reset-admin-password`, run at the
+ * machine that holds the data): the account gets a temporary password and is
+ * made an enabled admin again, whatever an admin changed since, and its old
+ * sessions end. False when there is no such account.
+ */
+export async function resetLocalAdmin(email: string, passwordHash: string): Promise<{ userId: string } | false> {
+  const user = await getLocalUser(email);
+  if (!user) return false;
+  await db().send(
+    new TransactWriteCommand({
+      TransactItems: [
+        {
+          Update: {
+            TableName: tableName(),
+            Key: keys.user(email),
+            UpdateExpression:
+              'SET passwordHash = :hash, mustChangePassword = :true, #role = :admin, disabled = :false, sessionGeneration = if_not_exists(sessionGeneration, :zero) + :one',
+            ConditionExpression: 'userId = :id',
+            ExpressionAttributeNames: { '#role': 'role' },
+            ExpressionAttributeValues: { ':hash': passwordHash, ':true': true, ':false': false, ':admin': 'admin', ':zero': 0, ':one': 1, ':id': user.userId },
+          },
+        },
+        {
+          Update: {
+            TableName: tableName(),
+            Key: sessionState(user.userId),
+            UpdateExpression: 'SET disabled = :false, generation = if_not_exists(generation, :zero) + :one, #type = :type',
+            ExpressionAttributeNames: { '#type': 'type' },
+            ExpressionAttributeValues: { ':false': false, ':zero': 0, ':one': 1, ':type': 'userSessions' },
+          },
+        },
+      ],
+    }),
+  );
+  return { userId: user.userId };
 }
 
 /**

@@ -19,7 +19,8 @@ import { resetExportStore } from '../../functions/exports/export-store.js';
 import { routes } from '../../functions/routes.js';
 import { runDueReminders } from '../../functions/scheduled/send-reminders.js';
 import { identityTable, mainTable } from '../../functions/storage/table-definition.js';
-import { listExistingUsers, setLocalUserPassword } from '../../functions/storage/users.js';
+import { PLATFORM_SCOPE, recordAudit } from '../../functions/storage/audit.js';
+import { listExistingUsers, resetLocalAdmin } from '../../functions/storage/users.js';
 import type { LambdaHandler } from './api-gateway.js';
 import { startDynamoDbLocal, type DynamoDbLocal } from './dynamodb-local.js';
 import { ADMIN_EMAIL, seedDemo, type DemoLink } from './seed.js';
@@ -100,7 +101,9 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     let adminPassword = seeded.adminPassword;
     if (options.resetAdminPassword && !adminPassword) {
       adminPassword = newPassword();
-      await setLocalUserPassword(ADMIN_EMAIL, await hashPassword(adminPassword));
+      const reset = await resetLocalAdmin(ADMIN_EMAIL, await hashPassword(adminPassword));
+      if (reset) await recordAudit({ scope: PLATFORM_SCOPE, actor: 'operator', action: 'user.reset_by_operator', detail: { userId: reset.userId } });
+      else adminPassword = undefined; // no such account to reset
     }
 
     server = createEmbeddedServer({ routes, handlers: await loadHandlers(), site });

@@ -9,7 +9,7 @@ import type { Role } from '../../functions/contracts/researcher.js';
 import { hashPassword } from '../../functions/domain/passwords.js';
 import { PLATFORM_SCOPE, listAuditMonth } from '../../functions/storage/audit.js';
 import { db, tableName } from '../../functions/storage/client.js';
-import { createLocalUser, listExistingUsers } from '../../functions/storage/users.js';
+import { createLocalUser, listExistingUsers, resetLocalAdmin } from '../../functions/storage/users.js';
 import { callRoute } from '../support/call-route.js';
 import { useTestTable } from '../support/test-table.js';
 
@@ -161,3 +161,24 @@ describe('managing accounts', () => {
     expect(await table.getItem({ PK: 'MIGRATION', SK: 'users-listed' })).toBeDefined();
   });
 });
+
+describe("the operator's reset (npm start -- --reset-admin-password)", () => {
+  it('makes a disabled, demoted account an enabled admin again, with a temporary password to replace', async () => {
+    const locked = await account('locked-out-admin@example.org', 'admin');
+    const other = await account('other-admin@example.org', 'admin');
+    expect((await change(other.token, locked.userId, { role: 'analyst' })).status).toBe(200);
+    expect((await change(other.token, locked.userId, { enabled: false })).status).toBe(200);
+    const lockedOut = await callRoute('POST', '/api/auth/sign-in', { body: { email: 'locked-out-admin@example.org', password: PASSWORD } });
+    expect(lockedOut.json.error.code).toBe('account_disabled');
+
+    expect(await resetLocalAdmin('locked-out-admin@example.org', await hashPassword('temporary from the reset'))).toEqual({ userId: locked.userId });
+
+    // The temporary password only lets them choose their own; then they are an admin again.
+    const temporary = await callRoute('POST', '/api/auth/sign-in', { body: { email: 'locked-out-admin@example.org', password: 'temporary from the reset' } });
+    expect(temporary.json.error.code).toBe('password_change_required');
+    const listed = (await users(other.token)).find((u) => u.userId === locked.userId);
+    expect(listed).toMatchObject({ role: 'admin', status: 'invited' });
+    expect(await resetLocalAdmin('nobody@example.org', await hashPassword('x'))).toBe(false);
+  });
+});
+
