@@ -17,6 +17,23 @@ export const ParticipantAttribute = z.object({
 });
 export type ParticipantAttribute = z.infer<typeof ParticipantAttribute>;
 
+/** A consent version id: short, and safe in keys, URLs and file names. */
+export const ConsentVersionId = z
+  .string()
+  .check(z.regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/, 'use 1–100 letters, digits, dots, hyphens and underscores, starting with a letter or digit'));
+
+/** One language of a consent text: not blank, and short enough to read on a phone (and to keep the item far under DynamoDB's 400 KB). */
+const ConsentWording = z.string().check(
+  z.maxLength(10_000, 'a consent text is at most 10,000 characters'),
+  z.refine((text) => text.trim() !== '', 'write the consent text'),
+);
+
+/** A consent text version, in both languages: the study's first (with the study) and every later one. */
+export const ConsentText = z.strictObject({
+  version: ConsentVersionId,
+  text: z.strictObject({ en: ConsentWording, cy: ConsentWording }),
+});
+
 /** POST /api/studies */
 export const CreateStudyRequest = z.strictObject({
   studyId: Slug,
@@ -25,7 +42,7 @@ export const CreateStudyRequest = z.strictObject({
   attributes: z.array(ParticipantAttribute).check(z.maxLength(20)),
   /** Questions whose answers are quasi-identifiers (e.g. ctx_gender): exports protect them with the quasi-identifier attributes. */
   quasiIdentifierItems: z.optional(z.array(z.string().check(z.regex(/^[A-Za-z][A-Za-z0-9_]{0,60}$/, 'use a question name'))).check(z.maxLength(20))),
-  consent: z.strictObject({ version: z.string().check(z.minLength(1), z.maxLength(100)), text: LocalisedText }),
+  consent: ConsentText,
 });
 export type CreateStudyRequest = z.infer<typeof CreateStudyRequest>;
 
@@ -63,7 +80,7 @@ export const CreateWaveRequest = z.strictObject({
   instruments: z
     .array(z.strictObject({ id: z.string().check(z.maxLength(63, 'is not an instrument id')), version: z.string().check(z.maxLength(40, 'is not a version')) }))
     .check(z.minLength(1), z.maxLength(10)),
-  consentVersion: z.string().check(z.maxLength(100, 'a consent version is at most 100 characters')),
+  consentVersion: ConsentVersionId,
   /** Registration references for instruments whose owners require registration, by instrument id. */
   registrations: z.optional(z.record(z.string(), z.string().check(z.maxLength(200)))),
   /** Optional: remind participants whose link was emailed and who have not finished. */
@@ -78,22 +95,8 @@ export const CreateWaveResult = z.object({
 });
 export type CreateWaveResult = z.infer<typeof CreateWaveResult>;
 
-/** A consent version id: short, and safe in keys, URLs and file names. */
-export const ConsentVersionId = z
-  .string()
-  .check(z.regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/, 'use 1–100 letters, digits, dots, hyphens and underscores, starting with a letter or digit'));
-
-/** One language of a consent text: not blank, and short enough to read on a phone (and to keep the item far under DynamoDB's 400 KB). */
-const ConsentWording = z.string().check(
-  z.maxLength(10_000, 'a consent text is at most 10,000 characters'),
-  z.refine((text) => text.trim() !== '', 'write the consent text'),
-);
-
 /** POST /api/studies/{studyId}/consents: a new consent text version. Versions never change: a changed text is a new version. */
-export const AddConsentTextRequest = z.strictObject({
-  version: ConsentVersionId,
-  text: z.strictObject({ en: ConsentWording, cy: ConsentWording }),
-});
+export const AddConsentTextRequest = ConsentText;
 export type AddConsentTextRequest = z.infer<typeof AddConsentTextRequest>;
 
 export const ConsentTextSummary = z.object({ version: z.string(), text: LocalisedText, createdAt: z.string() });

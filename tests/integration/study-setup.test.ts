@@ -49,6 +49,19 @@ describe('creating a study', () => {
     expect(second.json.error.code).toBe('study_exists');
   });
 
+  it('refuses a blank consent text or an unsafe version id, naming the field, and stores nothing', async () => {
+    const body = (consent: unknown) => ({ studyId: 'setup-blank-consent', title: t('S'), supportContacts: [], attributes: [], consent });
+    const blank = await callRoute('POST', '/api/studies', { headers: await as('admin'), body: body({ version: 'v1', text: { en: 'Do you agree?', cy: '  ' } }) });
+    const unsafe = await callRoute('POST', '/api/studies', { headers: await as('admin'), body: body({ version: 'v1 / final', text: t('Do you agree?') }) });
+
+    expect(blank.status).toBe(400);
+    expect(JSON.stringify(blank.json.error)).toContain('consent');
+    expect(JSON.stringify(blank.json.error)).toContain('write the consent text');
+    expect(unsafe.status).toBe(400);
+    expect(JSON.stringify(unsafe.json.error)).toContain('consent');
+    expect((await newStudy('setup-blank-consent')).status).toBe(201); // nothing was stored under that id
+  });
+
   it('is for admins only', async () => {
     const result = await callRoute('POST', '/api/studies', { headers: await as('researcher'), body: {} });
 
