@@ -153,4 +153,19 @@ describe('keeping answers on the phone', () => {
     const reopened = await second.reconcile(linkWithServerAnswers({}, new Date(0).toISOString()));
     expect(reopened.instruments[0]!.response).toMatchObject({ answers: { a: 2 }, language: 'cy', pageName: 'p2' });
   });
+
+  it('carries on without the phone when its storage never answers, and leaves what it holds untouched', async () => {
+    const phone = new Phone();
+    phone.items.set('kept-by-an-earlier-visit', { ons4: { answers: { a: 1 } } });
+    phone.read = () => new Promise<never>(() => undefined); // an IndexedDB open that never answers
+    const outbox = createOutbox('token-6', async () => ({ status: 'partial', savedAt: new Date().toISOString() }), phone, { readTimeoutMs: 20 });
+
+    const reopened = await outbox.reconcile(linkWithServerAnswers({ a: 9 }, new Date(0).toISOString()));
+    outbox.save('ons4', { answers: { a: 10 }, language: 'en' });
+    await outbox.kept();
+
+    expect(reopened.instruments[0]!.response).toMatchObject({ answers: { a: 9 } });
+    expect(phone.writes).toBe(0);
+    expect([...phone.items.keys()]).toEqual(['kept-by-an-earlier-visit']);
+  });
 });

@@ -83,6 +83,26 @@ const RETRY_FIRST_MS = 5_000;
 const RETRY_MAX_MS = 60_000;
 const STORAGE_PREFIX = 'pont.outbox.';
 
+/** How long the page waits for answers kept on the phone before it carries on without them. */
+const READ_TIMEOUT_MS = 2_000;
+const UNREADABLE = Symbol('unreadable');
+
+function readWithin(read: Promise<unknown>, ms: number): Promise<unknown> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => resolve(UNREADABLE), ms);
+    read.then(
+      (value) => {
+        clearTimeout(timer);
+        resolve(value);
+      },
+      () => {
+        clearTimeout(timer);
+        resolve(UNREADABLE);
+      },
+    );
+  });
+}
+
 type Send = (instrumentId: string, body: SaveResponseRequest, options: { keepalive: boolean }) => Promise<SaveResponseResult>;
 
 async function storageKey(token: string): Promise<string | null> {
@@ -101,6 +121,7 @@ export function createOutbox(
   token: string,
   send: Send = (id, body, options) => saveResponse(token, id, body, options),
   phone: PhoneStore = indexedDbStore,
+  options: { readTimeoutMs?: number } = {},
 ) {
   let entries: Record<string, Entry> = {};
   /** The server's savedAt per instrument, as last heard. */
@@ -127,7 +148,11 @@ export function createOutbox(
   let onKept: Array<() => void> = [];
 
   const ready = storageKey(token).then(async (k) => {
-    const stored = k ? await phone.read(k).catch(() => undefined) : undefined;
+    if (!k) return;
+    const stored = await readWithin(phone.read(k), options.readTimeoutMs ?? READ_TIMEOUT_MS);
+    // Unreadable or too slow (some Safari versions' IndexedDB open never answers): this page keeps its
+    // answers in memory only, and leaves whatever the phone holds untouched for the next visit.
+    if (stored === UNREADABLE) return;
     key = k;
     // Anything changed before the stored answers were read wins over them.
     entries = { ...(stored && typeof stored === 'object' ? (stored as Record<string, Entry>) : {}), ...entries };
