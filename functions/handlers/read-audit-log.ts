@@ -1,10 +1,15 @@
-/** GET /api/audit/{scope}?month=YYYY-MM: the audit log of a study (or _platform) for a month, as JSON or CSV. Read-only: no route edits it. */
+/**
+ * GET /api/audit/{scope}?month=YYYY-MM[&participant=CODE]: the audit log of a study (or _platform) for a
+ * month, as JSON or CSV. Read-only: no route edits it. `participant` keeps the entries about one participant
+ * ("who read P-12's contact details?"): entries name them only by a reference computed from a key on their
+ * record, so this works while they exist, and by design not after erasure.
+ */
 import type { AuditLog } from '../contracts/researcher.js';
 import { toCsv } from '../domain/csv.js';
 import { apiHandler } from '../http/api-handler.js';
 import { HttpError } from '../http/errors.js';
 import { json } from '../http/responses.js';
-import { listAuditMonth, PLATFORM_SCOPE, recordAudit } from '../storage/audit.js';
+import { existingParticipantAuditRef, listAuditMonth, PLATFORM_SCOPE, recordAudit } from '../storage/audit.js';
 import { getStudy } from '../storage/studies.js';
 
 export const handler = apiHandler<'researcher'>('ReadAuditLog', async (event, researcher) => {
@@ -14,8 +19,23 @@ export const handler = apiHandler<'researcher'>('ReadAuditLog', async (event, re
   // Checked before the read is audited: a made-up scope must not get an audit partition of its own.
   if (scope !== PLATFORM_SCOPE && !(await getStudy(scope))) throw new HttpError(404, 'scope_not_found', 'There is no such study');
 
-  const entries = (await listAuditMonth(scope, new Date(`${month}-01T00:00:00.000Z`))).sort((a, b) => a.at.localeCompare(b.at));
-  await recordAudit({ scope, actor: researcher.userId, action: 'audit.read', detail: { month } });
+  const participantCode = event.queryStringParameters?.participant;
+  // undefined: the whole month; null: a participant no entry names yet; else the reference entries about them carry.
+  let participant: string | null | undefined;
+  if (participantCode !== undefined) {
+    if (scope === PLATFORM_SCOPE || !/^[A-Za-z0-9_-]{1,64}$/.test(participantCode)) {
+      throw new HttpError(400, 'participant_invalid', "Give a participant code of this study (letters, digits, '-' and '_')");
+    }
+    participant = await existingParticipantAuditRef(scope, participantCode);
+    if (participant === undefined) {
+      throw new HttpError(404, 'participant_not_found', 'There is no such participant: after erasure, entries about someone cannot be found by their code');
+    }
+  }
+
+  const all = (await listAuditMonth(scope, new Date(`${month}-01T00:00:00.000Z`))).sort((a, b) => a.at.localeCompare(b.at));
+  const entries = participant === undefined ? all : all.filter((e) => participant !== null && e.detail?.participant === participant);
+  // The reference, never the code: this entry is about them too.
+  await recordAudit({ scope, actor: researcher.userId, action: 'audit.read', detail: { month, ...(participant ? { participant } : {}) } });
 
   if (/text\/csv/.test(event.headers?.accept ?? '')) {
     const csv = toCsv(['at', 'actor', 'action', 'detail'], entries.map((e) => [e.at, e.actor, e.action, JSON.stringify(e.detail)]));

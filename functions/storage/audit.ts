@@ -84,5 +84,21 @@ export async function participantAuditRef(studyId: string, participantCode: stri
       throw error;
     }
   }
+  return referenceUnder(key, studyId, participantCode);
+}
+
+/**
+ * The reference entries about an existing participant carry, without making a key (looking entries up):
+ * null when no entry names them yet, undefined when there is no such participant (never was, or erased).
+ */
+export async function existingParticipantAuditRef(studyId: string, participantCode: string): Promise<string | null | undefined> {
+  const { Item } = await db().send(
+    new GetCommand({ TableName: tableName(), Key: keys.participant(studyId, participantCode), ProjectionExpression: 'PK, auditKey', ConsistentRead: true }),
+  );
+  if (!Item) return undefined;
+  return typeof Item.auditKey === 'string' ? referenceUnder(Item.auditKey, studyId, participantCode) : null;
+}
+
+function referenceUnder(key: string, studyId: string, participantCode: string): string {
   return `pref_${createHmac('sha256', Buffer.from(key, 'base64url')).update(`${studyId}\n${participantCode}`).digest('base64url').slice(0, 22)}`;
 }

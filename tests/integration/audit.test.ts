@@ -92,6 +92,39 @@ describe('participants in the audit log', () => {
     for (const personal of [link.participantCode, 'sam.jones', '07700']) expect(text).not.toContain(personal);
   });
 
+  it("can be looked up by code while the participant exists: who read their contact details, and nothing about anyone else", async () => {
+    const link = await createLink();
+    await createParticipant({ studyId: link.studyId, participantCode: 'P-009', createdAt: new Date().toISOString() });
+    const researcher = await as('researcher', 'r-3');
+    const admin = await as('admin', 'admin-9');
+    const base = `/api/studies/${link.studyId}/participants`;
+    await callRoute('PUT', `${base}/${link.participantCode}/contact`, { headers: researcher, body: { email: 'looked.up@example.org' } });
+    await callRoute('GET', `${base}/${link.participantCode}/contact`, { headers: researcher });
+    await callRoute('PUT', `${base}/P-009/contact`, { headers: researcher, body: { email: 'someone.else@example.org' } });
+    const auditOf = (query: string) => callRoute('GET', `/api/audit/${link.studyId}?month=${month()}${query}`, { headers: admin });
+
+    const theirs = await auditOf(`&participant=${link.participantCode}`);
+    await createParticipant({ studyId: link.studyId, participantCode: 'P-011', createdAt: new Date().toISOString() });
+    const neverAudited = await auditOf('&participant=P-011');
+    const unknown = await auditOf('&participant=P-404');
+    const unsafe = await auditOf(`&participant=${encodeURIComponent('P#1')}`);
+
+    expect(theirs.status).toBe(200);
+    expect(theirs.json.entries.map((e: { actor: string; action: string }) => `${e.actor} ${e.action}`)).toEqual(['r-3 contact.set', 'r-3 contact.read']);
+    expect([neverAudited.status, neverAudited.json.entries]).toEqual([200, []]);
+    expect(unknown.status).toBe(404);
+    expect(unsafe.status).toBe(400);
+    // The look-up is itself audited, by reference.
+    const ref = await participantAuditRef(link.studyId, link.participantCode);
+    const reads = (await listAuditMonth(link.studyId, new Date())).filter((e) => e.action === 'audit.read');
+    expect(reads.map((e) => e.detail.participant)).toContain(ref);
+    expect(JSON.stringify(reads)).not.toContain(link.participantCode);
+
+    // After erasure, the code finds nothing: that is the point of the per-participant key.
+    await callRoute('POST', `${base}/${link.participantCode}/withdraw`, { headers: researcher, body: { scope: 'erase-all' } });
+    expect((await auditOf(`&participant=${link.participantCode}`)).status).toBe(404);
+  });
+
   it('cannot be traced back once the participant is erased: the key the reference came from is gone', async () => {
     const link = await createLink();
     await createParticipant({ studyId: link.studyId, participantCode: 'P-002', createdAt: new Date().toISOString() });
