@@ -18,7 +18,7 @@ import { hashPassword, newPassword } from '../domain/passwords.js';
 import { HttpError } from '../http/errors.js';
 import { changeLocalUser, createLocalUser, listLocalUsers, UserChangeRefused, type LocalUser } from '../storage/users.js';
 
-export type UserChange = { role?: Role; enabled?: boolean };
+type UserChange = { role?: Role; enabled?: boolean };
 
 export interface UserDirectory {
   list(): Promise<UserSummary[]>;
@@ -46,7 +46,7 @@ function summary(user: LocalUser): UserSummary {
 const enabledAdmin = (user: LocalUser) => user.role === 'admin' && !user.disabled;
 
 /** Embedded mode: accounts in the main table. */
-export const dynamoUserDirectory: UserDirectory = {
+const dynamoUserDirectory: UserDirectory = {
   async list() {
     return (await listLocalUsers()).map(summary).sort((a, b) => a.email.localeCompare(b.email));
   },
@@ -90,7 +90,7 @@ const notInCognito = (): never => {
 };
 
 /** AWS mode: not implemented (see the module comment). */
-export const cognitoUserDirectory: UserDirectory = {
+const cognitoUserDirectory: UserDirectory = {
   list: async () => notInCognito(),
   create: async () => notInCognito(),
   update: async () => notInCognito(),

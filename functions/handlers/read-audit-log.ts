@@ -32,8 +32,9 @@ export const handler = apiHandler<'researcher'>('ReadAuditLog', async (event, re
     }
   }
 
-  const all = (await listAuditMonth(scope, new Date(`${month}-01T00:00:00.000Z`))).sort((a, b) => a.at.localeCompare(b.at));
-  const entries = participant === undefined ? all : all.filter((e) => participant !== null && e.detail?.participant === participant);
+  // A participant no entry names yet: nothing to read.
+  const all = participant === null ? [] : (await listAuditMonth(scope, new Date(`${month}-01T00:00:00.000Z`))).sort((a, b) => a.at.localeCompare(b.at));
+  const entries = participant ? all.filter((e) => e.detail?.participant === participant) : all;
   // The reference, never the code: this entry is about them too.
   await recordAudit({ scope, actor: researcher.userId, action: 'audit.read', detail: { month, ...(participant ? { participant } : {}) } });
 

@@ -16,7 +16,7 @@ export type PersonalLink = { study: Study; wave: Wave; participantCode: string; 
  * A link opened without reading the participant unless the wave's window
  * counts from their baseline: `participant` is there only if it was read.
  */
-export type PersonalLinkTarget = Omit<PersonalLink, 'participant'> & { participant?: Participant };
+type PersonalLinkTarget = Omit<PersonalLink, 'participant'> & { participant?: Participant };
 
 /**
  * Bad tokens allowed from one client per window; after that its bad tokens get

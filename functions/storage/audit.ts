@@ -62,10 +62,23 @@ export async function listAuditMonth(scope: string, month: Date): Promise<AuditE
  * such participant.
  */
 export async function participantAuditRef(studyId: string, participantCode: string): Promise<string | undefined> {
+  return (await auditRefOf(studyId, participantCode, { create: true })) ?? undefined;
+}
+
+/**
+ * The reference entries about an existing participant carry, without making a key (looking entries up):
+ * null when no entry names them yet, undefined when there is no such participant (never was, or erased).
+ */
+export function existingParticipantAuditRef(studyId: string, participantCode: string): Promise<string | null | undefined> {
+  return auditRefOf(studyId, participantCode, { create: false });
+}
+
+async function auditRefOf(studyId: string, participantCode: string, options: { create: boolean }): Promise<string | null | undefined> {
   const Key = keys.participant(studyId, participantCode);
   const { Item } = await db().send(new GetCommand({ TableName: tableName(), Key, ProjectionExpression: 'PK, auditKey', ConsistentRead: true }));
   if (!Item) return undefined;
   let key = Item.auditKey as string | undefined;
+  if (!key && !options.create) return null;
   if (!key) {
     try {
       const { Attributes } = await db().send(
@@ -85,18 +98,6 @@ export async function participantAuditRef(studyId: string, participantCode: stri
     }
   }
   return referenceUnder(key, studyId, participantCode);
-}
-
-/**
- * The reference entries about an existing participant carry, without making a key (looking entries up):
- * null when no entry names them yet, undefined when there is no such participant (never was, or erased).
- */
-export async function existingParticipantAuditRef(studyId: string, participantCode: string): Promise<string | null | undefined> {
-  const { Item } = await db().send(
-    new GetCommand({ TableName: tableName(), Key: keys.participant(studyId, participantCode), ProjectionExpression: 'PK, auditKey', ConsistentRead: true }),
-  );
-  if (!Item) return undefined;
-  return typeof Item.auditKey === 'string' ? referenceUnder(Item.auditKey, studyId, participantCode) : null;
 }
 
 function referenceUnder(key: string, studyId: string, participantCode: string): string {

@@ -10,7 +10,7 @@ import { db, isConditionalCheckFailed, queryAll, tableName } from './client.js';
 import { keys } from './keys.js';
 import { consentTextItem, type ConsentText } from './studies.js';
 
-export type AddConsentOutcome = 'created' | 'unchanged' | 'conflict';
+type AddConsentOutcome = 'created' | 'unchanged' | 'conflict';
 
 export async function addConsentText(consent: ConsentText): Promise<AddConsentOutcome> {
   try {
