@@ -12,6 +12,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
 import { Worker } from 'node:worker_threads';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { SaveResponseRequest } from '../functions/contracts/respondent.js';
@@ -27,13 +28,14 @@ import { createParticipant } from '../functions/storage/participants.js';
 import { getStudy } from '../functions/storage/studies.js';
 import { startPlatform, type Platform } from '../infra/local/platform.js';
 import { DEMO_CONSENT_VERSION, DEMO_INSTRUMENTS, DEMO_STUDY_ID, DEMO_WAVE_ID } from '../infra/local/seed.js';
-import { figure, formatRow, markdownTable, percentile, yieldToEventLoop, type Row } from './stats.js';
+import { figure, formatRow, hostSpeedNote, hostSpeedProbe, markdownTable, percentile, yieldToEventLoop, type Row } from './stats.js';
 import { completeAnswers, shippedInstruments } from './validation.js';
 
 const CONCURRENCY = [1, 16, 64];
 /** Requests per round at each concurrency: enough for a p99 (the 4th slowest of 400 at 16), few enough to stay quick. */
 const REQUESTS: Record<number, number> = { 1: 50, 16: 400, 64: 512 };
-const ROUNDS = 5;
+/** Rounds per figure: a shared host slows down for seconds at a time (see hostSpeedProbe), and the median of 7 rides over more of that than 5. */
+const ROUNDS = 7;
 /**
  * Per scenario, before anything is measured. DynamoDB Local's JIT keeps warming long after the first requests
  * (its CPU per submit fell from 11 to 3.5 ms over ~3,000 submits), and a p99 measured before then swung by tens
@@ -156,7 +158,10 @@ function split<T>(items: T[], slots: number): T[][] {
   return Array.from({ length: slots }, (_, slot) => items.filter((_, i) => i % slots === slot));
 }
 
-export async function benchApi(platform: Platform, log: (line: string) => void): Promise<Row[]> {
+/** Which scenarios and concurrencies to run: everything, unless `npx tsx bench/api.ts` was told otherwise. */
+export type ApiSelection = { scenario?: string; concurrency?: number; warmUp?: number };
+
+export async function benchApi(platform: Platform, log: (line: string) => void, only: ApiSelection = {}): Promise<Row[]> {
   // 127.0.0.1, not localhost: the platform listens on IPv4 only.
   const base = platform.url.replace('//localhost:', '//127.0.0.1:');
   const instrumentId = DEMO_INSTRUMENTS[0]!.id;
@@ -164,12 +169,13 @@ export async function benchApi(platform: Platform, log: (line: string) => void):
   const answers = completeAnswers(instrument);
   const firstHalf = Object.fromEntries(Object.entries(answers).slice(0, Math.ceil(Object.keys(answers).length / 2)));
   const pageName = (instrument.survey.pages as { name: string }[])[0]!.name;
-  const autosaveBody = JSON.stringify({ answers: firstHalf, language: 'en', complete: false, pageName });
+  // Each autosave of a respondent builds on the revision their previous one was stored as.
+  const autosaveBody = (baseRevision: number) => JSON.stringify({ answers: firstHalf, language: 'en', complete: false, pageName, baseRevision });
   const submitBody = JSON.stringify({ answers, language: 'en', complete: true });
   const save = (token: string, body: string): Request => ({ method: 'PUT', url: `${base}/api/s/${token}/responses/${instrumentId}`, body });
 
-  // One participant per slot for opening and autosaving (never two writes to
-  // one participant at once); one fresh participant per submission.
+  // One participant per slot for opening, and per slot and round for autosaving (never two writes to one
+  // participant at once; its revisions count from 0 each round); one fresh participant per submission.
   const perSlot = await createDemoLinks(Math.max(...CONCURRENCY), { consent: true });
   const scenarios: Scenario[] = [
     {
@@ -178,7 +184,10 @@ export async function benchApi(platform: Platform, log: (line: string) => void):
     },
     {
       name: 'Autosave a page (partial PUT)',
-      plan: async (c, n) => split(Array.from({ length: n }, (_, i) => i), c).map((ids, slot) => ids.map(() => save(perSlot[slot]!, autosaveBody))),
+      plan: async (c, n) => {
+        const tokens = await createDemoLinks(c, { consent: true });
+        return split(Array.from({ length: n }, (_, i) => i), c).map((ids, slot) => ids.map((_, k) => save(tokens[slot]!, autosaveBody(k))));
+      },
       target: { p99At16: 100 },
     },
     {
@@ -190,16 +199,21 @@ export async function benchApi(platform: Platform, log: (line: string) => void):
 
   const rows: Row[] = [];
   const area = 'Respondent API (HTTP, embedded)';
-  for (const scenario of scenarios) {
-    await runRound(await scenario.plan(WARM_UP.concurrency, WARM_UP.requests));
-    const calls = await dynamoCallsOf((await scenario.plan(1, 1))[0]![0]!);
-    for (const concurrency of CONCURRENCY) {
+  const chosen = scenarios.filter((s) => !only.scenario || s.name.toLowerCase().startsWith(only.scenario.toLowerCase()));
+  if (chosen.length === 0) throw new Error(`bench: no scenario starts with "${only.scenario}" (${scenarios.map((s) => s.name).join('; ')})`);
+  for (const scenario of chosen) {
+    await runRound(await scenario.plan(WARM_UP.concurrency, only.warmUp ?? WARM_UP.requests));
+    // The second request of a client: an autosave's first creates the response, the rest rewrite it.
+    const calls = await dynamoCallsOf((await scenario.plan(1, 2))[0]!);
+    for (const concurrency of CONCURRENCY.filter((c) => !only.concurrency || c === only.concurrency)) {
       const rounds: RoundResult[] = [];
       const loadAverage = loadavg()[0]!;
       // Where the CPU went while the requests ran: which side is the bottleneck.
       const cpu = { node: 0, client: 0, dynamo: 0, wall: 0 };
+      const probes: number[] = [];
       for (let round = 0; round < ROUNDS; round += 1) {
         const slots = await scenario.plan(concurrency, REQUESTS[concurrency]!);
+        probes.push(hostSpeedProbe());
         const before = { node: cpuSeconds('self'), dynamo: cpuSeconds(platform.dynamo.pid), wall: performance.now() };
         const result = await runRound(slots);
         rounds.push(result);
@@ -216,6 +230,7 @@ export async function benchApi(platform: Platform, log: (line: string) => void):
         `CPU used meanwhile: Node platform ${use(cpu.node - cpu.client)}, DynamoDB Local ${use(cpu.dynamo)}, load client ${use(cpu.client)}`,
         `DynamoDB calls a request: ${calls}`,
         `load average (1 min) ${loadAverage.toFixed(1)}`,
+        hostSpeedNote(probes),
         ...(failures > 0 ? [`${failures} responses were not 200: ${JSON.stringify(rounds.map((r) => r.statuses))}`] : []),
       ].join('; ');
       const label = `${scenario.name}, ${concurrency} in flight`;
@@ -247,11 +262,14 @@ export async function benchApi(platform: Platform, log: (line: string) => void):
 }
 
 /**
- * The DynamoDB calls one request makes, by kind (e.g. "GetItem 2, PutItem 1"),
- * counted by a middleware on the handlers' own client while that request
- * alone runs.
+ * The DynamoDB calls the last of these requests makes, by kind (e.g. "GetItem
+ * 1, PutItem 1"), counted by a middleware on the handlers' own client while
+ * it alone runs; the ones before it are sent first, uncounted.
  */
-async function dynamoCallsOf(request: Request): Promise<string> {
+async function dynamoCallsOf(requests: Request[]): Promise<string> {
+  const send = (request: Request) =>
+    fetch(request.url, { method: request.method, headers: request.body ? { 'content-type': 'application/json' } : {}, body: request.body }).then((r) => r.arrayBuffer());
+  for (const request of requests.slice(0, -1)) await send(request);
   const counts = new Map<string, number>();
   const stack = db().middlewareStack;
   const name = 'benchCountDynamoCalls';
@@ -264,12 +282,7 @@ async function dynamoCallsOf(request: Request): Promise<string> {
     { step: 'initialize', name },
   );
   try {
-    const response = await fetch(request.url, {
-      method: request.method,
-      headers: request.body ? { 'content-type': 'application/json' } : {},
-      body: request.body,
-    });
-    await response.arrayBuffer();
+    await send(requests.at(-1)!);
   } finally {
     stack.remove(name);
   }
@@ -373,8 +386,16 @@ export async function benchHandlerTime(log: (line: string) => void): Promise<Row
  * `npx tsx bench/api.ts`: the DynamoDB Local baseline and the respondent API
  * alone, against a fresh in-memory embedded platform (a few minutes; npm run
  * bench runs everything). Prints the rows with the machine's load average.
+ * `--scenario submit --concurrency 16` runs one scenario at one concurrency
+ * (after its warm-up), for trying a change in about a minute.
  */
 async function runAlone(): Promise<void> {
+  const { values: only } = parseArgs({ options: { scenario: { type: 'string' }, concurrency: { type: 'string' }, 'warm-up': { type: 'string' } } });
+  const selection: ApiSelection = {
+    ...(only.scenario ? { scenario: only.scenario } : {}),
+    ...(only.concurrency ? { concurrency: Number(only.concurrency) } : {}),
+    ...(only['warm-up'] ? { warmUp: Number(only['warm-up']) } : {}),
+  };
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
   const load = () => loadavg().map((n) => n.toFixed(2)).join(' / ');
   const loadAtStart = load();
@@ -384,7 +405,7 @@ async function runAlone(): Promise<void> {
   const platform = await startPlatform({ port: 0, host: '127.0.0.1', seed: true, webDir });
   try {
     const log = (line: string) => console.log(line);
-    const rows = [...(await benchDynamoBaseline(log)), ...(await benchApi(platform, log))];
+    const rows = [...(selection.scenario ? [] : await benchDynamoBaseline(log)), ...(await benchApi(platform, log, selection))];
     console.log(`\n${markdownTable(['Measure', 'Median', 'Spread (min – max of runs)', 'Target', 'Result', 'Note'], rows.map((row) => [...formatRow(row).slice(1), row.note ?? '']))}`);
   } finally {
     await platform.stop();

@@ -154,6 +154,7 @@ async function createBenchStudy(studyId: string): Promise<{ items: number; itemC
             language: person.language,
             savedAt: completedAt,
             completedAt,
+            revision: 1,
           });
         }
       }

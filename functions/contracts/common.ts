@@ -19,6 +19,8 @@ export const ApiError = z.object({
     code: z.string(),
     message: z.string(),
     details: z.optional(z.array(ErrorDetail)),
+    /** save_conflict: the revision the stored response is at, to build the next save on. */
+    revision: z.optional(z.number()),
   }),
 });
 export type ApiError = z.infer<typeof ApiError>;

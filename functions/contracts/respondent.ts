@@ -8,6 +8,9 @@ export type Answers = z.infer<typeof Answers>;
 export const ResponseStatus = z.enum(['partial', 'complete']);
 export type ResponseStatus = z.infer<typeof ResponseStatus>;
 
+/** How many times a response has been saved; 0 before its first save. */
+export const Revision = z.number().check(z.int(), z.minimum(0), z.maximum(Number.MAX_SAFE_INTEGER));
+
 export const StoredAnswers = z.object({
   answers: Answers,
   status: ResponseStatus,
@@ -15,6 +18,8 @@ export const StoredAnswers = z.object({
   savedAt: z.string(),
   /** The SurveyJS page the respondent was on at the last save, to resume there on any device. */
   pageName: z.optional(z.string()),
+  /** Counts the saves of this response: a partial save names the revision it builds on (see SaveResponseRequest). */
+  revision: Revision,
 });
 export type StoredAnswers = z.infer<typeof StoredAnswers>;
 
@@ -98,12 +103,25 @@ export const SaveResponseRequest = z.strictObject({
   complete: z.boolean(),
   /** The page the respondent is on, for resuming on another device. */
   pageName: z.optional(z.string().check(z.maxLength(200))),
-});
+  /**
+   * The revision of the stored response this device last heard of (0: none).
+   * A partial save is refused with 409 save_conflict, carrying the stored
+   * revision, when the response has been saved since: a slow save landing
+   * after a newer one must not overwrite it. Final submissions need none.
+   */
+  baseRevision: z.optional(Revision),
+}).check(
+  z.refine((request) => request.complete || request.baseRevision !== undefined, {
+    message: 'A partial save names the revision it builds on: baseRevision (0 for a response not saved before)',
+    path: ['baseRevision'],
+  }),
+);
 export type SaveResponseRequest = z.infer<typeof SaveResponseRequest>;
 
 export const SaveResponseResult = z.object({
   status: ResponseStatus,
   savedAt: z.string(),
+  revision: Revision,
 });
 export type SaveResponseResult = z.infer<typeof SaveResponseResult>;
 

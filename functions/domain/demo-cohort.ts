@@ -339,6 +339,8 @@ function answerWave(random: Random, into: SyntheticParticipant, traits: Traits, 
       contentHash: instrument.contentHash,
       language: traits.language,
       savedAt: iso(clock),
+      // Loaded as if answered in one sitting and saved once.
+      revision: 1,
     };
     if (position < completedCount) {
       into.responses.push({ ...base, answers, status: 'complete', completedAt: iso(clock), pageName: lastPageName(instrument) });

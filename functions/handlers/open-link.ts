@@ -63,6 +63,7 @@ export const handler = apiHandler<'respondent'>('OpenLink', async (event) => {
                     language: saved.language,
                     savedAt: saved.savedAt,
                     ...(saved.pageName ? { pageName: saved.pageName } : {}),
+                    revision: saved.revision,
                   }
                 : null,
             };

@@ -8,16 +8,14 @@ import { linkNotValid, openPersonalLink } from '../http/personal-link.js';
 import { json } from '../http/responses.js';
 import { getInstrumentVersion } from '../storage/instruments.js';
 import { getConsent } from '../storage/consents.js';
-import { ConsentNotGiven, ParticipantNotFound, ResponseAlreadyCompleted, saveResponse } from '../storage/responses.js';
+import { ConsentNotGiven, ParticipantNotFound, ResponseAlreadyCompleted, SaveConflict, saveResponse } from '../storage/responses.js';
 
 export const handler = apiHandler<'respondent'>('SaveResponse', async (event) => {
   const request = parseJsonBody(event, SaveResponseRequest);
   const now = new Date();
-  // An autosave needs the participant's language (see saveResponse); a final submission's transaction
-  // checks the participant exists and sets their language itself, so it reads them only when the window needs it.
-  const { study, wave, participantCode, participant } = request.complete
-    ? await openPersonalLink(event, now, { participant: 'when-the-window-needs-it' })
-    : await openPersonalLink(event, now);
+  // The participant is read only when the wave's window counts from their baseline: a save's own
+  // conditional write checks what reading them would (see saveResponse), one GetItem fewer.
+  const { study, wave, participantCode, participant } = await openPersonalLink(event, now, { participant: 'when-the-window-needs-it' });
 
   const pin = wave.instruments.find((p) => p.id === event.pathParameters?.instrumentId);
   if (!pin) throw new HttpError(404, 'instrument_not_in_wave', 'This questionnaire is not part of this link');
@@ -45,13 +43,16 @@ export const handler = apiHandler<'respondent'>('SaveResponse', async (event) =>
         ...(request.complete ? { completedAt: now.toISOString() } : {}),
         ...(request.pageName ? { pageName: request.pageName } : {}),
       },
-      // The language read with the link: an autosave that keeps it is one conditional Put (see saveResponse).
-      { baseline: wave.ordinal === 0, participantLanguage: participant?.language },
+      { baseline: wave.ordinal === 0, baseRevision: request.baseRevision, participantLanguage: participant?.language },
     );
-    const result: SaveResponseResult = { status: saved.status, savedAt: saved.savedAt };
+    const result: SaveResponseResult = { status: saved.status, savedAt: saved.savedAt, revision: saved.revision };
     return json(200, result);
   } catch (error) {
     if (error instanceof ParticipantNotFound) throw linkNotValid();
+    if (error instanceof SaveConflict) {
+      // The client builds its next save on the stored revision: its answers are newer than the slow save that got there first.
+      throw new HttpError(409, 'save_conflict', 'These answers were saved from somewhere else in the meantime.', undefined, error.storedRevision);
+    }
     if (error instanceof ResponseAlreadyCompleted) {
       throw new HttpError(409, 'already_completed', 'You have already finished this questionnaire. Thank you!');
     }

@@ -65,7 +65,7 @@ function jsonErrors(route: Route): middy.MiddlewareObj<Event, Result> {
     onError: async (request) => {
       const { error } = request;
       if (error instanceof HttpError) {
-        request.response = errorResponse(error.statusCode, error.code, error.message, error.details);
+        request.response = errorResponse(error.statusCode, error.code, error.message, error.details, error.revision);
         return;
       }
       // Only the route and the error's name and message: never the event, whose body holds answers.

@@ -7,6 +7,8 @@ export class HttpError extends Error {
     readonly code: string,
     message: string,
     readonly details?: ErrorDetail[],
+    /** For save_conflict: the stored response's revision (see SaveResponseRequest). */
+    readonly revision?: number,
   ) {
     super(message);
     this.name = 'HttpError';

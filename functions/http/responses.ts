@@ -20,7 +20,13 @@ export function immutableJson(body: unknown): APIGatewayProxyStructuredResultV2 
   return { statusCode: 200, headers: { ...baseHeaders, 'cache-control': 'public, max-age=31536000, immutable' }, body: JSON.stringify(body) };
 }
 
-export function errorResponse(statusCode: number, code: string, message: string, details?: ErrorDetail[]): APIGatewayProxyStructuredResultV2 {
-  const body: ApiError = { error: { code, message, ...(details ? { details } : {}) } };
+export function errorResponse(
+  statusCode: number,
+  code: string,
+  message: string,
+  details?: ErrorDetail[],
+  revision?: number,
+): APIGatewayProxyStructuredResultV2 {
+  const body: ApiError = { error: { code, message, ...(details ? { details } : {}), ...(revision !== undefined ? { revision } : {}) } };
   return json(statusCode, body);
 }

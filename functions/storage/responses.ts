@@ -25,7 +25,12 @@ export type StoredResponse = {
   completedAt?: string;
   /** The page the respondent was on, to resume there. */
   pageName?: string;
+  /** How many times it has been saved (items written before revisions were kept read as 0). */
+  revision: number;
 };
+
+/** A response as a save hands it over: its revision follows from the one the save builds on. */
+export type ResponseToSave = Omit<StoredResponse, 'revision'>;
 
 /** The participant has not agreed to take part in this wave (or declined): nothing may be stored. */
 export class ConsentNotGiven extends Error {
@@ -40,6 +45,14 @@ export class ParticipantNotFound extends Error {
   constructor() {
     super('There is no such participant');
     this.name = 'ParticipantNotFound';
+  }
+}
+
+/** The response was saved since the revision this partial save builds on: a slower, older save must not overwrite it. */
+export class SaveConflict extends Error {
+  constructor(readonly storedRevision: number) {
+    super('The response was saved since the revision this save builds on');
+    this.name = 'SaveConflict';
   }
 }
 
@@ -75,28 +88,48 @@ export function responseItem(response: StoredResponse) {
  * a retry after a timeout) finds the completed item and returns it unchanged;
  * different answers are refused.
  *
+ * A partial save is optimistic locking on the response's revision: it names
+ * the revision it builds on (`baseRevision`, 0 for none) and is written only
+ * if the stored response is still at it, as revision base + 1. So a save that
+ * lands late (sent before a newer one, held up on a slow network or by a tab
+ * that closed) is refused with SaveConflict instead of overwriting newer
+ * answers; the client then builds on the stored revision. A retry of a save
+ * that was written but whose reply was lost finds its own write (same
+ * revision, same answers) and succeeds again.
+ *
  * `baseline`: the wave is the study's baseline, whose completion starts
  * relative follow-up windows. `participantLanguage`: the participant's
- * language as read for this request, if it was; it lets a partial save that
- * changes nothing but the response skip the transaction (see savePartialInPlace).
+ * language, if this request read it; when it differs from the save's, the
+ * save goes straight to the transaction that records it.
  */
 export async function saveResponse(
-  response: StoredResponse,
-  options: { baseline: boolean; participantLanguage?: Language | undefined },
+  response: ResponseToSave,
+  options: { baseline: boolean; baseRevision?: number | undefined; participantLanguage?: Language | undefined },
 ): Promise<StoredResponse> {
-  const item = responseItem(response);
-  if (response.status === 'partial' && options.participantLanguage === response.language) {
-    if (await savePartialInPlace(item)) return response;
+  const baseRevision = options.baseRevision ?? 0;
+  const saved: StoredResponse = { ...response, revision: baseRevision + 1 };
+  const item = responseItem(saved);
+  if (response.status === 'partial' && (options.participantLanguage ?? response.language) === response.language) {
+    const inPlace = await savePartialInPlace(saved, item, baseRevision);
+    if (inPlace) return inPlace;
   }
-  return saveInTransaction(response, item, options);
+  return saveInTransaction(saved, item, { baseline: options.baseline, baseRevision });
 }
 
 type ResponseItem = ReturnType<typeof responseItem>;
 
+/** The condition that the stored response is still at `baseRevision` (0: it has none). */
+function revisionIs(baseRevision: number) {
+  return baseRevision === 0
+    ? { expression: 'attribute_not_exists(#revision)', values: {} }
+    : { expression: '#revision = :baseRevision', values: { ':baseRevision': baseRevision } };
+}
+
 /**
  * An autosave of a response that already exists, as a single conditional Put
  * (a third of the cost of the transaction in DynamoDB, and one round trip):
- * `attribute_exists(PK) AND status <> complete`.
+ * it exists, is not complete, is still at the base revision, and was saved in
+ * the same language.
  *
  * Why the transaction's consent check is not needed here: a response item only
  * comes into being through saveInTransaction, whose ConditionCheck found the
@@ -106,32 +139,58 @@ type ResponseItem = ReturnType<typeof responseItem>;
  * refuses a different one). Only erasure removes a consent, and it deletes the
  * responses too: a save racing it can rewrite a response only until erasure
  * deletes that item, then `attribute_exists` fails and the transaction refuses
- * the save. The participant's language is left alone because the caller read
- * it for this request and it is already this save's language.
+ * the save.
  *
- * Returns false when the item does not exist yet (the first save of this
- * instrument in this wave): the caller then uses the transaction.
+ * Why the participant need not be read: the participant's language changes
+ * only with a save in another language, and such a save fails the language
+ * condition here and goes through the transaction, which records it. A
+ * withdrawal deletes the participant's tokens just after marking them
+ * withdrawn; a save whose token resolved in that moment can still rewrite a
+ * partial response here, as one that read the participant in that moment
+ * could before. Answers kept that way were on their way when they withdrew.
+ *
+ * Returns undefined when the item does not exist yet (the first save of this
+ * instrument in this wave) or was saved in another language: the caller then
+ * uses the transaction.
  */
-async function savePartialInPlace(item: ResponseItem): Promise<boolean> {
+async function savePartialInPlace(saved: StoredResponse, item: ResponseItem, baseRevision: number): Promise<StoredResponse | undefined> {
+  const revision = revisionIs(baseRevision);
   try {
     await db().send(
       new PutCommand({
         TableName: tableName(),
         Item: item,
-        ConditionExpression: 'attribute_exists(PK) AND #status <> :complete',
-        ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: { ':complete': 'complete' },
+        ConditionExpression: `attribute_exists(PK) AND #status <> :complete AND #language = :language AND ${revision.expression}`,
+        ExpressionAttributeNames: { '#status': 'status', '#language': 'language', '#revision': 'revision' },
+        ExpressionAttributeValues: { ':complete': 'complete', ':language': item.language, ...revision.values },
         ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
       }),
     );
-    return true;
+    return saved;
   } catch (error) {
     if (!isConditionalCheckFailed(error)) throw error;
-    // The failed condition returns the stored item, if there is one: it was completed.
-    if ((error as { Item?: Record<string, AttributeValue> }).Item) throw new ResponseAlreadyCompleted();
-    return false;
+    // The failed condition returns the stored item, if there is one.
+    const old = (error as { Item?: Record<string, AttributeValue> }).Item;
+    if (!old) return undefined;
+    const stored = unmarshall(old);
+    if (stored.status === 'complete') throw new ResponseAlreadyCompleted();
+    if (revisionOf(stored) !== baseRevision) return sameSaveOrConflict(stored, item);
+    return undefined;
   }
 }
+
+/** A partial save that found the response at another revision: its own retry (already written), or a conflict. */
+function sameSaveOrConflict(stored: Record<string, unknown>, item: ResponseItem): StoredResponse {
+  const isThisSave =
+    revisionOf(stored) === item.revision &&
+    stored.answersHash === item.answersHash &&
+    stored.language === item.language &&
+    (stored.pageName ?? null) === (item.pageName ?? null);
+  if (isThisSave) return toStoredResponse(stored);
+  throw new SaveConflict(revisionOf(stored));
+}
+
+const revisionOf = (stored: Record<string, unknown>) => (typeof stored.revision === 'number' ? stored.revision : 0);
 
 /**
  * The response, the consent check and the participant's language (and, for a
@@ -139,16 +198,24 @@ async function savePartialInPlace(item: ResponseItem): Promise<boolean> {
  * TransactWriteItems: the first save of a response, every final submission,
  * and any save that changes the participant's language.
  */
-async function saveInTransaction(response: StoredResponse, item: ResponseItem, options: { baseline: boolean }): Promise<StoredResponse> {
+async function saveInTransaction(
+  response: StoredResponse,
+  item: ResponseItem,
+  options: { baseline: boolean; baseRevision: number },
+): Promise<StoredResponse> {
   const startsFollowUps = options.baseline && response.status === 'complete';
+  // A final submission completes whatever partial is stored; a partial save must build on the stored revision.
+  const revision = response.status === 'partial' ? revisionIs(options.baseRevision) : undefined;
   const transactItems = [
     {
       Put: {
         TableName: tableName(),
         Item: item,
-        ConditionExpression: 'attribute_not_exists(PK) OR #status <> :complete',
-        ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: { ':complete': 'complete' },
+        ConditionExpression: revision
+          ? `attribute_not_exists(PK) OR (#status <> :complete AND ${revision.expression})`
+          : 'attribute_not_exists(PK) OR #status <> :complete',
+        ExpressionAttributeNames: { '#status': 'status', ...(revision ? { '#revision': 'revision' } : {}) },
+        ExpressionAttributeValues: { ':complete': 'complete', ...revision?.values },
         ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const,
       },
     },
@@ -167,8 +234,9 @@ async function saveInTransaction(response: StoredResponse, item: ResponseItem, o
         TableName: tableName(),
         Key: keys.participant(response.studyId, response.participantCode),
         UpdateExpression: `SET #language = :language${startsFollowUps ? ', baselineCompletedAt = if_not_exists(baselineCompletedAt, :completedAt)' : ''}`,
-        // Someone withdrawn is asked nothing more: a link that outlived the withdrawal (its tokens
-        // are deleted just after withdrawnAt is set) stores nothing, even unread (see openPersonalLink).
+        // Someone withdrawn is asked nothing more: a link that outlived the withdrawal (its tokens are
+        // deleted just after withdrawnAt is set) starts no response and submits nothing, even unread
+        // (see openPersonalLink; for a partial save in place, see savePartialInPlace).
         ConditionExpression: 'attribute_exists(PK) AND attribute_not_exists(withdrawnAt)',
         ExpressionAttributeNames: { '#language': 'language' },
         ExpressionAttributeValues: { ':language': response.language, ...(startsFollowUps ? { ':completedAt': response.savedAt } : {}) },
@@ -193,6 +261,7 @@ async function saveInTransaction(response: StoredResponse, item: ResponseItem, o
     if (consentCheck?.Code === 'ConditionalCheckFailed') throw new ConsentNotGiven();
     if (responseCheck?.Code !== 'ConditionalCheckFailed' || !responseCheck.Item) throw error;
     const stored = unmarshall(responseCheck.Item);
+    if (stored.status !== 'complete') return sameSaveOrConflict(stored, item);
     if (response.status === 'complete' && stored.answersHash === item.answersHash) return toStoredResponse(stored);
     throw new ResponseAlreadyCompleted();
   }
@@ -232,5 +301,6 @@ function toStoredResponse(item: Record<string, unknown>): StoredResponse {
     savedAt: r.savedAt,
     ...(r.completedAt ? { completedAt: r.completedAt } : {}),
     ...(r.pageName ? { pageName: r.pageName } : {}),
+    revision: revisionOf(item),
   };
 }

@@ -41,7 +41,7 @@ const researcherTokens = new Map<string, string>();
 const contextInstrument = JSON.parse(readFileSync(join(REPO_ROOT, 'instruments', 'context', '1.0.0.json'), 'utf8')) as Record<string, unknown>;
 delete contextInstrument.$schema;
 const SAMPLES: Record<string, Sample> = {
-  SaveResponse: { contentType: 'application/json', body: { answers: {}, language: 'en', complete: false, pageName: 'first' } },
+  SaveResponse: { contentType: 'application/json', body: { answers: {}, language: 'en', complete: false, baseRevision: 0, pageName: 'first' } },
   RecordConsent: { contentType: 'application/json', body: { version: CONSENT_VERSION, decision: 'agreed', language: 'en' } },
   RequestCheckIn: { contentType: 'application/json', body: { language: 'cy' } },
   LocalSignIn: { contentType: 'application/json', body: { email: 'nobody@pont.local', password: 'not a password' } },
@@ -362,9 +362,9 @@ describe('script and formula payloads in free text', () => {
     const fresh = await createLink();
     const admin = { authorization: `Bearer ${researcherTokens.get('admin')}` };
 
-    for (const payload of payloads) {
+    for (const [revision, payload] of payloads.entries()) {
       // Act
-      const saved = await callRoute('PUT', `/api/s/${fresh.token}/responses/${fresh.instrument.id}`, { body: { answers: { anything_else: payload }, language: 'en', complete: false, pageName: 'second' } });
+      const saved = await callRoute('PUT', `/api/s/${fresh.token}/responses/${fresh.instrument.id}`, { body: { answers: { anything_else: payload }, language: 'en', complete: false, baseRevision: revision, pageName: 'second' } });
       const reopened = await callRoute('GET', `/api/s/${fresh.token}`);
       const listed = await callRoute('GET', `/api/studies/${fresh.studyId}/waves/${fresh.waveId}/responses`, { headers: admin });
 

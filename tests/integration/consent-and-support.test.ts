@@ -29,7 +29,7 @@ describe('consent', () => {
     const link = await createLink({ consent: null });
 
     const opened = await callRoute('GET', `/api/s/${link.token}`);
-    const early = await save(link.token, { answers, language: 'en', complete: false });
+    const early = await save(link.token, { answers, language: 'en', complete: false, baseRevision: 0 });
 
     expect(opened.json.consent).toEqual({ version: CONSENT_VERSION, text: { en: 'Do you agree?', cy: "Ydych chi'n cytuno?" }, decision: null, decidedAt: null });
     expect(early.status).toBe(409);
@@ -59,7 +59,7 @@ describe('consent', () => {
 
     await consent(link.token, 'declined');
     const opened = await callRoute('GET', `/api/s/${link.token}`);
-    const refused = await save(link.token, { answers, language: 'en', complete: false });
+    const refused = await save(link.token, { answers, language: 'en', complete: false, baseRevision: 0 });
 
     expect(opened.json.consent.decision).toBe('declined');
     expect(opened.json.instruments).toEqual([]);
@@ -95,7 +95,7 @@ describe('resuming', () => {
   it('remembers the page of the last save, for any device', async () => {
     const link = await createLink();
 
-    await save(link.token, { answers: { mood: 2 }, language: 'en', complete: false, pageName: 'second' });
+    await save(link.token, { answers: { mood: 2 }, language: 'en', complete: false, baseRevision: 0, pageName: 'second' });
     const reopened = await callRoute('GET', `/api/s/${link.token}`);
 
     expect(reopened.json.instruments[0].response).toMatchObject({ status: 'partial', pageName: 'second', answers: { mood: 2 } });

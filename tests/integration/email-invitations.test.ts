@@ -169,7 +169,7 @@ describe('reminders', () => {
     await issueByEmail(studyId);
     const oldToken = tokenIn(messagesOf(studyId, 'invitation')[0]!.text);
     await agree(studyId, 'E-1');
-    await callRoute('PUT', `/api/s/${oldToken}/responses/check-in`, { body: { answers: { mood: 2 }, language: 'en', complete: false, pageName: 'first' } });
+    await callRoute('PUT', `/api/s/${oldToken}/responses/check-in`, { body: { answers: { mood: 2 }, language: 'en', complete: false, baseRevision: 0, pageName: 'first' } });
     const { setup, study, wave } = await setupOf(studyId);
 
     const run = await sendDueReminders(setup, study, wave, new Date(Date.now() + 8 * DAY));

@@ -40,7 +40,7 @@ describe('issuing links', () => {
 
   it('reissues a link: the old one stops working and partial answers carry over', async () => {
     const link = await createLink();
-    await callRoute('PUT', `/api/s/${link.token}/responses/check-in`, { body: { answers: { mood: 2 }, language: 'en', complete: false, pageName: 'first' } });
+    await callRoute('PUT', `/api/s/${link.token}/responses/check-in`, { body: { answers: { mood: 2 }, language: 'en', complete: false, baseRevision: 0, pageName: 'first' } });
 
     const reissued = await issue(link.studyId, { participantCodes: [link.participantCode], reissue: true });
     const newToken = tokenOf(reissued.json.links[0].path);
@@ -149,7 +149,7 @@ describe('links and withdrawn participants', () => {
     const unknown = await callRoute('GET', `/api/s/${'A'.repeat(24)}`);
 
     const opened = await callRoute('GET', `/api/s/${link.token}`);
-    const saved = await callRoute('PUT', `/api/s/${link.token}/responses/check-in`, { body: { answers: { mood: 2 }, language: 'en', complete: false } });
+    const saved = await callRoute('PUT', `/api/s/${link.token}/responses/check-in`, { body: { answers: { mood: 2 }, language: 'en', complete: false, baseRevision: 0 } });
     const submitted = await callRoute('PUT', `/api/s/${link.token}/responses/check-in`, { body: { answers: { mood: 2, has_adviser: 'no' }, language: 'en', complete: true } });
 
     expect(opened.status).toBe(404);

@@ -24,7 +24,7 @@ async function participant(studyId: string, code: string, stage: 'invited' | 'op
   if (stage === 'opened') return token;
   await recordConsent({ studyId, participantCode: code, waveId: 'baseline', consentVersion: CONSENT_VERSION, decision: stage === 'declined' ? 'declined' : 'agreed', language: 'en', decidedAt: now.toISOString() });
   if (stage === 'consented' || stage === 'declined') return token;
-  await callRoute('PUT', `/api/s/${token}/responses/check-in`, { body: { answers, language: 'en', complete: stage === 'completed' } });
+  await callRoute('PUT', `/api/s/${token}/responses/check-in`, { body: { answers, language: 'en', complete: stage === 'completed', baseRevision: 0 } });
   return token;
 }
 

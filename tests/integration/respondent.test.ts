@@ -112,7 +112,7 @@ describe('saving answers', () => {
   it('keeps a partial save without requiring unanswered questions, then completes it', async () => {
     const link = await createLink();
 
-    const partial = await save(link.token, { answers: { mood: 2 }, language: 'en', complete: false });
+    const partial = await save(link.token, { answers: { mood: 2 }, language: 'en', complete: false, baseRevision: 0 });
     const reopened = await callRoute('GET', `/api/s/${link.token}`);
     const final = await save(link.token, { answers: completeAnswers, language: 'en', complete: true });
 
@@ -141,7 +141,7 @@ describe('saving answers', () => {
 
     await expectNothingWritten(async () => {
       const changed = await save(link.token, { answers: { ...completeAnswers, mood: 1 }, language: 'en', complete: true });
-      const reopened = await save(link.token, { answers: { mood: 1 }, language: 'en', complete: false });
+      const reopened = await save(link.token, { answers: { mood: 1 }, language: 'en', complete: false, baseRevision: 0 });
       expect(changed.status).toBe(409);
       expect(changed.json.error.code).toBe('already_completed');
       expect(reopened.status).toBe(409);
@@ -162,9 +162,9 @@ describe('refusing bad requests without writing anything', () => {
     ['a body that is not JSON', '{"answers":', { 'content-type': 'application/json' }, 400, 'body_not_json'],
     ['a body of the wrong content type', 'answers=1', { 'content-type': 'application/x-www-form-urlencoded' }, 415, 'unsupported_media_type'],
     ['a body missing the language', { answers: {}, complete: true }, undefined, 400, 'body_invalid'],
-    ['a body with an unexpected field', { answers: {}, language: 'en', complete: false, admin: true }, undefined, 400, 'body_invalid'],
-    ['a body in an unsupported language', { answers: {}, language: 'fr', complete: false }, undefined, 400, 'body_invalid'],
-    ['a body over 256 KB', { answers: { anything_else: 'x'.repeat(300_000) }, language: 'en', complete: false }, undefined, 413, 'body_too_large'],
+    ['a body with an unexpected field', { answers: {}, language: 'en', complete: false, baseRevision: 0, admin: true }, undefined, 400, 'body_invalid'],
+    ['a body in an unsupported language', { answers: {}, language: 'fr', complete: false, baseRevision: 0 }, undefined, 400, 'body_invalid'],
+    ['a body over 256 KB', { answers: { anything_else: 'x'.repeat(300_000) }, language: 'en', complete: false, baseRevision: 0 }, undefined, 413, 'body_too_large'],
   ])('refuses %s', async (_name, body, headers, status, code) => {
     const link = await createLink();
 
@@ -196,7 +196,7 @@ describe('refusing bad requests without writing anything', () => {
     const link = await createLink();
 
     await expectNothingWritten(async () => {
-      const result = await save(link.token, { answers: {}, language: 'en', complete: false }, 'swemwbs');
+      const result = await save(link.token, { answers: {}, language: 'en', complete: false, baseRevision: 0 }, 'swemwbs');
       expect(result.status).toBe(404);
       expect(result.json.error.code).toBe('instrument_not_in_wave');
     });
@@ -227,7 +227,7 @@ describe('refusing bad requests without writing anything', () => {
     const link = await createLink();
 
     await expectNothingWritten(async () => {
-      const result = await save(link.token, { answers: { mood: 99 }, language: 'en', complete: false });
+      const result = await save(link.token, { answers: { mood: 99 }, language: 'en', complete: false, baseRevision: 0 });
       expect(result.status).toBe(422);
     });
   });

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { recordConsent } from '../../functions/storage/consents.js';
 import { keys } from '../../functions/storage/keys.js';
 import { issueLink } from '../../functions/storage/links.js';
-import { ParticipantNotFound, saveResponse, type StoredResponse } from '../../functions/storage/responses.js';
+import { ParticipantNotFound, saveResponse, type ResponseToSave } from '../../functions/storage/responses.js';
 import { createWave, getWaveCached } from '../../functions/storage/studies.js';
 import { eraseParticipant } from '../../functions/storage/withdrawals.js';
 import { callRoute } from '../support/call-route.js';
@@ -21,7 +21,7 @@ function save(token: string, body: unknown) {
   return callRoute('PUT', `/api/s/${token}/responses/check-in`, { body });
 }
 
-function partial(link: LinkFixture, answers: Record<string, unknown>): StoredResponse {
+function partial(link: LinkFixture, answers: Record<string, unknown>): ResponseToSave {
   return {
     studyId: link.studyId,
     participantCode: link.participantCode,
@@ -40,11 +40,12 @@ describe('autosaving a response that already exists', () => {
   it('keeps the latest answers and page, and remembers a language changed between saves', async () => {
     const link = await createLink();
 
-    const first = await save(link.token, { answers: { mood: 2 }, language: 'en', complete: false, pageName: 'first' });
-    const second = await save(link.token, { answers: { mood: 3 }, language: 'en', complete: false, pageName: 'second' });
-    const inWelsh = await save(link.token, { answers: { mood: 4 }, language: 'cy', complete: false, pageName: 'second' });
+    const first = await save(link.token, { answers: { mood: 2 }, language: 'en', complete: false, baseRevision: 0, pageName: 'first' });
+    const second = await save(link.token, { answers: { mood: 3 }, language: 'en', complete: false, baseRevision: 1, pageName: 'second' });
+    const inWelsh = await save(link.token, { answers: { mood: 4 }, language: 'cy', complete: false, baseRevision: 2, pageName: 'second' });
 
     expect([first.status, second.status, inWelsh.status]).toEqual([200, 200, 200]);
+    expect([first.json.revision, second.json.revision, inWelsh.json.revision]).toEqual([1, 2, 3]);
     const item = await table.getItem(keys.response(link.studyId, link.participantCode, link.waveId, 'check-in'));
     expect(item).toMatchObject({ status: 'partial', language: 'cy', pageName: 'second' });
     expect(JSON.parse(item!.answersJson as string)).toEqual({ mood: 4 });
@@ -53,16 +54,100 @@ describe('autosaving a response that already exists', () => {
 
   it('refuses it once the participant was erased, even with the language it read before', async () => {
     const link = await createLink();
-    await save(link.token, { answers: { mood: 2 }, language: 'en', complete: false });
+    await save(link.token, { answers: { mood: 2 }, language: 'en', complete: false, baseRevision: 0 });
     await eraseParticipant(link.studyId, link.participantCode, [link.waveId]);
 
     // A request that read the participant just before the erasure.
-    const racing = saveResponse(partial(link, { mood: 3 }), { baseline: true, participantLanguage: 'en' });
+    const racing = saveResponse(partial(link, { mood: 3 }), { baseline: true, baseRevision: 1, participantLanguage: 'en' });
 
     // The in-place write finds no response, so the transaction runs and finds neither participant nor consent.
     await expect(racing).rejects.toBeInstanceOf(ParticipantNotFound);
     const left = (await table.scanAll()).filter((item) => item.studyId === link.studyId && item.participantCode === link.participantCode);
     expect(left).toEqual([]);
+  });
+});
+
+describe('autosaves build on the revision they saw (optimistic locking)', () => {
+  it('refuses a slow older save that lands after a newer one, and keeps the newer answers', async () => {
+    const link = await createLink();
+    await save(link.token, { answers: { mood: 1 }, language: 'en', complete: false, baseRevision: 0, pageName: 'first' });
+    // Sent on revision 1; its reply never came, so the phone sent newer answers on revision 1 too, which landed first.
+    const newer = await save(link.token, { answers: { mood: 4 }, language: 'en', complete: false, baseRevision: 1, pageName: 'second' });
+
+    const late = await save(link.token, { answers: { mood: 2 }, language: 'en', complete: false, baseRevision: 1, pageName: 'first' });
+
+    expect(newer.status).toBe(200);
+    expect(late.status).toBe(409);
+    expect(late.json.error).toMatchObject({ code: 'save_conflict', revision: 2 });
+    const item = await table.getItem(keys.response(link.studyId, link.participantCode, link.waveId, 'check-in'));
+    expect(item).toMatchObject({ revision: 2, pageName: 'second' });
+    expect(JSON.parse(item!.answersJson as string)).toEqual({ mood: 4 });
+  });
+
+  it('accepts a save built on the revision the conflict named', async () => {
+    const link = await createLink();
+    await save(link.token, { answers: { mood: 1 }, language: 'en', complete: false, baseRevision: 0 });
+    await save(link.token, { answers: { mood: 2 }, language: 'en', complete: false, baseRevision: 1 });
+    const stale = await save(link.token, { answers: { mood: 5 }, language: 'en', complete: false, baseRevision: 1 });
+
+    const rebuilt = await save(link.token, { answers: { mood: 5 }, language: 'en', complete: false, baseRevision: stale.json.error.revision });
+
+    expect(stale.status).toBe(409);
+    expect(rebuilt.status).toBe(200);
+    expect(rebuilt.json).toMatchObject({ status: 'partial', revision: 3 });
+    const item = await table.getItem(keys.response(link.studyId, link.participantCode, link.waveId, 'check-in'));
+    expect(JSON.parse(item!.answersJson as string)).toEqual({ mood: 5 });
+  });
+
+  it('answers a retried save whose first reply was lost as if it were the first, without writing again', async () => {
+    const link = await createLink();
+    const body = { answers: { mood: 3 }, language: 'en', complete: false, baseRevision: 0, pageName: 'first' };
+    const first = await save(link.token, body);
+    const before = await table.getItem(keys.response(link.studyId, link.participantCode, link.waveId, 'check-in'));
+
+    const retried = await save(link.token, body);
+
+    expect(retried.status).toBe(200);
+    expect(retried.json.revision).toBe(first.json.revision);
+    expect(await table.getItem(keys.response(link.studyId, link.participantCode, link.waveId, 'check-in'))).toEqual(before);
+  });
+
+  it('refuses a save on an old revision even when it also changes the language', async () => {
+    const link = await createLink();
+    await save(link.token, { answers: { mood: 1 }, language: 'en', complete: false, baseRevision: 0 });
+    await save(link.token, { answers: { mood: 2 }, language: 'en', complete: false, baseRevision: 1 });
+
+    const late = await save(link.token, { answers: { mood: 1 }, language: 'cy', complete: false, baseRevision: 1 });
+
+    expect(late.status).toBe(409);
+    expect(late.json.error).toMatchObject({ code: 'save_conflict', revision: 2 });
+    expect((await table.getItem(keys.participant(link.studyId, link.participantCode)))!.language).toBe('en');
+  });
+
+  it('takes a response stored before revisions were kept as revision 0', async () => {
+    const link = await createLink();
+    await save(link.token, { answers: { mood: 1 }, language: 'en', complete: false, baseRevision: 0 });
+    const key = keys.response(link.studyId, link.participantCode, link.waveId, 'check-in');
+    const { revision: _, ...older } = (await table.getItem(key))!;
+    await table.putItem(older);
+
+    const opened = await callRoute('GET', `/api/s/${link.token}`);
+    const saved = await save(link.token, { answers: { mood: 2 }, language: 'en', complete: false, baseRevision: opened.json.instruments[0].response.revision });
+
+    expect(opened.json.instruments[0].response.revision).toBe(0);
+    expect(saved.status).toBe(200);
+    expect(saved.json.revision).toBe(1);
+  });
+
+  it('says which revision a partial save builds on, or refuses it as a bad body', async () => {
+    const link = await createLink();
+
+    const unsaid = await save(link.token, { answers: { mood: 1 }, language: 'en', complete: false });
+    const negative = await save(link.token, { answers: { mood: 1 }, language: 'en', complete: false, baseRevision: -1 });
+
+    expect([unsaid.status, negative.status]).toEqual([400, 400]);
+    expect(unsaid.json.error.code).toBe('body_invalid');
+    expect(await table.getItem(keys.response(link.studyId, link.participantCode, link.waveId, 'check-in'))).toBeUndefined();
   });
 });
 

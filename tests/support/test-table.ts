@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, inject } from 'vitest';
 import { generateLocalSigningKeys } from '../../functions/auth/researcher-tokens.js';
 import { reloadConfig } from '../../functions/config.js';
@@ -17,6 +17,8 @@ export type TestTable = {
   /** Every item in the table: for asserting that nothing was written. */
   scanAll: () => Promise<Record<string, unknown>[]>;
   getItem: (key: { PK: string; SK: string }) => Promise<Record<string, unknown> | undefined>;
+  /** Writes an item as it is: for data shaped as an older version of Pont wrote it. */
+  putItem: (item: Record<string, unknown>) => Promise<void>;
 };
 
 export function useTestTable(): TestTable {
@@ -55,5 +57,6 @@ export function useTestTable(): TestTable {
       return items;
     },
     getItem: async (key) => (await client.send(new GetCommand({ TableName: name, Key: key, ConsistentRead: true }))).Item,
+    putItem: async (item) => void (await client.send(new PutCommand({ TableName: name, Item: item }))),
   };
 }

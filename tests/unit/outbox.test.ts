@@ -1,7 +1,7 @@
 /** The respondent's outbox (web/src/respondent/outbox.ts): what is kept on the phone wins over what it should. */
 import { describe, expect, it } from 'vitest';
-import type { OpenLinkResult } from '../../functions/contracts/respondent.js';
-import { NetworkProblem } from '../../web/src/api';
+import type { OpenLinkResult, SaveResponseRequest } from '../../functions/contracts/respondent.js';
+import { ApiProblem, NetworkProblem } from '../../web/src/api';
 import { createOutbox } from '../../web/src/respondent/outbox';
 import type { PhoneStore } from '../../web/src/respondent/phone-store';
 
@@ -30,7 +30,7 @@ function linkWithServerAnswers(answers: Record<string, unknown>, savedAt: string
     checkInRequested: false,
     wave: { name: { en: 'W', cy: 'W' }, closesAt: '2099-01-01T00:00:00.000Z' },
     language: 'en',
-    instruments: [{ id: 'ons4', version: '1.0.0', contentHash: 'h', title: { en: 'O', cy: 'O' }, response: { answers, status: 'partial', language: 'en', savedAt, pageName: 'first' } }],
+    instruments: [{ id: 'ons4', version: '1.0.0', contentHash: 'h', title: { en: 'O', cy: 'O' }, response: { answers, status: 'partial', language: 'en', savedAt, pageName: 'first', revision: 2 } }],
   };
 }
 
@@ -46,7 +46,7 @@ describe('answers kept on the phone', () => {
     // That save lands later than the change was made, by the server's clock.
     const landedAt = new Date(Date.now() + 60_000).toISOString();
     await before.kept();
-    const after = createOutbox('token-1', async () => ({ status: 'partial', savedAt: landedAt }), phone);
+    const after = createOutbox('token-1', async () => ({ status: 'partial', savedAt: landedAt, revision: 3 }), phone);
     const reopened = await after.reconcile(linkWithServerAnswers({ a: 1 }, landedAt));
 
     expect(reopened.instruments[0]!.response).toMatchObject({ answers: { a: 1, b: 2 }, pageName: 'second' });
@@ -60,7 +60,7 @@ describe('answers kept on the phone', () => {
 
     const elsewhereAt = new Date(Date.now() + 60_000).toISOString();
     await offline.kept();
-    const after = createOutbox('token-2', async () => ({ status: 'partial', savedAt: elsewhereAt }), phone);
+    const after = createOutbox('token-2', async () => ({ status: 'partial', savedAt: elsewhereAt, revision: 3 }), phone);
     const reopened = await after.reconcile(linkWithServerAnswers({ a: 9, c: 3 }, elsewhereAt));
 
     expect(reopened.instruments[0]!.response).toMatchObject({ answers: { a: 9, c: 3 } });
@@ -158,7 +158,7 @@ describe('keeping answers on the phone', () => {
     const phone = new Phone();
     phone.items.set('kept-by-an-earlier-visit', { ons4: { answers: { a: 1 } } });
     phone.read = () => new Promise<never>(() => undefined); // an IndexedDB open that never answers
-    const outbox = createOutbox('token-6', async () => ({ status: 'partial', savedAt: new Date().toISOString() }), phone, { readTimeoutMs: 20 });
+    const outbox = createOutbox('token-6', async () => ({ status: 'partial', savedAt: new Date().toISOString(), revision: 3 }), phone, { readTimeoutMs: 20 });
 
     const reopened = await outbox.reconcile(linkWithServerAnswers({ a: 9 }, new Date(0).toISOString()));
     outbox.save('ons4', { answers: { a: 10 }, language: 'en' });
@@ -167,5 +167,59 @@ describe('keeping answers on the phone', () => {
     expect(reopened.instruments[0]!.response).toMatchObject({ answers: { a: 9 } });
     expect(phone.writes).toBe(0);
     expect([...phone.items.keys()]).toEqual(['kept-by-an-earlier-visit']);
+  });
+});
+
+describe('each save builds on the revision the server last stored', () => {
+  const settle = () => new Promise((resolve) => setTimeout(resolve, 10));
+
+  it('sends the revision the link showed, then the one each save was stored as', async () => {
+    const sent: SaveResponseRequest[] = [];
+    const outbox = createOutbox('token-7', async (_id, body) => {
+      sent.push(body);
+      return { status: 'partial', savedAt: new Date().toISOString(), revision: (body.baseRevision ?? 0) + 1 };
+    }, new Phone());
+    await outbox.reconcile(linkWithServerAnswers({ a: 1 }, new Date(0).toISOString()));
+
+    outbox.save('ons4', { answers: { a: 2 }, language: 'en' });
+    await settle();
+    outbox.save('ons4', { answers: { a: 3 }, language: 'en' });
+    await settle();
+
+    expect(sent.map((body) => body.baseRevision)).toEqual([2, 3]);
+  });
+
+  it('sends its answers again on the stored revision when a slower save got there first', async () => {
+    const sent: SaveResponseRequest[] = [];
+    const outbox = createOutbox('token-8', async (_id, body) => {
+      sent.push(body);
+      if (body.baseRevision === 2) throw new ApiProblem(409, 'save_conflict', 'saved elsewhere', [], 5);
+      return { status: 'partial', savedAt: new Date().toISOString(), revision: 6 };
+    }, new Phone());
+    await outbox.reconcile(linkWithServerAnswers({ a: 1 }, new Date(0).toISOString()));
+    const states: string[] = [];
+    outbox.subscribe((event) => event.kind === 'state' && states.push(event.state));
+
+    outbox.save('ons4', { answers: { a: 7 }, language: 'en' });
+    await settle();
+
+    expect(sent.map((body) => [body.baseRevision, body.answers])).toEqual([[2, { a: 7 }], [5, { a: 7 }]]);
+    expect(states.at(-1)).toBe('saved');
+    expect(outbox.hasKept()).toBe(false);
+  });
+
+  it('stops resending after repeated conflicts and keeps the answers for a later try', async () => {
+    let sends = 0;
+    const outbox = createOutbox('token-9', async () => {
+      sends += 1;
+      throw new ApiProblem(409, 'save_conflict', 'saved elsewhere', [], 10 + sends);
+    }, new Phone());
+    await outbox.reconcile(linkWithServerAnswers({ a: 1 }, new Date(0).toISOString()));
+
+    outbox.save('ons4', { answers: { a: 7 }, language: 'en' });
+    await settle();
+
+    expect(sends).toBe(4);
+    expect(outbox.hasKept()).toBe(true);
   });
 });

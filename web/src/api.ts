@@ -28,6 +28,8 @@ export class ApiProblem extends Error {
     readonly code: string,
     message: string,
     readonly details: ErrorDetail[] = [],
+    /** save_conflict: the stored response's revision. */
+    readonly revision?: number,
   ) {
     super(message);
     this.name = 'ApiProblem';
@@ -90,8 +92,8 @@ export async function parseJsonResponse<T>(schema: Schema<T>, response: Response
   if (!response.ok) {
     const parsed = ApiError.safeParse(json);
     if (parsed.success) {
-      const { code, message, details } = parsed.data.error;
-      throw new ApiProblem(response.status, code, message, details ?? []);
+      const { code, message, details, revision } = parsed.data.error;
+      throw new ApiProblem(response.status, code, message, details ?? [], revision);
     }
     throw new ApiProblem(response.status, `http_${response.status}`, response.statusText);
   }

@@ -100,13 +100,16 @@ async function runRespondent(client: RetryingClient, outcome: Outcome, thinkMs: 
     await think();
     await client.send('POST', `${base}/consent`, { version: DEMO_CONSENT_VERSION, decision: 'agreed', language: plan.consentLanguage });
     outcome.consented = true;
+    // Each save builds on the revision the last one was stored as, as the respondent page does.
+    let revision = 0;
     for (const save of plan.saves) {
       await think();
-      const body = { answers: save.answers, language: save.language, complete: save.complete, pageName: save.pageName };
+      const body = { answers: save.answers, language: save.language, complete: save.complete, pageName: save.pageName, baseRevision: revision };
       const send = () => client.send('PUT', `${base}/responses/${INSTRUMENT_ID}`, body);
       const replies = await Promise.all(save.complete && plan.doubleSubmit ? [send(), send()] : [send()]);
       for (const reply of replies) {
         if (reply.json.status !== (save.complete ? 'complete' : 'partial')) throw new Error(`Save acknowledged with status ${reply.json.status}`);
+        revision = reply.json.revision;
       }
       outcome.acknowledged.push(save);
     }
@@ -174,9 +177,9 @@ export async function findProblems(url: string, adminToken: string, outcomes: Ou
     const link = (await (await fetch(`${url}/api/s/${plan.token}`)).json()) as {
       consent: { decision: string | null };
       language: string | null;
-      instruments: { response: { answers: Answers; status: string; language: string; pageName?: string; savedAt: string } | null }[];
+      instruments: { response: { answers: Answers; status: string; language: string; pageName?: string; savedAt: string; revision: number } | null }[];
     };
-    const { savedAt: _, ...response } = link.instruments[0]?.response ?? { savedAt: null };
+    const { savedAt: _, revision: __, ...response } = link.instruments[0]?.response ?? { savedAt: null, revision: null };
     const expected = { answers: last.answers, status: last.complete ? 'complete' : 'partial', language: last.language, pageName: last.pageName };
     if (!isDeepStrictEqual(response, expected)) {
       problems.push(`${plan.participantCode}: stored ${JSON.stringify(response)}, last acknowledged ${JSON.stringify(expected)}`);

@@ -126,6 +126,10 @@ export function createOutbox(
   let entries: Record<string, Entry> = {};
   /** The server's savedAt per instrument, as last heard. */
   const known: Record<string, string | null> = {};
+  /** The stored response's revision per instrument, as last heard: each save builds on it. */
+  const revisions: Record<string, number> = {};
+  /** Conflicts in a row per instrument (another device saving at the same moment). */
+  const conflicts: Record<string, number> = {};
   const states: Record<string, SaveState> = {};
   /** Instruments the server has as complete: nothing more is kept or sent for them. */
   const completed = new Set<string>();
@@ -240,10 +244,14 @@ export function createOutbox(
     const startedAt = Date.now();
     emit({ kind: 'state', instrumentId, state: 'saving' });
     const { answers, language, pageName, complete } = entry;
-    send(instrumentId, { answers, language, complete, ...(pageName ? { pageName } : {}) }, { keepalive })
+    let resend = false;
+    const baseRevision = revisions[instrumentId] ?? 0;
+    send(instrumentId, { answers, language, complete, baseRevision, ...(pageName ? { pageName } : {}) }, { keepalive })
       .then(
         (result) => {
           known[instrumentId] = result.savedAt;
+          revisions[instrumentId] = result.revision;
+          conflicts[instrumentId] = 0;
           if (complete) {
             completed.add(instrumentId);
             remove(instrumentId);
@@ -269,6 +277,15 @@ export function createOutbox(
             });
             // Back online while this one was failing: try again straight away, not after the back-off.
             if (onlineAt >= startedAt) setTimeout(() => pump(instrumentId), 250);
+            else scheduleRetry();
+            return;
+          }
+          if (error instanceof ApiProblem && error.code === 'save_conflict' && error.revision !== undefined) {
+            // Saved since from elsewhere, or by an older send of ours that landed late: these answers are
+            // this device's latest, so they go again on top of the stored revision (a few times, then back off).
+            revisions[instrumentId] = error.revision;
+            conflicts[instrumentId] = (conflicts[instrumentId] ?? 0) + 1;
+            if (conflicts[instrumentId] <= 3) resend = true;
             else scheduleRetry();
             return;
           }
@@ -309,7 +326,7 @@ export function createOutbox(
         inFlight.delete(instrumentId);
         // A newer change arrived while this one was on its way.
         const next = entries[instrumentId];
-        if (next && next.rev !== entry.rev) pump(instrumentId);
+        if (next && (next.rev !== entry.rev || resend)) pump(instrumentId);
       });
   }
 
@@ -340,6 +357,7 @@ export function createOutbox(
       const instruments = link.instruments.map((instrument) => {
         const server = instrument.response;
         known[instrument.id] = server?.savedAt ?? null;
+        revisions[instrument.id] = server?.revision ?? 0;
         if (server?.status === 'complete') completed.add(instrument.id);
         const entry = entries[instrument.id];
         if (!entry) return instrument;
@@ -356,6 +374,7 @@ export function createOutbox(
             status: entry.complete ? ('complete' as const) : ('partial' as const),
             language: entry.language,
             savedAt: entry.changedAt,
+            revision: server?.revision ?? 0,
             ...(entry.pageName ? { pageName: entry.pageName } : {}),
           },
         };
