@@ -28,13 +28,13 @@ import { createParticipant } from '../functions/storage/participants.js';
 import { getStudy } from '../functions/storage/studies.js';
 import { startPlatform, type Platform } from '../infra/local/platform.js';
 import { DEMO_CONSENT_VERSION, DEMO_INSTRUMENTS, DEMO_STUDY_ID, DEMO_WAVE_ID } from '../infra/local/seed.js';
-import { figure, formatRow, hostSpeedNote, hostSpeedProbe, markdownTable, percentile, yieldToEventLoop, type Row } from './stats.js';
+import { figure, formatRow, markdownTable, percentile, yieldToEventLoop, type Row } from './stats.js';
 import { completeAnswers, shippedInstruments } from './validation.js';
 
 const CONCURRENCY = [1, 16, 64];
 /** Requests per round at each concurrency: enough for a p99 (the 4th slowest of 400 at 16), few enough to stay quick. */
 const REQUESTS: Record<number, number> = { 1: 50, 16: 400, 64: 512 };
-/** Rounds per figure: a shared host slows down for seconds at a time (see hostSpeedProbe), and the median of 7 rides over more of that than 5. */
+/** Rounds per figure: a shared host slows down for seconds at a time, and the median of 7 rides over more of that than 5. */
 const ROUNDS = 7;
 /**
  * Per scenario, before anything is measured. DynamoDB Local's JIT keeps warming long after the first requests
@@ -171,7 +171,7 @@ export async function benchApi(platform: Platform, log: (line: string) => void, 
   const pageName = (instrument.survey.pages as { name: string }[])[0]!.name;
   // Each autosave of a respondent builds on the revision their previous one was stored as.
   const autosaveBody = (baseRevision: number) => JSON.stringify({ answers: firstHalf, language: 'en', complete: false, pageName, baseRevision });
-  const submitBody = JSON.stringify({ answers, language: 'en', complete: true });
+  const submitBody = JSON.stringify({ answers, language: 'en', complete: true, baseRevision: 0 });
   const save = (token: string, body: string): Request => ({ method: 'PUT', url: `${base}/api/s/${token}/responses/${instrumentId}`, body });
 
   // One participant per slot for opening, and per slot and round for autosaving (never two writes to one
@@ -212,10 +212,8 @@ export async function benchApi(platform: Platform, log: (line: string) => void, 
       const loadAverage = loadavg()[0]!;
       // Where the CPU went while the requests ran: which side is the bottleneck.
       const cpu = { node: 0, client: 0, dynamo: 0, wall: 0 };
-      const probes: number[] = [];
       for (let round = 0; round < ROUNDS; round += 1) {
         const slots = await scenario.plan(concurrency, REQUESTS[concurrency]!);
-        probes.push(hostSpeedProbe());
         const before = { node: cpuSeconds('self'), dynamo: cpuSeconds(platform.dynamo.pid), wall: performance.now() };
         const result = await runRound(slots);
         rounds.push(result);
@@ -232,7 +230,6 @@ export async function benchApi(platform: Platform, log: (line: string) => void, 
         `CPU used meanwhile: Node platform ${use(cpu.node - cpu.client)}, DynamoDB Local ${use(cpu.dynamo)}, load client ${use(cpu.client)}`,
         `DynamoDB calls a request: ${calls}`,
         `load average (1 min) ${loadAverage.toFixed(1)}`,
-        hostSpeedNote(probes),
         ...(failures > 0 ? [`${failures} responses were not 200: ${JSON.stringify(rounds.map((r) => r.statuses))}`] : []),
       ].join('; ');
       const label = `${scenario.name}, ${concurrency} in flight`;
@@ -368,7 +365,7 @@ async function submitTimes(event: APIGatewayProxyEventV2, instrument: Parameters
 export async function benchHandlerTime(log: (line: string) => void): Promise<Row[]> {
   const rows: Row[] = [];
   for (const instrument of shippedInstruments()) {
-    const body = JSON.stringify({ answers: completeAnswers(instrument), language: 'en', complete: true });
+    const body = JSON.stringify({ answers: completeAnswers(instrument), language: 'en', complete: true, baseRevision: 0 });
     const event = { headers: { 'content-type': 'application/json' }, body, isBase64Encoded: false } as unknown as APIGatewayProxyEventV2;
     await submitTimes(event, instrument, HANDLER_WARM_UP);
     const runs: number[][] = [];

@@ -63,28 +63,3 @@ export function markdownTable(header: string[], rows: string[][]): string {
 /** Lets queued microtasks and I/O run, so a long synchronous loop doesn't distort what it measures. */
 export const yieldToEventLoop = () => new Promise<void>((done) => setImmediate(done));
 
-/**
- * Milliseconds a fixed piece of CPU work (a few milliseconds of integer
- * arithmetic) takes right now, best of three. On a shared virtual machine the
- * same work takes up to 1.6 times as long from one second to the next (2
- * cores here: 98 to 163 ms for one loop, idle); taken between rounds, it
- * tells a slow host apart from a slow platform.
- */
-export function hostSpeedProbe(): number {
-  let best = Number.POSITIVE_INFINITY;
-  let sink = 0;
-  for (let attempt = 0; attempt < 3; attempt += 1) {
-    const started = performance.now();
-    for (let i = 0; i < 4_000_000; i += 1) sink = (sink * 31 + i) | 0;
-    best = Math.min(best, performance.now() - started);
-  }
-  // Used, so the loop cannot be optimised away.
-  return sink === 0.5 ? Number.NaN : best;
-}
-
-/** "probe 4.1–5.6 ms (1.37x)": how much the host's own speed moved over these probes. */
-export function hostSpeedNote(probes: readonly number[]): string {
-  const fastest = Math.min(...probes);
-  const slowest = Math.max(...probes);
-  return `host speed probe ${fastest.toFixed(1)}–${slowest.toFixed(1)} ms (${(slowest / fastest).toFixed(2)}x)`;
-}

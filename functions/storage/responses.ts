@@ -141,9 +141,11 @@ function revisionIs(baseRevision: number) {
  * deletes that item, then `attribute_exists` fails and the transaction refuses
  * the save.
  *
- * Why the participant need not be read: the participant's language changes
- * only with a save in another language, and such a save fails the language
- * condition here and goes through the transaction, which records it. A
+ * Why the participant need not be read: a save in another language than its
+ * response was stored in fails the language condition here and goes through
+ * the transaction, which records the participant's new language. (So with
+ * two questionnaires left in different languages, the participant keeps the
+ * language they last switched to, not the one of their latest save.) A
  * withdrawal deletes the participant's tokens just after marking them
  * withdrawn; a save whose token resolved in that moment can still rewrite a
  * partial response here, as one that read the participant in that moment

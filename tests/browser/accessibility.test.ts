@@ -234,7 +234,7 @@ describe('respondent page', () => {
         const response = await fetch(`${platform.url}/api/s/${link.token}/responses/${link.instrument.id}`, {
           method: 'PUT',
           headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({ answers, language: 'en', complete: true }),
+          body: JSON.stringify({ answers, language: 'en', complete: true, baseRevision: 0 }),
         });
         expect(response.status).toBe(200);
         return link.token;

@@ -165,7 +165,7 @@ describe('the respondent journey', () => {
     const sent = await fetch(`${platform.url}/api/s/${link.token}/responses/${link.instrument.id}`, {
       method: 'PUT',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ answers: { mood: 3, has_adviser: 'no' }, language: 'en', complete: true }),
+      body: JSON.stringify({ answers: { mood: 3, has_adviser: 'no' }, language: 'en', complete: true, baseRevision: 0 }),
     });
     expect(sent.status).toBe(200);
     const page = await browser.newPage();

@@ -41,7 +41,7 @@ describe('consent', () => {
     const link = await createLink({ consent: null });
 
     const agreed = await consent(link.token, 'agreed');
-    const saved = await save(link.token, { answers, language: 'en', complete: true });
+    const saved = await save(link.token, { answers, language: 'en', complete: true, baseRevision: 0 });
 
     expect(agreed.status).toBe(200);
     expect(agreed.json.decision).toBe('agreed');
@@ -105,7 +105,7 @@ describe('resuming', () => {
 describe('asking for a check-in', () => {
   it('records one request per wave and tells the study team without any answer', async () => {
     const link = await createLink();
-    await save(link.token, { answers: { mood: 1, has_adviser: 'no', anything_else: 'a private thought' }, language: 'en', complete: true });
+    await save(link.token, { answers: { mood: 1, has_adviser: 'no', anything_else: 'a private thought' }, language: 'en', complete: true, baseRevision: 0 });
     const before = readdirSync(outbox).length;
 
     const first = await callRoute('POST', `/api/s/${link.token}/check-in`, { body: { language: 'cy' } });

@@ -208,7 +208,7 @@ describe('reminders', () => {
     await issueByEmail(studyId);
     const tokens = new Map(messagesOf(studyId, 'invitation').map((m) => [m.to, tokenIn(m.text)]));
     await agree(studyId, 'E-1');
-    await callRoute('PUT', `/api/s/${tokens.get('e-1@example.org')}/responses/check-in`, { body: { answers: { mood: 3, has_adviser: 'no' }, language: 'en', complete: true } });
+    await callRoute('PUT', `/api/s/${tokens.get('e-1@example.org')}/responses/check-in`, { body: { answers: { mood: 3, has_adviser: 'no' }, language: 'en', complete: true, baseRevision: 0 } });
     await recordConsent({ studyId, participantCode: 'E-2', waveId: 'invite', consentVersion: CONSENT_VERSION, decision: 'declined', language: 'en', decidedAt: new Date().toISOString() });
     await withdrawFromFutureWaves(studyId, 'E-3', new Date());
     const { setup, study, wave } = await setupOf(studyId);

@@ -310,7 +310,7 @@ beforeAll(async () => {
   expect((await callRoute('POST', `/api/s/${token}/consent`, { ...phone, body: { version: 'v1', decision: 'agreed', language: 'en' } })).status).toBe(200);
   const given = VIA_LINK.waves[0]!;
   for (const [instrument, answers] of [[ons4, given.ons4], [swemwbs, given.swemwbs], [aboutMe, given.aboutMe]] as const) {
-    const saved = await callRoute('PUT', `/api/s/${token}/responses/${instrument.id}`, { ...phone, body: { answers, language: 'en', complete: true } });
+    const saved = await callRoute('PUT', `/api/s/${token}/responses/${instrument.id}`, { ...phone, body: { answers, language: 'en', complete: true, baseRevision: 0 } });
     expect(saved.status, instrument.id).toBe(200);
   }
 

@@ -150,7 +150,7 @@ describe('links and withdrawn participants', () => {
 
     const opened = await callRoute('GET', `/api/s/${link.token}`);
     const saved = await callRoute('PUT', `/api/s/${link.token}/responses/check-in`, { body: { answers: { mood: 2 }, language: 'en', complete: false, baseRevision: 0 } });
-    const submitted = await callRoute('PUT', `/api/s/${link.token}/responses/check-in`, { body: { answers: { mood: 2, has_adviser: 'no' }, language: 'en', complete: true } });
+    const submitted = await callRoute('PUT', `/api/s/${link.token}/responses/check-in`, { body: { answers: { mood: 2, has_adviser: 'no' }, language: 'en', complete: true, baseRevision: 0 } });
 
     expect(opened.status).toBe(404);
     expect(opened.json).toEqual(unknown.json);

@@ -88,7 +88,7 @@ describe('the participants list', () => {
     const createdAt = new Date().toISOString();
     await importParticipants(Array.from({ length: 250 }, (_, i) => ({ studyId: link.studyId, participantCode: `A-${String(i).padStart(4, '0')}`, attributes: { band: i % 2 ? 'a' : 'b' }, createdAt })));
     await setContact({ studyId: link.studyId, participantCode: 'A-0001', email: 'q1@example.org', updatedAt: createdAt }, 'someone-else');
-    await callRoute('PUT', `/api/s/${link.token}/responses/check-in`, { body: { answers: { mood: 3, has_adviser: 'no' }, language: 'en', complete: true } });
+    await callRoute('PUT', `/api/s/${link.token}/responses/check-in`, { body: { answers: { mood: 3, has_adviser: 'no' }, language: 'en', complete: true, baseRevision: 0 } });
 
     const first = await callRoute('GET', `/api/studies/${link.studyId}/participants?limit=100`, { headers: await as() });
     const second = await callRoute('GET', `/api/studies/${link.studyId}/participants?limit=100&after=${first.json.next}`, { headers: await as() });

@@ -76,7 +76,7 @@ describe('the embedded platform', () => {
     const saved = await fetch(`${first.url}/api/s/${first.demoLinks[1]!.token}/responses/ons4`, {
       method: 'PUT',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ answers, language: 'en', complete: true }),
+      body: JSON.stringify({ answers, language: 'en', complete: true, baseRevision: 0 }),
     });
     expect(saved.status).toBe(200);
     const checkIn = await fetch(`${first.url}/api/s/${first.demoLinks[1]!.token}/check-in`, {

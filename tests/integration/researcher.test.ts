@@ -79,7 +79,7 @@ describe('signing in locally and reading responses', () => {
   it('shows a wave\'s responses by participant code and audits the access', async () => {
     const link = await createLink();
     const answers = { mood: 3, has_adviser: 'no' };
-    await callRoute('PUT', `/api/s/${link.token}/responses/check-in`, { body: { answers, language: 'en', complete: true } });
+    await callRoute('PUT', `/api/s/${link.token}/responses/check-in`, { body: { answers, language: 'en', complete: true, baseRevision: 0 } });
     const { token } = await signLocalResearcherToken({ userId: 'researcher-7', role: 'researcher' });
 
     const result = await callRoute('GET', `/api/studies/${link.studyId}/waves/${link.waveId}/responses`, { headers: bearer(token) });

@@ -94,7 +94,7 @@ describe('saving answers', () => {
   it('round-trips a final response through the handler into DynamoDB', async () => {
     const link = await createLink();
 
-    const saved = await save(link.token, { answers: completeAnswers, language: 'cy', complete: true });
+    const saved = await save(link.token, { answers: completeAnswers, language: 'cy', complete: true, baseRevision: 0 });
 
     expect(saved.status).toBe(200);
     expect(saved.json.status).toBe('complete');
@@ -114,7 +114,7 @@ describe('saving answers', () => {
 
     const partial = await save(link.token, { answers: { mood: 2 }, language: 'en', complete: false, baseRevision: 0 });
     const reopened = await callRoute('GET', `/api/s/${link.token}`);
-    const final = await save(link.token, { answers: completeAnswers, language: 'en', complete: true });
+    const final = await save(link.token, { answers: completeAnswers, language: 'en', complete: true, baseRevision: 0 });
 
     expect(partial.status).toBe(200);
     expect(partial.json.status).toBe('partial');
@@ -125,9 +125,9 @@ describe('saving answers', () => {
   it('treats a repeated final submission with the same answers as a no-op', async () => {
     const link = await createLink();
 
-    const first = await save(link.token, { answers: completeAnswers, language: 'en', complete: true });
+    const first = await save(link.token, { answers: completeAnswers, language: 'en', complete: true, baseRevision: 0 });
     const itemsAfterFirst = await table.scanAll();
-    const second = await save(link.token, { answers: completeAnswers, language: 'en', complete: true });
+    const second = await save(link.token, { answers: completeAnswers, language: 'en', complete: true, baseRevision: 0 });
 
     expect(first.status).toBe(200);
     expect(second.status).toBe(200);
@@ -137,10 +137,10 @@ describe('saving answers', () => {
 
   it('refuses to change or reopen a completed response', async () => {
     const link = await createLink();
-    await save(link.token, { answers: completeAnswers, language: 'en', complete: true });
+    await save(link.token, { answers: completeAnswers, language: 'en', complete: true, baseRevision: 0 });
 
     await expectNothingWritten(async () => {
-      const changed = await save(link.token, { answers: { ...completeAnswers, mood: 1 }, language: 'en', complete: true });
+      const changed = await save(link.token, { answers: { ...completeAnswers, mood: 1 }, language: 'en', complete: true, baseRevision: 0 });
       const reopened = await save(link.token, { answers: { mood: 1 }, language: 'en', complete: false, baseRevision: 0 });
       expect(changed.status).toBe(409);
       expect(changed.json.error.code).toBe('already_completed');
@@ -151,7 +151,7 @@ describe('saving answers', () => {
   it('accepts a final response that leaves a hidden required question unanswered', async () => {
     const link = await createLink();
 
-    const saved = await save(link.token, { answers: { mood: 5, has_adviser: 'no' }, language: 'en', complete: true });
+    const saved = await save(link.token, { answers: { mood: 5, has_adviser: 'no' }, language: 'en', complete: true, baseRevision: 0 });
 
     expect(saved.status).toBe(200);
   });
@@ -186,7 +186,7 @@ describe('refusing bad requests without writing anything', () => {
 
   it('refuses an unknown token', async () => {
     await expectNothingWritten(async () => {
-      const result = await save(newLinkToken(), { answers: completeAnswers, language: 'en', complete: true });
+      const result = await save(newLinkToken(), { answers: completeAnswers, language: 'en', complete: true, baseRevision: 0 });
       expect(result.status).toBe(404);
       expect(result.json.error.code).toBe('link_not_valid');
     });
@@ -216,7 +216,7 @@ describe('refusing bad requests without writing anything', () => {
     const link = await createLink();
 
     await expectNothingWritten(async () => {
-      const result = await save(link.token, { answers, language: 'en', complete: true });
+      const result = await save(link.token, { answers, language: 'en', complete: true, baseRevision: 0 });
       expect(result.status).toBe(422);
       expect(result.json.error.code).toBe('answers_invalid');
       expect(result.json.error.details.map((d: { path: string }) => d.path)).toContain(path);
@@ -235,8 +235,8 @@ describe('refusing bad requests without writing anything', () => {
   it('gives validation messages in the respondent\'s language', async () => {
     const link = await createLink();
 
-    const english = await save(link.token, { answers: { has_adviser: 'no' }, language: 'en', complete: true });
-    const welsh = await save(link.token, { answers: { has_adviser: 'no' }, language: 'cy', complete: true });
+    const english = await save(link.token, { answers: { has_adviser: 'no' }, language: 'en', complete: true, baseRevision: 0 });
+    const welsh = await save(link.token, { answers: { has_adviser: 'no' }, language: 'cy', complete: true, baseRevision: 0 });
 
     expect(english.json.error.details[0].message).not.toBe(welsh.json.error.details[0].message);
   });

@@ -139,14 +139,16 @@ describe('autosaves build on the revision they saw (optimistic locking)', () => 
     expect(saved.json.revision).toBe(1);
   });
 
-  it('says which revision a partial save builds on, or refuses it as a bad body', async () => {
+  it('refuses, as a bad body, a save that does not say which revision it builds on or names an impossible one', async () => {
     const link = await createLink();
 
     const unsaid = await save(link.token, { answers: { mood: 1 }, language: 'en', complete: false });
+    const unsaidFinal = await save(link.token, { answers: { mood: 1, has_adviser: 'no' }, language: 'en', complete: true });
     const negative = await save(link.token, { answers: { mood: 1 }, language: 'en', complete: false, baseRevision: -1 });
+    const fraction = await save(link.token, { answers: { mood: 1 }, language: 'en', complete: false, baseRevision: 1.5 });
 
-    expect([unsaid.status, negative.status]).toEqual([400, 400]);
-    expect(unsaid.json.error.code).toBe('body_invalid');
+    expect([unsaid.status, unsaidFinal.status, negative.status, fraction.status]).toEqual([400, 400, 400, 400]);
+    expect(unsaid.json.error).toMatchObject({ code: 'body_invalid', details: [expect.objectContaining({ path: 'baseRevision' })] });
     expect(await table.getItem(keys.response(link.studyId, link.participantCode, link.waveId, 'check-in'))).toBeUndefined();
   });
 });
@@ -166,7 +168,7 @@ describe('a final submission, which reads the participant only for a relative wi
   it('still sets the participant\'s language and the baseline date follow-ups count from', async () => {
     const link = await createLink();
 
-    const saved = await save(link.token, { answers: { mood: 5, has_adviser: 'no' }, language: 'cy', complete: true });
+    const saved = await save(link.token, { answers: { mood: 5, has_adviser: 'no' }, language: 'cy', complete: true, baseRevision: 0 });
 
     expect(saved.status).toBe(200);
     expect(await table.getItem(keys.participant(link.studyId, link.participantCode))).toMatchObject({ language: 'cy', baselineCompletedAt: saved.json.savedAt });
@@ -181,9 +183,9 @@ describe('a final submission in a follow-up counted from the baseline', () => {
     await recordConsent({ studyId: link.studyId, participantCode: link.participantCode, waveId: 'follow-up', consentVersion: CONSENT_VERSION, decision: 'agreed', language: 'en', decidedAt: new Date().toISOString() });
     const answers = { mood: 3, has_adviser: 'no' };
 
-    const beforeBaseline = await save(followUp, { answers, language: 'en', complete: true });
-    await save(link.token, { answers, language: 'en', complete: true });
-    const afterBaseline = await save(followUp, { answers, language: 'en', complete: true });
+    const beforeBaseline = await save(followUp, { answers, language: 'en', complete: true, baseRevision: 0 });
+    await save(link.token, { answers, language: 'en', complete: true, baseRevision: 0 });
+    const afterBaseline = await save(followUp, { answers, language: 'en', complete: true, baseRevision: 0 });
 
     expect(beforeBaseline.status).toBe(403);
     expect(beforeBaseline.json.error.message).toMatch(/after you finish the first part/);

@@ -150,7 +150,7 @@ describe('a follow-up relative to baseline completion', () => {
     await recordConsent({ studyId: 'setup-relative', participantCode: 'R-1', waveId: 'baseline', consentVersion: 'v1', decision: 'agreed', language: 'en', decidedAt: createdAt });
 
     const beforeBaseline = await callRoute('GET', `/api/s/${tokens.followUp}`);
-    await callRoute('PUT', `/api/s/${tokens.baseline}/responses/check-in`, { body: { answers: { mood: 3, has_adviser: 'no' }, language: 'en', complete: true } });
+    await callRoute('PUT', `/api/s/${tokens.baseline}/responses/check-in`, { body: { answers: { mood: 3, has_adviser: 'no' }, language: 'en', complete: true, baseRevision: 0 } });
     const afterBaseline = await callRoute('GET', `/api/s/${tokens.followUp}`);
 
     expect(beforeBaseline.status).toBe(403);
