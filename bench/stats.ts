@@ -62,4 +62,3 @@ export function markdownTable(header: string[], rows: string[][]): string {
 
 /** Lets queued microtasks and I/O run, so a long synchronous loop doesn't distort what it measures. */
 export const yieldToEventLoop = () => new Promise<void>((done) => setImmediate(done));
-

@@ -330,12 +330,11 @@ function codebookMeta(facts: PackageFacts) {
   };
 }
 
-/** Appends CRLF-terminated lines to a file, waiting when the disk falls behind so memory stays flat. */
 /**
- * Lines to a file, handed to the stream about 64 KB at a time: a stream write
- * per line (hundreds of thousands of them in a large export) spent more time
- * in the stream's bookkeeping than in writing. Memory stays bounded: one batch
- * per open file.
+ * CRLF-terminated lines to a file, handed to the stream about 64 KB at a time
+ * (a stream write per line, hundreds of thousands of them in a large export,
+ * spent more time in the stream's bookkeeping than in writing), waiting when
+ * the disk falls behind. Memory stays bounded: one batch per open file.
  */
 class LineWriter {
   private static readonly BATCH_CHARS = 64 * 1024;
