@@ -407,6 +407,8 @@ describe('the respondent journey', () => {
     const link = await createLink();
     const { context, page } = await phonePage();
     const tab = async (selector: string) => {
+      // Tab only once the target is on screen: on a busy host the page may still be loading the link.
+      await page.locator(selector).first().waitFor();
       for (let i = 0; i < 30; i++) {
         await page.keyboard.press('Tab');
         if (await page.evaluate((s) => !!document.activeElement?.matches(s), selector)) return;
