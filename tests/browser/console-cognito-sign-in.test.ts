@@ -126,7 +126,8 @@ describe('the console\'s Cognito sign-in in a browser', () => {
     // The API gets Cognito's access token; the session keeps the refresh token to renew it.
     const stored = JSON.parse((await page.evaluate(() => sessionStorage.getItem('pont.console.session'))) ?? '{}');
     expect(stored).toMatchObject({ role: 'researcher', token: pool.issued.at(-1)!.accessToken, refreshToken: pool.issued.at(-1)!.refreshToken });
-    expect(bearers.at(-1)).toBe(`Bearer ${pool.issued.at(-1)!.accessToken}`);
+    // The studies request goes out just after the heading renders.
+    await expect.poll(() => bearers.at(-1)).toBe(`Bearer ${pool.issued.at(-1)!.accessToken}`);
 
     // Signing out revokes the refresh token; the next sign-in asks for a code from the app.
     await page.getByRole('button', { name: 'Sign out' }).click();

@@ -108,7 +108,7 @@ describe('consent versions and the progress filter on a study page', () => {
 
     const offered = page.getByRole('combobox', { name: 'Consent version', exact: true });
     await expect.poll(() => offered.locator('option').allTextContents()).toEqual([DEMO_CONSENT_VERSION, 'demo-consent-2']);
-    expect(await offered.inputValue()).toBe('demo-consent-2');
+    await expect.poll(() => offered.inputValue()).toBe('demo-consent-2');
 
     await page.getByLabel('New consent version').fill('demo-consent-2');
     await page.getByLabel('New consent text (English)').fill('Another wording');
