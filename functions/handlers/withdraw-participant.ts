@@ -33,7 +33,7 @@ export const handler = apiHandler<'researcher'>('WithdrawParticipant', async (ev
   // Messages and contact details first: while the participant record exists, a failed erasure can be run again.
   let messagesErased = await forgetMessages();
   const contactErased = await deleteContact(studyId, participantCode);
-  const itemsErased = (contactErased ? 1 : 0) + (await eraseParticipant(studyId, participantCode, waves.map((w) => w.waveId)));
+  const itemsErased = (contactErased ? 1 : 0) + (await eraseParticipant(studyId, participantCode, waves.map((w) => w.waveId), new Date()));
   // Once more, now that nothing can send them anything: a reminder claimed just before the erasure may have been written since.
   messagesErased += await forgetMessages();
   // The erasure is recorded without the participant's code or reference: nothing left may point back to them.

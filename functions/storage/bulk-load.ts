@@ -10,7 +10,7 @@ import { BatchWriteCommand, type BatchWriteCommandOutput } from '@aws-sdk/lib-dy
 import type { SyntheticParticipant } from '../domain/demo-cohort.js';
 import { hashToken, newLinkToken } from '../domain/tokens.js';
 import { db, tableName } from './client.js';
-import { consentItem } from './consents.js';
+import { agreedWavesAttribute, consentItem } from './consents.js';
 import { linkTokenItem, participantLinkItem } from './links.js';
 import { participantItem } from './participants.js';
 import { responseItem } from './responses.js';
@@ -77,7 +77,7 @@ async function writeBatch(items: Item[]): Promise<void> {
  * for the progress view, not to be opened.
  */
 export function* itemsOfSyntheticParticipant({ participant, links, consents, responses }: SyntheticParticipant): Generator<Item> {
-  yield participantItem(participant);
+  yield { ...participantItem(participant), ...agreedWavesAttribute(consents) };
   for (const { revoked, ...link } of links) {
     const tokenHash = hashToken(newLinkToken());
     if (!revoked) yield linkTokenItem(link, tokenHash, link.issuedAt);

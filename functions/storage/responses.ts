@@ -7,6 +7,7 @@ import type { Language } from '../contracts/common.js';
 import { canonicalJson } from '../domain/canonical-json.js';
 import type { Answers, ResponseStatus } from '../contracts/respondent.js';
 import { db, isConditionalCheckFailed, tableName } from './client.js';
+import { AGREED_WAVES, copyAgreementToParticipant, getConsent } from './consents.js';
 import { keys, prefixes } from './keys.js';
 import { readWaveIndex } from './wave-index.js';
 
@@ -132,14 +133,14 @@ function revisionIs(baseRevision: number) {
  * the same language.
  *
  * Why the transaction's consent check is not needed here: a response item only
- * comes into being through saveInTransaction, whose ConditionCheck found the
- * participant's consent for this very wave (the wave is part of the key), or
+ * comes into being through saveInTransaction, whose condition found the
+ * participant's agreement to this very wave (the wave is part of the key), or
  * through the synthetic cohort's bulk load, which writes an agreed consent
  * with every response; and a decision never changes afterwards (recordConsent
  * refuses a different one). Only erasure removes a consent, and it deletes the
  * responses too: a save racing it can rewrite a response only until erasure
- * deletes that item, then `attribute_exists` fails and the transaction refuses
- * the save.
+ * deletes that item, then `attribute_exists` fails and the transaction it falls
+ * back to refuses the save (erasure marks the participant withdrawn first).
  *
  * Why the participant need not be read: a save in another language than its
  * response was stored in fails the language condition here and goes through
@@ -195,20 +196,52 @@ function sameSaveOrConflict(stored: Record<string, unknown>, item: ResponseItem)
 const revisionOf = (stored: Record<string, unknown>) => (typeof stored.revision === 'number' ? stored.revision : 0);
 
 /**
- * The response, the consent check and the participant's language (and, for a
- * baseline submission, the date follow-up windows count from) in one
- * TransactWriteItems: the first save of a response, every final submission,
- * and any save that changes the participant's language.
+ * The response and the participant (their consent to this wave, their
+ * language and, for a baseline submission, the date follow-up windows count
+ * from) in one TransactWriteItems: the first save of a response, every final
+ * submission, and any save that changes the participant's language.
+ *
+ * No ClientRequestToken: a resend of a write that landed (an SDK retry after a
+ * lost reply) finds its own revision or its own final answers, and succeeds
+ * without writing again (sameSaveOrConflict); the token cost DynamoDB Local
+ * about a fifth of the transaction.
  */
 async function saveInTransaction(
   response: StoredResponse,
   item: ResponseItem,
-  options: { baseline: boolean; baseRevision: number },
+  options: { baseline: boolean; baseRevision: number; repaired?: boolean },
 ): Promise<StoredResponse> {
+  try {
+    await db().send(new TransactWriteCommand({ TransactItems: responseAndParticipantWrites(response, item, options) }));
+    return response;
+  } catch (error) {
+    if (!(error instanceof TransactionCanceledException)) throw error;
+    const [responseCheck, participantCheck] = error.CancellationReasons ?? [];
+    if (participantCheck?.Code === 'ConditionalCheckFailed') {
+      const participant = participantCheck.Item ? unmarshall(participantCheck.Item) : undefined;
+      // The caller may not have read the participant (see openPersonalLink): this write is what checks they exist and have not withdrawn.
+      if (!participant || participant.withdrawnAt) throw new ParticipantNotFound();
+      if (!(participant[AGREED_WAVES] instanceof Set && participant[AGREED_WAVES].has(response.waveId))) {
+        // No copy of an agreement on the participant: repair it from the decision, if they agreed, and write again.
+        if ((await getConsent(response.studyId, response.participantCode, response.waveId))?.decision !== 'agreed') throw new ConsentNotGiven();
+        if (!(await copyAgreementToParticipant(response.studyId, response.participantCode, response.waveId))) throw new ParticipantNotFound();
+        if (options.repaired) throw new ConsentNotGiven();
+        return saveInTransaction(response, item, { ...options, repaired: true });
+      }
+    }
+    if (responseCheck?.Code !== 'ConditionalCheckFailed' || !responseCheck.Item) throw error;
+    const stored = unmarshall(responseCheck.Item);
+    if (stored.status !== 'complete') return sameSaveOrConflict(stored, item);
+    if (response.status === 'complete' && stored.answersHash === item.answersHash) return toStoredResponse(stored);
+    throw new ResponseAlreadyCompleted();
+  }
+}
+
+function responseAndParticipantWrites(response: StoredResponse, item: ResponseItem, options: { baseline: boolean; baseRevision: number }) {
   const startsFollowUps = options.baseline && response.status === 'complete';
   // A final submission completes whatever partial is stored; a partial save must build on the stored revision.
   const revision = response.status === 'partial' ? revisionIs(options.baseRevision) : undefined;
-  const transactItems = [
+  return [
     {
       Put: {
         TableName: tableName(),
@@ -222,51 +255,26 @@ async function saveInTransaction(
       },
     },
     {
-      // Consent is checked inside the write, not read before it: no answer is stored without it.
-      ConditionCheck: {
-        TableName: tableName(),
-        Key: keys.consentDecision(response.studyId, response.participantCode, response.waveId),
-        ConditionExpression: '#decision = :agreed',
-        ExpressionAttributeNames: { '#decision': 'decision' },
-        ExpressionAttributeValues: { ':agreed': 'agreed' },
-      },
-    },
-    {
       Update: {
         TableName: tableName(),
         Key: keys.participant(response.studyId, response.participantCode),
         UpdateExpression: `SET #language = :language${startsFollowUps ? ', baselineCompletedAt = if_not_exists(baselineCompletedAt, :completedAt)' : ''}`,
-        // Someone withdrawn is asked nothing more: a link that outlived the withdrawal (its tokens are
-        // deleted just after withdrawnAt is set) starts no response and submits nothing, even unread
-        // (see openPersonalLink; for a partial save in place, see savePartialInPlace).
-        ConditionExpression: 'attribute_exists(PK) AND attribute_not_exists(withdrawnAt)',
-        ExpressionAttributeNames: { '#language': 'language' },
-        ExpressionAttributeValues: { ':language': response.language, ...(startsFollowUps ? { ':completedAt': response.savedAt } : {}) },
+        // Consent is checked inside the write, not read before it: no answer is stored without it (the
+        // participant's copy of their agreements, see AGREED_WAVES). Someone withdrawn is asked nothing
+        // more: a link that outlived the withdrawal (its tokens are deleted just after withdrawnAt is set)
+        // starts no response and submits nothing, even unread (see openPersonalLink; for a partial save in
+        // place, see savePartialInPlace). Erasure sets withdrawnAt first, for the same reason.
+        ConditionExpression: 'attribute_exists(PK) AND attribute_not_exists(withdrawnAt) AND contains(#agreed, :wave)',
+        ExpressionAttributeNames: { '#language': 'language', '#agreed': AGREED_WAVES },
+        ExpressionAttributeValues: {
+          ':language': response.language,
+          ':wave': response.waveId,
+          ...(startsFollowUps ? { ':completedAt': response.savedAt } : {}),
+        },
+        ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const,
       },
     },
   ];
-  try {
-    await db().send(
-      new TransactWriteCommand({
-        // Derived from the whole write, so only a resend of this exact write (an SDK retry
-        // after a lost reply) shares it; a new request carries a new savedAt and a new token.
-        ClientRequestToken: createHash('sha256').update(JSON.stringify(transactItems)).digest('base64url').slice(0, 36),
-        TransactItems: transactItems,
-      }),
-    );
-    return response;
-  } catch (error) {
-    if (!(error instanceof TransactionCanceledException)) throw error;
-    const [responseCheck, consentCheck, participantCheck] = error.CancellationReasons ?? [];
-    // The caller may not have read the participant (see openPersonalLink): this write is what checks they exist and have not withdrawn.
-    if (participantCheck?.Code === 'ConditionalCheckFailed') throw new ParticipantNotFound();
-    if (consentCheck?.Code === 'ConditionalCheckFailed') throw new ConsentNotGiven();
-    if (responseCheck?.Code !== 'ConditionalCheckFailed' || !responseCheck.Item) throw error;
-    const stored = unmarshall(responseCheck.Item);
-    if (stored.status !== 'complete') return sameSaveOrConflict(stored, item);
-    if (response.status === 'complete' && stored.answersHash === item.answersHash) return toStoredResponse(stored);
-    throw new ResponseAlreadyCompleted();
-  }
 }
 
 export async function listResponsesOfParticipantWave(studyId: string, participantCode: string, waveId: string): Promise<StoredResponse[]> {

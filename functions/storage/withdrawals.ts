@@ -3,7 +3,7 @@
  * links stop working; what they gave is kept) or erase everything.
  */
 import { DeleteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { db, queryAll, tableName } from './client.js';
+import { db, isConditionalCheckFailed, queryAll, tableName } from './client.js';
 import { keys } from './keys.js';
 
 function participantItems(studyId: string, participantCode: string): Promise<Record<string, unknown>[]> {
@@ -17,9 +17,8 @@ function participantItems(studyId: string, participantCode: string): Promise<Rec
 const linkTokenHashes = (items: Record<string, unknown>[]) =>
   items.filter((item) => item.type === 'participantLink').map((item) => item.tokenHash as string);
 
-/** Stops every link of the participant and marks them withdrawn; their answers stay. */
-export async function withdrawFromFutureWaves(studyId: string, participantCode: string, now: Date): Promise<void> {
-  await db().send(
+function markWithdrawn(studyId: string, participantCode: string, now: Date) {
+  return db().send(
     new UpdateCommand({
       TableName: tableName(),
       Key: keys.participant(studyId, participantCode),
@@ -28,6 +27,11 @@ export async function withdrawFromFutureWaves(studyId: string, participantCode: 
       ExpressionAttributeValues: { ':now': now.toISOString() },
     }),
   );
+}
+
+/** Stops every link of the participant and marks them withdrawn; their answers stay. */
+export async function withdrawFromFutureWaves(studyId: string, participantCode: string, now: Date): Promise<void> {
+  await markWithdrawn(studyId, participantCode, now);
   for (const tokenHash of linkTokenHashes(await participantItems(studyId, participantCode))) {
     await db().send(new DeleteCommand({ TableName: tableName(), Key: keys.linkToken(tokenHash) }));
   }
@@ -39,7 +43,11 @@ export async function withdrawFromFutureWaves(studyId: string, participantCode: 
  * participant record itself. Returns how many items were removed. Deletes are
  * idempotent, so an interrupted erasure is finished by running it again.
  */
-export async function eraseParticipant(studyId: string, participantCode: string, waveIds: readonly string[]): Promise<number> {
+export async function eraseParticipant(studyId: string, participantCode: string, waveIds: readonly string[], now: Date): Promise<number> {
+  // First, so that no save lands after the listing below: every save's transaction refuses a withdrawn participant.
+  await markWithdrawn(studyId, participantCode, now).catch((error: unknown) => {
+    if (!isConditionalCheckFailed(error)) throw error; // already gone: an erasure run again
+  });
   const items = await participantItems(studyId, participantCode);
   const deletions = [
     ...linkTokenHashes(items).map((hash) => keys.linkToken(hash)),

@@ -55,7 +55,7 @@ describe('autosaving a response that already exists', () => {
   it('refuses it once the participant was erased, even with the language it read before', async () => {
     const link = await createLink();
     await save(link.token, { answers: { mood: 2 }, language: 'en', complete: false, baseRevision: 0 });
-    await eraseParticipant(link.studyId, link.participantCode, [link.waveId]);
+    await eraseParticipant(link.studyId, link.participantCode, [link.waveId], new Date());
 
     // A request that read the participant just before the erasure.
     const racing = saveResponse(partial(link, { mood: 3 }), { baseline: true, baseRevision: 1, participantLanguage: 'en' });
@@ -156,7 +156,7 @@ describe('autosaves build on the revision they saw (optimistic locking)', () => 
 describe('a final submission, which reads the participant only for a relative window', () => {
   it('stores nothing for a participant erased while it ran, and says the link is not valid', async () => {
     const link = await createLink();
-    await eraseParticipant(link.studyId, link.participantCode, [link.waveId]);
+    await eraseParticipant(link.studyId, link.participantCode, [link.waveId], new Date());
 
     const racing = saveResponse({ ...partial(link, { mood: 3, has_adviser: 'no' }), status: 'complete' }, { baseline: true });
 
@@ -172,6 +172,73 @@ describe('a final submission, which reads the participant only for a relative wi
 
     expect(saved.status).toBe(200);
     expect(await table.getItem(keys.participant(link.studyId, link.participantCode))).toMatchObject({ language: 'cy', baselineCompletedAt: saved.json.savedAt });
+  });
+});
+
+describe("the participant's copy of the waves they agreed to, which the save's transaction checks", () => {
+  const participantKey = (link: LinkFixture) => keys.participant(link.studyId, link.participantCode);
+  /** The participant item as stored before the copy existed, or after a crash between the decision and the copy. */
+  async function withoutCopy(link: LinkFixture) {
+    const { agreedWaves, ...rest } = (await table.getItem(participantKey(link)))!;
+    expect(agreedWaves).toEqual(new Set([link.waveId]));
+    await table.putItem(rest);
+  }
+
+  it('is repaired from the decision when it is missing, and the save goes through', async () => {
+    const link = await createLink();
+    await withoutCopy(link);
+
+    const saved = await save(link.token, { answers: { mood: 2, has_adviser: 'no' }, language: 'en', complete: true, baseRevision: 0 });
+
+    expect(saved.status).toBe(200);
+    expect((await table.getItem(participantKey(link)))!.agreedWaves).toEqual(new Set([link.waveId]));
+    expect(await table.getItem(keys.response(link.studyId, link.participantCode, link.waveId, 'check-in'))).toMatchObject({ status: 'complete' });
+  });
+
+  it('is never made without an agreement: no decision, or a decline, stores nothing and copies nothing', async () => {
+    for (const consent of [null, 'declined'] as const) {
+      const link = await createLink({ consent });
+
+      const refused = await save(link.token, { answers: { mood: 2 }, language: 'en', complete: false, baseRevision: 0 });
+
+      expect(refused.status).toBe(consent ? 403 : 409);
+      expect(refused.json.error.code).toBe(consent ? 'consent_declined' : 'consent_required');
+      expect((await table.getItem(participantKey(link)))!.agreedWaves).toBeUndefined();
+      expect(await table.getItem(keys.response(link.studyId, link.participantCode, link.waveId, 'check-in'))).toBeUndefined();
+    }
+  });
+
+  it('counts only for its own wave', async () => {
+    const link = await createLink();
+    const participant = (await table.getItem(participantKey(link)))!;
+    await table.putItem({ ...participant, agreedWaves: new Set(['another-wave']) });
+
+    const refused = await save(link.token, { answers: { mood: 2 }, language: 'en', complete: false, baseRevision: 0 });
+
+    // The decision item for this wave still says agreed, so the copy is repaired and the save stored.
+    expect(refused.status).toBe(200);
+    expect((await table.getItem(participantKey(link)))!.agreedWaves).toEqual(new Set(['another-wave', link.waveId]));
+  });
+
+  it('is written again when the same decision is recorded again (a retry after a crash between the two writes)', async () => {
+    const link = await createLink();
+    await withoutCopy(link);
+
+    await recordConsent({ studyId: link.studyId, participantCode: link.participantCode, waveId: link.waveId, consentVersion: CONSENT_VERSION, decision: 'agreed', language: 'en', decidedAt: new Date().toISOString() });
+
+    expect((await table.getItem(participantKey(link)))!.agreedWaves).toEqual(new Set([link.waveId]));
+  });
+
+  it('is no way past erasure, which marks the participant withdrawn before it lists what to delete', async () => {
+    const link = await createLink();
+    // What erasure does first; a save whose token resolved before the tokens were deleted arrives now.
+    const participant = (await table.getItem(participantKey(link)))!;
+    await table.putItem({ ...participant, withdrawnAt: new Date().toISOString() });
+
+    const racing = saveResponse({ ...partial(link, { mood: 3, has_adviser: 'no' }), status: 'complete' }, { baseline: true });
+
+    await expect(racing).rejects.toBeInstanceOf(ParticipantNotFound);
+    expect(await table.getItem(keys.response(link.studyId, link.participantCode, link.waveId, 'check-in'))).toBeUndefined();
   });
 });
 
