@@ -162,7 +162,7 @@ function split<T>(items: T[], slots: number): T[][] {
   return Array.from({ length: slots }, (_, slot) => items.filter((_, i) => i % slots === slot));
 }
 
-/** Which scenarios and concurrencies to run: everything, unless `npx tsx bench/api.ts` was told otherwise. */
+/** Which scenarios and concurrencies to run: everything, unless `npm run bench:api` was told otherwise. */
 export type ApiSelection = { scenario?: string; concurrency?: number; warmUp?: number };
 
 export async function benchApi(platform: Platform, log: (line: string) => void, only: ApiSelection = {}): Promise<Row[]> {
@@ -389,10 +389,10 @@ export async function benchHandlerTime(log: (line: string) => void): Promise<Row
 // ---- this section alone ------------------------------------------------------------------------
 
 /**
- * `npx tsx bench/api.ts`: the DynamoDB Local baseline and the respondent API
- * alone, against a fresh in-memory embedded platform (a few minutes; npm run
+ * `npm run bench:api`: the DynamoDB Local baseline and the respondent API
+ * alone (with the Node flags npm start uses), against a fresh in-memory embedded platform (a few minutes; npm run
  * bench runs everything). Prints the rows with the machine's load average.
- * `--scenario submit --concurrency 16` runs one scenario at one concurrency
+ * `npm run bench:api -- --scenario submit --concurrency 16` runs one scenario at one concurrency
  * (after its warm-up), for trying a change in about a minute.
  */
 async function runAlone(): Promise<void> {

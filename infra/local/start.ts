@@ -9,7 +9,8 @@
  * too: one process serves every request here, unlike a Lambda container, and with 16 requests in
  * flight their objects outlived the default young generation, so V8 ran a full mark-compact every
  * 2-5 s with 13-22 ms pauses that stopped every request at once. Measured (submits, 16 in flight,
- * pairs interleaved): p99 96 and 93 ms against 115 and 101 ms, at 270-287 against 263 req/s.
+ * two pairs interleaved): p99 96 and 93 ms against 115 and 101 ms, at 270-287 against 263 req/s;
+ * this host's own swings from hour to hour are as large, so that is a sign, not a proof.
  */
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
