@@ -222,10 +222,10 @@ async function saveInTransaction(
       // The caller may not have read the participant (see openPersonalLink): this write is what checks they exist and have not withdrawn.
       if (!participant || participant.withdrawnAt) throw new ParticipantNotFound();
       if (!(participant[AGREED_WAVES] instanceof Set && participant[AGREED_WAVES].has(response.waveId))) {
-        // No copy of an agreement on the participant: repair it from the decision, if they agreed, and write again.
+        // No copy of an agreement on the participant: repair it from the decision, if they agreed, and write again (once).
+        if (options.repaired) throw new ConsentNotGiven();
         if ((await getConsent(response.studyId, response.participantCode, response.waveId))?.decision !== 'agreed') throw new ConsentNotGiven();
         if (!(await copyAgreementToParticipant(response.studyId, response.participantCode, response.waveId))) throw new ParticipantNotFound();
-        if (options.repaired) throw new ConsentNotGiven();
         return saveInTransaction(response, item, { ...options, repaired: true });
       }
     }
