@@ -7,7 +7,6 @@ import { HttpError } from '../http/errors.js';
 import { linkNotValid, openPersonalLink } from '../http/personal-link.js';
 import { json } from '../http/responses.js';
 import { getInstrumentVersion } from '../storage/instruments.js';
-import { getConsent } from '../storage/consents.js';
 import { ConsentNotGiven, ParticipantNotFound, ResponseAlreadyCompleted, SaveConflict, saveResponse } from '../storage/responses.js';
 
 export const handler = apiHandler<'respondent'>('SaveResponse', async (event) => {
@@ -57,8 +56,8 @@ export const handler = apiHandler<'respondent'>('SaveResponse', async (event) =>
       throw new HttpError(409, 'already_completed', 'You have already finished this questionnaire. Thank you!');
     }
     if (error instanceof ConsentNotGiven) {
-      const consent = await getConsent(study.studyId, participantCode, wave.waveId);
-      throw consent?.decision === 'declined'
+      // The save read the decision when it found no agreement: no second read here.
+      throw error.decision === 'declined'
         ? new HttpError(403, 'consent_declined', 'You said no to taking part, so nothing is saved.')
         : new HttpError(409, 'consent_required', 'Please say whether you agree to take part before answering.');
     }

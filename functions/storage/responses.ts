@@ -35,7 +35,8 @@ export type ResponseToSave = Omit<StoredResponse, 'revision'>;
 
 /** The participant has not agreed to take part in this wave (or declined): nothing may be stored. */
 export class ConsentNotGiven extends Error {
-  constructor() {
+  /** `declined` when they said no; undefined when no decision is recorded. */
+  constructor(readonly decision?: 'declined') {
     super('The participant has not agreed to take part in this wave');
     this.name = 'ConsentNotGiven';
   }
@@ -224,7 +225,8 @@ async function saveInTransaction(
       if (!(participant[AGREED_WAVES] instanceof Set && participant[AGREED_WAVES].has(response.waveId))) {
         // No copy of an agreement on the participant: repair it from the decision, if they agreed, and write again (once).
         if (options.repaired) throw new ConsentNotGiven();
-        if ((await getConsent(response.studyId, response.participantCode, response.waveId))?.decision !== 'agreed') throw new ConsentNotGiven();
+        const decision = (await getConsent(response.studyId, response.participantCode, response.waveId))?.decision;
+        if (decision !== 'agreed') throw new ConsentNotGiven(decision);
         if (!(await copyAgreementToParticipant(response.studyId, response.participantCode, response.waveId))) throw new ParticipantNotFound();
         return saveInTransaction(response, item, { ...options, repaired: true });
       }
