@@ -8,7 +8,6 @@ import { execFile } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import { build, type BuildOptions } from 'esbuild';
@@ -39,7 +38,6 @@ function esbuildOptions(entry: string, outfile: string): BuildOptions {
     sourcemap: b.sourceMap,
     external: b.externalModules,
     mainFields: b.mainFields,
-    banner: { js: b.banner },
     alias: LAMBDA_ALIASES,
     absWorkingDir: REPO_ROOT, // NodejsFunction runs esbuild in projectRoot
     logLevel: 'warning',
@@ -61,11 +59,12 @@ const LAMBDA_LIKE_ENV = {
   AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
 };
 
-const IMPORT_ONE = 'const t = performance.now(); await import(process.argv[1]); console.log(performance.now() - t);';
+/** As Lambda's Node runtime loads a CommonJS handler file. */
+const IMPORT_ONE = 'const t = performance.now(); require(process.argv[1]); console.log(performance.now() - t);';
 
-/** Milliseconds of `await import(file)` in a fresh node process. */
+/** Milliseconds of `require(file)` in a fresh node process. */
 async function importTime(file: string): Promise<number> {
-  const { stdout } = await promisify(execFile)(process.execPath, ['--input-type=module', '-e', IMPORT_ONE, pathToFileURL(file).href], {
+  const { stdout } = await promisify(execFile)(process.execPath, ['-e', IMPORT_ONE, file], {
     env: LAMBDA_LIKE_ENV,
   });
   return Number(stdout.trim());
@@ -87,7 +86,7 @@ export async function benchBundles(log: (line: string) => void): Promise<Row[]> 
   const rows: Row[] = [];
   try {
     for (const { name: handler, entry } of functionEntries()) {
-      const outfile = join(outDir, handler, 'index.mjs'); // NodejsFunction's name for ESM output
+      const outfile = join(outDir, handler, 'index.js'); // NodejsFunction's name for CommonJS output
       await build(esbuildOptions(entry, outfile));
       const code = readFileSync(outfile);
       await importTime(outfile); // warm-up: the file is in the page cache, as on a warm Lambda host

@@ -14,7 +14,7 @@ import { countFailedPassword, refuseIfTooManyFailures } from '../http/sign-in-at
 import { PLATFORM_SCOPE, recordAudit } from '../storage/audit.js';
 import { changeLocalUserPassword, getLocalUser } from '../storage/users.js';
 
-export const handler = apiHandler<'public'>('ChangePassword', async (event) => {
+export const handler = apiHandler('ChangePassword', async (event) => {
   const { email, currentPassword, newPassword } = parseJsonBody(event, ChangePasswordRequest);
   const now = new Date();
   await refuseIfTooManyFailures(event, now);

@@ -2,7 +2,7 @@
 import { CreateExportRequest, type ExportJob } from '../contracts/exports.js';
 import { DEFAULT_K } from '../domain/export/k-anonymity.js';
 import { startExport } from '../exports/export-jobs.js';
-import { apiHandler } from '../http/api-handler.js';
+import { researcherHandler } from '../http/researcher-handler.js';
 import { parseJsonBody } from '../http/body.js';
 import { HttpError } from '../http/errors.js';
 import { json } from '../http/responses.js';
@@ -10,7 +10,7 @@ import { recordAudit } from '../storage/audit.js';
 import { createExportJob, newExportId } from '../storage/exports.js';
 import { getStudy } from '../storage/studies.js';
 
-export const handler = apiHandler<'researcher'>('CreateExport', async (event, researcher) => {
+export const handler = researcherHandler('CreateExport', async (event, researcher) => {
   const request = parseJsonBody(event, CreateExportRequest);
   const studyId = event.pathParameters?.studyId ?? '';
   if (!(await getStudy(studyId))) throw new HttpError(404, 'study_not_found', 'There is no such study');

@@ -1,13 +1,13 @@
 /** POST /api/users: an admin adds a researcher account (embedded mode; AWS mode manages accounts in Cognito: functions/auth/user-directory.ts). */
 import { CreateUserRequest, type CreateUserResult } from '../contracts/researcher.js';
 import { userDirectory } from '../auth/user-directory.js';
-import { apiHandler } from '../http/api-handler.js';
+import { researcherHandler } from '../http/researcher-handler.js';
 import { parseJsonBody } from '../http/body.js';
 import { HttpError } from '../http/errors.js';
 import { json } from '../http/responses.js';
 import { PLATFORM_SCOPE, recordAudit } from '../storage/audit.js';
 
-export const handler = apiHandler<'researcher'>('CreateLocalUser', async (event, admin) => {
+export const handler = researcherHandler('CreateLocalUser', async (event, admin) => {
   const { email, role } = parseJsonBody(event, CreateUserRequest);
   const created = await userDirectory().create(email, role);
   if (!created) throw new HttpError(409, 'user_exists', 'There is already an account with this email');

@@ -1,13 +1,13 @@
 /** POST /api/studies: a new study with its participant attributes, support contacts and first consent text. */
 import { CreateStudyRequest } from '../contracts/studies.js';
-import { apiHandler } from '../http/api-handler.js';
+import { researcherHandler } from '../http/researcher-handler.js';
 import { parseJsonBody } from '../http/body.js';
 import { HttpError } from '../http/errors.js';
 import { json } from '../http/responses.js';
 import { recordAudit } from '../storage/audit.js';
 import { AlreadyExists, createStudyWithConsent } from '../storage/studies.js';
 
-export const handler = apiHandler<'researcher'>('CreateStudy', async (event, researcher) => {
+export const handler = researcherHandler('CreateStudy', async (event, researcher) => {
   const request = parseJsonBody(event, CreateStudyRequest);
   const attributeIds = request.attributes.map((a) => a.id);
   const repeated = attributeIds.find((id, i) => attributeIds.indexOf(id) !== i);

@@ -2,7 +2,7 @@
 import { CreateWaveRequest, type CreateWaveResult } from '../contracts/studies.js';
 import type { InstrumentVersion } from '../domain/instrument.js';
 import { registrationProblems, versionChangeWarnings } from '../domain/wave-instruments.js';
-import { apiHandler } from '../http/api-handler.js';
+import { researcherHandler } from '../http/researcher-handler.js';
 import { parseJsonBody } from '../http/body.js';
 import { HttpError } from '../http/errors.js';
 import { json } from '../http/responses.js';
@@ -10,7 +10,7 @@ import { recordAudit } from '../storage/audit.js';
 import { getInstrumentVersion } from '../storage/instruments.js';
 import { AlreadyExists, createWave, getConsentText, getStudy, listWaves } from '../storage/studies.js';
 
-export const handler = apiHandler<'researcher'>('CreateWave', async (event, researcher) => {
+export const handler = researcherHandler('CreateWave', async (event, researcher) => {
   const request = parseJsonBody(event, CreateWaveRequest);
   const studyId = event.pathParameters?.studyId ?? '';
   const [study, consent, waves, instruments] = await Promise.all([

@@ -1,7 +1,7 @@
 /** POST /api/studies/{studyId}/exports/{exportId}/download: a short-lived URL for a finished package, audited. */
 import type { ExportDownload } from '../contracts/exports.js';
 import { EXPORT_RETENTION_DAYS, exportKey, exportStore } from '../exports/export-store.js';
-import { apiHandler } from '../http/api-handler.js';
+import { researcherHandler } from '../http/researcher-handler.js';
 import { HttpError } from '../http/errors.js';
 import { json } from '../http/responses.js';
 import { recordAudit } from '../storage/audit.js';
@@ -9,7 +9,7 @@ import { getExportJob } from '../storage/exports.js';
 
 const DAY_MS = 86_400_000;
 
-export const handler = apiHandler<'researcher'>('DownloadExport', async (event, researcher) => {
+export const handler = researcherHandler('DownloadExport', async (event, researcher) => {
   const { studyId = '', exportId = '' } = event.pathParameters ?? {};
   const job = await getExportJob(studyId, exportId);
   if (!job) throw new HttpError(404, 'export_not_found', 'There is no such export');

@@ -9,7 +9,7 @@ import { HttpError } from '../http/errors.js';
 import { immutableJson } from '../http/responses.js';
 import { getInstrumentVersion } from '../storage/instruments.js';
 
-export const handler = apiHandler<'public'>('GetInstrumentSurvey', async (event) => {
+export const handler = apiHandler('GetInstrumentSurvey', async (event) => {
   const { instrumentId, version, contentHash } = event.pathParameters ?? {};
   const instrument = instrumentId && version ? await getInstrumentVersion(instrumentId, version) : undefined;
   // A wrong hash gets the same answer as a missing version: the hash is what unlocks the content.

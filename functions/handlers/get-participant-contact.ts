@@ -1,12 +1,12 @@
 /** GET /api/studies/{studyId}/participants/{participantCode}/contact: for admins and the researchers who manage this participant. */
 import type { ContactDetails } from '../contracts/participants.js';
-import { apiHandler } from '../http/api-handler.js';
+import { researcherHandler } from '../http/researcher-handler.js';
 import { HttpError } from '../http/errors.js';
 import { json } from '../http/responses.js';
 import { participantAuditRef, recordAudit } from '../storage/audit.js';
 import { getContact } from '../storage/identities.js';
 
-export const handler = apiHandler<'researcher'>('GetParticipantContact', async (event, researcher) => {
+export const handler = researcherHandler('GetParticipantContact', async (event, researcher) => {
   const { studyId = '', participantCode = '' } = event.pathParameters ?? {};
   const contact = await getContact(studyId, participantCode);
   // The same answer whether or not there is a contact, for anyone not allowed to see it.

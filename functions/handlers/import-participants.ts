@@ -1,7 +1,7 @@
 /** POST /api/studies/{studyId}/participants/import: a CSV of participant codes and declared attributes, all rows or none. */
 import type { ImportParticipantsResult } from '../contracts/participants.js';
 import { parseParticipantCsv } from '../domain/participant-csv.js';
-import { apiHandler } from '../http/api-handler.js';
+import { researcherHandler } from '../http/researcher-handler.js';
 import { readTextBody } from '../http/body.js';
 import { HttpError } from '../http/errors.js';
 import { json } from '../http/responses.js';
@@ -11,7 +11,7 @@ import { getStudy } from '../storage/studies.js';
 
 const MAX_CSV_BYTES = 2 * 1024 * 1024;
 
-export const handler = apiHandler<'researcher'>('ImportParticipants', async (event, researcher) => {
+export const handler = researcherHandler('ImportParticipants', async (event, researcher) => {
   const csv = readTextBody(event, 'text/csv', MAX_CSV_BYTES);
   const studyId = event.pathParameters?.studyId ?? '';
   const study = await getStudy(studyId);

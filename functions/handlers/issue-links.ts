@@ -5,7 +5,7 @@
  * one withdrawn participant alone is refused.
  */
 import { IssueLinksRequest, type IssueLinksResult } from '../contracts/participants.js';
-import { apiHandler } from '../http/api-handler.js';
+import { researcherHandler } from '../http/researcher-handler.js';
 import { parseJsonBody } from '../http/body.js';
 import { HttpError } from '../http/errors.js';
 import { json } from '../http/responses.js';
@@ -24,7 +24,7 @@ const WITHDRAWN = 'withdrawn from the study';
 const refuseWithdrawn = (participantCode: string) =>
   new HttpError(409, 'participant_withdrawn', `${participantCode} has withdrawn from the study: no new link can be issued to them.`);
 
-export const handler = apiHandler<'researcher'>('IssueLinks', async (event, researcher) => {
+export const handler = researcherHandler('IssueLinks', async (event, researcher) => {
   const request = parseJsonBody(event, IssueLinksRequest);
   const { studyId = '', waveId = '' } = event.pathParameters ?? {};
   const byEmail = request.delivery === 'email';

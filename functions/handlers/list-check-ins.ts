@@ -1,13 +1,13 @@
 /** GET /api/studies/{studyId}/check-ins: who asked for their worker to check in (codes only); each read is audited, by count. */
 import type { CheckInList } from '../contracts/participants.js';
-import { apiHandler } from '../http/api-handler.js';
+import { researcherHandler } from '../http/researcher-handler.js';
 import { HttpError } from '../http/errors.js';
 import { json } from '../http/responses.js';
 import { recordAudit } from '../storage/audit.js';
 import { listCheckInRequests } from '../storage/check-ins.js';
 import { getStudy } from '../storage/studies.js';
 
-export const handler = apiHandler<'researcher'>('ListCheckIns', async (event, researcher) => {
+export const handler = researcherHandler('ListCheckIns', async (event, researcher) => {
   const studyId = event.pathParameters?.studyId ?? '';
   const [study, requests] = await Promise.all([getStudy(studyId), listCheckInRequests(studyId)]);
   if (!study) throw new HttpError(404, 'study_not_found', 'There is no such study');

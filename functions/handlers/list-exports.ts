@@ -1,12 +1,12 @@
 /** GET /api/studies/{studyId}/exports: the study's exports, newest first. */
 import type { ExportList } from '../contracts/exports.js';
-import { apiHandler } from '../http/api-handler.js';
+import { researcherHandler } from '../http/researcher-handler.js';
 import { HttpError } from '../http/errors.js';
 import { json } from '../http/responses.js';
 import { listExportJobs } from '../storage/exports.js';
 import { getStudy } from '../storage/studies.js';
 
-export const handler = apiHandler<'researcher'>('ListExports', async (event) => {
+export const handler = researcherHandler('ListExports', async (event) => {
   const studyId = event.pathParameters?.studyId ?? '';
   const [study, exports] = await Promise.all([getStudy(studyId), listExportJobs(studyId)]);
   if (!study) throw new HttpError(404, 'study_not_found', 'There is no such study');

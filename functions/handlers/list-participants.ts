@@ -6,7 +6,7 @@
  */
 import type { ParticipantList } from '../contracts/participants.js';
 import { waveStatus } from '../domain/progress.js';
-import { apiHandler } from '../http/api-handler.js';
+import { researcherHandler } from '../http/researcher-handler.js';
 import { HttpError } from '../http/errors.js';
 import { json } from '../http/responses.js';
 import { recordAudit } from '../storage/audit.js';
@@ -19,7 +19,7 @@ const DEFAULT_LIMIT = 100;
 const MAX_LIMIT = 500;
 const CODE = /^[A-Za-z0-9_-]{0,40}$/;
 
-export const handler = apiHandler<'researcher'>('ListParticipants', async (event, researcher) => {
+export const handler = researcherHandler('ListParticipants', async (event, researcher) => {
   const studyId = event.pathParameters?.studyId ?? '';
   const { prefix = '', after, limit: limitText } = event.queryStringParameters ?? {};
   const limit = limitText === undefined ? DEFAULT_LIMIT : Number(limitText);

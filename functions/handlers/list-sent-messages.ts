@@ -5,7 +5,7 @@
  */
 import type { SentMessageList } from '../contracts/participants.js';
 import { maskEmail } from '../domain/participant-emails.js';
-import { apiHandler } from '../http/api-handler.js';
+import { researcherHandler } from '../http/researcher-handler.js';
 import { HttpError } from '../http/errors.js';
 import { json } from '../http/responses.js';
 import { outbox } from '../notifications/mailer.js';
@@ -14,7 +14,7 @@ import { getStudy } from '../storage/studies.js';
 
 const MAX_LIMIT = 200;
 
-export const handler = apiHandler<'researcher'>('ListSentMessages', async (event, researcher) => {
+export const handler = researcherHandler('ListSentMessages', async (event, researcher) => {
   const studyId = event.pathParameters?.studyId ?? '';
   const offset = Number(event.queryStringParameters?.offset ?? 0);
   const limit = Number(event.queryStringParameters?.limit ?? 50);

@@ -1,10 +1,10 @@
 /** GET /api/studies: the studies and their waves. */
 import type { StudyList } from '../contracts/researcher.js';
-import { apiHandler } from '../http/api-handler.js';
+import { researcherHandler } from '../http/researcher-handler.js';
 import { json } from '../http/responses.js';
 import { listStudies, listWaves } from '../storage/studies.js';
 
-export const handler = apiHandler<'researcher'>('ListStudies', async () => {
+export const handler = researcherHandler('ListStudies', async () => {
   const studies = await listStudies();
   const result: StudyList = {
     studies: await Promise.all(

@@ -1,13 +1,13 @@
 /** GET /api/studies/{studyId}/waves/{waveId}/responses: a wave's responses, pseudonymous; audited. */
 import type { WaveResponses } from '../contracts/researcher.js';
-import { apiHandler } from '../http/api-handler.js';
+import { researcherHandler } from '../http/researcher-handler.js';
 import { HttpError } from '../http/errors.js';
 import { json } from '../http/responses.js';
 import { recordAudit } from '../storage/audit.js';
 import { listResponsesOfWave } from '../storage/responses.js';
 import { getWave } from '../storage/studies.js';
 
-export const handler = apiHandler<'researcher'>('ListWaveResponses', async (event, researcher) => {
+export const handler = researcherHandler('ListWaveResponses', async (event, researcher) => {
   const { studyId = '', waveId = '' } = event.pathParameters ?? {};
   const wave = await getWave(studyId, waveId);
   if (!wave) throw new HttpError(404, 'wave_not_found', 'There is no such wave in this study');

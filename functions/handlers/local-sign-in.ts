@@ -10,7 +10,7 @@ import { countFailedPassword, refuseIfTooManyFailures } from '../http/sign-in-at
 import { PLATFORM_SCOPE, recordAudit } from '../storage/audit.js';
 import { getLocalUser } from '../storage/users.js';
 
-export const handler = apiHandler<'public'>('LocalSignIn', async (event) => {
+export const handler = apiHandler('LocalSignIn', async (event) => {
   const { email, password } = parseJsonBody(event, SignInRequest);
   const now = new Date();
   await refuseIfTooManyFailures(event, now);

@@ -17,7 +17,7 @@ import { getConsentText } from '../storage/studies.js';
 
 const misconfigured = () => new HttpError(500, 'wave_misconfigured', 'This study is not set up correctly. Please tell the research team.');
 
-export const handler = apiHandler<'respondent'>('OpenLink', async (event) => {
+export const handler = apiHandler('OpenLink', async (event) => {
   const { study, wave, participant, window } = await openPersonalLink(event, new Date());
   const { studyId } = study;
   const { participantCode } = participant;

@@ -1,7 +1,7 @@
 /** PUT /api/instruments/{instrumentId}/versions/{version}: publish an instrument version, once. */
 import { InstrumentFileBody, type PublishInstrumentResult } from '../contracts/instruments.js';
 import { checkInstrument } from '../domain/instrument-check.js';
-import { apiHandler } from '../http/api-handler.js';
+import { researcherHandler } from '../http/researcher-handler.js';
 import { parseJsonBody } from '../http/body.js';
 import { HttpError } from '../http/errors.js';
 import { json } from '../http/responses.js';
@@ -10,7 +10,7 @@ import { InstrumentVersionConflict, publishInstrumentVersion } from '../storage/
 
 const MAX_INSTRUMENT_BYTES = 1024 * 1024;
 
-export const handler = apiHandler<'researcher'>('PublishInstrumentVersion', async (event, researcher) => {
+export const handler = researcherHandler('PublishInstrumentVersion', async (event, researcher) => {
   const body = parseJsonBody(event, InstrumentFileBody, MAX_INSTRUMENT_BYTES);
   const check = checkInstrument(body);
   if (!check.ok) throw new HttpError(422, 'instrument_invalid', 'The instrument has problems; fix them and publish again', check.problems);

@@ -6,13 +6,13 @@
  */
 import type { AuditLog } from '../contracts/researcher.js';
 import { toCsv } from '../domain/csv.js';
-import { apiHandler } from '../http/api-handler.js';
+import { researcherHandler } from '../http/researcher-handler.js';
 import { HttpError } from '../http/errors.js';
 import { json } from '../http/responses.js';
 import { existingParticipantAuditRef, listAuditMonth, PLATFORM_SCOPE, recordAudit } from '../storage/audit.js';
 import { getStudy } from '../storage/studies.js';
 
-export const handler = apiHandler<'researcher'>('ReadAuditLog', async (event, researcher) => {
+export const handler = researcherHandler('ReadAuditLog', async (event, researcher) => {
   const scope = event.pathParameters?.scope ?? '';
   const month = event.queryStringParameters?.month ?? new Date().toISOString().slice(0, 7);
   if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(month)) throw new HttpError(400, 'month_invalid', 'Give the month as YYYY-MM');

@@ -5,13 +5,13 @@
  */
 import type { SentMessage } from '../contracts/participants.js';
 import { maskEmail } from '../domain/participant-emails.js';
-import { apiHandler } from '../http/api-handler.js';
+import { researcherHandler } from '../http/researcher-handler.js';
 import { HttpError } from '../http/errors.js';
 import { json } from '../http/responses.js';
 import { outbox } from '../notifications/mailer.js';
 import { recordAudit } from '../storage/audit.js';
 
-export const handler = apiHandler<'researcher'>('ReadSentMessage', async (event, researcher) => {
+export const handler = researcherHandler('ReadSentMessage', async (event, researcher) => {
   const { studyId = '', messageId = '' } = event.pathParameters ?? {};
   const message = outbox()?.read(studyId, messageId);
   if (!message) throw new HttpError(404, 'message_not_found', 'There is no such message');

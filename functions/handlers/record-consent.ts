@@ -7,7 +7,7 @@ import { openPersonalLink } from '../http/personal-link.js';
 import { json } from '../http/responses.js';
 import { ConsentAlreadyRecorded, recordConsent } from '../storage/consents.js';
 
-export const handler = apiHandler<'respondent'>('RecordConsent', async (event) => {
+export const handler = apiHandler('RecordConsent', async (event) => {
   const request = parseJsonBody(event, ConsentRequest);
   const now = new Date();
   const { study, wave, participant } = await openPersonalLink(event, now);

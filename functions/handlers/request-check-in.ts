@@ -7,7 +7,7 @@ import { json } from '../http/responses.js';
 import { studyTeamNotifier } from '../notifications/study-team-notifier.js';
 import { recordCheckInRequest } from '../storage/check-ins.js';
 
-export const handler = apiHandler<'respondent'>('RequestCheckIn', async (event) => {
+export const handler = apiHandler('RequestCheckIn', async (event) => {
   const { language } = parseJsonBody(event, CheckInRequest);
   const { study, wave, participant } = await openPersonalLink(event, new Date());
   const { record, created } = await recordCheckInRequest({

@@ -9,7 +9,7 @@ import { json } from '../http/responses.js';
 import { getInstrumentVersion } from '../storage/instruments.js';
 import { ConsentNotGiven, ParticipantNotFound, ResponseAlreadyCompleted, SaveConflict, saveResponse } from '../storage/responses.js';
 
-export const handler = apiHandler<'respondent'>('SaveResponse', async (event) => {
+export const handler = apiHandler('SaveResponse', async (event) => {
   const request = parseJsonBody(event, SaveResponseRequest);
   const now = new Date();
   // The participant is read only when the wave's window counts from their baseline: a save's own

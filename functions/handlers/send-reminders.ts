@@ -1,12 +1,12 @@
 /** POST /api/studies/{studyId}/waves/{waveId}/reminders: send the wave's due reminders now (the daily schedule does the same). */
 import type { SendRemindersResult } from '../contracts/participants.js';
-import { apiHandler } from '../http/api-handler.js';
+import { researcherHandler } from '../http/researcher-handler.js';
 import { HttpError } from '../http/errors.js';
 import { json } from '../http/responses.js';
 import { auditReminderRun, participantMail, sendDueReminders } from '../notifications/participant-mail.js';
 import { getStudy, getWave } from '../storage/studies.js';
 
-export const handler = apiHandler<'researcher'>('SendReminders', async (event, researcher) => {
+export const handler = researcherHandler('SendReminders', async (event, researcher) => {
   const { studyId = '', waveId = '' } = event.pathParameters ?? {};
   const [study, wave] = await Promise.all([getStudy(studyId), getWave(studyId, waveId)]);
   if (!study || !wave) throw new HttpError(404, 'wave_not_found', 'There is no such wave in this study');

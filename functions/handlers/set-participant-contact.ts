@@ -1,13 +1,13 @@
 /** PUT /api/studies/{studyId}/participants/{participantCode}/contact: contact details, in the identity table only. */
 import { ContactDetails } from '../contracts/participants.js';
-import { apiHandler } from '../http/api-handler.js';
+import { researcherHandler } from '../http/researcher-handler.js';
 import { parseJsonBody } from '../http/body.js';
 import { HttpError } from '../http/errors.js';
 import { json } from '../http/responses.js';
 import { participantAuditRef, recordAudit } from '../storage/audit.js';
 import { setContact } from '../storage/identities.js';
 
-export const handler = apiHandler<'researcher'>('SetParticipantContact', async (event, researcher) => {
+export const handler = researcherHandler('SetParticipantContact', async (event, researcher) => {
   const contact = parseJsonBody(event, ContactDetails);
   const { studyId = '', participantCode = '' } = event.pathParameters ?? {};
   // Undefined only when there is no such participant: it doubles as the existence check.

@@ -1,14 +1,14 @@
 /** GET /api/studies/{studyId}/progress: where participants stand in each wave, optionally for one attribute value. */
 import type { StudyProgress } from '../contracts/participants.js';
 import { countStatuses, retention, waveStatus, type ParticipantWaveStatus } from '../domain/progress.js';
-import { apiHandler } from '../http/api-handler.js';
+import { researcherHandler } from '../http/researcher-handler.js';
 import { HttpError } from '../http/errors.js';
 import { json } from '../http/responses.js';
 import { listParticipants } from '../storage/participants.js';
 import { getStudy, listWaves } from '../storage/studies.js';
 import { readWaveIndex } from '../storage/wave-index.js';
 
-export const handler = apiHandler<'researcher'>('StudyProgress', async (event) => {
+export const handler = researcherHandler('StudyProgress', async (event) => {
   const studyId = event.pathParameters?.studyId ?? '';
   const { attribute, value } = event.queryStringParameters ?? {};
   const [study, waves, allParticipants] = await Promise.all([getStudy(studyId), listWaves(studyId), listParticipants(studyId)]);

@@ -5,13 +5,13 @@
  */
 import { UpdateUserRequest } from '../contracts/researcher.js';
 import { userDirectory, UserDirectoryRefusal } from '../auth/user-directory.js';
-import { apiHandler } from '../http/api-handler.js';
+import { researcherHandler } from '../http/researcher-handler.js';
 import { parseJsonBody } from '../http/body.js';
 import { HttpError } from '../http/errors.js';
 import { json } from '../http/responses.js';
 import { PLATFORM_SCOPE, recordAudit } from '../storage/audit.js';
 
-export const handler = apiHandler<'researcher'>('UpdateUser', async (event, admin) => {
+export const handler = researcherHandler('UpdateUser', async (event, admin) => {
   const change = parseJsonBody(event, UpdateUserRequest);
   const userId = event.pathParameters?.userId ?? '';
   let updated;

@@ -1,12 +1,13 @@
 /**
  * Wraps a route's steps in the middy chain every handler shares: in AWS, the
- * check that the request came through CloudFront; the route's access rule from
- * the route table, JSON errors, and logs without personal data.
+ * check that the request came through CloudFront; JSON errors, and logs
+ * without personal data. Respondent and public routes use `apiHandler`;
+ * researcher routes use `researcherHandler` (researcher-handler.ts), which adds
+ * the token check. The split keeps the JWT library and the user store out of
+ * the respondent functions' bundles: their cold start is the hot path's.
  */
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import { sessionStillValid } from '../auth/local-sessions.js';
-import type { Researcher } from '../auth/researcher-tokens.js';
 import { routes, type Route } from '../routes.js';
 import { HttpError } from './errors.js';
 import { originVerification } from './origin-verify.js';
@@ -24,40 +25,34 @@ export type Result = APIGatewayProxyStructuredResultV2;
  */
 export const MAX_PATH_PARAMETER_LENGTH = 128;
 
-type Steps<Caller> = (event: Event, caller: Caller, context: Context) => Promise<Result>;
-type CallerOf<R extends Route['access']['kind']> = R extends 'researcher' ? Researcher : undefined;
+export type Steps<Caller> = (event: Event, caller: Caller, context: Context) => Promise<Result>;
 
-export function apiHandler<Kind extends Route['access']['kind']>(routeName: string, steps: Steps<CallerOf<Kind>>) {
+/** A respondent or public route's handler: the route's steps run for anyone who reaches them. */
+export function apiHandler(routeName: string, steps: Steps<undefined>) {
+  const route = routeNamed(routeName);
+  if (route.access.kind === 'researcher') throw new Error(`${routeName} is a researcher route: build it with researcherHandler`);
+  return wrapSteps(route, async () => undefined, steps);
+}
+
+export function routeNamed(routeName: string): Route {
   const route = routes.find((r) => r.name === routeName);
   if (!route) throw new Error(`No route named ${routeName} in functions/routes.ts`);
+  return route;
+}
 
+/** The middy chain around a route's steps, for the caller `identify` establishes (or refuses, by throwing an HttpError). */
+export function wrapSteps<Caller>(route: Route, identify: (event: Event) => Promise<Caller>, steps: Steps<Caller>) {
   return middy<Event, Result>()
     .use(jsonErrors(route))
     // First of the before steps: nothing else runs for a request that bypassed CloudFront.
     .use(originVerification())
     .handler(async (event, context) => {
-      const caller = route.access.kind === 'researcher' ? await authenticate(event, route.access.roles) : undefined;
+      const caller = await identify(event);
       if (Object.values(event.pathParameters ?? {}).some((value) => (value ?? '').length > MAX_PATH_PARAMETER_LENGTH)) {
         throw new HttpError(404, 'not_found', 'There is nothing at this address');
       }
-      return steps(event, caller as CallerOf<Kind>, context);
+      return steps(event, caller, context);
     });
-}
-
-async function authenticate(event: Event, roles: readonly string[]): Promise<Researcher> {
-  const header = event.headers?.authorization ?? '';
-  const match = /^Bearer (\S+)$/i.exec(header);
-  // Loaded at the first researcher request, not at every cold start: the respondent routes, the hot
-  // path, never use the JWT library, and evaluating it cost open-link about 3.5 ms of its import time.
-  const { verifyResearcherToken } = await import('../auth/researcher-tokens.js');
-  const verified = match?.[1] ? await verifyResearcherToken(match[1]) : undefined;
-  // Imported statically: reached only through the lazy import above, the session check would make esbuild
-  // wrap the DynamoDB client for lazy loading and keep all of it, 56 KB more in every bundle (open-link: 296 -> 352 KB).
-  const stillValid = verified?.sessionGeneration === undefined || (await sessionStillValid(verified.userId, verified.sessionGeneration));
-  const researcher: Researcher | undefined = verified && stillValid ? { userId: verified.userId, role: verified.role } : undefined;
-  if (!researcher) throw new HttpError(401, 'not_signed_in', 'Sign in to use this part of Pont');
-  if (!roles.includes(researcher.role)) throw new HttpError(403, 'forbidden', 'Your role does not allow this');
-  return researcher;
 }
 
 function jsonErrors(route: Route): middy.MiddlewareObj<Event, Result> {

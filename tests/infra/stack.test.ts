@@ -6,7 +6,6 @@
 import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { Match } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { Role } from '../../functions/contracts/researcher.js';
@@ -457,7 +456,7 @@ describe('PontStack email and reminders', () => {
 });
 
 describe('PontStack (bundled)', () => {
-  it('bundles every function as a single ES module that loads with the environment the stack gives it', () => {
+  it('bundles every function as a single CommonJS file that loads with the environment the stack gives it', () => {
     const { template, outdir, stack, logicalId } = synthPontStack({ bundle: true });
     onTestFinished(() => rmSync(outdir, { recursive: true, force: true }));
     const resources: Record<string, Resource> = template.toJSON().Resources;
@@ -467,12 +466,12 @@ describe('PontStack (bundled)', () => {
       const assetPath = fn.Metadata?.['aws:asset:path'];
       expect(assetPath, route.name).toMatch(/^asset\./);
       const assetDir = path.join(outdir, assetPath);
-      expect(readdirSync(assetDir).sort(), route.name).toEqual(['index.mjs']);
+      expect(readdirSync(assetDir).sort(), route.name).toEqual(['index.js']);
 
-      const file = path.join(assetDir, 'index.mjs');
+      const file = path.join(assetDir, 'index.js');
       const code = readFileSync(file, 'utf8');
-      expect(code.startsWith("import { createRequire } from 'module';"), route.name).toBe(true);
-      expect(code, route.name).toMatch(/export\s*\{[^}]*\bhandler\s*\}/);
+      // CommonJS throughout: no ES module syntax left for Lambda's require() to trip on.
+      expect(code, route.name).not.toMatch(/^\s*(import|export)\s*[{*\w]/m);
       // The SDK's credential chain is swapped for the environment alone (bundling.ts LAMBDA_ALIASES): no STS client.
       expect(code.includes('AssumeRoleWithWebIdentity'), route.name).toBe(false);
 
@@ -483,7 +482,7 @@ describe('PontStack (bundled)', () => {
       }
       const kind = execFileSync(
         process.execPath,
-        ['--input-type=module', '-e', `const m = await import(${JSON.stringify(pathToFileURL(file).href)}); process.stdout.write(typeof m.handler);`],
+        ['-e', `process.stdout.write(typeof require(${JSON.stringify(file)}).handler);`],
         { env, encoding: 'utf8' },
       );
       expect(kind, route.name).toBe('function');

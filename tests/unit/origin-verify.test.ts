@@ -8,6 +8,7 @@ import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { reloadConfig } from '../../functions/config.js';
 import { apiHandler } from '../../functions/http/api-handler.js';
+import { researcherHandler } from '../../functions/http/researcher-handler.js';
 import { ORIGIN_VERIFY_HEADER, isOriginSecret } from '../../functions/http/origin-verify.js';
 import { json } from '../../functions/http/responses.js';
 import { routes } from '../../functions/routes.js';
@@ -108,7 +109,7 @@ describe('the origin check in every route\'s middy chain', () => {
   it('refuses before a researcher\'s token is even looked at', async () => {
     configure({ current: CURRENT });
     const steps = vi.fn(async () => json(200, { ok: true }));
-    const handler = apiHandler(researcherRoute.name, steps);
+    const handler = researcherHandler(researcherRoute.name, steps);
 
     const result = await handler(event({ authorization: 'Bearer not-a-token' }), context);
 
