@@ -10,8 +10,8 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { promisify } from 'node:util';
 import { gzipSync } from 'node:zlib';
-import { build, type BuildOptions } from 'esbuild';
-import { LAMBDA_ALIASES, LAMBDA_BUNDLING } from '../infra/aws/bundling.js';
+import { build } from 'esbuild';
+import { lambdaEsbuildOptions } from '../infra/aws/bundling.js';
 import { REPO_ROOT } from '../infra/local/platform.js';
 import { figure, kb, type Row, type Target } from './stats.js';
 
@@ -23,26 +23,6 @@ const IMPORT_TARGETS: Record<string, Target> = {
   'open-link': { op: '<=', value: 60 },
   'save-response': { op: '<=', value: 250 },
 };
-
-/** The esbuild options NodejsFunction derives from LAMBDA_BUNDLING (aws-lambda-nodejs Bundling, local bundling). */
-function esbuildOptions(entry: string, outfile: string): BuildOptions {
-  const b = LAMBDA_BUNDLING;
-  return {
-    entryPoints: [entry],
-    bundle: true,
-    outfile,
-    platform: 'node',
-    target: b.target,
-    format: b.format,
-    minify: b.minify,
-    sourcemap: b.sourceMap,
-    external: b.externalModules,
-    mainFields: b.mainFields,
-    alias: LAMBDA_ALIASES,
-    absWorkingDir: REPO_ROOT, // NodejsFunction runs esbuild in projectRoot
-    logLevel: 'warning',
-  };
-}
 
 /**
  * What a Lambda function's environment holds, enough for every module to load
@@ -87,7 +67,7 @@ export async function benchBundles(log: (line: string) => void): Promise<Row[]> 
   try {
     for (const { name: handler, entry } of functionEntries()) {
       const outfile = join(outDir, handler, 'index.js'); // NodejsFunction's name for CommonJS output
-      await build(esbuildOptions(entry, outfile));
+      await build({ ...lambdaEsbuildOptions(entry, outfile, REPO_ROOT), logLevel: 'warning' });
       const code = readFileSync(outfile);
       await importTime(outfile); // warm-up: the file is in the page cache, as on a warm Lambda host
       const times: number[] = [];

@@ -4,6 +4,7 @@
  * (bench/bundles.ts), so the bench measures exactly what is deployed.
  */
 import { OutputFormat, type BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodejs';
+import type { BuildOptions } from 'esbuild';
 
 /** Turning sourcemaps on also sets NODE_OPTIONS=--enable-source-maps (costs cold-start time). */
 export const SOURCE_MAPS = false;
@@ -31,3 +32,25 @@ export const LAMBDA_BUNDLING = {
   esbuildArgs: Object.fromEntries(Object.entries(LAMBDA_ALIASES).map(([from, to]) => [`--alias:${from}`, to])),
   forceDockerBundling: false,
 } satisfies BundlingOptions;
+
+/**
+ * The esbuild options NodejsFunction derives from LAMBDA_BUNDLING (local bundling), for
+ * building a function as deployed outside CDK: the bench and the bundling tests.
+ */
+export function lambdaEsbuildOptions(entry: string, outfile: string, projectRoot: string): BuildOptions {
+  const b = LAMBDA_BUNDLING;
+  return {
+    entryPoints: [entry],
+    bundle: true,
+    outfile,
+    platform: 'node',
+    target: b.target,
+    format: b.format,
+    minify: b.minify,
+    sourcemap: b.sourceMap,
+    external: b.externalModules,
+    mainFields: b.mainFields,
+    alias: LAMBDA_ALIASES,
+    absWorkingDir: projectRoot, // NodejsFunction runs esbuild in projectRoot
+  };
+}

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'esbuild';
 import { afterAll, describe, expect, it } from 'vitest';
-import { LAMBDA_ALIASES, LAMBDA_BUNDLING } from '../../infra/aws/bundling.js';
+import { LAMBDA_BUNDLING, lambdaEsbuildOptions } from '../../infra/aws/bundling.js';
 import { REPO_ROOT } from '../../infra/local/platform.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'pont-bundle-'));
@@ -20,17 +20,8 @@ async function bundle(source: string, entry = join(dir, 'entry.ts')) {
   if (source) writeFileSync(entry, source);
   const outfile = join(dir, 'out.js');
   const result = await build({
-    entryPoints: [entry],
-    bundle: true,
-    outfile,
-    platform: 'node',
-    format: LAMBDA_BUNDLING.format,
-    target: LAMBDA_BUNDLING.target,
-    mainFields: LAMBDA_BUNDLING.mainFields,
-    alias: LAMBDA_ALIASES,
-    absWorkingDir: REPO_ROOT,
+    ...lambdaEsbuildOptions(entry, outfile, REPO_ROOT),
     nodePaths: [join(REPO_ROOT, 'node_modules')],
-    minify: LAMBDA_BUNDLING.minify,
     metafile: true,
     logLevel: 'silent',
   });
