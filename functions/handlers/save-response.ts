@@ -7,14 +7,18 @@ import { HttpError } from '../http/errors.js';
 import { linkNotValid, openPersonalLink } from '../http/personal-link.js';
 import { json } from '../http/responses.js';
 import { getInstrumentVersion } from '../storage/instruments.js';
-import { ConsentNotGiven, ParticipantNotFound, ResponseAlreadyCompleted, SaveConflict, saveResponse } from '../storage/responses.js';
+import { ConsentNotGiven, LinkRevoked, ParticipantNotFound, ResponseAlreadyCompleted, SaveConflict, saveResponse } from '../storage/responses.js';
 
 export const handler = apiHandler('SaveResponse', async (event) => {
   const request = parseJsonBody(event, SaveResponseRequest);
   const now = new Date();
   // The participant is read only when the wave's window counts from their baseline: a save's own
-  // conditional write checks what reading them would (see saveResponse), one GetItem fewer.
-  const { study, wave, participantCode, participant } = await openPersonalLink(event, now, { participant: 'when-the-window-needs-it' });
+  // conditional write checks what reading them would (see saveResponse), one GetItem fewer. A final
+  // submission's transaction also checks the link is still live, so its token may come from memory.
+  const { study, wave, participantCode, participant, tokenHash } = await openPersonalLink(event, now, {
+    participant: 'when-the-window-needs-it',
+    token: request.complete ? 'remembered-when-the-write-checks-it' : 'read',
+  });
 
   const pin = wave.instruments.find((p) => p.id === event.pathParameters?.instrumentId);
   if (!pin) throw new HttpError(404, 'instrument_not_in_wave', 'This questionnaire is not part of this link');
@@ -42,12 +46,12 @@ export const handler = apiHandler('SaveResponse', async (event) => {
         ...(request.complete ? { completedAt: now.toISOString() } : {}),
         ...(request.pageName ? { pageName: request.pageName } : {}),
       },
-      { baseline: wave.ordinal === 0, baseRevision: request.baseRevision, participantLanguage: participant?.language },
+      { baseline: wave.ordinal === 0, baseRevision: request.baseRevision, participantLanguage: participant?.language, linkTokenHash: tokenHash },
     );
     const result: SaveResponseResult = { status: saved.status, savedAt: saved.savedAt, revision: saved.revision };
     return json(200, result);
   } catch (error) {
-    if (error instanceof ParticipantNotFound) throw linkNotValid();
+    if (error instanceof ParticipantNotFound || error instanceof LinkRevoked) throw linkNotValid();
     if (error instanceof SaveConflict) {
       // The client builds its next save on the stored revision: its answers are newer than the slow save that got there first.
       throw new HttpError(409, 'save_conflict', 'These answers were saved from somewhere else in the meantime.', undefined, error.storedRevision);

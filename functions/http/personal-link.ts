@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import type { Event } from './api-handler.js';
 import { hashToken, isWellFormedToken } from '../domain/tokens.js';
 import { participantWindow, waveWindowState, type Window } from '../domain/wave-window.js';
-import { resolveLinkToken } from '../storage/links.js';
+import { resolveLinkToken, resolveLinkTokenRemembered } from '../storage/links.js';
 import { getParticipant, type Participant } from '../storage/participants.js';
 import { countFailureAndCheck, type RateLimitPolicy } from '../storage/rate-limits.js';
 import { getStudyCached, getWaveCached, type Study, type Wave } from '../storage/studies.js';
@@ -13,10 +13,14 @@ import { HttpError } from './errors.js';
 export type PersonalLink = { study: Study; wave: Wave; participantCode: string; participant: Participant; window: Window };
 
 /**
- * A link opened without reading the participant unless the wave's window
- * counts from their baseline: `participant` is there only if it was read.
+ * A link opened for a save: the participant is read only when the wave's
+ * window counts from their baseline (`participant` is there only if it was
+ * read), and `tokenHash` is the link's, for the save's own check that it is still live.
  */
-type PersonalLinkTarget = Omit<PersonalLink, 'participant'> & { participant?: Participant };
+type PersonalLinkTarget = Omit<PersonalLink, 'participant'> & { participant?: Participant; tokenHash: string };
+
+/** How a save opens its link (see openPersonalLink). */
+type SaveOptions = { participant: 'when-the-window-needs-it'; token: 'read' | 'remembered-when-the-write-checks-it' };
 
 /**
  * Bad tokens allowed from one client per window; after that its bad tokens get
@@ -40,7 +44,7 @@ function clientOf(event: Event): string {
   return createHash('sha256').update(`pont-rate-limit|${event.requestContext?.http?.sourceIp ?? 'unknown'}`).digest('hex').slice(0, 32);
 }
 
-export function openPersonalLink(event: Event, now: Date): Promise<PersonalLink>;
+export function openPersonalLink(event: Event, now: Date): Promise<PersonalLink & { tokenHash: string }>;
 /**
  * With `participant: 'when-the-window-needs-it'`, the participant item is read
  * only for a wave whose window counts from their baseline: for a caller whose
@@ -48,10 +52,18 @@ export function openPersonalLink(event: Event, now: Date): Promise<PersonalLink>
  * transaction does), that is one GetItem fewer. Erasure deletes a participant's
  * tokens before the participant item, so a token that resolves names someone
  * who exists, but for a request racing an erasure (or a withdrawal): that write's condition refuses it.
+ *
+ * With `token: 'remembered-when-the-write-checks-it'`, the token's target may
+ * come from the container's memory (resolveLinkTokenRemembered): one GetItem
+ * fewer for a final submission, whose transaction checks the token is still
+ * live (saveResponse's `linkTokenHash`). With `token: 'read'`, it is read.
  */
-export function openPersonalLink(event: Event, now: Date, options: { participant: 'when-the-window-needs-it' }): Promise<PersonalLinkTarget>;
-export async function openPersonalLink(event: Event, now: Date, options?: { participant: 'when-the-window-needs-it' }): Promise<PersonalLinkTarget> {
-  const link = await findLink(event.pathParameters?.token, options?.participant !== 'when-the-window-needs-it');
+export function openPersonalLink(event: Event, now: Date, options: SaveOptions): Promise<PersonalLinkTarget>;
+export async function openPersonalLink(event: Event, now: Date, options?: SaveOptions): Promise<PersonalLinkTarget> {
+  const link = await findLink(event.pathParameters?.token, {
+    alwaysReadParticipant: options?.participant !== 'when-the-window-needs-it',
+    rememberedToken: options?.token === 'remembered-when-the-write-checks-it',
+  });
   if (!link) {
     // One atomic count-and-read: the failure is counted and the client's count for
     // this window comes back in the same UpdateItem (was a GetItem, then an UpdateItem).
@@ -72,9 +84,13 @@ export async function openPersonalLink(event: Event, now: Date, options?: { part
   return { ...link, window: window! };
 }
 
-async function findLink(token: string | undefined, alwaysReadParticipant: boolean): Promise<Omit<PersonalLinkTarget, 'window'> | undefined> {
+async function findLink(
+  token: string | undefined,
+  { alwaysReadParticipant, rememberedToken }: { alwaysReadParticipant: boolean; rememberedToken: boolean },
+): Promise<Omit<PersonalLinkTarget, 'window'> | undefined> {
   if (!token || !isWellFormedToken(token)) return undefined;
-  const target = await resolveLinkToken(hashToken(token));
+  const tokenHash = hashToken(token);
+  const target = await (rememberedToken ? resolveLinkTokenRemembered : resolveLinkToken)(tokenHash);
   if (!target) return undefined;
   const { studyId, participantCode, waveId } = target;
   // The study and wave never change once created (see getStudyCached): usually
@@ -86,11 +102,11 @@ async function findLink(token: string | undefined, alwaysReadParticipant: boolea
     alwaysReadParticipant ? readParticipant() : undefined,
   ]);
   if (!study || !wave) return undefined;
-  if (!alwaysReadParticipant && wave.window.kind === 'fixed') return { study, wave, participantCode };
+  if (!alwaysReadParticipant && wave.window.kind === 'fixed') return { study, wave, participantCode, tokenHash };
   const read = alwaysReadParticipant ? participant : await readParticipant();
   // Withdrawal deletes a participant's tokens, and no link is issued to them after it; a token that
   // still resolves (issued before that rule, or read in the moment before the deletion) is answered
   // exactly like one that does not exist: whoever holds it learns nothing, not even that they withdrew.
   // Unread here (a final submission in a fixed window), the submission's own write refuses it.
-  return read && !read.withdrawnAt ? { study, wave, participantCode, participant: read } : undefined;
+  return read && !read.withdrawnAt ? { study, wave, participantCode, participant: read, tokenHash } : undefined;
 }

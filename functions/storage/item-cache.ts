@@ -1,7 +1,10 @@
 /**
  * A container-level cache for items that are written once and never updated
- * (a study, a wave): every personal-link request needs them, and each read
- * saved is a DynamoDB round trip off the respondent's request.
+ * (a study, a wave, what a link token points to): every personal-link request
+ * needs them, and each read saved is a DynamoDB round trip off the
+ * respondent's request. An item that can be deleted (a revoked token) may
+ * still be served from here after it is gone: whoever uses such an entry
+ * checks, in its own write, that the item is still there.
  *
  * - Only found items are kept: something created a moment ago is never hidden
  *   behind a cached "not found".
@@ -20,24 +23,34 @@ type Entry<T> = { value: Promise<T | undefined>; expiresAt: number };
 
 export type ItemCache<T> = {
   get(key: string, load: () => Promise<T | undefined>): Promise<T | undefined>;
+  /** Keeps an item read elsewhere, as if `get` had loaded it now. */
+  remember(key: string, item: T): void;
 };
 
 export function itemCache<T>(options: { ttlMs: number; maxEntries: number }): ItemCache<T> {
   const entries = new Map<string, Entry<T>>();
+  const scope = (key: string) => {
+    const { TABLE_NAME, DYNAMODB_ENDPOINT } = config();
+    return `${DYNAMODB_ENDPOINT ?? ''}|${TABLE_NAME}|${key}`;
+  };
+  const store = (scoped: string, value: Promise<T | undefined>, now: number) => {
+    if (entries.size >= options.maxEntries) {
+      // Maps keep insertion order: drop the oldest entries (expired first, in practice).
+      for (const old of entries.keys()) {
+        entries.delete(old);
+        if (entries.size < options.maxEntries / 2) break;
+      }
+    }
+    // Delete then set, so the Map's insertion order stays the order of expiry.
+    entries.delete(scoped);
+    entries.set(scoped, { value, expiresAt: now + options.ttlMs });
+  };
   return {
     get(key, load) {
-      const { TABLE_NAME, DYNAMODB_ENDPOINT } = config();
-      const scoped = `${DYNAMODB_ENDPOINT ?? ''}|${TABLE_NAME}|${key}`;
+      const scoped = scope(key);
       const now = Date.now();
       const cached = entries.get(scoped);
       if (cached && cached.expiresAt > now) return cached.value;
-      if (entries.size >= options.maxEntries) {
-        // Maps keep insertion order: drop the oldest entries (expired first, in practice).
-        for (const old of entries.keys()) {
-          entries.delete(old);
-          if (entries.size < options.maxEntries / 2) break;
-        }
-      }
       const forget = () => {
         if (entries.get(scoped)?.value === value) entries.delete(scoped);
       };
@@ -51,10 +64,11 @@ export function itemCache<T>(options: { ttlMs: number; maxEntries: number }): It
           throw error;
         },
       );
-      // Delete then set, so the Map's insertion order stays the order of expiry.
-      entries.delete(scoped);
-      entries.set(scoped, { value, expiresAt: now + options.ttlMs });
+      store(scoped, value, now);
       return value;
+    },
+    remember(key, item) {
+      store(scope(key), Promise.resolve(deepFreeze(item)), Date.now());
     },
   };
 }

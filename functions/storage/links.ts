@@ -7,6 +7,7 @@ import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { hashToken, newLinkToken } from '../domain/tokens.js';
 import { db, isConditionalCheckFailed, tableName } from './client.js';
+import { itemCache } from './item-cache.js';
 import { keys } from './keys.js';
 
 export type LinkTarget = { studyId: string; participantCode: string; waveId: string };
@@ -161,7 +162,38 @@ export async function markLinkOpened(studyId: string, participantCode: string, w
   }
 }
 
+/**
+ * What a token (by its hash) points to, read from the table: this is what
+ * opening a link, and every save that is not a final submission, relies on
+ * to refuse a revoked link. A target found is remembered for
+ * resolveLinkTokenRemembered.
+ */
 export async function resolveLinkToken(tokenHash: string): Promise<LinkTarget | undefined> {
+  const target = await readLinkToken(tokenHash);
+  if (target) linkTargets.remember(tokenHash, target);
+  return target;
+}
+
+/**
+ * What a token points to, from the container's memory when it resolved the
+ * token in the last 15 minutes (the respondent opened the link and saved
+ * pages before submitting), else from the table. A token's target never
+ * changes, but the token can be revoked (reissued, withdrawn, erased) and
+ * still be remembered here: only for a caller whose write checks, in the
+ * same transaction, that the token item still exists (linkIsLiveCheck).
+ */
+export function resolveLinkTokenRemembered(tokenHash: string): Promise<LinkTarget | undefined> {
+  return linkTargets.get(tokenHash, () => readLinkToken(tokenHash));
+}
+
+/** The transaction item that refuses a write through a link revoked since its token was resolved. */
+export function linkIsLiveCheck(tokenHash: string) {
+  return { ConditionCheck: { TableName: tableName(), Key: keys.linkToken(tokenHash), ConditionExpression: 'attribute_exists(PK)' } };
+}
+
+const linkTargets = itemCache<LinkTarget>({ ttlMs: 15 * 60_000, maxEntries: 20_000 });
+
+async function readLinkToken(tokenHash: string): Promise<LinkTarget | undefined> {
   const { Item } = await db().send(new GetCommand({ TableName: tableName(), Key: keys.linkToken(tokenHash) }));
   if (!Item) return undefined;
   const { studyId, participantCode, waveId } = Item as LinkTarget;

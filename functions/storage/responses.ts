@@ -9,6 +9,7 @@ import type { Answers, ResponseStatus } from '../contracts/respondent.js';
 import { db, isConditionalCheckFailed, tableName } from './client.js';
 import { AGREED_WAVES, copyAgreementToParticipant, getConsent } from './consents.js';
 import { keys, prefixes } from './keys.js';
+import { linkIsLiveCheck } from './links.js';
 import { readWaveIndex } from './wave-index.js';
 
 export type StoredResponse = {
@@ -58,6 +59,14 @@ export class SaveConflict extends Error {
   }
 }
 
+/** The link the save came through was revoked (reissued, withdrawn, erased) after its token was resolved: nothing is stored. */
+export class LinkRevoked extends Error {
+  constructor() {
+    super('The link this save came through is no longer valid');
+    this.name = 'LinkRevoked';
+  }
+}
+
 export class ResponseAlreadyCompleted extends Error {
   constructor() {
     super('This response was already submitted');
@@ -99,6 +108,13 @@ export function responseItem(response: StoredResponse) {
  * that was written but whose reply was lost finds its own write (same
  * revision, same answers) and succeeds again.
  *
+ * `linkTokenHash`: the personal link the save came through. Every save that
+ * goes through the transaction (the first save, a language change, the final
+ * submission) also checks the link is still live, and is refused with
+ * LinkRevoked if it was revoked since the token was resolved: a submission
+ * may resolve its token from the container's memory (see
+ * resolveLinkTokenRemembered). A partial save in place has just read it.
+ *
  * `baseline`: the wave is the study's baseline, whose completion starts
  * relative follow-up windows. `participantLanguage`: the participant's
  * language, if this request read it; when it differs from the save's, the
@@ -106,7 +122,7 @@ export function responseItem(response: StoredResponse) {
  */
 export async function saveResponse(
   response: ResponseToSave,
-  options: { baseline: boolean; baseRevision?: number | undefined; participantLanguage?: Language | undefined },
+  options: { baseline: boolean; baseRevision?: number | undefined; participantLanguage?: Language | undefined; linkTokenHash?: string },
 ): Promise<StoredResponse> {
   const baseRevision = options.baseRevision ?? 0;
   const saved: StoredResponse = { ...response, revision: baseRevision + 1 };
@@ -115,7 +131,7 @@ export async function saveResponse(
     const inPlace = await savePartialInPlace(saved, item, baseRevision);
     if (inPlace) return inPlace;
   }
-  return saveInTransaction(saved, item, { baseline: options.baseline, baseRevision });
+  return saveInTransaction(saved, item, { baseline: options.baseline, baseRevision, linkTokenHash: options.linkTokenHash });
 }
 
 type ResponseItem = ReturnType<typeof responseItem>;
@@ -210,14 +226,15 @@ const revisionOf = (stored: Record<string, unknown>) => (typeof stored.revision 
 async function saveInTransaction(
   response: StoredResponse,
   item: ResponseItem,
-  options: { baseline: boolean; baseRevision: number; repaired?: boolean },
+  options: { baseline: boolean; baseRevision: number; linkTokenHash?: string | undefined; repaired?: boolean },
 ): Promise<StoredResponse> {
   try {
     await db().send(new TransactWriteCommand({ TransactItems: responseAndParticipantWrites(response, item, options) }));
     return response;
   } catch (error) {
     if (!(error instanceof TransactionCanceledException)) throw error;
-    const [responseCheck, participantCheck] = error.CancellationReasons ?? [];
+    const [responseCheck, participantCheck, linkCheck] = error.CancellationReasons ?? [];
+    if (linkCheck?.Code === 'ConditionalCheckFailed') throw new LinkRevoked();
     if (participantCheck?.Code === 'ConditionalCheckFailed') {
       const participant = participantCheck.Item ? unmarshall(participantCheck.Item) : undefined;
       // The caller may not have read the participant (see openPersonalLink): this write is what checks they exist and have not withdrawn.
@@ -239,7 +256,7 @@ async function saveInTransaction(
   }
 }
 
-function responseAndParticipantWrites(response: StoredResponse, item: ResponseItem, options: { baseline: boolean; baseRevision: number }) {
+function responseAndParticipantWrites(response: StoredResponse, item: ResponseItem, options: { baseline: boolean; baseRevision: number; linkTokenHash?: string | undefined }) {
   const startsFollowUps = options.baseline && response.status === 'complete';
   // A final submission completes whatever partial is stored; a partial save must build on the stored revision.
   const revision = response.status === 'partial' ? revisionIs(options.baseRevision) : undefined;
@@ -276,6 +293,8 @@ function responseAndParticipantWrites(response: StoredResponse, item: ResponseIt
         ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const,
       },
     },
+    // Last, so the first two cancellation reasons keep their places.
+    ...(options.linkTokenHash ? [linkIsLiveCheck(options.linkTokenHash)] : []),
   ];
 }
 

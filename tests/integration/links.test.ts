@@ -50,6 +50,28 @@ describe('issuing links', () => {
     expect(reopened.json.instruments[0].response).toMatchObject({ status: 'partial', answers: { mood: 2 } });
   });
 
+  it('refuses a final submission through a link reissued after this server last resolved it, and stores nothing', async () => {
+    const link = await createLink();
+    // Opening the link and saving a page leave its target in the process's memory, where a submission may take it from.
+    expect((await callRoute('GET', `/api/s/${link.token}`)).status).toBe(200);
+    const page = { answers: { mood: 2 }, language: 'en', complete: false, baseRevision: 0, pageName: 'first' };
+    expect((await callRoute('PUT', `/api/s/${link.token}/responses/check-in`, { body: page })).status).toBe(200);
+    const reissued = await issue(link.studyId, { participantCodes: [link.participantCode], reissue: true });
+    expect(reissued.status).toBe(200);
+
+    const complete = { answers: { mood: 4, has_adviser: 'yes', adviser_contact_weeks: 3, services: ['housing'] }, language: 'en', complete: true, baseRevision: 1 };
+    const stale = await callRoute('PUT', `/api/s/${link.token}/responses/check-in`, { body: complete });
+
+    expect(stale.status).toBe(404);
+    expect(stale.json.error.code).toBe('link_not_valid');
+    const reopened = await callRoute('GET', `/api/s/${tokenOf(reissued.json.links[0].path)}`);
+    expect(reopened.json.instruments[0].response).toMatchObject({ status: 'partial', answers: { mood: 2 } });
+    // Through the new link the same submission is stored.
+    const fresh = await callRoute('PUT', `/api/s/${tokenOf(reissued.json.links[0].path)}/responses/check-in`, { body: complete });
+    expect(fresh.status).toBe(200);
+    expect(fresh.json.status).toBe('complete');
+  });
+
   it('keeps a reissued link "opened" when the old one had been opened', async () => {
     const link = await createLink({ consent: null });
     expect((await callRoute('GET', `/api/s/${link.token}`)).status).toBe(200);
