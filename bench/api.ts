@@ -18,15 +18,12 @@ import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { SaveResponseRequest } from '../functions/contracts/respondent.js';
 import { validateAnswers } from '../functions/domain/answer-validation.js';
 import { canonicalJson } from '../functions/domain/canonical-json.js';
-import { hashToken, newLinkToken } from '../functions/domain/tokens.js';
+import { newLinkToken } from '../functions/domain/tokens.js';
 import { parseJsonBody } from '../functions/http/body.js';
 import { json } from '../functions/http/responses.js';
-import { batchWriteItems } from '../functions/storage/bulk-load.js';
-import { agreedWavesAttribute, consentItem } from '../functions/storage/consents.js';
+import { batchWriteItems, itemsOfSyntheticParticipant, type Item } from '../functions/storage/bulk-load.js';
 import { db } from '../functions/storage/client.js';
 import { getInstrumentVersion } from '../functions/storage/instruments.js';
-import { linkTokenItem, participantLinkItem } from '../functions/storage/links.js';
-import { participantItem } from '../functions/storage/participants.js';
 import { getStudy } from '../functions/storage/studies.js';
 import { startPlatform, type Platform } from '../infra/local/platform.js';
 import { DEMO_CONSENT_VERSION, DEMO_INSTRUMENTS, DEMO_STUDY_ID, DEMO_WAVE_ID } from '../infra/local/seed.js';
@@ -55,29 +52,23 @@ let created = 0;
 /**
  * New participants of the seeded demo study (wave "baseline", ONS4), each with
  * a personal link and, unless `consent` is false, consent recorded as agreed.
- * Returns their tokens. Written in batches (BatchWriteItem) from the items the
- * normal writes build (participantItem, linkTokenItem, participantLinkItem,
- * consentItem, as the synthetic cohort's bulk load does), so they read back as
- * if created through the API: one participant at a time through the API's
+ * Returns their tokens. Written in batches by the synthetic cohort's bulk
+ * loader, from the items the normal writes build, so they read back as if
+ * created through the API: one participant at a time through the API's
  * transactions took about a minute of every bench run.
  */
 export async function createDemoLinks(count: number, options: { consent: boolean }): Promise<string[]> {
   const createdAt = new Date().toISOString();
   const tokens: string[] = [];
-  const items: Record<string, unknown>[] = [];
+  const items: Item[] = [];
   for (let i = 0; i < count; i += 1) {
     const participantCode = `BENCH-${String((created += 1)).padStart(5, '0')}`;
     const target = { studyId: DEMO_STUDY_ID, participantCode, waveId: DEMO_WAVE_ID };
     const consents = options.consent ? [{ ...target, consentVersion: DEMO_CONSENT_VERSION, decision: 'agreed' as const, language: 'en' as const, decidedAt: createdAt }] : [];
+    const participant = { participant: { studyId: DEMO_STUDY_ID, participantCode, createdAt }, links: [{ ...target, issuedAt: createdAt, revoked: false }], consents, responses: [] };
     const token = newLinkToken();
-    const tokenHash = hashToken(token);
-    items.push(
-      { ...participantItem({ studyId: DEMO_STUDY_ID, participantCode, createdAt }), ...agreedWavesAttribute(consents) },
-      linkTokenItem(target, tokenHash, createdAt),
-      participantLinkItem({ ...target, tokenHash, issuedAt: createdAt }),
-      ...consents.map(consentItem),
-    );
     tokens.push(token);
+    items.push(...itemsOfSyntheticParticipant(participant, () => token));
   }
   await batchWriteItems(items, { concurrency: 4 });
   return tokens;

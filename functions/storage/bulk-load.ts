@@ -74,12 +74,13 @@ async function writeBatch(items: Item[]): Promise<void> {
  * left them: the participant, each link with its token item (gone for a
  * withdrawn participant, as withdrawal deletes it), consent decisions and
  * responses. Tokens are fresh random ones nobody ever sees: the links exist
- * for the progress view, not to be opened.
+ * for the progress view, not to be opened; a caller that opens them (the
+ * bench) passes `newToken` and keeps what it returns.
  */
-export function* itemsOfSyntheticParticipant({ participant, links, consents, responses }: SyntheticParticipant): Generator<Item> {
+export function* itemsOfSyntheticParticipant({ participant, links, consents, responses }: SyntheticParticipant, newToken: () => string = newLinkToken): Generator<Item> {
   yield { ...participantItem(participant), ...agreedWavesAttribute(consents) };
   for (const { revoked, ...link } of links) {
-    const tokenHash = hashToken(newLinkToken());
+    const tokenHash = hashToken(newToken());
     if (!revoked) yield linkTokenItem(link, tokenHash, link.issuedAt);
     yield participantLinkItem({ ...link, tokenHash });
   }
