@@ -650,6 +650,23 @@ async function openSurvey(context: BrowserContext, link: LinkFixture): Promise<P
   return page;
 }
 
+/** Resolves once the page has not scrolled for five frames in a row (a smooth scroll has ended), however slow the machine. */
+const scrollSettled = (page: Page) =>
+  page.evaluate(
+    () =>
+      new Promise<void>((done) => {
+        let last = window.scrollY;
+        let still = 0;
+        const check = () => {
+          still = window.scrollY === last ? still + 1 : 0;
+          last = window.scrollY;
+          if (still >= 5) done();
+          else requestAnimationFrame(check);
+        };
+        requestAnimationFrame(check);
+      }),
+  );
+
 const setAsideLoaded = (page: Page) =>
   page.evaluate(() => [...document.querySelectorAll<HTMLLinkElement>('link[rel="stylesheet"]')].some((link) => link.href.includes('trimmed-survey-extras')));
 
@@ -678,7 +695,7 @@ describe("survey-core's stylesheet and icons, trimmed to the question types we s
     // scrolls, as a click's own scrolling into view would.
     const dropdown = page.locator('[data-name="drop"] .sd-dropdown');
     await dropdown.evaluate((element) => element.scrollIntoView({ block: 'center' }));
-    await page.waitForTimeout(300);
+    await scrollSettled(page);
     await dropdown.click();
     await page.locator('.sv-popup [role="option"]:visible').first().waitFor();
     expect(await setAsideThingsDrawn(page)).toEqual([]);
