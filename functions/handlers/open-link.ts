@@ -13,7 +13,7 @@ import { getConsent } from '../storage/consents.js';
 import { getInstrumentVersion } from '../storage/instruments.js';
 import { markLinkOpened } from '../storage/links.js';
 import { listResponsesOfParticipantWave } from '../storage/responses.js';
-import { getConsentText } from '../storage/studies.js';
+import { getConsentTextCached } from '../storage/studies.js';
 
 const misconfigured = () => new HttpError(500, 'wave_misconfigured', 'This study is not set up correctly. Please tell the research team.');
 
@@ -23,7 +23,7 @@ export const handler = apiHandler('OpenLink', async (event) => {
   const { participantCode } = participant;
 
   const [consentText, consent, checkIn, instruments, responses] = await Promise.all([
-    getConsentText(studyId, wave.consentVersion),
+    getConsentTextCached(studyId, wave.consentVersion),
     getConsent(studyId, participantCode, wave.waveId),
     getCheckInRequest(studyId, wave.waveId, participantCode),
     Promise.all(wave.instruments.map((pin) => getInstrumentVersion(pin.id, pin.version))),

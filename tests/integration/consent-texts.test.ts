@@ -91,3 +91,21 @@ describe('consent text versions after the study exists', () => {
     expect(study.waves.find((w: { waveId: string }) => w.waveId === 'follow-up').consentVersion).toBe('consent-v2');
   });
 });
+
+describe('the consent text a personal link shows', () => {
+  it('is read once and then taken from the container: a version never changes, and every page load shows it', async () => {
+    const link = await createLink();
+    const key = { PK: `STUDY#${link.studyId}`, SK: `CONSENT#${CONSENT_VERSION}` };
+    const first = await callRoute('GET', `/api/s/${link.token}`);
+    const stored = await table.getItem(key);
+    // Changed under the platform's feet, which no route can do: a second page load still shows what the first read.
+    await table.putItem({ ...stored, text: { en: 'Changed behind the cache', cy: 'Wedi newid' } });
+
+    const second = await callRoute('GET', `/api/s/${link.token}`);
+
+    expect(first.status).toBe(200);
+    expect(second.status).toBe(200);
+    expect(second.json.consent.text).toEqual(first.json.consent.text);
+    expect(second.json.consent.text.en).not.toBe('Changed behind the cache');
+  });
+});
