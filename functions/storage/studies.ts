@@ -183,13 +183,13 @@ export async function createConsentText(consent: ConsentText): Promise<void> {
   );
 }
 
+const consentTexts = itemCache<ConsentText>({ ttlMs: 15 * 60_000, maxEntries: 1_000 });
+
 /**
  * getConsentText, from the container's cache when read in the last 15 minutes:
  * a version's text never changes (createConsentText), and every link opened
  * shows it, so this is one GetItem fewer per page load.
  */
-const consentTexts = itemCache<ConsentText>({ ttlMs: 15 * 60_000, maxEntries: 1_000 });
-
 export function getConsentTextCached(studyId: string, version: string): Promise<ConsentText | undefined> {
   return consentTexts.get(JSON.stringify([studyId, version]), () => getConsentText(studyId, version));
 }
