@@ -53,18 +53,13 @@ const REQUESTS: Record<number, number> = { 1: 50, 16: 400, 64: 512 };
 const ROUNDS: Record<number, number> = { 1: 5, 16: 7, 64: 3 };
 /**
  * Per scenario, before anything is measured: DynamoDB Local's first requests run in its interpreter, and a p99
- * measured straight after start-up swung by tens of milliseconds between runs. (It keeps warming long after
- * this: see MEASURING_ORDER.)
+ * measured straight after start-up swung by tens of milliseconds between runs. It keeps warming long after this
+ * (see MEASURING_ORDER), and this bench's submit figure is of a DynamoDB Local still warming: the same code, the
+ * same hour, after 1,200 submissions cost it 6.2 ms of CPU each (174 a second, p99 147 ms), after 12,000 2.9 ms
+ * (325 a second, p99 94 ms). A warm-up of 12,000 in every run took the whole bench to 577-645 s, over its
+ * 10 minutes; `npm run bench:api -- --scenario submit --concurrency 16 --warm-up 12000` measures the steady state.
  */
 const WARM_UP = { concurrency: 16, requests: 1200 };
-/**
- * Submissions before the submit scenario is measured. DynamoDB Local takes about 10,000 transactions to reach
- * its steady state (see MEASURING_ORDER), and a submission is one: after 1,200, the rounds at 16 in flight
- * measured a JVM still compiling (6.2 ms of its CPU a submission, 174 a second, p99 147 ms); after 12,000, the
- * same hour, they measured what a server in use for a while does (2.9 ms, 325 a second, p99 94 ms); after 8,000
- * (and the 1,786 of the rounds at 1 and 64 in flight), 3.9 ms, 236 a second, p99 108 ms.
- */
-const SUBMIT_WARM_UP = 12_000;
 
 let created = 0;
 
@@ -176,8 +171,6 @@ type Scenario = {
   name: string;
   /** The requests of one round: one list per slot (concurrent client). */
   plan(concurrency: number, requests: number): Promise<Request[][]>;
-  /** Requests before anything is measured, if not WARM_UP's. */
-  warmUpRequests?: number;
   target?: { p99At16?: number; throughputAt64?: number };
 };
 
@@ -231,7 +224,6 @@ export async function benchApi(platform: Platform, log: (line: string) => void, 
         for (const batch of split(tokens, Math.ceil(tokens.length / 64))) await Promise.all(batch.map((token) => resolveLinkToken(hashToken(token))));
         return split(tokens.map((token) => save(token, submitBody)), c);
       },
-      warmUpRequests: SUBMIT_WARM_UP,
       target: { p99At16: 100, throughputAt64: 150 },
     },
   ];
@@ -241,7 +233,7 @@ export async function benchApi(platform: Platform, log: (line: string) => void, 
   const chosen = scenarios.filter((s) => !only.scenario || s.name.toLowerCase().startsWith(only.scenario.toLowerCase()));
   if (chosen.length === 0) throw new Error(`bench: no scenario starts with "${only.scenario}" (${scenarios.map((s) => s.name).join('; ')})`);
   for (const scenario of chosen) {
-    await runRound(await scenario.plan(WARM_UP.concurrency, only.warmUp ?? scenario.warmUpRequests ?? WARM_UP.requests));
+    await runRound(await scenario.plan(WARM_UP.concurrency, only.warmUp ?? WARM_UP.requests));
     const calls = await dynamoCallsOf((await scenario.plan(1, 1))[0]![0]!);
     const rowsOf = new Map<number, Row[]>();
     for (const concurrency of MEASURING_ORDER.filter((c) => !only.concurrency || c === only.concurrency)) {
