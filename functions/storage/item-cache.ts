@@ -2,9 +2,9 @@
  * A container-level cache for items that are written once and never updated
  * (a study, a wave, a consent text, what a link token points to): every
  * personal-link request needs them, and each read saved is a DynamoDB round
- * trip off the respondent's request. An item that can be deleted (a revoked token) may
- * still be served from here after it is gone: whoever uses such an entry
- * checks, in its own write, that the item is still there.
+ * trip off the respondent's request. An item that can be deleted (a revoked
+ * token) may still be served from here after it is gone: whoever uses such an
+ * entry checks, in its own write, that the item is still there.
  *
  * - Only found items are kept: something created a moment ago is never hidden
  *   behind a cached "not found".
