@@ -117,6 +117,7 @@ async function createBenchStudy(studyId: string): Promise<{ items: number; itemC
   await createStudyWithConsent(
     { studyId, title: { en: 'Export bench (made-up data)', cy: "Mainc allforio (data wedi'u creu)" }, supportContacts: DEMO_SUPPORT_CONTACTS, attributes: design.attributes, synthetic: true, createdAt: design.createdAt },
     { studyId, version: DEMO_COHORT_CONSENT_VERSION, text: DEMO_CONSENT_TEXT, createdAt: design.createdAt },
+    undefined,
   );
   for (const wave of waves) await createWave(wave);
 

@@ -27,8 +27,10 @@ import type { InstrumentVersion } from '../functions/domain/instrument.js';
 import { recordAudit } from '../functions/storage/audit.js';
 import { batchWriteItems, itemsOfSyntheticParticipant } from '../functions/storage/bulk-load.js';
 import { getInstrumentVersion } from '../functions/storage/instruments.js';
+import { firstOwner, type StoredMember } from '../functions/storage/members.js';
 import { AlreadyExists, createStudyWithConsent, createWave, getStudy } from '../functions/storage/studies.js';
-import { DEMO_CONSENT_TEXT, DEMO_SUPPORT_CONTACTS, publishShippedInstruments } from '../infra/local/seed.js';
+import { getLocalUser } from '../functions/storage/users.js';
+import { ADMIN_EMAIL, DEMO_CONSENT_TEXT, DEMO_SUPPORT_CONTACTS, publishShippedInstruments } from '../infra/local/seed.js';
 import { INSTRUMENTS_DIR, REPO_ROOT } from './instrument-files.js';
 
 export const DEFAULT_STUDY_ID = 'demo-cohort';
@@ -70,6 +72,7 @@ export async function createDemoCohort(request: DemoCohortRequest, onProgress?: 
     await createStudyWithConsent(
       { studyId, title: DEMO_COHORT_TITLE, supportContacts: DEMO_SUPPORT_CONTACTS, attributes: design.attributes, synthetic: true, createdAt: design.createdAt },
       { studyId, version: DEMO_COHORT_CONSENT_VERSION, text: DEMO_CONSENT_TEXT, createdAt: design.createdAt },
+      await embeddedAdminAsOwner(studyId, design.createdAt),
     );
   } catch (error) {
     if (error instanceof AlreadyExists) throw new DemoCohortRefused(`Study ${studyId} was created meanwhile; nothing was changed`);
@@ -206,4 +209,14 @@ export async function demoCohortCommand(args: string[]): Promise<number> {
     }
     throw error;
   }
+}
+
+/**
+ * The synthetic study's owner: the embedded platform's admin account, so that
+ * it appears in the console at once. None in AWS (accounts are in Cognito): an
+ * admin then adds themselves on the study's members page.
+ */
+async function embeddedAdminAsOwner(studyId: string, at: string): Promise<StoredMember | undefined> {
+  const admin = await getLocalUser(ADMIN_EMAIL);
+  return admin ? firstOwner(studyId, admin, at) : undefined;
 }

@@ -5,14 +5,40 @@
  * it exists in both places.
  */
 export type Role = 'admin' | 'researcher' | 'analyst';
+export type StudyRole = 'owner' | 'researcher' | 'analyst';
+
+/**
+ * What a route that names a study (`{studyId}` in its path) needs there. The
+ * shared handler chain (functions/http/researcher-handler.ts) reads the caller's
+ * membership before the handler runs: a study the caller is not a member of
+ * answers 404 exactly as one that does not exist; a member whose study role is
+ * not listed gets 403; a route naming a `{participantCode}` outside the
+ * member's data access group answers 404 as a participant that does not exist.
+ */
+export type StudyScope = {
+  roles: readonly StudyRole[];
+  /** Platform admins may use it without being a member, to help a team (the members page). */
+  admins?: boolean;
+};
 
 export type RouteAccess =
   /** Anyone holding a personal-link token; the token in the path is the credential. */
   | { kind: 'respondent' }
   /** Public, no credential (sign-in itself; content unlocked by a hash in its address). */
   | { kind: 'public' }
-  /** A verified researcher JWT carrying one of these roles. */
-  | { kind: 'researcher'; roles: readonly Role[] };
+  /**
+   * A verified researcher JWT carrying one of these platform roles, and for a
+   * route that names a study, a membership of that study allowing it.
+   */
+  | { kind: 'researcher'; roles: readonly Role[]; study?: StudyScope; permission?: 'instrumentAuthor' };
+
+/** Every platform role: routes that names a study let the study role decide. */
+const ANY_ACCOUNT: readonly Role[] = ['admin', 'researcher', 'analyst'];
+/** Study roles of the people who work with identifiable participants. */
+const PARTICIPANT_WORK: StudyScope = { roles: ['owner', 'researcher'] };
+/** Study roles that work with anonymised data only. */
+const ANONYMISED_DATA: StudyScope = { roles: ['owner', 'analyst'] };
+const OWNERS: StudyScope = { roles: ['owner'] };
 
 export type Route = {
   /** Stable name: also the Lambda function's construct id. */
@@ -101,8 +127,8 @@ export const routes: readonly Route[] = [
     method: 'GET',
     path: '/api/studies',
     handler: 'list-studies',
-    // Analysts too: they choose a study to export; titles, waves and declared attributes are not personal data.
-    access: { kind: 'researcher', roles: ['admin', 'researcher', 'analyst'] },
+    // Only the caller's studies (admins: every study's title, to help teams).
+    access: { kind: 'researcher', roles: ANY_ACCOUNT },
     tableAccess: 'read',
   },
   {
@@ -111,7 +137,7 @@ export const routes: readonly Route[] = [
     path: '/api/studies/{studyId}/waves/{waveId}/responses',
     handler: 'list-wave-responses',
     // Reading answers is a data access: it writes an audit entry.
-    access: { kind: 'researcher', roles: ['admin', 'researcher'] },
+    access: { kind: 'researcher', roles: ANY_ACCOUNT, study: PARTICIPANT_WORK },
     tableAccess: 'readWrite',
   },
   {
@@ -119,7 +145,8 @@ export const routes: readonly Route[] = [
     method: 'POST',
     path: '/api/studies',
     handler: 'create-study',
-    access: { kind: 'researcher', roles: ['admin'] },
+    // Whoever creates a study is its first owner.
+    access: { kind: 'researcher', roles: ['admin', 'researcher'] },
     tableAccess: 'readWrite',
   },
   {
@@ -127,7 +154,7 @@ export const routes: readonly Route[] = [
     method: 'POST',
     path: '/api/studies/{studyId}/waves',
     handler: 'create-wave',
-    access: { kind: 'researcher', roles: ['admin', 'researcher'] },
+    access: { kind: 'researcher', roles: ANY_ACCOUNT, study: OWNERS },
     tableAccess: 'readWrite',
   },
   {
@@ -135,7 +162,7 @@ export const routes: readonly Route[] = [
     method: 'POST',
     path: '/api/studies/{studyId}/participants/import',
     handler: 'import-participants',
-    access: { kind: 'researcher', roles: ['admin', 'researcher'] },
+    access: { kind: 'researcher', roles: ANY_ACCOUNT, study: PARTICIPANT_WORK },
     tableAccess: 'readWrite',
   },
   {
@@ -143,7 +170,7 @@ export const routes: readonly Route[] = [
     method: 'POST',
     path: '/api/studies/{studyId}/waves/{waveId}/links',
     handler: 'issue-links',
-    access: { kind: 'researcher', roles: ['admin', 'researcher'] },
+    access: { kind: 'researcher', roles: ANY_ACCOUNT, study: PARTICIPANT_WORK },
     tableAccess: 'readWrite',
     // delivery "email": reads the participants' email addresses and sends each their link.
     identityAccess: 'read',
@@ -154,7 +181,7 @@ export const routes: readonly Route[] = [
     method: 'GET',
     path: '/api/studies/{studyId}/progress',
     handler: 'study-progress',
-    access: { kind: 'researcher', roles: ['admin', 'researcher'] },
+    access: { kind: 'researcher', roles: ANY_ACCOUNT, study: PARTICIPANT_WORK },
     tableAccess: 'read',
   },
   {
@@ -162,7 +189,7 @@ export const routes: readonly Route[] = [
     method: 'POST',
     path: '/api/studies/{studyId}/participants/{participantCode}/withdraw',
     handler: 'withdraw-participant',
-    access: { kind: 'researcher', roles: ['admin', 'researcher'] },
+    access: { kind: 'researcher', roles: ANY_ACCOUNT, study: PARTICIPANT_WORK },
     tableAccess: 'readWrite',
     // Erasure removes contact details too.
     identityAccess: 'readWrite',
@@ -172,7 +199,7 @@ export const routes: readonly Route[] = [
     method: 'GET',
     path: '/api/studies/{studyId}/check-ins',
     handler: 'list-check-ins',
-    access: { kind: 'researcher', roles: ['admin', 'researcher'] },
+    access: { kind: 'researcher', roles: ANY_ACCOUNT, study: PARTICIPANT_WORK },
     tableAccess: 'read',
   },
   {
@@ -180,7 +207,7 @@ export const routes: readonly Route[] = [
     method: 'POST',
     path: '/api/studies/{studyId}/check-ins/{waveId}/{participantCode}/handled',
     handler: 'mark-check-in-handled',
-    access: { kind: 'researcher', roles: ['admin', 'researcher'] },
+    access: { kind: 'researcher', roles: ANY_ACCOUNT, study: PARTICIPANT_WORK },
     tableAccess: 'readWrite',
   },
   {
@@ -206,7 +233,7 @@ export const routes: readonly Route[] = [
     method: 'PUT',
     path: '/api/studies/{studyId}/participants/{participantCode}/contact',
     handler: 'set-participant-contact',
-    access: { kind: 'researcher', roles: ['admin', 'researcher'] },
+    access: { kind: 'researcher', roles: ANY_ACCOUNT, study: PARTICIPANT_WORK },
     tableAccess: 'readWrite',
     identityAccess: 'readWrite',
   },
@@ -216,7 +243,7 @@ export const routes: readonly Route[] = [
     path: '/api/studies/{studyId}/participants/{participantCode}/contact',
     handler: 'get-participant-contact',
     // Reading contact details is audited.
-    access: { kind: 'researcher', roles: ['admin', 'researcher'] },
+    access: { kind: 'researcher', roles: ANY_ACCOUNT, study: PARTICIPANT_WORK },
     tableAccess: 'readWrite',
     identityAccess: 'read',
   },
@@ -225,7 +252,7 @@ export const routes: readonly Route[] = [
     method: 'PUT',
     path: '/api/instruments/{instrumentId}/versions/{version}',
     handler: 'publish-instrument-version',
-    access: { kind: 'researcher', roles: ['admin', 'researcher'] },
+    access: { kind: 'researcher', roles: ['admin', 'researcher'], permission: 'instrumentAuthor' },
     tableAccess: 'readWrite',
   },
   // Dataset exports (issue #6): analysts (and admins) only; every request and download is audited.
@@ -234,7 +261,7 @@ export const routes: readonly Route[] = [
     method: 'POST',
     path: '/api/studies/{studyId}/exports',
     handler: 'create-export',
-    access: { kind: 'researcher', roles: ['admin', 'analyst'] },
+    access: { kind: 'researcher', roles: ANY_ACCOUNT, study: ANONYMISED_DATA },
     tableAccess: 'readWrite',
     exportAccess: 'start',
   },
@@ -243,7 +270,7 @@ export const routes: readonly Route[] = [
     method: 'GET',
     path: '/api/studies/{studyId}/exports',
     handler: 'list-exports',
-    access: { kind: 'researcher', roles: ['admin', 'analyst'] },
+    access: { kind: 'researcher', roles: ANY_ACCOUNT, study: ANONYMISED_DATA },
     tableAccess: 'read',
   },
   {
@@ -251,7 +278,7 @@ export const routes: readonly Route[] = [
     method: 'GET',
     path: '/api/studies/{studyId}/exports/{exportId}',
     handler: 'get-export',
-    access: { kind: 'researcher', roles: ['admin', 'analyst'] },
+    access: { kind: 'researcher', roles: ANY_ACCOUNT, study: ANONYMISED_DATA },
     tableAccess: 'read',
   },
   {
@@ -259,7 +286,7 @@ export const routes: readonly Route[] = [
     method: 'POST',
     path: '/api/studies/{studyId}/exports/{exportId}/download',
     handler: 'download-export',
-    access: { kind: 'researcher', roles: ['admin', 'analyst'] },
+    access: { kind: 'researcher', roles: ANY_ACCOUNT, study: ANONYMISED_DATA },
     // Audited: the download is recorded before the URL is handed out.
     tableAccess: 'readWrite',
     exportAccess: 'download',
@@ -270,7 +297,7 @@ export const routes: readonly Route[] = [
     method: 'GET',
     path: '/api/studies/{studyId}/participants',
     handler: 'list-participants',
-    access: { kind: 'researcher', roles: ['admin', 'researcher'] },
+    access: { kind: 'researcher', roles: ANY_ACCOUNT, study: PARTICIPANT_WORK },
     tableAccess: 'read',
     // Only to say whether a contact is held; the contact itself is not returned.
     identityAccess: 'read',
@@ -280,7 +307,7 @@ export const routes: readonly Route[] = [
     method: 'POST',
     path: '/api/studies/{studyId}/waves/{waveId}/reminders',
     handler: 'send-reminders',
-    access: { kind: 'researcher', roles: ['admin', 'researcher'] },
+    access: { kind: 'researcher', roles: ANY_ACCOUNT, study: PARTICIPANT_WORK },
     // Reissues the reminded links and audits the batch; reads email addresses to send to.
     tableAccess: 'readWrite',
     identityAccess: 'read',
@@ -291,7 +318,7 @@ export const routes: readonly Route[] = [
     method: 'GET',
     path: '/api/studies/{studyId}/messages',
     handler: 'list-sent-messages',
-    access: { kind: 'researcher', roles: ['admin', 'researcher'] },
+    access: { kind: 'researcher', roles: ANY_ACCOUNT, study: PARTICIPANT_WORK },
     tableAccess: 'read',
     // The outbox folder exists only in embedded mode; in AWS, SES's own tools show what was sent.
     embeddedOnly: true,
@@ -301,7 +328,7 @@ export const routes: readonly Route[] = [
     method: 'GET',
     path: '/api/studies/{studyId}/messages/{messageId}',
     handler: 'read-sent-message',
-    access: { kind: 'researcher', roles: ['admin', 'researcher'] },
+    access: { kind: 'researcher', roles: ANY_ACCOUNT, study: PARTICIPANT_WORK },
     // A message can hold a live personal link: reading one is audited.
     tableAccess: 'readWrite',
     embeddedOnly: true,
@@ -323,7 +350,7 @@ export const routes: readonly Route[] = [
     path: '/api/studies/{studyId}/consents',
     handler: 'add-consent-text',
     // As for waves: a new wave may need a new consent text approved since the study began.
-    access: { kind: 'researcher', roles: ['admin', 'researcher'] },
+    access: { kind: 'researcher', roles: ANY_ACCOUNT, study: OWNERS },
     tableAccess: 'readWrite',
   },
   {
@@ -331,7 +358,7 @@ export const routes: readonly Route[] = [
     method: 'GET',
     path: '/api/studies/{studyId}/consents',
     handler: 'list-consent-texts',
-    access: { kind: 'researcher', roles: ['admin', 'researcher'] },
+    access: { kind: 'researcher', roles: ANY_ACCOUNT, study: { roles: ['owner', 'researcher', 'analyst'] } },
     tableAccess: 'read',
   },
   {
@@ -353,6 +380,32 @@ export const routes: readonly Route[] = [
     access: { kind: 'researcher', roles: ['admin'] },
     tableAccess: 'readWrite',
     embeddedOnly: true,
+  },
+  // Study membership (issue #18): every change is audited and takes effect at the member's next request.
+  {
+    name: 'ListMembers',
+    method: 'GET',
+    path: '/api/studies/{studyId}/members',
+    handler: 'list-members',
+    access: { kind: 'researcher', roles: ANY_ACCOUNT, study: { roles: ['owner', 'researcher', 'analyst'], admins: true } },
+    tableAccess: 'read',
+  },
+  {
+    name: 'AddMember',
+    method: 'POST',
+    path: '/api/studies/{studyId}/members',
+    handler: 'add-member',
+    // Admins may add themselves (or anyone) to help a team: audited and shown on the members page.
+    access: { kind: 'researcher', roles: ANY_ACCOUNT, study: { roles: ['owner'], admins: true } },
+    tableAccess: 'readWrite',
+  },
+  {
+    name: 'RemoveMember',
+    method: 'DELETE',
+    path: '/api/studies/{studyId}/members/{userId}',
+    handler: 'remove-member',
+    access: { kind: 'researcher', roles: ANY_ACCOUNT, study: { roles: ['owner'], admins: true } },
+    tableAccess: 'readWrite',
   },
 ];
 

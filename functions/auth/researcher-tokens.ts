@@ -8,7 +8,15 @@ import { createRemoteJWKSet, exportJWK, generateKeyPair, importJWK, jwtVerify, S
 import { config, type Config } from '../config.js';
 import { Role } from '../contracts/researcher.js';
 
-export type Researcher = { userId: string; role: Role };
+export type Researcher = {
+  userId: string;
+  role: Role;
+  /** May publish instrument versions (an admin grants it; Cognito: the `instrument-author` group). */
+  instrumentAuthor?: boolean;
+};
+
+/** The Cognito group that carries the instrument author permission. */
+export const INSTRUMENT_AUTHOR_GROUP = 'instrument-author';
 
 const LOCAL_ISSUER = 'pont-local';
 const LOCAL_AUDIENCE = 'pont-researcher';
@@ -56,11 +64,13 @@ export async function verifyResearcherToken(token: string): Promise<(Researcher 
 }
 
 function researcherFrom(payload: JWTPayload): Researcher | undefined {
-  const groups = payload['cognito:groups'];
-  const claimed = payload['pont:role'] ?? (Array.isArray(groups) ? groups[0] : undefined);
+  const groups = Array.isArray(payload['cognito:groups']) ? (payload['cognito:groups'] as unknown[]) : [];
+  // A Cognito account may be in a role group and the instrument author group: the role is the group that names one.
+  const claimed = payload['pont:role'] ?? groups.find((group) => Role.safeParse(group).success);
   const role = Role.safeParse(claimed);
   if (!payload.sub || !role.success) return undefined;
-  return { userId: payload.sub, role: role.data };
+  const instrumentAuthor = payload['pont:author'] === true || groups.includes(INSTRUMENT_AUTHOR_GROUP);
+  return { userId: payload.sub, role: role.data, ...(instrumentAuthor ? { instrumentAuthor } : {}) };
 }
 
 /** `sessionGeneration`: the account's, when signing in (see functions/auth/local-sessions.ts). */
@@ -69,7 +79,7 @@ export async function signLocalResearcherToken(researcher: Researcher, now = new
   if (!LOCAL_JWT_PRIVATE_JWK) throw new Error('LOCAL_JWT_PRIVATE_JWK is not set');
   const key = await importJWK(JSON.parse(LOCAL_JWT_PRIVATE_JWK), ALGORITHM);
   const issuedAt = Math.floor(now.getTime() / 1000);
-  const token = await new SignJWT({ 'pont:role': researcher.role, 'pont:gen': sessionGeneration })
+  const token = await new SignJWT({ 'pont:role': researcher.role, 'pont:gen': sessionGeneration, ...(researcher.instrumentAuthor ? { 'pont:author': true } : {}) })
     .setProtectedHeader({ alg: ALGORITHM })
     .setSubject(researcher.userId)
     .setIssuer(LOCAL_ISSUER)

@@ -16,7 +16,7 @@ import { config } from '../config.js';
 import type { Role, UserSummary } from '../contracts/researcher.js';
 import { hashPassword, newPassword } from '../domain/passwords.js';
 import { HttpError } from '../http/errors.js';
-import { changeLocalUser, createLocalUser, listLocalUsers, UserChangeRefused, type LocalUser } from '../storage/users.js';
+import { changeLocalUser, createLocalUser, getLocalUser, listLocalUsers, UserChangeRefused, type LocalUser } from '../storage/users.js';
 
 type UserChange = { role?: Role; enabled?: boolean };
 
@@ -26,6 +26,10 @@ export interface UserDirectory {
   create(email: string, role: Role): Promise<{ user: UserSummary; temporaryPassword: string } | undefined>;
   /** Changes an account for an admin (`actorId`); throws UserDirectoryRefusal. */
   update(actorId: string, userId: string, change: UserChange): Promise<UserSummary>;
+  /** An account by its email (adding a study member), or undefined. */
+  findByEmail(email: string): Promise<UserSummary | undefined>;
+  /** An account by its subject id (naming a study's creator), or undefined when the directory cannot say. */
+  describe(userId: string): Promise<UserSummary | undefined>;
 }
 
 export class UserDirectoryRefusal extends Error {
@@ -83,6 +87,16 @@ const dynamoUserDirectory: UserDirectory = {
     }
     return summary({ ...target, role, disabled });
   },
+
+  async findByEmail(email) {
+    const user = await getLocalUser(email);
+    return user ? summary(user) : undefined;
+  },
+
+  async describe(userId) {
+    const user = (await listLocalUsers()).find((u) => u.userId === userId);
+    return user ? summary(user) : undefined;
+  },
 };
 
 const notInCognito = (): never => {
@@ -94,6 +108,9 @@ const cognitoUserDirectory: UserDirectory = {
   list: async () => notInCognito(),
   create: async () => notInCognito(),
   update: async () => notInCognito(),
+  findByEmail: async () => notInCognito(),
+  // The study's creator is then named by their subject id on the members page.
+  describe: async () => undefined,
 };
 
 export function userDirectory(): UserDirectory {

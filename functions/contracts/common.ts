@@ -24,3 +24,9 @@ export const ApiError = z.object({
   }),
 });
 export type ApiError = z.infer<typeof ApiError>;
+
+/**
+ * 254: the longest address SMTP delivers to (RFC 5321's 256-octet path, less
+ * its angle brackets). Also keeps keys made from it under DynamoDB's limits.
+ */
+export const EmailAddress = z.email().check(z.maxLength(254, 'an email address is at most 254 characters'));

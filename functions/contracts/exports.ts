@@ -19,6 +19,8 @@ export const ExportOptions = z.object({
   includeFreeText: z.boolean(),
   studyStableKey: z.boolean(),
   k: z.number(),
+  /** Set when a member placed in a data access group asked: the export holds that group's participants only. */
+  group: z.optional(z.object({ attribute: z.string(), value: z.string() })),
 });
 export type ExportOptions = z.infer<typeof ExportOptions>;
 

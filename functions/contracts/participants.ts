@@ -17,6 +17,12 @@ export const IssueLinksRequest = z.strictObject({
    * email: each participant with an email address held is sent their link, and the links are not returned.
    */
   delivery: z.optional(z.enum(['sheet', 'email'])),
+  /**
+   * Email: send to addresses changed in the last 24 hours too. Without it such
+   * a request is refused (409 contact_recently_changed), so a changed address
+   * is confirmed by a person before a live link goes to it; the audit entry marks it.
+   */
+  confirmRecentContactChanges: z.optional(z.boolean()),
 });
 export type IssueLinksRequest = z.infer<typeof IssueLinksRequest>;
 
@@ -62,6 +68,8 @@ const Counts = z.object({
 export const StudyProgress = z.object({
   studyId: z.string(),
   filter: z.nullable(z.object({ attribute: z.string(), value: z.string() })),
+  /** The data access group the figures are limited to (the caller's), or null for the whole study. */
+  group: z.optional(z.nullable(z.string())),
   participants: z.number(),
   waves: z.array(
     z.object({
@@ -89,6 +97,24 @@ export const ContactDetails = z.strictObject({
   phone: z.optional(z.string().check(z.regex(/^\+?[0-9 ()-]{7,20}$/, 'use digits, spaces and an optional leading +'))),
 });
 export type ContactDetails = z.infer<typeof ContactDetails>;
+
+/**
+ * PUT …/contact: the details, and when they replace details already held, why
+ * (audited with who; the previous details are kept in the identity store's history).
+ */
+export const SetContactRequest = z.strictObject({
+  ...ContactDetails.shape,
+  reason: z.optional(
+    z.string().check(
+      z.maxLength(200, 'keep the reason under 200 characters'),
+      z.refine((text) => text.trim() !== '', 'say why the contact details change'),
+    ),
+  ),
+});
+export type SetContactRequest = z.infer<typeof SetContactRequest>;
+
+export const SetContactResult = z.object({ saved: z.boolean(), replaced: z.boolean() });
+export type SetContactResult = z.infer<typeof SetContactResult>;
 
 const WaveStanding = z.object({
   status: z.enum(['not_invited', 'invited', 'opened', 'consented', 'in_progress', 'completed', 'declined', 'withdrawn']),

@@ -3,6 +3,7 @@ import * as z from 'zod/mini';
 import { Language, LocalisedText } from './common.js';
 import { ParticipantAttribute, ReminderSchedule, WaveWindow } from './studies.js';
 import { Answers, ResponseStatus } from './respondent.js';
+import { StudyRole } from './members.js';
 
 export const Role = z.enum(['admin', 'researcher', 'analyst']);
 export type Role = z.infer<typeof Role>;
@@ -27,6 +28,13 @@ export const StudyList = z.object({
     z.object({
       studyId: z.string(),
       title: LocalisedText,
+      /** The caller's role in the study; null for an admin who is not a member (who sees titles and members only). */
+      role: z.nullable(StudyRole),
+      /** The caller's data access group, when they are placed in one. */
+      group: z.optional(z.string()),
+      /** The attribute the study groups participants by, and its groups. */
+      groupBy: z.nullable(z.string()),
+      groups: z.array(z.string()),
       /** The participant attributes the study declares (for filters and imports). */
       attributes: z.array(ParticipantAttribute),
       waves: z.array(
@@ -70,11 +78,8 @@ export const AuditLog = z.object({
 export type AuditLog = z.infer<typeof AuditLog>;
 
 /** POST /api/users (embedded mode; AWS uses Cognito's console or CLI) */
-/**
- * 254: the longest address SMTP delivers to (RFC 5321's 256-octet path, less
- * its angle brackets). Also keeps keys made from it under DynamoDB's limits.
- */
-export const EmailAddress = z.email().check(z.maxLength(254, 'an email address is at most 254 characters'));
+export { EmailAddress } from './common.js';
+import { EmailAddress } from './common.js';
 
 export const CreateUserRequest = z.strictObject({ email: EmailAddress, role: Role });
 export type CreateUserRequest = z.infer<typeof CreateUserRequest>;

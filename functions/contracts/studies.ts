@@ -43,6 +43,12 @@ export const CreateStudyRequest = z.strictObject({
   /** Questions whose answers are quasi-identifiers (e.g. ctx_gender): exports protect them with the quasi-identifier attributes. */
   quasiIdentifierItems: z.optional(z.array(z.string().check(z.regex(/^[A-Za-z][A-Za-z0-9_]{0,60}$/, 'use a question name'))).check(z.maxLength(20))),
   consent: ConsentText,
+  /**
+   * The declared attribute whose values are the study's data access groups
+   * (typically local_authority): a member placed in a group sees only the
+   * participants with that value.
+   */
+  groupBy: z.optional(z.string().check(z.regex(/^[a-z][a-z0-9_]{0,40}$/, 'name a declared attribute'))),
 });
 export type CreateStudyRequest = z.infer<typeof CreateStudyRequest>;
 

@@ -1,11 +1,13 @@
 /**
  * Everything `pont instrument validate` checks, as one pure function:
  * the file format, the survey as survey-core reads it, bilingual text,
- * expressions, and that every scale fits the questions it scores.
+ * expressions, the HTML it shows (instrument-markup.ts: an allow-list, https
+ * links only), and that every scale fits the questions it scores.
  * Every problem names its JSON path and says what to do.
  */
 import { ConditionsParser, Model, Serializer, type Question } from 'survey-core';
 import { InstrumentFile, Privacy, Scale, toInstrumentVersion, type InstrumentVersion } from './instrument.js';
+import { markupProblems } from './instrument-markup.js';
 
 export type InstrumentProblem = { path: string; message: string };
 
@@ -37,6 +39,7 @@ export function checkInstrument(value: unknown): InstrumentCheck {
       problems.push({ path: 'survey', message: `survey-core: ${error.message}` });
     }
     walkSurveyJson(survey as Record<string, unknown>, 'survey', ['survey'], problems);
+    problems.push(...markupProblems(survey, 'survey'));
     const names = model.getAllQuestions(false, false, true).map((q) => q.getValueName());
     for (const name of new Set(names.filter((n, i) => names.indexOf(n) !== i))) {
       problems.push({ path: 'survey', message: `two questions store their answer as "${name}": give each question its own name` });

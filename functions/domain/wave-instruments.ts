@@ -4,6 +4,7 @@
  */
 import { diffInstruments } from './instrument-diff.js';
 import type { InstrumentFile } from './instrument.js';
+import { linkOriginProblems } from './instrument-markup.js';
 
 export type InstrumentRegistrations = Readonly<Record<string, string | undefined>>;
 
@@ -21,6 +22,36 @@ export function registrationProblems(instruments: Pick<InstrumentFile, 'id' | 'l
       instrumentId: instrument.id,
       message: `${instrument.id} may only be used after registering with its owners (${instrument.licence.name}); record the registration reference for this study first`,
     }));
+}
+
+export type WaveLinkProblem = {
+  /** Where, from the wave's list of instruments: `instruments[0].survey.pages[0].elements[2].html.en`. */
+  path: string;
+  message: string;
+  instrumentId: string;
+  version: string;
+  origin: string;
+};
+
+/**
+ * Instruments are platform-wide, but where a study's respondents may be sent
+ * from a survey is the study's call: publishing lets an instrument link only
+ * to https sites (instrument-markup.ts), and a wave may run it only when every
+ * site it links to is one a support contact of the study names. A helpline the
+ * study vouches for to its young people is a site it is content to send them to;
+ * anything else is refused until the study names it.
+ */
+export function linkProblems(instruments: readonly Pick<InstrumentFile, 'id' | 'version' | 'survey'>[], supportContacts: readonly { url?: string | undefined }[]): WaveLinkProblem[] {
+  const urls = supportContacts.map((contact) => contact.url);
+  return instruments.flatMap((instrument, index) =>
+    linkOriginProblems(instrument.survey, urls).map((problem) => ({
+      path: `instruments[${index}].${problem.path}`,
+      message: `${instrument.id}@${instrument.version} ${problem.message}`,
+      instrumentId: instrument.id,
+      version: instrument.version,
+      origin: problem.origin,
+    })),
+  );
 }
 
 export type VersionChangeWarning = {

@@ -85,7 +85,11 @@ export async function buildDatasetPackage(input: BuildInput): Promise<BuiltPacka
   );
   const pseudonym = pseudonymiser(options.studyStableKey ? await studyPseudonymKey(studyId, input.now) : newPseudonymKey());
   // Read while the waves stream: a study's participant list is one more paginated query.
-  const participants = listParticipants(studyId).then((list) => new Map(list.map((p) => [p.participantCode, p])));
+  // An export for a data access group holds that group's participants only: the others' responses are dropped as unknown.
+  const { group } = options;
+  const participants = listParticipants(studyId).then(
+    (list) => new Map(list.filter((p) => !group || p.attributes?.[group.attribute] === group.value).map((p) => [p.participantCode, p])),
+  );
 
   const scratch = mkdtempSync(join(input.workDir, 'export-'));
   try {

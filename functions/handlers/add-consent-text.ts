@@ -1,6 +1,6 @@
 /** POST /api/studies/{studyId}/consents: a new consent text version for the study's next waves. */
 import { AddConsentTextRequest, type AddConsentTextResult } from '../contracts/studies.js';
-import { researcherHandler } from '../http/researcher-handler.js';
+import { studyHandler } from '../http/researcher-handler.js';
 import { parseJsonBody } from '../http/body.js';
 import { HttpError } from '../http/errors.js';
 import { json } from '../http/responses.js';
@@ -8,7 +8,7 @@ import { recordAudit } from '../storage/audit.js';
 import { addConsentText } from '../storage/consent-texts.js';
 import { getStudy } from '../storage/studies.js';
 
-export const handler = researcherHandler('AddConsentText', async (event, researcher) => {
+export const handler = studyHandler('AddConsentText', async (event, researcher) => {
   const request = parseJsonBody(event, AddConsentTextRequest);
   const studyId = event.pathParameters?.studyId ?? '';
   // Studies are never deleted, so this read cannot go stale before the write.

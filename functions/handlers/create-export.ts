@@ -2,7 +2,7 @@
 import { CreateExportRequest, type ExportJob } from '../contracts/exports.js';
 import { DEFAULT_K } from '../domain/export/k-anonymity.js';
 import { startExport } from '../exports/export-jobs.js';
-import { researcherHandler } from '../http/researcher-handler.js';
+import { studyHandler } from '../http/researcher-handler.js';
 import { parseJsonBody } from '../http/body.js';
 import { HttpError } from '../http/errors.js';
 import { json } from '../http/responses.js';
@@ -10,7 +10,7 @@ import { recordAudit } from '../storage/audit.js';
 import { createExportJob, newExportId } from '../storage/exports.js';
 import { getStudy } from '../storage/studies.js';
 
-export const handler = researcherHandler('CreateExport', async (event, researcher) => {
+export const handler = studyHandler('CreateExport', async (event, researcher) => {
   const request = parseJsonBody(event, CreateExportRequest);
   const studyId = event.pathParameters?.studyId ?? '';
   if (!(await getStudy(studyId))) throw new HttpError(404, 'study_not_found', 'There is no such study');
@@ -25,13 +25,18 @@ export const handler = researcherHandler('CreateExport', async (event, researche
       includeFreeText: request.includeFreeText ?? false,
       studyStableKey: request.studyStableKey ?? false,
       k: request.k ?? DEFAULT_K,
+      ...(researcher.access.group ? { group: researcher.access.group } : {}),
     },
     requestedAt: now.toISOString(),
     progress: { phase: 'queued', done: 0, total: null },
   };
   // Recorded before any data is read: the options that weaken anonymisation (free text, a stable key) are in the entry.
-  await recordAudit({ scope: studyId, actor: researcher.userId, action: 'export.requested', detail: { exportId: job.exportId, ...job.options } }, now);
+  await recordAudit({ scope: studyId, actor: researcher.userId, action: 'export.requested', detail: { exportId: job.exportId, ...exportOptionsForAudit(job.options) } }, now);
   await createExportJob({ ...job, requestedBy: researcher.userId });
   await startExport(studyId, job.exportId);
   return json(202, job);
 });
+
+function exportOptionsForAudit({ group, ...options }: ExportJob['options']): Record<string, string | number | boolean> {
+  return { ...options, ...(group ? { group: group.value } : {}) };
+}

@@ -1,23 +1,38 @@
-/** POST /api/studies: a new study with its participant attributes, support contacts and first consent text. */
+/** POST /api/studies: a new study with its participant attributes, support contacts and first consent text; its creator is its first owner. */
 import { CreateStudyRequest } from '../contracts/studies.js';
 import { researcherHandler } from '../http/researcher-handler.js';
 import { parseJsonBody } from '../http/body.js';
 import { HttpError } from '../http/errors.js';
 import { json } from '../http/responses.js';
 import { recordAudit } from '../storage/audit.js';
+import { firstOwner } from '../storage/members.js';
 import { AlreadyExists, createStudyWithConsent } from '../storage/studies.js';
+import { userDirectory } from '../auth/user-directory.js';
 
 export const handler = researcherHandler('CreateStudy', async (event, researcher) => {
   const request = parseJsonBody(event, CreateStudyRequest);
   const attributeIds = request.attributes.map((a) => a.id);
   const repeated = attributeIds.find((id, i) => attributeIds.indexOf(id) !== i);
   if (repeated) throw new HttpError(400, 'body_invalid', `The attribute "${repeated}" is declared twice`, [{ path: 'attributes', message: 'ids must be unique' }]);
+  if (request.groupBy && !attributeIds.includes(request.groupBy)) {
+    throw new HttpError(400, 'body_invalid', `Groups come from a declared attribute: "${request.groupBy}" is not one`, [{ path: 'groupBy', message: `declare ${request.groupBy} in attributes, or group by one of: ${attributeIds.join(', ') || '(none declared)'}` }]);
+  }
 
   const createdAt = new Date().toISOString();
+  const account = await userDirectory().describe(researcher.userId);
   try {
     await createStudyWithConsent(
-      { studyId: request.studyId, title: request.title, supportContacts: request.supportContacts, attributes: request.attributes, ...(request.quasiIdentifierItems?.length ? { quasiIdentifierItems: request.quasiIdentifierItems } : {}), createdAt },
+      {
+        studyId: request.studyId,
+        title: request.title,
+        supportContacts: request.supportContacts,
+        attributes: request.attributes,
+        ...(request.quasiIdentifierItems?.length ? { quasiIdentifierItems: request.quasiIdentifierItems } : {}),
+        ...(request.groupBy ? { groupBy: request.groupBy } : {}),
+        createdAt,
+      },
       { studyId: request.studyId, version: request.consent.version, text: request.consent.text, createdAt },
+      firstOwner(request.studyId, { userId: researcher.userId, email: account?.email ?? researcher.userId }, createdAt),
     );
   } catch (error) {
     if (error instanceof AlreadyExists) throw new HttpError(409, 'study_exists', `There is already a study called ${request.studyId}`);

@@ -1,8 +1,8 @@
 /** POST /api/studies/{studyId}/waves: a baseline or follow-up wave, pinned to published instrument versions. */
 import { CreateWaveRequest, type CreateWaveResult } from '../contracts/studies.js';
 import type { InstrumentVersion } from '../domain/instrument.js';
-import { registrationProblems, versionChangeWarnings } from '../domain/wave-instruments.js';
-import { researcherHandler } from '../http/researcher-handler.js';
+import { linkProblems, registrationProblems, versionChangeWarnings } from '../domain/wave-instruments.js';
+import { studyHandler } from '../http/researcher-handler.js';
 import { parseJsonBody } from '../http/body.js';
 import { HttpError } from '../http/errors.js';
 import { json } from '../http/responses.js';
@@ -10,7 +10,7 @@ import { recordAudit } from '../storage/audit.js';
 import { getInstrumentVersion } from '../storage/instruments.js';
 import { AlreadyExists, createWave, getConsentText, getStudy, listWaves } from '../storage/studies.js';
 
-export const handler = researcherHandler('CreateWave', async (event, researcher) => {
+export const handler = studyHandler('CreateWave', async (event, researcher) => {
   const request = parseJsonBody(event, CreateWaveRequest);
   const studyId = event.pathParameters?.studyId ?? '';
   const [study, consent, waves, instruments] = await Promise.all([
@@ -30,6 +30,10 @@ export const handler = researcherHandler('CreateWave', async (event, researcher)
   const unregistered = registrationProblems(pinned, request.registrations ?? {});
   if (unregistered.length > 0) {
     throw new HttpError(422, 'registration_required', 'Record the registration references first', unregistered.map((p) => ({ path: `registrations.${p.instrumentId}`, message: p.message })));
+  }
+  const offSite = linkProblems(pinned, study.supportContacts);
+  if (offSite.length > 0) {
+    throw new HttpError(422, 'instrument_link_not_allowed', "An instrument links to a site none of the study's support contacts names", offSite.map(({ path, message }) => ({ path, message })));
   }
 
   const baseline = waves.find((w) => w.ordinal === 0);

@@ -1,18 +1,19 @@
 /** POST /api/studies/{studyId}/exports/{exportId}/download: a short-lived URL for a finished package, audited. */
 import type { ExportDownload } from '../contracts/exports.js';
 import { EXPORT_RETENTION_DAYS, exportKey, exportStore } from '../exports/export-store.js';
-import { researcherHandler } from '../http/researcher-handler.js';
+import { studyHandler } from '../http/researcher-handler.js';
 import { HttpError } from '../http/errors.js';
 import { json } from '../http/responses.js';
 import { recordAudit } from '../storage/audit.js';
 import { getExportJob } from '../storage/exports.js';
+import { exportVisibleTo } from '../domain/study-access.js';
 
 const DAY_MS = 86_400_000;
 
-export const handler = researcherHandler('DownloadExport', async (event, researcher) => {
+export const handler = studyHandler('DownloadExport', async (event, researcher) => {
   const { studyId = '', exportId = '' } = event.pathParameters ?? {};
   const job = await getExportJob(studyId, exportId);
-  if (!job) throw new HttpError(404, 'export_not_found', 'There is no such export');
+  if (!job || !exportVisibleTo(researcher.access, job)) throw new HttpError(404, 'export_not_found', 'There is no such export');
   if (job.status !== 'done' || !job.fileName) throw new HttpError(409, 'export_not_ready', job.status === 'failed' ? 'This export failed; start a new one' : 'This export is still being built');
   const now = new Date();
   if (Date.parse(job.finishedAt ?? job.requestedAt) + EXPORT_RETENTION_DAYS * DAY_MS < now.getTime()) {

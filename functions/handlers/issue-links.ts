@@ -5,7 +5,7 @@
  * one withdrawn participant alone is refused.
  */
 import { IssueLinksRequest, type IssueLinksResult } from '../contracts/participants.js';
-import { researcherHandler } from '../http/researcher-handler.js';
+import { studyHandler } from '../http/researcher-handler.js';
 import { parseJsonBody } from '../http/body.js';
 import { HttpError } from '../http/errors.js';
 import { json } from '../http/responses.js';
@@ -13,7 +13,7 @@ import { inBatches, participantMail, sendInvitations, type Invitation } from '..
 import { recordAudit } from '../storage/audit.js';
 import { getContactDetails } from '../storage/identities.js';
 import { issueLink, LinkAlreadyIssued, ParticipantWithdrawn } from '../storage/links.js';
-import { listParticipants } from '../storage/participants.js';
+import { listParticipantsSeenBy } from '../storage/participants.js';
 import { getStudy, getWave } from '../storage/studies.js';
 
 /** Links issued at once: enough to be quick, few enough not to swamp DynamoDB or the Lambda. */
@@ -24,7 +24,7 @@ const WITHDRAWN = 'withdrawn from the study';
 const refuseWithdrawn = (participantCode: string) =>
   new HttpError(409, 'participant_withdrawn', `${participantCode} has withdrawn from the study: no new link can be issued to them.`);
 
-export const handler = researcherHandler('IssueLinks', async (event, researcher) => {
+export const handler = studyHandler('IssueLinks', async (event, researcher) => {
   const request = parseJsonBody(event, IssueLinksRequest);
   const { studyId = '', waveId = '' } = event.pathParameters ?? {};
   const byEmail = request.delivery === 'email';
@@ -33,7 +33,8 @@ export const handler = researcherHandler('IssueLinks', async (event, researcher)
   const mail = byEmail ? participantMail() : undefined;
   if (byEmail && !mail) throw new HttpError(503, 'email_not_configured', 'This installation cannot send email: issue links for a sheet instead');
 
-  const participants = await listParticipants(studyId);
+  // A member placed in a group: participants of other groups are not in this study as far as they can tell.
+  const participants = await listParticipantsSeenBy(researcher.access);
   const known = new Map(participants.map((p) => [p.participantCode, p]));
   const codes = request.participantCodes ?? participants.map((p) => p.participantCode);
   const unknown = codes.filter((code) => !known.has(code));
@@ -61,6 +62,17 @@ export const handler = researcherHandler('IssueLinks', async (event, researcher)
   }
 
   const now = new Date();
+  // A live link to an address changed in the last day goes out only once a person has confirmed it: the
+  // attack this stops is replacing someone's address and reissuing their link to it.
+  const recentlyChanged = addresses ? toIssue.filter((code) => changedWithinADay(addresses.get(code)?.replacedAt, now)) : [];
+  if (recentlyChanged.length > 0 && !request.confirmRecentContactChanges) {
+    throw new HttpError(
+      409,
+      'contact_recently_changed',
+      'Some email addresses were changed in the last 24 hours: check them, then confirm to send',
+      recentlyChanged.map((code) => ({ path: 'participantCodes', message: `${code}: email address changed in the last 24 hours` })),
+    );
+  }
   const invitations: Invitation[] = [];
   await inBatches(toIssue, PARALLEL, async (participantCode) => {
     try {
@@ -91,9 +103,16 @@ export const handler = researcherHandler('IssueLinks', async (event, researcher)
       waveId,
       count: result.links.length + (result.emailed?.length ?? 0),
       ...(result.withdrawn > 0 ? { withdrawn: result.withdrawn } : {}),
+      ...(recentlyChanged.length > 0 ? { recentContactChangesConfirmed: recentlyChanged.length } : {}),
       // Counts only: never an address.
       ...(result.emailed ? { delivery: 'email', emailed: result.emailed.length, emailFailed: result.links.length, noEmail: candidates.length - toIssue.length } : {}),
     },
   });
   return json(200, result);
 });
+
+const DAY_MS = 86_400_000;
+
+function changedWithinADay(replacedAt: string | undefined, now: Date): boolean {
+  return replacedAt !== undefined && now.getTime() - Date.parse(replacedAt) < DAY_MS;
+}

@@ -6,11 +6,12 @@
  */
 import type { ParticipantList } from '../contracts/participants.js';
 import { waveStatus } from '../domain/progress.js';
-import { researcherHandler } from '../http/researcher-handler.js';
+import { studyHandler } from '../http/researcher-handler.js';
 import { HttpError } from '../http/errors.js';
 import { json } from '../http/responses.js';
 import { recordAudit } from '../storage/audit.js';
 import { getContactDetails } from '../storage/identities.js';
+import { seesParticipant } from '../domain/study-access.js';
 import { listParticipantsPage } from '../storage/participants.js';
 import { getStudy, listWaves } from '../storage/studies.js';
 import { readWaveIndexRange } from '../storage/wave-index.js';
@@ -19,7 +20,7 @@ const DEFAULT_LIMIT = 100;
 const MAX_LIMIT = 500;
 const CODE = /^[A-Za-z0-9_-]{0,40}$/;
 
-export const handler = researcherHandler('ListParticipants', async (event, researcher) => {
+export const handler = studyHandler('ListParticipants', async (event, researcher) => {
   const studyId = event.pathParameters?.studyId ?? '';
   const { prefix = '', after, limit: limitText } = event.queryStringParameters ?? {};
   const limit = limitText === undefined ? DEFAULT_LIMIT : Number(limitText);
@@ -28,7 +29,9 @@ export const handler = researcherHandler('ListParticipants', async (event, resea
 
   const [study, waves] = await Promise.all([getStudy(studyId), listWaves(studyId)]);
   if (!study) throw new HttpError(404, 'study_not_found', 'There is no such study');
-  const page = await listParticipantsPage(studyId, { limit, ...(after ? { after } : {}), ...(prefix ? { prefix } : {}) });
+  const read = await listParticipantsPage(studyId, { limit, ...(after ? { after } : {}), ...(prefix ? { prefix } : {}) });
+  // A member placed in a group gets the page's participants of their group: a page can be short, and `next` still pages on.
+  const page = { ...read, participants: read.participants.filter((p) => seesParticipant(researcher.access, p)) };
   const codes = page.participants.map((p) => p.participantCode);
   await recordAudit({ scope: studyId, actor: researcher.userId, action: 'participants.listed', detail: { count: codes.length } });
   const first = codes[0];

@@ -1,11 +1,11 @@
 /** POST /api/studies/{studyId}/check-ins/{waveId}/{participantCode}/handled */
-import { researcherHandler } from '../http/researcher-handler.js';
+import { studyHandler } from '../http/researcher-handler.js';
 import { HttpError } from '../http/errors.js';
 import { json } from '../http/responses.js';
 import { participantAuditRef, recordAudit } from '../storage/audit.js';
 import { markCheckInHandled } from '../storage/check-ins.js';
 
-export const handler = researcherHandler('MarkCheckInHandled', async (event, researcher) => {
+export const handler = studyHandler('MarkCheckInHandled', async (event, researcher) => {
   const { studyId = '', waveId = '', participantCode = '' } = event.pathParameters ?? {};
   if (!(await markCheckInHandled(studyId, waveId, participantCode, new Date()))) {
     throw new HttpError(404, 'check_in_not_found', 'There is no such check-in request');

@@ -1,17 +1,17 @@
 /** GET /api/studies/{studyId}/progress: where participants stand in each wave, optionally for one attribute value. */
 import type { StudyProgress } from '../contracts/participants.js';
 import { countStatuses, retention, waveStatus, type ParticipantWaveStatus } from '../domain/progress.js';
-import { researcherHandler } from '../http/researcher-handler.js';
+import { studyHandler } from '../http/researcher-handler.js';
 import { HttpError } from '../http/errors.js';
 import { json } from '../http/responses.js';
-import { listParticipants } from '../storage/participants.js';
+import { listParticipantsSeenBy } from '../storage/participants.js';
 import { getStudy, listWaves } from '../storage/studies.js';
 import { readWaveIndex } from '../storage/wave-index.js';
 
-export const handler = researcherHandler('StudyProgress', async (event) => {
+export const handler = studyHandler('StudyProgress', async (event, { access }) => {
   const studyId = event.pathParameters?.studyId ?? '';
   const { attribute, value } = event.queryStringParameters ?? {};
-  const [study, waves, allParticipants] = await Promise.all([getStudy(studyId), listWaves(studyId), listParticipants(studyId)]);
+  const [study, waves, allParticipants] = await Promise.all([getStudy(studyId), listWaves(studyId), listParticipantsSeenBy(access)]);
   if (!study) throw new HttpError(404, 'study_not_found', 'There is no such study');
   if ((attribute === undefined) !== (value === undefined)) throw new HttpError(400, 'filter_invalid', 'Give both attribute and value to filter, or neither');
   if (attribute && !study.attributes?.some((a) => a.id === attribute)) throw new HttpError(400, 'filter_invalid', `The study declares no attribute "${attribute}"`);
@@ -52,6 +52,7 @@ export const handler = researcherHandler('StudyProgress', async (event) => {
   const result: StudyProgress = {
     studyId,
     filter: attribute && value ? { attribute, value } : null,
+    group: access.group?.value ?? null,
     participants: participants.length,
     waves: waves.map((wave, i) => ({
       waveId: wave.waveId,

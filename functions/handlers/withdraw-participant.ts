@@ -1,6 +1,6 @@
 /** POST /api/studies/{studyId}/participants/{participantCode}/withdraw: stop future waves, or erase everything. */
 import { WithdrawRequest, type WithdrawResult } from '../contracts/participants.js';
-import { researcherHandler } from '../http/researcher-handler.js';
+import { studyHandler } from '../http/researcher-handler.js';
 import { parseJsonBody } from '../http/body.js';
 import { HttpError } from '../http/errors.js';
 import { json } from '../http/responses.js';
@@ -11,7 +11,7 @@ import { getParticipant } from '../storage/participants.js';
 import { listWaves } from '../storage/studies.js';
 import { eraseParticipant, withdrawFromFutureWaves } from '../storage/withdrawals.js';
 
-export const handler = researcherHandler('WithdrawParticipant', async (event, researcher) => {
+export const handler = studyHandler('WithdrawParticipant', async (event, researcher) => {
   const { scope } = parseJsonBody(event, WithdrawRequest);
   const { studyId = '', participantCode = '' } = event.pathParameters ?? {};
   const participant = await getParticipant(studyId, participantCode);

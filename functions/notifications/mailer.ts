@@ -73,9 +73,14 @@ export class OutboxMailer implements Mailer {
     await writeFile(join(this.dir, `${id}.json`), JSON.stringify(stored, null, 2), { mode: 0o600, flag: 'wx' });
   }
 
-  /** A study's messages, newest first: `offset`/`limit` page through them. */
-  list(studyId: string, page: { offset: number; limit: number }): { messages: StoredMessage[]; total: number } {
-    const ids = this.idsOf(studyId).reverse();
+  /**
+   * A study's messages, newest first: `offset`/`limit` page through them. With
+   * `about`, only messages about the participants it accepts (every file is
+   * then opened: the outbox is one machine's).
+   */
+  list(studyId: string, page: { offset: number; limit: number }, about?: (participantCode: string | undefined) => boolean): { messages: StoredMessage[]; total: number } {
+    const all = this.idsOf(studyId).reverse();
+    const ids = about ? all.filter((id) => about(this.readFile(id)?.participantCode)) : all;
     const messages = ids.slice(page.offset, page.offset + page.limit).map((id) => this.readFile(id));
     return { messages: messages.filter((m): m is StoredMessage => !!m), total: ids.length };
   }

@@ -82,7 +82,8 @@ export type ReminderRun = { waveId: string; emailed: number; due: number; sent: 
  * partial answers kept) and emailed it. Safe to run at any time and from
  * several places at once: see reissueForReminder.
  */
-export async function sendDueReminders(setup: ParticipantMail, study: Study, wave: Wave, now: Date): Promise<ReminderRun> {
+/** `inScope`: the participants the caller may act on (a member placed in a data access group); every one by default. */
+export async function sendDueReminders(setup: ParticipantMail, study: Study, wave: Wave, now: Date, inScope: (participant: Participant) => boolean = () => true): Promise<ReminderRun> {
   const run: ReminderRun = { waveId: wave.waveId, emailed: 0, due: 0, sent: 0, failed: 0, skipped: 0 };
   if (!wave.reminders) return run;
   const [participants, items] = await Promise.all([listParticipants(study.studyId), readWaveIndex(study.studyId, wave.waveId)]);
@@ -94,14 +95,15 @@ export async function sendDueReminders(setup: ParticipantMail, study: Study, wav
     const code = item.participantCode as string;
     if (item.type === 'consent') consents.set(code, item.decision as string);
     if (item.type === 'response') responses.set(code, [...(responses.get(code) ?? []), item.status as 'partial' | 'complete']);
-    if (item.type === 'participantLink' && item.delivery === 'email') links.push(item as unknown as LinkDeliveryState);
+    const inView = byCode.has(code) && inScope(byCode.get(code)!);
+    if (item.type === 'participantLink' && item.delivery === 'email' && inView) links.push(item as unknown as LinkDeliveryState);
   }
   run.emailed = links.length;
 
   const due: { link: LinkDeliveryState; decision: Extract<ReminderDecision, { due: true }> }[] = [];
   for (const link of links) {
     const participant = byCode.get(link.participantCode);
-    if (!participant) continue;
+    if (!participant || !inScope(participant)) continue;
     const decision = dueReminder(
       wave.reminders,
       {

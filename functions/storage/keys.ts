@@ -52,10 +52,16 @@ export const keys = {
   /** The study-stable pseudonym key, made the first time an analyst asks for joinable exports. */
   pseudonymKey: (studyId: string) => ({ PK: `STUDY#${studyId}`, SK: 'PSEUDONYM_KEY' }),
   user: (email: string) => ({ PK: `USER#${email.toLowerCase()}`, SK: 'USER' }),
+  /** A study member (issue #18), in the study's partition; listed by account under GSI1 for "my studies". */
+  member: (studyId: string, userId: string) => ({ PK: `STUDY#${studyId}`, SK: `MEMBER#${userId}` }),
+  membershipListing: (studyId: string, userId: string) => ({ GSI1PK: `MEMBER#${userId}`, GSI1SK: `STUDY#${studyId}` }),
+  /** How many owners a study has: every change of an owner is conditioned on it, so a study always keeps one. */
+  studyOwners: (studyId: string) => ({ PK: `STUDY#${studyId}`, SK: 'OWNERS' }),
 } as const;
 
 export const prefixes = {
   wave: 'WAVE#',
   exportJob: 'EXPORT#',
+  member: 'MEMBER#',
   responsesOfParticipantWave: (waveId: string) => `R#${waveId}#`,
 } as const;

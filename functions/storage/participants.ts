@@ -2,6 +2,7 @@
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { BatchGetCommand, DeleteCommand, GetCommand, PutCommand, QueryCommand, TransactWriteCommand, type BatchGetCommandOutput, type QueryCommandOutput } from '@aws-sdk/lib-dynamodb';
 import type { Language } from '../contracts/common.js';
+import { seesParticipant, type StudyAccess } from '../domain/study-access.js';
 import { db, queryAll, tableName } from './client.js';
 import { keys } from './keys.js';
 
@@ -49,6 +50,18 @@ export async function listParticipants(studyId: string): Promise<Participant[]> 
     ExpressionAttributeValues: { ':pk': keys.study(studyId).PK, ':p': 'P#' },
   });
   return items.map(toParticipant);
+}
+
+/** The participants of the study the caller may see: the whole study, or their data access group's. */
+export async function listParticipantsSeenBy(access: StudyAccess): Promise<Participant[]> {
+  const all = await listParticipants(access.studyId);
+  return access.group ? all.filter((p) => seesParticipant(access, p)) : all;
+}
+
+/** The codes of the participants a grouped caller may see; undefined for a caller who sees the whole study. */
+export async function codesSeenBy(access: StudyAccess): Promise<ReadonlySet<string> | undefined> {
+  if (!access.group) return undefined;
+  return new Set((await listParticipantsSeenBy(access)).map((p) => p.participantCode));
 }
 
 /**

@@ -7,6 +7,7 @@ import type { WaveWindow } from '../domain/wave-window.js';
 import { db, isConditionalCheckFailed, tableName } from './client.js';
 import { itemCache } from './item-cache.js';
 import { keys, prefixes } from './keys.js';
+import { memberItem, studyOwnersItem, type StoredMember } from './members.js';
 
 export type SupportContact = { name: LocalisedText; description: LocalisedText; phone?: string; url?: string; hours?: LocalisedText };
 
@@ -23,6 +24,8 @@ export type Study = {
   synthetic?: boolean;
   /** Questions whose answers are quasi-identifiers (e.g. a context questionnaire's gender), protected by k-anonymity in exports with the attributes marked as such. */
   quasiIdentifierItems?: string[];
+  /** The declared attribute whose values are the study's data access groups (e.g. local_authority), if it has groups. */
+  groupBy?: string;
   createdAt: string;
 };
 
@@ -74,8 +77,13 @@ export class AlreadyExists extends Error {
   }
 }
 
-/** A new study and its first consent text, together or not at all. */
-export async function createStudyWithConsent(study: Study, consent: ConsentText): Promise<void> {
+/**
+ * A new study, its first consent text and its first owner, together or not at
+ * all. Only tools that write studies straight to the table (the synthetic
+ * cohort, the bench) may leave out the owner, when no account exists to name:
+ * an admin then adds themselves on the members page.
+ */
+export async function createStudyWithConsent(study: Study, consent: ConsentText, owner: StoredMember | undefined): Promise<void> {
   try {
     await db().send(
       new TransactWriteCommand({
@@ -94,6 +102,12 @@ export async function createStudyWithConsent(study: Study, consent: ConsentText)
               ConditionExpression: 'attribute_not_exists(PK)',
             },
           },
+          ...(owner
+            ? [
+                { Put: { TableName: tableName(), Item: memberItem(owner), ConditionExpression: 'attribute_not_exists(PK)' } },
+                { Put: { TableName: tableName(), Item: studyOwnersItem(study.studyId, 1), ConditionExpression: 'attribute_not_exists(PK)' } },
+              ]
+            : []),
         ],
       }),
     );
@@ -106,6 +120,16 @@ export async function createStudyWithConsent(study: Study, consent: ConsentText)
 export async function getStudy(studyId: string): Promise<Study | undefined> {
   const { Item } = await db().send(new GetCommand({ TableName: tableName(), Key: keys.study(studyId) }));
   return Item ? toStudy(Item) : undefined;
+}
+
+/** The values of a study's grouping attribute: its data access groups (none when it has no grouping). */
+export function studyGroups(study: Study): string[] {
+  if (!study.groupBy) return [];
+  return study.attributes?.find((a) => a.id === study.groupBy)?.values.map((v) => v.value) ?? [];
+}
+
+export async function getStudies(studyIds: readonly string[]): Promise<Study[]> {
+  return (await Promise.all(studyIds.map((id) => getStudy(id)))).filter((s): s is Study => !!s);
 }
 
 export async function listStudies(): Promise<Study[]> {
@@ -202,8 +226,17 @@ export async function getConsentText(studyId: string, version: string): Promise<
 }
 
 function toStudy(item: Record<string, unknown>): Study {
-  const { studyId, title, supportContacts = [], attributes = [], synthetic, quasiIdentifierItems, createdAt } = item as Study;
-  return { studyId, title, supportContacts, attributes, ...(synthetic ? { synthetic } : {}), ...(quasiIdentifierItems?.length ? { quasiIdentifierItems } : {}), createdAt };
+  const { studyId, title, supportContacts = [], attributes = [], synthetic, quasiIdentifierItems, groupBy, createdAt } = item as Study;
+  return {
+    studyId,
+    title,
+    supportContacts,
+    attributes,
+    ...(synthetic ? { synthetic } : {}),
+    ...(quasiIdentifierItems?.length ? { quasiIdentifierItems } : {}),
+    ...(groupBy ? { groupBy } : {}),
+    createdAt,
+  };
 }
 
 function toWave(item: Record<string, unknown>): Wave {

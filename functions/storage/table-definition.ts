@@ -41,4 +41,6 @@ export const identityTable: TableDefinition = {
   partitionKey: { name: 'PK', type: 'S' },
   sortKey: { name: 'SK', type: 'S' },
   globalSecondaryIndexes: [],
+  // Replaced contact details are kept for a retention period, then expire (functions/storage/identities.ts).
+  timeToLiveAttribute: 'expiresAt',
 };

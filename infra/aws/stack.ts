@@ -9,6 +9,7 @@
  *   origin secret: CloudFront sends it to the API, the route functions require it
  *   reminders: daily schedule → one Lambda
  *   site: CloudFront (WAF from the firewall stack) → web bucket and /api/* → the API
+ *   data upgrades: a custom resource runs functions/upgrades at deploy, after the API's functions
  *   alarms → one SNS topic
  *
  * Bundling of the Lambda code is controlled the standard CDK way, by the
@@ -29,6 +30,7 @@ import { PontOriginSecret } from './origin-secret.js';
 import { PontReminders } from './reminders.js';
 import { PontSite } from './site.js';
 import { PontStorage } from './storage.js';
+import { PontUpgrades } from './upgrades.js';
 
 export type PontStackProps = StackProps & {
   config: PontConfig;
@@ -45,6 +47,7 @@ export class PontStack extends Stack {
   readonly api: PontApi;
   readonly reminders: PontReminders;
   readonly site: PontSite;
+  readonly upgrades: PontUpgrades;
   readonly alarms: PontAlarms;
 
   constructor(scope: Construct, id: string, props: PontStackProps) {
@@ -92,6 +95,7 @@ export class PontStack extends Stack {
       webConfig: { mode: 'aws', cognito: { region: this.region, userPoolId: this.auth.userPool.userPoolId, clientId: this.auth.clientId } },
     });
     this.exports.allowDownloadsFrom(this.site.url);
+    this.upgrades = new PontUpgrades(this, 'DataUpgrades', { table: this.storage.table, key, runAfter: [this.api] });
     this.alarms = new PontAlarms(this, 'Alarms', {
       key,
       functions: new Map([...this.api.routeFunctions, ['ExportWorker', this.exports.worker], ['Reminders', this.reminders.function], ['SignInAudit', this.auth.signInAudit]]),

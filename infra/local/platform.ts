@@ -20,7 +20,8 @@ import { routes } from '../../functions/routes.js';
 import { runDueReminders } from '../../functions/scheduled/send-reminders.js';
 import { identityTable, mainTable } from '../../functions/storage/table-definition.js';
 import { PLATFORM_SCOPE, recordAudit } from '../../functions/storage/audit.js';
-import { listExistingUsers, resetLocalAdmin } from '../../functions/storage/users.js';
+import { resetLocalAdmin } from '../../functions/storage/users.js';
+import { runUpgrades, type UpgradeOutcome } from '../../functions/upgrades/run-upgrades.js';
 import type { LambdaHandler } from './api-gateway.js';
 import { startDynamoDbLocal, type DynamoDbLocal } from './dynamodb-local.js';
 import { ADMIN_EMAIL, seedDemo, type DemoLink } from './seed.js';
@@ -53,6 +54,8 @@ export type Platform = {
   /** Set when an admin password was created or reset by this start: show it once. */
   adminPassword?: string;
   adminEmail: string;
+  /** The data upgrades this start ran (none once the data folder has had them all): print what they did, and their notices. */
+  upgradesRun: UpgradeOutcome[];
   dynamo: DynamoDbLocal;
   stop: () => Promise<void>;
 };
@@ -93,8 +96,9 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     await ensureTable(client, mainTable, tableName);
     await ensureTable(client, identityTable, identityTableName);
     client.destroy();
-    // Data folders from before the people page: list their accounts (once).
-    await listExistingUsers();
+    // Data folders made by an older Pont get the upgrades they have not had (functions/upgrades/), before
+    // seeding: the same runner a deploy runs in AWS. A failed upgrade stops the start; the next start retries it.
+    const upgradesRun = (await runUpgrades()).filter((outcome) => outcome.status !== 'done_before');
 
     const seeded = options.seed ? await seedDemo(options.instrumentsDir ?? join(REPO_ROOT, 'instruments')) : { demoLinks: [] };
     const demoLinks = rememberDemoLinks(dataDir, seeded.demoLinks);
@@ -122,6 +126,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       url,
       demoLinks,
       adminEmail: ADMIN_EMAIL,
+      upgradesRun,
       dynamo,
       ...(adminPassword ? { adminPassword } : {}),
       stop: async () => {

@@ -11,8 +11,9 @@ import { hashPassword, newPassword } from '../../functions/domain/passwords.js';
 import { publishInstrumentVersion } from '../../functions/storage/instruments.js';
 import { issueLink } from '../../functions/storage/links.js';
 import { createParticipant } from '../../functions/storage/participants.js';
-import { createConsentText, createStudy, createWave, getStudy, type SupportContact } from '../../functions/storage/studies.js';
-import { createLocalUser } from '../../functions/storage/users.js';
+import { firstOwner } from '../../functions/storage/members.js';
+import { createStudyWithConsent, createWave, getStudy, type SupportContact } from '../../functions/storage/studies.js';
+import { createLocalUser, getLocalUser } from '../../functions/storage/users.js';
 
 export const DEMO_STUDY_ID = 'demo';
 export const DEMO_WAVE_ID = 'baseline';
@@ -76,13 +77,18 @@ export async function seedDemo(instrumentsDir: string, now = new Date()): Promis
   if (await getStudy(DEMO_STUDY_ID)) return { demoLinks: [], ...(adminPassword ? { adminPassword } : {}) };
 
   const createdAt = now.toISOString();
-  await createStudy({
-    studyId: DEMO_STUDY_ID,
-    title: { en: 'Demo study: staying in touch after care', cy: 'Astudiaeth enghreifftiol: cadw mewn cysylltiad ar ôl gofal' },
-    supportContacts: DEMO_SUPPORT_CONTACTS,
-    createdAt,
-  });
-  await createConsentText({ studyId: DEMO_STUDY_ID, version: DEMO_CONSENT_VERSION, text: DEMO_CONSENT_TEXT, createdAt });
+  const admin = await getLocalUser(ADMIN_EMAIL);
+  await createStudyWithConsent(
+    {
+      studyId: DEMO_STUDY_ID,
+      title: { en: 'Demo study: staying in touch after care', cy: 'Astudiaeth enghreifftiol: cadw mewn cysylltiad ar ôl gofal' },
+      supportContacts: DEMO_SUPPORT_CONTACTS,
+      createdAt,
+    },
+    { studyId: DEMO_STUDY_ID, version: DEMO_CONSENT_VERSION, text: DEMO_CONSENT_TEXT, createdAt },
+    // The admin account runs the demo study: it is its first owner.
+    admin ? firstOwner(DEMO_STUDY_ID, admin, createdAt) : undefined,
+  );
   await createWave({
     studyId: DEMO_STUDY_ID,
     waveId: DEMO_WAVE_ID,

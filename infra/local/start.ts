@@ -16,6 +16,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { JavaMissingError } from './dynamodb-local.js';
+import type { UpgradeOutcome } from '../../functions/upgrades/run-upgrades.js';
 import { REPO_ROOT, startPlatform } from './platform.js';
 
 const Settings = z.object({
@@ -47,6 +48,7 @@ async function main(): Promise<void> {
     values['in-memory']
       ? 'Data is in memory and will be gone when you stop.'
       : `Data is kept in ${settings.PONT_DATA_DIR}; emails (invitations, reminders, messages to the study team) are written to ${join(settings.PONT_DATA_DIR, 'outbox')} instead of being sent`,
+    ...upgradeLines(platform.upgradesRun),
     '',
     'Demo personal links (one per participant):',
     ...platform.demoLinks.map((link) => `  ${link.participantCode}  ${platform.url}/s/${link.token}`),
@@ -71,6 +73,17 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', () => void stop('SIGINT'));
   process.on('SIGTERM', () => void stop('SIGTERM'));
+}
+
+/** What the data upgrades run by this start did, then one plain line per thing someone must now do. */
+function upgradeLines(upgrades: UpgradeOutcome[]): string[] {
+  if (upgrades.length === 0) return [];
+  return [
+    '',
+    'Data upgrades run at this start:',
+    ...upgrades.map((upgrade) => `  ${upgrade.id}: ${upgrade.summary.did}`),
+    ...upgrades.flatMap((upgrade) => upgrade.summary.notices),
+  ];
 }
 
 main().catch((error: unknown) => {

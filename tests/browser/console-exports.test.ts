@@ -82,6 +82,8 @@ const asFile = (name: string, value: unknown) => ({ name, mimeType: 'application
 describe('an analyst in the console', () => {
   it('exports a study with progress, downloads it, and runs the SROI analysis over it', { timeout: 240_000 }, async () => {
     const created = await api('POST', '/api/users', { email: ANALYST, role: 'analyst' }, adminToken);
+    // Only a study's members see it (issue #18): its owner, the admin, makes the analyst one.
+    await api('POST', `/api/studies/${STUDY}/members`, { email: ANALYST, role: 'analyst' }, adminToken);
     const context = await browser.newContext({ viewport: { width: 1280, height: 1000 }, acceptDownloads: true });
     const page = await context.newPage();
     const requests: string[] = [];

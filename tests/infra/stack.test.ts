@@ -147,11 +147,13 @@ describe('PontStack (synthesised without bundling)', () => {
   describe('functions', () => {
     it('has exactly one Lambda function per deployed route, plus the workers, all Node.js 22 on arm64', () => {
       // CDK's own providers (copying the web app to its bucket, reading the
-      // firewall stack's web ACL ARN across regions) are not Pont's functions.
+      // firewall stack's web ACL ARN across regions, dispatching the data
+      // upgrades' custom resource) are not Pont's functions.
       const cdkProviders = /^Custom(CDKBucketDeployment|CrossRegionExportReader)/;
-      const functions = ofType('AWS::Lambda::Function').filter(([id]) => !cdkProviders.test(id));
-      expect(ofType('AWS::Lambda::Function').length - functions.length).toBe(2);
-      const workers = [s.logicalId(s.stack.exports.worker), s.logicalId(s.stack.reminders.function), s.logicalId(s.stack.auth.signInAudit)];
+      const upgradeDispatcher = s.logicalId(s.stack.upgrades.provider.node.findChild('framework-onEvent'));
+      const functions = ofType('AWS::Lambda::Function').filter(([id]) => !cdkProviders.test(id) && id !== upgradeDispatcher);
+      expect(ofType('AWS::Lambda::Function').length - functions.length).toBe(3);
+      const workers = [s.logicalId(s.stack.exports.worker), s.logicalId(s.stack.reminders.function), s.logicalId(s.stack.auth.signInAudit), s.logicalId(s.stack.upgrades.function)];
       expect(functions.map(([id]) => id).sort()).toEqual([...deployedRoutes.map(fnId), ...workers].sort());
       for (const [id, fn] of functions) {
         expect(fn.Properties.Runtime, id).toBe('nodejs22.x');

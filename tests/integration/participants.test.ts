@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { signLocalResearcherToken } from '../../functions/auth/researcher-tokens.js';
 import { listAuditMonth } from '../../functions/storage/audit.js';
+import { firstOwner } from '../../functions/storage/members.js';
 import { createStudyWithConsent } from '../../functions/storage/studies.js';
 import { callRoute } from '../support/call-route.js';
 import { useTestTable } from '../support/test-table.js';
@@ -20,6 +21,7 @@ async function study(studyId: string) {
       createdAt,
     },
     { studyId, version: 'v1', text: t('Agree?'), createdAt },
+    firstOwner(studyId, { userId: 'researcher-1', email: 'researcher-1@example.org' }, createdAt),
   );
 }
 

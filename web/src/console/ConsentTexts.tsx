@@ -33,7 +33,8 @@ export function useConsentTexts(token: string, studyId: string, explain: Explain
   return { consents, problem, reload };
 }
 
-export function ConsentSection(props: { token: string; studyId: string; consents: ConsentTextSummary[] | null; problem: Problem | null; explain: Explain; onAdded(): void }) {
+/** `canAdd`: the caller owns the study (only owners add consent versions, as they add waves). */
+export function ConsentSection(props: { token: string; studyId: string; consents: ConsentTextSummary[] | null; problem: Problem | null; explain: Explain; onAdded(): void; canAdd?: boolean }) {
   const { consents } = props;
   return (
     <section id="consents" className="console-card" aria-labelledby="consents-heading">
@@ -73,7 +74,7 @@ export function ConsentSection(props: { token: string; studyId: string; consents
           </tbody>
         </table>
       )}
-      <AddConsentForm token={props.token} studyId={props.studyId} explain={props.explain} onAdded={props.onAdded} />
+      {props.canAdd !== false && <AddConsentForm token={props.token} studyId={props.studyId} explain={props.explain} onAdded={props.onAdded} />}
     </section>
   );
 }

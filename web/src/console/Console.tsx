@@ -7,11 +7,17 @@
  *   /console                                   studies and their waves
  *   /console/studies/<studyId>                 that study's page
  *   /console/studies/<studyId>/waves/<waveId>  that wave's responses
- *   /console/studies/<studyId>/exports         dataset exports (analysts, admins)
- *   /console/studies/<studyId>/sroi            SROI analysis over an export (analysts, admins; lazy chunk)
+ *   /console/studies/<studyId>/exports         dataset exports (the study's owners and analysts)
+ *   /console/studies/<studyId>/sroi            SROI analysis over an export (owners and analysts; lazy chunk)
+ *   /console/studies/<studyId>/members         the study's members and data access groups
  *   /console/people                            researcher accounts (admins)
  *
- * Analysts see the studies' design, exports and SROI, never the researchers' tools.
+ * What a study shows follows the caller's role in that study (StudyList's
+ * `role`), never the platform role alone: owners and researchers get the
+ * researchers' tools; analysts the design, exports and SROI; a platform admin
+ * who is not a member only the title and the members page, where they can add
+ * themselves. The server decides access: this only spares people buttons that
+ * would be refused.
  *
  * English only for now (researcher-facing). Every answer is rendered as text
  * (React escapes it); never use dangerouslySetInnerHTML here.
@@ -21,16 +27,18 @@ import type { Role, StudyList, WaveResponses } from '../../../functions/contract
 import { ApiProblem } from '../api';
 import { clearSession, listStudies, listWaveResponses, loadSession, saveSession, type Session } from './consoleApi';
 import { AnalystStudyPage, ExportsView, exportsPath, sroiPath } from './ExportsView';
+import { AddMeForm, MembersPage, membersPath } from './MembersPage';
 import { PeoplePage } from './PeoplePage';
 import { NewStudyForm } from './SetupForms';
 import { SignInProblem, loadAuthenticator, type Authenticator, type SignInStep } from './signIn';
-import { AuditSection, StudyPage, formatDateTime, windowText } from './StudyPage';
+import { AuditSection, StudyPage, formatDateTime, groupLabel, windowText } from './StudyPage';
 import './console.css';
 
 // The SROI code (full zod, the analysis, fflate) is a chunk of its own, fetched only on that page.
 const SroiView = lazy(() => import('./SroiView'));
 
-type StudyView = 'page' | 'exports' | 'sroi';
+type StudyView = 'page' | 'exports' | 'sroi' | 'members';
+type Study = StudyList['studies'][number];
 type Route = { kind: 'studies' } | { kind: 'people' } | { kind: 'study'; studyId: string; view: StudyView } | { kind: 'wave'; studyId: string; waveId: string };
 
 const PEOPLE_PATH = '/console/people';
@@ -39,7 +47,7 @@ function parseRoute(path: string): Route {
   if (/^\/console\/people\/?$/.test(path)) return { kind: 'people' };
   const match = /^\/console\/studies\/([^/]+)\/waves\/([^/]+)\/?$/.exec(path);
   const study = /^\/console\/studies\/([^/]+)\/?$/.exec(path);
-  const analysis = /^\/console\/studies\/([^/]+)\/(exports|sroi)\/?$/.exec(path);
+  const analysis = /^\/console\/studies\/([^/]+)\/(exports|sroi|members)\/?$/.exec(path);
   try {
     if (match?.[1] && match[2]) return { kind: 'wave', studyId: decodeURIComponent(match[1]), waveId: decodeURIComponent(match[2]) };
     if (study?.[1]) return { kind: 'study', studyId: decodeURIComponent(study[1]), view: 'page' };
@@ -104,7 +112,8 @@ export default function Console() {
     const due = Date.parse(session.expiresAt) - RENEW_BEFORE_MS - Date.now();
     const timer = setTimeout(() => {
       renew(session).then(
-        (renewed) => {
+        (fresh) => {
+          const renewed = session.email ? { ...fresh, email: session.email } : fresh;
           saveSession(renewed);
           setSession(renewed);
         },
@@ -126,7 +135,8 @@ export default function Console() {
           signOut('Your session has ended. Please sign in again.');
           return 'Signed out.';
         }
-        if (error.status === 403) return "Your account doesn't have access to this.";
+        // A study role too low for this (study_role_insufficient), a contact another member manages…: the server says which.
+        if (error.status === 403) return error.code === 'forbidden' ? "Your account doesn't have access to this." : `${error.message} (${error.code})`;
         return `The server said: ${error.message} (${error.code})`;
       }
       return "Couldn't reach the server. Check your connection and try again.";
@@ -171,7 +181,7 @@ export default function Console() {
       }
     >
       {route.kind === 'studies' ? (
-        <StudiesView token={session.token} role={session.role} explain={explain} navigate={navigate} />
+        <StudiesView token={session.token} role={session.role} email={session.email ?? null} explain={explain} navigate={navigate} />
       ) : route.kind === 'people' ? (
         <>
           <p>
@@ -186,6 +196,7 @@ export default function Console() {
           key={`${route.studyId}/${route.view}`}
           token={session.token}
           role={session.role}
+          email={session.email ?? null}
           studyId={route.studyId}
           view={route.view}
           explain={explain}
@@ -239,7 +250,8 @@ function SignIn({ authenticator, notice, onSignedIn }: { authenticator: Authenti
   const [step, setStep] = useState<Exclude<SignInStep, { kind: 'signed-in' }> | null>(null);
 
   const advance = (next: SignInStep) => {
-    if (next.kind === 'signed-in') onSignedIn(next.session);
+    // The email typed here goes with the session: an admin adds themselves to a study with it.
+    if (next.kind === 'signed-in') onSignedIn({ ...next.session, email: email.trim() });
     else setStep(next);
   };
   const restart = (message: string | null) => {
@@ -462,7 +474,7 @@ function useLoad<T>(load: () => Promise<T>, explain: (error: unknown) => string)
   return result;
 }
 
-function StudiesView(props: { token: string; role: Role; explain(error: unknown): string; navigate(to: string): void }) {
+function StudiesView(props: { token: string; role: Role; email: string | null; explain(error: unknown): string; navigate(to: string): void }) {
   const { token, role, explain, navigate } = props;
   const load = useCallback(() => listStudies(token), [token]);
   const studies = useLoad<StudyList>(load, explain);
@@ -480,52 +492,12 @@ function StudiesView(props: { token: string; role: Role; explain(error: unknown)
       <h1>Studies</h1>
       {studies.state === 'loading' && <p className="muted">Loading studies…</p>}
       {studies.state === 'error' && <p className="notice notice-warn">{studies.message}</p>}
-      {studies.state === 'ready' && studies.data.studies.length === 0 && <p>No studies yet.</p>}
-      {studies.state === 'ready' &&
-        studies.data.studies.map((study) => (
-          <section key={study.studyId} className="console-card">
-            <h2>
-              <a href={studyPath(study.studyId)} onClick={(e) => follow(e, studyPath(study.studyId), navigate)}>
-                {study.title.en}
-              </a>
-            </h2>
-            <p className="muted">{study.studyId}</p>
-            {study.waves.length === 0 ? (
-              <p>No waves.</p>
-            ) : (
-              <ul className="console-waves">
-                {study.waves.map((wave) => {
-                  const href = wavePath(study.studyId, wave.waveId);
-                  return (
-                    <li key={wave.waveId}>
-                      {/* Analysts never see answers with participant codes: the responses page is not theirs. */}
-                      {role === 'analyst' ? (
-                        wave.name.en
-                      ) : (
-                        <a href={href} onClick={(e) => follow(e, href, navigate)}>
-                          {wave.name.en}
-                        </a>
-                      )}{' '}
-                      <span className="muted">{windowText(wave.window)}</span>
-                    </li>
-                  );
-                })}
-              </ul>
-            )}
-            {role !== 'researcher' && (
-              <p>
-                <a href={exportsPath(study.studyId)} onClick={(e) => follow(e, exportsPath(study.studyId), navigate)}>
-                  Dataset exports<span className="visually-hidden"> of {study.title.en}</span>
-                </a>{' '}
-                ·{' '}
-                <a href={sroiPath(study.studyId)} onClick={(e) => follow(e, sroiPath(study.studyId), navigate)}>
-                  SROI analysis<span className="visually-hidden"> of {study.title.en}</span>
-                </a>
-              </p>
-            )}
-          </section>
-        ))}
-      {role === 'admin' &&
+      {studies.state === 'ready' && studies.data.studies.length === 0 && (
+        <p>{role === 'analyst' ? "No studies yet: a study's owner adds you to theirs." : 'No studies yet.'}</p>
+      )}
+      {studies.state === 'ready' && studies.data.studies.map((study) => <StudyCard key={study.studyId} study={study} navigate={navigate} />)}
+      {/* Whoever creates a study is its first owner: admins and researchers may. */}
+      {role !== 'analyst' &&
         (creating ? (
           <section className="console-card">
             <NewStudyForm token={token} explain={explain} onCreated={(studyId) => navigate(studyPath(studyId))} />
@@ -545,7 +517,130 @@ function StudiesView(props: { token: string; role: Role; explain(error: unknown)
   );
 }
 
-function StudyRoute(props: { token: string; role: Role; studyId: string; view: StudyView; explain(error: unknown): string; navigate(to: string): void }) {
+const STUDY_ROLE_TEXT: Record<NonNullable<Study['role']>, string> = {
+  owner: 'You own this study',
+  researcher: 'You are a researcher in this study',
+  analyst: 'You are an analyst in this study',
+};
+
+/** One study in the list, as the caller's role in it allows. */
+function StudyCard({ study, navigate }: { study: Study; navigate(to: string): void }) {
+  const participantWork = study.role === 'owner' || study.role === 'researcher';
+  const anonymisedData = study.role === 'owner' || study.role === 'analyst';
+  const members = membersPath(study.studyId);
+  return (
+    <section className="console-card">
+      <h2>
+        <a href={studyPath(study.studyId)} onClick={(e) => follow(e, studyPath(study.studyId), navigate)}>
+          {study.title.en}
+        </a>
+      </h2>
+      <p className="muted">
+        {study.studyId}
+        {study.role ? ` · ${STUDY_ROLE_TEXT[study.role]}` : ''}
+        {study.group ? ` · participants of ${groupLabel(study, study.group)} only` : ''}
+      </p>
+      {study.role === null ? (
+        <p>You are not a member of this study. As a platform admin you can see its members, and add yourself to work in it.</p>
+      ) : study.waves.length === 0 ? (
+        <p>No waves.</p>
+      ) : (
+        <ul className="console-waves">
+          {study.waves.map((wave) => {
+            const href = wavePath(study.studyId, wave.waveId);
+            return (
+              <li key={wave.waveId}>
+                {/* Answers come with participant codes: the responses page is for owners and researchers only. */}
+                {participantWork ? (
+                  <a href={href} onClick={(e) => follow(e, href, navigate)}>
+                    {wave.name.en}
+                  </a>
+                ) : (
+                  wave.name.en
+                )}{' '}
+                <span className="muted">{windowText(wave.window)}</span>
+              </li>
+            );
+          })}
+        </ul>
+      )}
+      <p>
+        <a href={members} onClick={(e) => follow(e, members, navigate)}>
+          Members<span className="visually-hidden"> of {study.title.en}</span>
+        </a>
+        {anonymisedData && (
+          <>
+            {' '}
+            ·{' '}
+            <a href={exportsPath(study.studyId)} onClick={(e) => follow(e, exportsPath(study.studyId), navigate)}>
+              Dataset exports<span className="visually-hidden"> of {study.title.en}</span>
+            </a>{' '}
+            ·{' '}
+            <a href={sroiPath(study.studyId)} onClick={(e) => follow(e, sroiPath(study.studyId), navigate)}>
+              SROI analysis<span className="visually-hidden"> of {study.title.en}</span>
+            </a>
+          </>
+        )}
+      </p>
+    </section>
+  );
+}
+
+/** The sections of a study the caller's role in it opens, as tabs (links: each is a page of its own). */
+function StudyTabs({ study, view, navigate }: { study: Study; view: StudyView; navigate(to: string): void }) {
+  const anonymisedData = study.role === 'owner' || study.role === 'analyst';
+  const tabs: { view: StudyView; label: string; href: string }[] = [
+    { view: 'page', label: 'Overview', href: studyPath(study.studyId) },
+    { view: 'members', label: 'Members', href: membersPath(study.studyId) },
+    ...(anonymisedData
+      ? [
+          { view: 'exports' as const, label: 'Exports', href: exportsPath(study.studyId) },
+          { view: 'sroi' as const, label: 'SROI', href: sroiPath(study.studyId) },
+        ]
+      : []),
+  ];
+  return (
+    <nav className="console-tabs no-print" aria-label={`Sections of ${study.title.en}`}>
+      <ul>
+        {tabs.map((tab) => (
+          <li key={tab.view}>
+            <a href={tab.href} aria-current={tab.view === view ? 'page' : undefined} onClick={(e) => follow(e, tab.href, navigate)}>
+              {tab.label}
+            </a>
+          </li>
+        ))}
+      </ul>
+    </nav>
+  );
+}
+
+/**
+ * A platform admin on a study they are not a member of: its title, why
+ * nothing else is shown, and the way to add themselves (audited, and shown on
+ * the members page).
+ */
+function NonMemberStudyPage(props: { token: string; study: Study; email: string | null; explain(error: unknown): string; onJoined(): void; navigate(to: string): void }) {
+  const { study } = props;
+  const members = membersPath(study.studyId);
+  return (
+    <>
+      <h1>
+        {study.title.en} <span className="muted">{study.studyId}</span>
+      </h1>
+      <p className="notice">
+        You are not a member of this study. Reading its participants, answers or data needs membership, even for a platform admin: add yourself below, or ask an owner
+        to add you. Adding yourself is recorded in the study's audit log and shown on its{' '}
+        <a href={members} onClick={(e) => follow(e, members, props.navigate)}>
+          members page
+        </a>
+        .
+      </p>
+      <AddMeForm token={props.token} study={study} email={props.email} explain={props.explain} onAdded={props.onJoined} />
+    </>
+  );
+}
+
+function StudyRoute(props: { token: string; role: Role; email: string | null; studyId: string; view: StudyView; explain(error: unknown): string; navigate(to: string): void }) {
   const { token, explain, navigate } = props;
   const [version, setVersion] = useState(0);
   const load = useCallback(() => listStudies(token), [token, version]);
@@ -556,6 +651,9 @@ function StudyRoute(props: { token: string; role: Role; studyId: string; view: S
   }, [studies]);
   const data = studies.state === 'ready' ? studies.data : last;
   const study = data?.studies.find((s) => s.studyId === props.studyId);
+  const reload = useCallback(() => setVersion((v) => v + 1), []);
+  const anonymisedData = study?.role === 'owner' || study?.role === 'analyst';
+  const participantWork = study?.role === 'owner' || study?.role === 'researcher';
 
   return (
     <>
@@ -574,24 +672,31 @@ function StudyRoute(props: { token: string; role: Role; studyId: string; view: S
       </p>
       {!data && studies.state === 'loading' && <p className="muted">Loading the study…</p>}
       {studies.state === 'error' && <p className="notice notice-warn">{studies.message}</p>}
-      {data && !study && <p className="notice notice-warn">There is no study called {props.studyId}.</p>}
-      {study && props.view !== 'page' && props.role === 'researcher' && (
-        <p className="notice notice-warn">Dataset exports and the SROI analysis are for analysts and admins.</p>
+      {data && !study && <p className="notice notice-warn">There is no study called {props.studyId}, or you are not a member of it.</p>}
+      {study && <StudyTabs study={study} view={props.view} navigate={navigate} />}
+      {study && props.view === 'members' && (
+        <MembersPage token={token} study={study} platformRole={props.role} email={props.email} explain={explain} onMembershipChanged={reload} />
       )}
-      {study && props.view === 'exports' && props.role !== 'researcher' && <ExportsView token={token} study={study} explain={explain} navigate={navigate} />}
-      {study && props.view === 'sroi' && props.role !== 'researcher' && (
+      {study && (props.view === 'exports' || props.view === 'sroi') && !anonymisedData && (
+        <p className="notice notice-warn">Dataset exports and the SROI analysis are for the study's owners and analysts.</p>
+      )}
+      {study && props.view === 'exports' && anonymisedData && <ExportsView token={token} study={study} explain={explain} navigate={navigate} />}
+      {study && props.view === 'sroi' && anonymisedData && (
         <Suspense fallback={<p className="muted">Loading the SROI analysis…</p>}>
           <SroiView token={token} study={study} explain={explain} navigate={navigate} />
         </Suspense>
       )}
-      {study && props.view === 'page' && props.role === 'analyst' && <AnalystStudyPage study={study} navigate={navigate} />}
-      {study && props.view === 'page' && props.role !== 'analyst' && (
+      {study && props.view === 'page' && study.role === null && (
+        <NonMemberStudyPage token={token} study={study} email={props.email} explain={explain} onJoined={reload} navigate={navigate} />
+      )}
+      {study && props.view === 'page' && study.role === 'analyst' && <AnalystStudyPage study={study} navigate={navigate} />}
+      {study && props.view === 'page' && participantWork && (
         <StudyPage
           token={token}
           role={props.role}
           study={study}
           explain={explain}
-          reload={() => setVersion((v) => v + 1)}
+          reload={reload}
           wavePath={(waveId) => wavePath(study.studyId, waveId)}
           navigate={navigate}
         />

@@ -8,7 +8,7 @@ import type { CreateExportRequest, ExportJob } from '../../../functions/contract
 import type { StudyList } from '../../../functions/contracts/researcher.js';
 import { exportDownloadUrl, getExport, listExports, startExport } from './consoleApi';
 import { ProblemBox, toProblem, type Problem } from './SetupForms';
-import { formatDateTime } from './StudyPage';
+import { formatDateTime, groupLabel } from './StudyPage';
 
 type Study = StudyList['studies'][number];
 type Explain = (error: unknown) => string;
@@ -128,6 +128,7 @@ export function ExportsView(props: { token: string; study: Study; explain: Expla
         in R or SPSS, and a README saying exactly what was removed. No names, codes, contact details, links or dates ever leave: participants get new pseudonyms in each
         export, and dates become days since baseline. Packages are kept for 7 days.
       </p>
+      {study.group && <p className="notice console-group-note">Your exports hold the participants of {groupLabel(study, study.group)} only, and you see only those exports.</p>}
       <p>
         <a href={sroiPath(study.studyId)} onClick={(e) => follow(e, sroiPath(study.studyId), props.navigate)}>
           Run an SROI analysis on an export

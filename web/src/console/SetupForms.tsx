@@ -1,4 +1,4 @@
-/** Study setup forms: a new study (admins) and a new wave. */
+/** Study setup forms: a new study (admins and researchers: its creator is its first owner) and a new wave (owners). */
 import { useEffect, useState, type FormEvent } from 'react';
 import { CreateStudyRequest, CreateWaveRequest, type CreateWaveResult } from '../../../functions/contracts/studies.js';
 import { ApiProblem } from '../api';
@@ -50,8 +50,12 @@ export function NewStudyForm(props: { token: string; explain(error: unknown): st
   const [consentCy, setConsentCy] = useState('');
   const [attributes, setAttributes] = useState<AttributeDraft[]>([]);
   const [contacts, setContacts] = useState<ContactDraft[]>([]);
+  const [groupBy, setGroupBy] = useState('');
   const [busy, setBusy] = useState(false);
   const [problem, setProblem] = useState<Problem | null>(null);
+  // Groups come from a declared attribute: the choice lapses when that attribute is renamed or removed.
+  const declared = attributes.map((a) => a.id.trim()).filter((id, i, ids) => id !== '' && ids.indexOf(id) === i);
+  const grouping = declared.includes(groupBy) ? groupBy : '';
 
   const setAttribute = (i: number, change: Partial<AttributeDraft>) => setAttributes((list) => list.map((a, j) => (j === i ? { ...a, ...change } : a)));
   const setContact = (i: number, change: Partial<ContactDraft>) => setContacts((list) => list.map((c, j) => (j === i ? { ...c, ...change } : c)));
@@ -63,6 +67,7 @@ export function NewStudyForm(props: { token: string; explain(error: unknown): st
       studyId: studyId.trim(),
       title: { en: titleEn.trim(), cy: titleCy.trim() },
       consent: { version: consentVersion.trim(), text: { en: consentEn, cy: consentCy } },
+      ...(grouping ? { groupBy: grouping } : {}),
       attributes: attributes.map((a) => ({
         id: a.id.trim(),
         label: { en: a.labelEn.trim(), cy: a.labelCy.trim() || a.labelEn.trim() },
@@ -161,6 +166,21 @@ export function NewStudyForm(props: { token: string; explain(error: unknown): st
         <button type="button" className="console-link-button" onClick={() => setAttributes((list) => [...list, { id: '', labelEn: '', labelCy: '', values: '', quasiIdentifier: false }])}>
           Add attribute
         </button>
+        <label>
+          Data access groups: group participants by
+          <select value={grouping} onChange={(e) => setGroupBy(e.target.value)} aria-describedby="group-by-hint">
+            <option value="">No groups (every member sees the whole study)</option>
+            {declared.map((id) => (
+              <option key={id} value={id}>
+                {id}
+              </option>
+            ))}
+          </select>
+        </label>
+        <p id="group-by-hint" className="muted console-hint">
+          Optional. When several organisations share a study (for example local authorities), group its participants by one attribute: a member placed in a group sees
+          only that group's participants. Owners always see the whole study.
+        </p>
       </fieldset>
       <fieldset>
         <legend>Support contacts (optional)</legend>

@@ -1,5 +1,12 @@
-/** A study's page: waves, participants, links, progress, withdrawals, check-ins and (admins) the audit log. */
-import { useCallback, useEffect, useMemo, useState, type FormEvent } from 'react';
+/**
+ * A study's page for its owners and researchers: waves, participants, links,
+ * progress, withdrawals, check-ins and (platform admins) the audit log. Owners
+ * also add waves and consent versions. A member placed in a data access group
+ * is told so wherever participants are counted or listed (the server already
+ * limits what they get); an ungrouped member of a study with groups can look
+ * at one group.
+ */
+import { useCallback, useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
 import type { IssueLinksResult, ParticipantList as ParticipantPage, SentMessage, SentMessageList, StudyProgress } from '../../../functions/contracts/participants.js';
 import type { AuditLog, Role, StudyList } from '../../../functions/contracts/researcher.js';
 import { ApiProblem } from '../api';
@@ -28,6 +35,7 @@ type Issued = { waveId: string; waveName: string; links: SheetLink[]; skipped: I
 
 export function StudyPage(props: { token: string; role: Role; study: Study; explain: Explain; reload(): void; wavePath(waveId: string): string; navigate(to: string): void }) {
   const { token, study, explain } = props;
+  const owner = study.role === 'owner';
   const [issued, setIssued] = useState<Issued | null>(null);
   const [printing, setPrinting] = useState(false);
   const [progressVersion, setProgressVersion] = useState(0);
@@ -41,8 +49,8 @@ export function StudyPage(props: { token: string; role: Role; study: Study; expl
    * are kept, as they can't be shown again; from the participants list the new
    * link replaces what was on screen, as a fresh issue does.
    */
-  const reissue = async (waveId: string, codes: string[], delivery: Delivery, merge = false) => {
-    const result = await issueLinks(token, study.studyId, waveId, { reissue: true, participantCodes: codes, delivery });
+  const reissue = async (waveId: string, codes: string[], delivery: Delivery, merge = false, confirmRecentContactChanges = false) => {
+    const result = await issueLinks(token, study.studyId, waveId, { reissue: true, participantCodes: codes, delivery, ...(confirmRecentContactChanges ? { confirmRecentContactChanges } : {}) });
     const fresh = result.links.map(toSheetLink);
     const replaced = new Set([...fresh.map((l) => l.participantCode), ...(result.emailed ?? [])]);
     const waveName = study.waves.find((w) => w.waveId === waveId)?.name.en ?? waveId;
@@ -82,16 +90,24 @@ export function StudyPage(props: { token: string; role: Role; study: Study; expl
       <nav aria-label="On this page" className="console-toc no-print">
         <a href="#consents">Consent texts</a> · <a href="#waves">Waves</a> · <a href="#participants">Import</a> · <a href="#links">Links</a> · <a href="#participant-list">Participants</a> ·{' '}
         <a href="#progress">Progress</a> · <a href="#withdraw">Withdraw</a> · <a href="#check-ins">Check-ins</a> · <a href="#messages">Sent messages</a>
+        {/* The audit log is the platform admins'; exports and SROI are for the study's owners (and analysts). */}
         {props.role === 'admin' && (
           <>
             {' '}
-            · <a href="#audit">Audit log</a> · <PageLink to={`/console/studies/${encodeURIComponent(study.studyId)}/exports`} navigate={props.navigate}>Dataset exports</PageLink> ·{' '}
+            · <a href="#audit">Audit log</a>
+          </>
+        )}
+        {owner && (
+          <>
+            {' '}
+            · <PageLink to={`/console/studies/${encodeURIComponent(study.studyId)}/exports`} navigate={props.navigate}>Dataset exports</PageLink> ·{' '}
             <PageLink to={`/console/studies/${encodeURIComponent(study.studyId)}/sroi`} navigate={props.navigate}>SROI analysis</PageLink>
           </>
         )}
       </nav>
+      {study.group && <GroupNote study={study} />}
 
-      <ConsentSection token={token} studyId={study.studyId} consents={consentTexts.consents} problem={consentTexts.problem} explain={explain} onAdded={consentTexts.reload} />
+      <ConsentSection token={token} studyId={study.studyId} consents={consentTexts.consents} problem={consentTexts.problem} explain={explain} onAdded={consentTexts.reload} canAdd={owner} />
 
       <section id="waves" className="console-card" aria-labelledby="waves-heading">
         <h2 id="waves-heading">Waves</h2>
@@ -135,7 +151,11 @@ export function StudyPage(props: { token: string; role: Role; study: Study; expl
             </tbody>
           </table>
         )}
-        <AddWaveForm token={token} studyId={study.studyId} consentVersions={consentVersions} nextOrdinal={waves.length === 0 ? 0 : Math.max(...waves.map((w) => w.ordinal)) + 1} explain={explain} onCreated={props.reload} />
+        {owner ? (
+          <AddWaveForm token={token} studyId={study.studyId} consentVersions={consentVersions} nextOrdinal={waves.length === 0 ? 0 : Math.max(...waves.map((w) => w.ordinal)) + 1} explain={explain} onCreated={props.reload} />
+        ) : (
+          <p className="muted">The study's owners add waves.</p>
+        )}
       </section>
 
       <ImportSection token={token} studyId={study.studyId} explain={explain} onImported={bumpProgress} />
@@ -170,7 +190,13 @@ export function StudyPage(props: { token: string; role: Role; study: Study; expl
         )}
       </section>
 
-      <ParticipantList token={token} study={study} explain={explain} version={progressVersion} onReissue={reissue} />
+      <ParticipantList
+        token={token}
+        study={study}
+        explain={explain}
+        version={progressVersion}
+        onReissue={(waveId, codes, delivery, confirmRecentContactChanges) => reissue(waveId, codes, delivery, false, confirmRecentContactChanges)}
+      />
       <ProgressSection token={token} study={study} explain={explain} version={progressVersion} />
       <WithdrawSection token={token} studyId={study.studyId} explain={explain} onDone={bumpProgress} />
       <CheckInsSection token={token} studyId={study.studyId} explain={explain} />
@@ -205,6 +231,69 @@ export function formatDateTime(iso: string): string {
   const date = new Date(iso);
   if (Number.isNaN(date.getTime())) return iso;
   return date.toLocaleString('en-GB', { dateStyle: 'medium', timeStyle: 'short' });
+}
+
+// --- Data access groups ------------------------------------------------------------
+
+/** A group's name as the study declares it (the grouping attribute's value label), or the value itself. */
+export function groupLabel(study: Pick<Study, 'attributes' | 'groupBy'>, value: string): string {
+  const attribute = study.attributes.find((a) => a.id === study.groupBy);
+  return attribute?.values.find((v) => v.value === value)?.label.en ?? value;
+}
+
+/** The caller is placed in a data access group: the server gives them that group's participants only. */
+function GroupNote({ study }: { study: Study }) {
+  if (!study.group) return null;
+  return <p className="notice console-group-note">You see participants of {groupLabel(study, study.group)} only.</p>;
+}
+
+/** The groups an ungrouped member may look at one at a time; null when the study has none or the caller is placed in one. */
+function groupChoices(study: Study): { attribute: string; values: { value: string; label: string }[] } | null {
+  if (study.group || !study.groupBy || study.groups.length === 0) return null;
+  return { attribute: study.groupBy, values: study.groups.map((value) => ({ value, label: groupLabel(study, value) })) };
+}
+
+// --- Email addresses changed recently ------------------------------------------------
+
+/** 409 contact_recently_changed: the codes whose email address changed in the last 24 hours (each detail names one); null for anything else. */
+function recentlyChangedCodes(error: unknown): string[] | null {
+  if (!(error instanceof ApiProblem) || error.status !== 409 || error.code !== 'contact_recently_changed') return null;
+  return error.details.map((d) => d.message.split(':')[0]!.trim()).filter((code) => code !== '');
+}
+
+/**
+ * The server would not email live links to addresses changed in the last 24
+ * hours without a person's say-so (replacing an address and reissuing the link
+ * to it is how an account would be taken over): which ones, and "Send anyway".
+ */
+function RecentContactChanges(props: { id: string; codes: string[]; forWhat: string; busy: boolean; onSend(): void; onCancel(): void }) {
+  const box = useRef<HTMLDivElement>(null);
+  useEffect(() => box.current?.focus(), []);
+  return (
+    <div ref={box} tabIndex={-1} className="notice notice-warn console-confirm" role="alertdialog" aria-labelledby={`${props.id}-title`} aria-describedby={`${props.id}-text`}>
+      <p id={`${props.id}-title`}>
+        <strong>Email addresses changed in the last 24 hours</strong>
+      </p>
+      <p id={`${props.id}-text`}>
+        The email address of {props.codes.length === 1 ? 'this participant was' : `these ${props.codes.length} participants was`} changed in the last 24 hours. A personal link
+        works like a password: check the change was genuine (for example with the participant's worker) before a live link goes to the new address. Sending anyway is recorded
+        in the audit log.
+      </p>
+      <ul className="console-problems" aria-label="Participants whose email address changed recently">
+        {props.codes.map((code) => (
+          <li key={code}>{code}</li>
+        ))}
+      </ul>
+      <p className="console-buttons">
+        <button type="button" className="button-danger" disabled={props.busy} onClick={props.onSend}>
+          Send anyway<span className="visually-hidden"> {props.forWhat}</span>
+        </button>
+        <button type="button" className="console-link-button" disabled={props.busy} onClick={props.onCancel}>
+          Don't send<span className="visually-hidden"> {props.forWhat}</span>
+        </button>
+      </p>
+    </div>
+  );
 }
 
 // --- Participants -----------------------------------------------------------
@@ -273,18 +362,27 @@ function WaveLinks(props: { token: string; studyId: string; waveId: string; wave
   const [problem, setProblem] = useState<Problem | null>(null);
   const [delivery, setDelivery] = useState<Delivery>('sheet');
   const [reminded, setReminded] = useState<string | null>(null);
+  /** Codes whose email address changed in the last 24 hours: the server waits for a "Send anyway". */
+  const [recent, setRecent] = useState<string[] | null>(null);
 
-  const issue = async () => {
+  const issue = async (confirmRecentContactChanges = false) => {
     setBusy(true);
     setProblem(null);
     try {
-      const result = await issueLinks(props.token, props.studyId, props.waveId, { reissue: false, delivery });
+      const result = await issueLinks(props.token, props.studyId, props.waveId, { reissue: false, delivery, ...(confirmRecentContactChanges ? { confirmRecentContactChanges } : {}) });
+      setRecent(null);
       props.onIssued({ waveId: props.waveId, waveName: props.waveName, reissue: false, delivery, skipped: result.skipped, links: result.links.map(toSheetLink), emailed: result.emailed ?? [] });
     } catch (error) {
-      setProblem(toProblem(error, props.explain));
+      const codes = recentlyChangedCodes(error);
+      setRecent(codes);
+      if (!codes) setProblem(toProblem(error, props.explain));
     } finally {
       setBusy(false);
     }
+  };
+  const choose = (next: Delivery) => {
+    setDelivery(next);
+    setRecent(null);
   };
 
   const remind = async () => {
@@ -313,16 +411,16 @@ function WaveLinks(props: { token: string; studyId: string; waveId: string; wave
       <fieldset className="console-delivery">
         <legend>How links reach participants<span className="visually-hidden"> ({props.waveName})</span></legend>
         <label className="console-check">
-          <input type="radio" name={name} checked={delivery === 'sheet'} onChange={() => setDelivery('sheet')} />
+          <input type="radio" name={name} checked={delivery === 'sheet'} onChange={() => choose('sheet')} />
           Link sheet (personal advisers hand them out)<span className="visually-hidden"> for {props.waveName}</span>
         </label>
         <label className="console-check">
-          <input type="radio" name={name} checked={delivery === 'email'} onChange={() => setDelivery('email')} />
+          <input type="radio" name={name} checked={delivery === 'email'} onChange={() => choose('email')} />
           Email (participants with an email address held)<span className="visually-hidden"> for {props.waveName}</span>
         </label>
       </fieldset>
       <p className="console-buttons">
-        <button type="button" className="button-primary" disabled={busy} onClick={() => void issue()}>
+        <button type="button" className="button-primary" disabled={busy || recent !== null} onClick={() => void issue()}>
           {delivery === 'email' ? 'Email links' : 'Issue links'}
           <span className="visually-hidden"> for {props.waveName}</span>
         </button>
@@ -337,6 +435,16 @@ function WaveLinks(props: { token: string; studyId: string; waveId: string; wave
         <p className="notice" role="status">
           {reminded}
         </p>
+      )}
+      {recent && (
+        <RecentContactChanges
+          id={`recent-${props.waveId}`}
+          codes={recent}
+          forWhat={`${props.waveName} links by email`}
+          busy={busy}
+          onSend={() => void issue(true)}
+          onCancel={() => setRecent(null)}
+        />
       )}
       <ProblemBox problem={problem} />
     </div>
@@ -532,6 +640,8 @@ function ProgressSection(props: { token: string; study: Study; explain: Explain;
   const [problem, setProblem] = useState<Problem | null>(null);
   const [tick, setTick] = useState(0);
   const waveNames = new Map(study.waves.map((w) => [w.waveId, w.name.en]));
+  const groups = groupChoices(study);
+  const [group, setGroup] = useState('');
 
   useEffect(() => {
     let live = true;
@@ -553,6 +663,33 @@ function ProgressSection(props: { token: string; study: Study; explain: Explain;
   return (
     <section id="progress" className="console-card" aria-labelledby="progress-heading">
       <h2 id="progress-heading">Progress</h2>
+      <GroupNote study={study} />
+      {groups && (
+        <form
+          className="console-inline-form"
+          onSubmit={(e) => {
+            e.preventDefault();
+            setAttribute(group ? groups.attribute : '');
+            setValue(group);
+            setFilter(group ? { attribute: groups.attribute, value: group } : null);
+          }}
+        >
+          <label>
+            Progress of group
+            <select value={group} onChange={(e) => setGroup(e.target.value)}>
+              <option value="">Whole study</option>
+              {groups.values.map((g) => (
+                <option key={g.value} value={g.value}>
+                  {g.label}
+                </option>
+              ))}
+            </select>
+          </label>
+          <button type="submit" className="console-link-button">
+            Show<span className="visually-hidden"> the progress of this group</span>
+          </button>
+        </form>
+      )}
       <form
         className="console-inline-form"
         onSubmit={(e) => {
@@ -605,6 +742,7 @@ function ProgressSection(props: { token: string; study: Study; explain: Explain;
               onClick={() => {
                 setAttribute('');
                 setValue('');
+                setGroup('');
                 setFilter(null);
               }}
             >
@@ -621,7 +759,8 @@ function ProgressSection(props: { token: string; study: Study; explain: Explain;
         <>
           <p role="status">
             {progress.participants} participant{progress.participants === 1 ? '' : 's'}
-            {progress.filter ? ` with ${progress.filter.attribute} = ${progress.filter.value}` : ' in the study'}.
+            {progress.group ? ` in your group (${groupLabel(study, progress.group)})` : ''}
+            {progress.filter ? ` with ${progress.filter.attribute} = ${progress.filter.value}` : progress.group ? '' : ' in the study'}.
           </p>
           {progress.waves.length === 0 && <p>No waves yet.</p>}
           <RetentionChart progress={progress} waveNames={waveNames} />
@@ -974,31 +1113,72 @@ export function AuditSection(props: { token: string; scopes: string[]; explain: 
 
 const PAGE_SIZE = 100;
 const STATUS_LABELS: Record<string, string> = Object.fromEntries([['not_invited', 'Not invited'], ...STATUS_ROWS]);
+/** Looking at one group: the server's largest page, and at most this many of them per screen (then "Next" carries on). */
+const SCAN_PAGE_SIZE = 500;
+const SCAN_PAGES = 10;
+
+/**
+ * A page of participants; for one group (an ungrouped member looking at one),
+ * server pages read on until a page's worth of that group's participants is
+ * found, so that a page is never empty while later ones hold some.
+ */
+async function participantsPage(
+  token: string,
+  studyId: string,
+  page: { after?: string; prefix?: string },
+  group: { attribute: string; value: string } | null,
+): Promise<ParticipantPage> {
+  if (!group) return listParticipants(token, studyId, { limit: PAGE_SIZE, ...page });
+  const found: ParticipantPage['participants'] = [];
+  let after = page.after;
+  for (let read = 0; read < SCAN_PAGES; read += 1) {
+    const next = await listParticipants(token, studyId, { limit: SCAN_PAGE_SIZE, ...(after ? { after } : {}), ...(page.prefix ? { prefix: page.prefix } : {}) });
+    found.push(...next.participants.filter((p) => p.attributes[group.attribute] === group.value));
+    after = next.next ?? undefined;
+    if (!after || found.length >= PAGE_SIZE) break;
+  }
+  return { participants: found, next: after ?? null };
+}
 
 /**
  * The study's participants a page at a time (100 rows: quick to draw and to
  * read, even for studies of thousands), found by code, with a reissue button
  * per wave. Contact details are never shown: only whether one is held.
  */
-function ParticipantList(props: { token: string; study: Study; explain: Explain; version: number; onReissue(waveId: string, codes: string[], delivery: Delivery): Promise<void> }) {
+function ParticipantList(props: {
+  token: string;
+  study: Study;
+  explain: Explain;
+  version: number;
+  onReissue(waveId: string, codes: string[], delivery: Delivery, confirmRecentContactChanges?: boolean): Promise<void>;
+}) {
   const { token, study, explain } = props;
   const waves = [...study.waves].sort((a, b) => a.ordinal - b.ordinal);
+  const groups = groupChoices(study);
   const [prefix, setPrefix] = useState('');
   const [search, setSearch] = useState('');
+  const [groupChoice, setGroupChoice] = useState('');
+  /** The group shown (ungrouped members of a study with groups); '' for all. */
+  const [group, setGroup] = useState('');
+  /** A reissue by email the server held back: the address changed in the last 24 hours. */
+  const [recent, setRecent] = useState<{ waveId: string; waveName: string; code: string; codes: string[] } | null>(null);
   // Cursors of the pages before this one: "Previous" pops one.
   const [cursors, setCursors] = useState<(string | undefined)[]>([undefined]);
-  const [page, setPage] = useState<ParticipantPage | null>(null);
+  // With what it was asked for: the caption describes the rows on screen, not a search still on its way.
+  const [page, setPage] = useState<(ParticipantPage & { search: string; group: string; number: number }) | null>(null);
   const [problem, setProblem] = useState<Problem | null>(null);
   const [delivery, setDelivery] = useState<Delivery>('sheet');
   const [busy, setBusy] = useState<string | null>(null);
   const after = cursors[cursors.length - 1];
 
+  const groupAttribute = groups?.attribute ?? null;
   useEffect(() => {
     let live = true;
-    listParticipants(token, study.studyId, { limit: PAGE_SIZE, ...(after ? { after } : {}), ...(search ? { prefix: search } : {}) }).then(
+    const only = group && groupAttribute ? { attribute: groupAttribute, value: group } : null;
+    participantsPage(token, study.studyId, { ...(after ? { after } : {}), ...(search ? { prefix: search } : {}) }, only).then(
       (p) => {
         if (!live) return;
-        setPage(p);
+        setPage({ ...p, search, group, number: cursors.length });
         setProblem(null);
       },
       (error: unknown) => live && setProblem(toProblem(error, explain)),
@@ -1006,24 +1186,53 @@ function ParticipantList(props: { token: string; study: Study; explain: Explain;
     return () => {
       live = false;
     };
-  }, [token, study.studyId, explain, after, search, props.version]);
+  }, [token, study.studyId, explain, after, cursors.length, search, group, groupAttribute, props.version]);
 
-  const reissue = async (waveId: string, code: string) => {
+  const reissue = async (waveId: string, code: string, confirmRecentContactChanges = false) => {
     setBusy(`${waveId}/${code}`);
     setProblem(null);
     try {
-      await props.onReissue(waveId, [code], delivery);
+      await props.onReissue(waveId, [code], delivery, confirmRecentContactChanges);
+      setRecent(null);
     } catch (error) {
-      setProblem(toProblem(error, explain));
+      const codes = recentlyChangedCodes(error);
+      setRecent(codes ? { waveId, waveName: waves.find((w) => w.waveId === waveId)?.name.en ?? waveId, code, codes } : null);
+      if (!codes) setProblem(toProblem(error, explain));
     } finally {
       setBusy(null);
     }
   };
 
-  const pageNumber = cursors.length;
+  const groupName = page?.group ? groupLabel(study, page.group) : null;
   return (
     <section id="participant-list" className="console-card" aria-labelledby="participant-list-heading">
       <h2 id="participant-list-heading">Participants</h2>
+      <GroupNote study={study} />
+      {groups && (
+        <form
+          className="console-inline-form"
+          onSubmit={(e) => {
+            e.preventDefault();
+            setGroup(groupChoice);
+            setCursors([undefined]);
+          }}
+        >
+          <label>
+            Participants of group
+            <select value={groupChoice} onChange={(e) => setGroupChoice(e.target.value)}>
+              <option value="">All groups</option>
+              {groups.values.map((g) => (
+                <option key={g.value} value={g.value}>
+                  {g.label}
+                </option>
+              ))}
+            </select>
+          </label>
+          <button type="submit" className="console-link-button">
+            Show<span className="visually-hidden"> the participants of this group</span>
+          </button>
+        </form>
+      )}
       <form
         className="console-inline-form"
         onSubmit={(e) => {
@@ -1041,20 +1250,41 @@ function ParticipantList(props: { token: string; study: Study; explain: Explain;
         </button>
         <label>
           Reissued links go
-          <select value={delivery} onChange={(e) => setDelivery(e.target.value as Delivery)}>
+          <select
+            value={delivery}
+            onChange={(e) => {
+              setDelivery(e.target.value as Delivery);
+              setRecent(null);
+            }}
+          >
             <option value="sheet">on a link sheet</option>
             <option value="email">by email</option>
           </select>
         </label>
       </form>
+      {recent && (
+        <RecentContactChanges
+          id="recent-reissue"
+          codes={recent.codes}
+          forWhat={`the ${recent.waveName} link to ${recent.code} by email`}
+          busy={busy !== null}
+          onSend={() => void reissue(recent.waveId, recent.code, true)}
+          onCancel={() => setRecent(null)}
+        />
+      )}
       <ProblemBox problem={problem} />
-      {page && page.participants.length === 0 && <p>{search ? `No participant code starts with ${search}.` : 'No participants yet.'}</p>}
+      {page && page.participants.length === 0 && (
+        <p>
+          {page.search ? `No participant code starts with ${page.search}${groupName ? ` in ${groupName}` : ''}.` : groupName ? `No participants of ${groupName}.` : 'No participants yet.'}
+        </p>
+      )}
       {page && page.participants.length > 0 && (
         <>
           <div className="console-table-wrap console-participants">
             <table className="console-table">
               <caption>
-                Participants{search ? ` whose code starts with ${search}` : ''}, page {pageNumber}
+                Participants{groupName ? ` of ${groupName}` : ''}
+                {page.search ? ` whose code starts with ${page.search}` : ''}, page {page.number}
               </caption>
               <thead>
                 <tr>

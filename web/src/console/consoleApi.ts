@@ -38,14 +38,17 @@ import {
   type CreateWaveRequest,
 } from '../../../functions/contracts/studies.js';
 import { ExportDownload, ExportJob, ExportList, type CreateExportRequest } from '../../../functions/contracts/exports.js';
+import { AddMemberResult, MemberList, type AddMemberRequest } from '../../../functions/contracts/members.js';
 import { ApiProblem, NetworkProblem, parseJsonResponse, requestJson } from '../api';
 
 /**
  * The console's session: a researcher token (embedded: Pont's own; AWS:
  * Cognito's access token) and the role it carries; in AWS also Cognito's
- * refresh token, with which the console renews the session (signIn.ts).
+ * refresh token, with which the console renews the session (signIn.ts). The
+ * email is the one typed at sign-in (neither sign-in answer carries it): a
+ * platform admin adds themselves to a study with it.
  */
-const Session = z.extend(SignInResult, { refreshToken: z.optional(z.string()) });
+const Session = z.extend(SignInResult, { refreshToken: z.optional(z.string()), email: z.optional(z.string()) });
 export type Session = z.infer<typeof Session>;
 
 /** sessionStorage, not localStorage: the token dies with the tab. */
@@ -223,6 +226,25 @@ export async function downloadAuditCsv(token: string, scope: string, month: stri
     throw new ApiProblem(response.status, `http_${response.status}`, response.statusText);
   }
   return response.blob();
+}
+
+// --- Study membership (owners; platform admins to help a team) ----------------------
+
+const RemoveMemberResult = z.object({ removed: z.boolean() });
+
+/** GET /api/studies/{studyId}/members */
+export function listMembers(token: string, studyId: string): Promise<MemberList> {
+  return requestJson(MemberList, `/api/studies/${seg(studyId)}/members`, { bearer: token });
+}
+
+/** POST /api/studies/{studyId}/members: adds an account, or changes a member's role or group. */
+export function addMember(token: string, studyId: string, body: AddMemberRequest): Promise<AddMemberResult> {
+  return requestJson(AddMemberResult, `/api/studies/${seg(studyId)}/members`, { method: 'POST', body, bearer: token });
+}
+
+/** DELETE /api/studies/{studyId}/members/{userId}: never the last owner (409 last_owner). */
+export function removeMember(token: string, studyId: string, userId: string): Promise<{ removed: boolean }> {
+  return requestJson(RemoveMemberResult, `/api/studies/${seg(studyId)}/members/${seg(userId)}`, { method: 'DELETE', bearer: token });
 }
 
 // --- Dataset exports (analysts and admins) ------------------------------------

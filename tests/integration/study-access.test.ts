@@ -1,0 +1,173 @@
+/**
+ * Study membership and data access groups, checked from the route table
+ * (issue #18). For every route that names a study, the test proves: a
+ * non-member gets 404, exactly as for a study that does not exist; a member of
+ * another group gets 404 for a participant outside their group, exactly as for
+ * a participant that does not exist; a member whose study role is too low gets
+ * 403; and the right member succeeds. The routes come from functions/routes.ts:
+ * a new route that names a study without a scope rule, or without a case here,
+ * fails this file.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { reloadConfig } from '../../functions/config.js';
+import { exportsInFlight } from '../../functions/exports/export-jobs.js';
+import { resetExportStore } from '../../functions/exports/export-store.js';
+import { routes, type Route } from '../../functions/routes.js';
+import { recordCheckInRequest } from '../../functions/storage/check-ins.js';
+import { setContact } from '../../functions/storage/identities.js';
+import { callRoute } from '../support/call-route.js';
+import { CONSENT_VERSION } from '../support/fixtures.js';
+import { account, studyWithTeam, type StudyTeam, type TeamAccount } from '../support/study-team.js';
+import { useTestTable } from '../support/test-table.js';
+
+useTestTable();
+const scratch = mkdtempSync(join(tmpdir(), 'pont-access-'));
+beforeAll(() => {
+  Object.assign(process.env, {
+    OUTBOX_DIR: join(scratch, 'outbox'),
+    EXPORT_DIR: join(scratch, 'exports'),
+    EXPORT_URL_SECRET: 'a-test-secret-that-is-long-enough-for-hmac',
+    PUBLIC_WEB_URL: 'https://pont.example.org',
+  });
+  reloadConfig();
+  resetExportStore();
+});
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+const studyRoutes = routes.filter((route) => route.path.includes('{studyId}'));
+
+/** What each study route needs to succeed: who calls it, with what, and the status that means success. */
+type Case = {
+  as: (team: StudyTeam) => TeamAccount;
+  body?: (team: StudyTeam, ids: Ids) => unknown;
+  headers?: Record<string, string>;
+  status: number;
+};
+type Ids = { exportId: string; messageId: string; newMember: TeamAccount };
+
+const cardiffResearcher = (team: StudyTeam) => team.cardiffResearcher;
+const owner = (team: StudyTeam) => team.owner;
+const analyst = (team: StudyTeam) => team.analyst;
+const t = (en: string) => ({ en, cy: en });
+
+const cases: Record<string, Case> = {
+  ListWaveResponses: { as: cardiffResearcher, status: 200 },
+  CreateWave: {
+    as: owner,
+    body: (team) => ({ waveId: 'follow-up', name: t('Follow-up'), ordinal: 1, window: { kind: 'relative', opensAfterDays: 182, openForDays: 42 }, instruments: [{ id: 'check-in', version: '1.0.0' }], consentVersion: CONSENT_VERSION }),
+    status: 201,
+  },
+  ImportParticipants: { as: cardiffResearcher, body: () => 'participant_code,local_authority\nC-9,cardiff\n', headers: { 'content-type': 'text/csv' }, status: 201 },
+  IssueLinks: { as: cardiffResearcher, body: () => ({ reissue: true, participantCodes: ['C-2'] }), status: 200 },
+  StudyProgress: { as: cardiffResearcher, status: 200 },
+  WithdrawParticipant: { as: cardiffResearcher, body: () => ({ scope: 'future-waves' }), status: 200 },
+  ListCheckIns: { as: cardiffResearcher, status: 200 },
+  MarkCheckInHandled: { as: cardiffResearcher, status: 200 },
+  SetParticipantContact: { as: cardiffResearcher, body: () => ({ email: 'c-1.new@example.org', reason: 'gave a new address at a visit' }), status: 200 },
+  GetParticipantContact: { as: cardiffResearcher, status: 200 },
+  CreateExport: { as: analyst, body: () => ({}), status: 202 },
+  ListExports: { as: analyst, status: 200 },
+  GetExport: { as: analyst, status: 200 },
+  DownloadExport: { as: analyst, status: 200 },
+  ListParticipants: { as: cardiffResearcher, status: 200 },
+  SendReminders: { as: cardiffResearcher, status: 200 },
+  ListSentMessages: { as: cardiffResearcher, status: 200 },
+  ReadSentMessage: { as: cardiffResearcher, status: 200 },
+  AddConsentText: { as: owner, body: () => ({ version: 'consent-v2', text: t('Do you still agree?') }), status: 201 },
+  ListConsentTexts: { as: analyst, status: 200 },
+  ListMembers: { as: analyst, status: 200 },
+  AddMember: { as: owner, body: (_team, ids) => ({ email: ids.newMember.email, role: 'analyst' }), status: 201 },
+  RemoveMember: { as: owner, status: 200 },
+};
+
+/** The route's path with every parameter filled: the participant is the caller's own group's unless named. */
+function pathOf(route: Route, team: StudyTeam, ids: Ids, over: { studyId?: string; participantCode?: string } = {}): string {
+  return route.path
+    .replace('{studyId}', over.studyId ?? team.studyId)
+    .replace('{waveId}', team.waveId)
+    .replace('{participantCode}', over.participantCode ?? 'C-1')
+    .replace('{exportId}', ids.exportId)
+    .replace('{messageId}', ids.messageId)
+    .replace('{userId}', ids.newMember.userId);
+}
+
+async function call(route: Route, who: TeamAccount, path: string, team: StudyTeam, ids: Ids) {
+  const rule = cases[route.name];
+  const body = rule?.body?.(team, ids) ?? (route.method === 'POST' || route.method === 'PUT' ? {} : undefined);
+  return callRoute(route.method, path, { headers: { ...(await who.headers()), ...(rule?.headers ?? {}) }, ...(body !== undefined ? { body } : {}) });
+}
+
+describe('every route that names a study checks membership in the handler chain', () => {
+  let team: StudyTeam;
+  let ids: Ids;
+
+  beforeAll(async () => {
+    team = await studyWithTeam();
+    const { studyId, waveId } = team;
+    // A contact the Cardiff researcher manages, a check-in, an email sent about C-1, and a finished export.
+    await setContact({ studyId, participantCode: 'C-1', email: 'c-1@example.org', updatedAt: new Date().toISOString() }, team.cardiffResearcher.userId);
+    await recordCheckInRequest({ studyId, waveId, participantCode: 'C-1', language: 'en', requestedAt: new Date().toISOString() });
+    const emailed = await callRoute('POST', `/api/studies/${studyId}/waves/${waveId}/links`, { headers: await team.cardiffResearcher.headers(), body: { reissue: true, delivery: 'email', participantCodes: ['C-1'] } });
+    expect(emailed.json.emailed).toEqual(['C-1']);
+    const messages = await callRoute('GET', `/api/studies/${studyId}/messages`, { headers: await team.cardiffResearcher.headers() });
+    const started = await callRoute('POST', `/api/studies/${studyId}/exports`, { headers: await team.analyst.headers(), body: {} });
+    await exportsInFlight();
+    ids = { exportId: started.json.exportId, messageId: messages.json.messages[0].id, newMember: await account('researcher', 'newcomer') };
+  });
+
+  it('names a study scope for every route with {studyId}, and a case in this file for each', () => {
+    expect(studyRoutes.length).toBeGreaterThan(20);
+    for (const route of studyRoutes) {
+      expect(route.access.kind === 'researcher' && route.access.study, `${route.name} names a study but declares no study scope`).toBeTruthy();
+      expect(cases[route.name], `${route.name}: add its case to tests/integration/study-access.test.ts`).toBeDefined();
+    }
+  });
+
+  it.each(studyRoutes.map((route) => [route.name, route] as const))('%s: a non-member gets the same 404 as for a study that does not exist', async (_name, route) => {
+    const nonMembers = [team.outsider, ...(route.access.kind === 'researcher' && route.access.study?.admins ? [] : [team.admin])];
+    for (const who of nonMembers) {
+      const hidden = await call(route, who, pathOf(route, team, ids), team, ids);
+      const missing = await call(route, who, pathOf(route, team, ids, { studyId: 'no-such-study' }), team, ids);
+      expect(hidden.status, `${who.userId} on ${route.name}`).toBe(404);
+      expect(hidden.json).toEqual(missing.json);
+    }
+  });
+
+  it.each(studyRoutes.filter((route) => route.path.includes('{participantCode}')).map((route) => [route.name, route] as const))(
+    '%s: a member of another group gets the same 404 as for a participant that does not exist',
+    async (_name, route) => {
+      const otherGroup = await call(route, team.cardiffResearcher, pathOf(route, team, ids, { participantCode: 'S-1' }), team, ids);
+      const missing = await call(route, team.cardiffResearcher, pathOf(route, team, ids, { participantCode: 'NOPE-9' }), team, ids);
+      expect(otherGroup.status).toBe(404);
+      expect(otherGroup.json).toEqual(missing.json);
+    },
+  );
+
+  it.each(studyRoutes.map((route) => [route.name, route] as const))('%s: a member whose study role is too low gets 403', async (_name, route) => {
+    const allowed = route.access.kind === 'researcher' ? (route.access.study?.roles ?? []) : [];
+    const lower = [
+      { role: 'analyst', who: team.analyst },
+      { role: 'researcher', who: team.researcher },
+    ].filter(({ role }) => !allowed.includes(role as 'analyst'));
+    if (lower.length === 0) {
+      // Every study role may use it: there is no role too low.
+      expect([...allowed].sort()).toEqual(['analyst', 'owner', 'researcher']);
+      return;
+    }
+    for (const { who } of lower) {
+      const refused = await call(route, who, pathOf(route, team, ids), team, ids);
+      expect(refused.status, `${who.userId} on ${route.name}`).toBe(403);
+      expect(refused.json.error.code).toBe('study_role_insufficient');
+    }
+  });
+
+  // Last: the successful calls change the study (a wave, an import, a withdrawal, a member added then removed).
+  it.each(studyRoutes.map((route) => [route.name, route] as const))('%s: the right member succeeds', async (_name, route) => {
+    const rule = cases[route.name]!;
+    const result = await call(route, rule.as(team), pathOf(route, team, ids), team, ids);
+    expect(result.status, JSON.stringify(result.json)).toBe(rule.status);
+  });
+});
