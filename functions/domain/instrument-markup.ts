@@ -9,8 +9,10 @@
  * published instrument's content hash must match the file in the repository,
  * so a silently "cleaned" copy would be a different instrument).
  *
- * Pure: no AWS, no DOM; htmlparser2 reads the HTML the way a browser's
- * tokenizer does, and the WHATWG URL parser (the browser's) reads the links.
+ * Pure: no AWS, no DOM. htmlparser2 reads the HTML much as a browser's
+ * tokenizer does; where the two could disagree (a tag the text ends inside, a
+ * stray closing tag, characters in a link an address never has) the text is
+ * refused rather than trusted. The WHATWG URL parser (the browser's) reads the links.
  */
 import { Parser } from 'htmlparser2';
 

@@ -48,11 +48,16 @@ export function wrapSteps<Caller>(route: Route, identify: (event: Event) => Prom
     .use(originVerification())
     .handler(async (event, context) => {
       const caller = await identify(event);
-      if (Object.values(event.pathParameters ?? {}).some((value) => (value ?? '').length > MAX_PATH_PARAMETER_LENGTH)) {
-        throw new HttpError(404, 'not_found', 'There is nothing at this address');
-      }
+      refuseOverlongPathParameters(event);
       return steps(event, caller, context);
     });
+}
+
+/** Path parameters longer than any Pont issues name nothing: 404 before any key is made of them. */
+export function refuseOverlongPathParameters(event: Event): void {
+  if (Object.values(event.pathParameters ?? {}).some((value) => (value ?? '').length > MAX_PATH_PARAMETER_LENGTH)) {
+    throw new HttpError(404, 'not_found', 'There is nothing at this address');
+  }
 }
 
 function jsonErrors(route: Route): middy.MiddlewareObj<Event, Result> {

@@ -12,7 +12,7 @@ import type { Route, StudyScope } from '../routes.js';
 import { getMember } from '../storage/members.js';
 import { getParticipant } from '../storage/participants.js';
 import { getStudyCached } from '../storage/studies.js';
-import { routeNamed, wrapSteps, type Event, type Steps } from './api-handler.js';
+import { refuseOverlongPathParameters, routeNamed, wrapSteps, type Event, type Steps } from './api-handler.js';
 import { HttpError } from './errors.js';
 
 /** A caller on a route that names a study, with what the chain established there. */
@@ -34,6 +34,8 @@ export function studyHandler(routeName: string, steps: Steps<StudyCaller>) {
     route,
     async (event) => {
       const researcher = await authenticate(event, route);
+      // Before the membership read: an overlong id would make DynamoDB refuse the key.
+      refuseOverlongPathParameters(event);
       return { ...researcher, access: await studyAccess(event, researcher, scope) };
     },
     steps,

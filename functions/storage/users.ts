@@ -163,7 +163,9 @@ export async function changeLocalUser(change: {
 
 /**
  * Accounts made before accounts were listed (GSI1 `USERS`) get their listing
- * keys: once per data folder, marked by an item, so later starts skip the scan.
+ * keys: data upgrade 0001 (functions/upgrades/0001-users-listed.ts). Its own
+ * marker item predates the upgrade records and is still kept: a data folder
+ * that has it skips the scan.
  */
 export async function listExistingUsers(): Promise<number> {
   const marker = { PK: 'MIGRATION', SK: 'users-listed' };

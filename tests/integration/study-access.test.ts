@@ -171,3 +171,83 @@ describe('every route that names a study checks membership in the handler chain'
     expect(result.status, JSON.stringify(result.json)).toBe(rule.status);
   });
 });
+
+describe('a member placed in a data access group', () => {
+  let team: StudyTeam;
+  beforeAll(async () => {
+    team = await studyWithTeam();
+    for (const code of ['C-1', 'S-1']) await recordCheckInRequest({ studyId: team.studyId, waveId: team.waveId, participantCode: code, language: 'en', requestedAt: new Date().toISOString() });
+  });
+  const get = async (who: TeamAccount, path: string) => callRoute('GET', `/api/studies/${team.studyId}${path}`, { headers: await who.headers() });
+
+  it('sees only their group in the participants list, progress and check-ins; an ungrouped member sees all', async () => {
+    const listed = await get(team.cardiffResearcher, '/participants');
+    const progress = await get(team.cardiffResearcher, '/progress');
+    const checkIns = await get(team.cardiffResearcher, '/check-ins');
+    const wholeStudy = await get(team.researcher, '/participants');
+
+    expect(listed.json.participants.map((p: { participantCode: string }) => p.participantCode)).toEqual(['C-1', 'C-2']);
+    expect(progress.json.participants).toBe(2);
+    expect(progress.json.group).toBe('cardiff');
+    expect(checkIns.json.checkIns.map((c: { participantCode: string }) => c.participantCode)).toEqual(['C-1']);
+    expect(wholeStudy.json.participants.map((p: { participantCode: string }) => p.participantCode)).toEqual(['C-1', 'C-2', 'S-1', 'S-2']);
+  });
+
+  it('cannot issue links to, or import, participants of another group: they answer as unknown', async () => {
+    const issued = await callRoute('POST', `/api/studies/${team.studyId}/waves/${team.waveId}/links`, { headers: await team.cardiffResearcher.headers(), body: { reissue: true, participantCodes: ['S-1'] } });
+    const imported = await callRoute('POST', `/api/studies/${team.studyId}/participants/import`, {
+      headers: { ...(await team.cardiffResearcher.headers()), 'content-type': 'text/csv' },
+      body: 'participant_code,local_authority\nS-9,swansea\n',
+    });
+
+    expect(issued.status).toBe(422);
+    expect(issued.json.error.code).toBe('unknown_participants');
+    expect(imported.status).toBe(422);
+    expect(imported.json.error.details[0].path).toBe('line 2');
+  });
+
+  it('is moved or removed with effect at their next request, with no new sign-in', async () => {
+    const headers = await team.cardiffResearcher.headers();
+    const moved = await callRoute('POST', `/api/studies/${team.studyId}/members`, { headers: await team.owner.headers(), body: { email: team.cardiffResearcher.email, role: 'researcher', group: 'swansea' } });
+    const afterMove = await callRoute('GET', `/api/studies/${team.studyId}/participants`, { headers });
+    const removed = await callRoute('DELETE', `/api/studies/${team.studyId}/members/${team.cardiffResearcher.userId}`, { headers: await team.owner.headers() });
+    const afterRemoval = await callRoute('GET', `/api/studies/${team.studyId}/participants`, { headers });
+
+    expect(moved.status).toBe(200);
+    expect(afterMove.json.participants.map((p: { participantCode: string }) => p.participantCode)).toEqual(['S-1', 'S-2']);
+    expect(removed.status).toBe(200);
+    expect(afterRemoval.status).toBe(404);
+  });
+
+  it('keeps a study’s last owner: removing or demoting them is refused', async () => {
+    const removed = await callRoute('DELETE', `/api/studies/${team.studyId}/members/${team.owner.userId}`, { headers: await team.owner.headers() });
+    const demoted = await callRoute('POST', `/api/studies/${team.studyId}/members`, { headers: await team.owner.headers(), body: { email: team.owner.email, role: 'researcher' } });
+    const members = await get(team.owner, '/members');
+
+    expect(removed.status).toBe(409);
+    expect(demoted.status).toBe(409);
+    expect(members.json.members.find((m: { userId: string }) => m.userId === team.owner.userId).role).toBe('owner');
+  });
+
+  it('refuses a study role above the account’s platform role, and a group that is not the study’s', async () => {
+    const analystAsOwner = await callRoute('POST', `/api/studies/${team.studyId}/members`, { headers: await team.owner.headers(), body: { email: team.analyst.email, role: 'owner' } });
+    const unknownGroup = await callRoute('POST', `/api/studies/${team.studyId}/members`, { headers: await team.owner.headers(), body: { email: team.researcher.email, role: 'researcher', group: 'newport' } });
+
+    expect(analystAsOwner.status).toBe(422);
+    expect(analystAsOwner.json.error.code).toBe('role_not_allowed');
+    expect(unknownGroup.status).toBe(422);
+    expect(unknownGroup.json.error.code).toBe('group_unknown');
+  });
+
+  it('lets an admin who is not a member see the members page and add themselves, audited and marked', async () => {
+    const before = await get(team.admin, '/participants');
+    const added = await callRoute('POST', `/api/studies/${team.studyId}/members`, { headers: await team.admin.headers(), body: { email: team.admin.email, role: 'researcher' } });
+    const members = await get(team.admin, '/members');
+    const after = await get(team.admin, '/participants');
+
+    expect(before.status).toBe(404);
+    expect(added.status).toBe(201);
+    expect(members.json.members.find((m: { userId: string }) => m.userId === team.admin.userId).selfAddedAdmin).toBe(true);
+    expect(after.status).toBe(200);
+  });
+});

@@ -90,6 +90,15 @@ describe('instrument HTML', () => {
     expect(problems).toEqual([{ path: 'survey.pages[0].elements[0].html.en', message: expect.stringMatching(message) }]);
   });
 
+  it('stops reading a text, saying so, when its elements nest too deep or it has too many problems', () => {
+    const deep = readMarkup(`${'<span>'.repeat(200_000)}x`);
+    const many = readMarkup(Array.from({ length: 1000 }, (_, i) => `<x${i}></x${i}>`).join(''));
+
+    expect(deep.problems).toEqual([expect.stringMatching(/^elements are nested more than 32 deep/)]);
+    expect(many.problems).toHaveLength(21);
+    expect(many.problems.at(-1)).toMatch(/^there is more wrong with this text/);
+  });
+
   it('finds html elements nested in panels and dynamic panels', () => {
     const survey = {
       pages: [

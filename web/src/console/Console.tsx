@@ -135,8 +135,8 @@ export default function Console() {
           signOut('Your session has ended. Please sign in again.');
           return 'Signed out.';
         }
-        // A study role too low for this (study_role_insufficient), a contact another member manages…: the server says which.
-        if (error.status === 403) return error.code === 'forbidden' ? "Your account doesn't have access to this." : `${error.message} (${error.code})`;
+        // Other refusals (a study role too low for this, a contact another member manages…) say which below.
+        if (error.status === 403 && error.code === 'forbidden') return "Your account doesn't have access to this.";
         return `The server said: ${error.message} (${error.code})`;
       }
       return "Couldn't reach the server. Check your connection and try again.";
@@ -181,7 +181,7 @@ export default function Console() {
       }
     >
       {route.kind === 'studies' ? (
-        <StudiesView token={session.token} role={session.role} email={session.email ?? null} explain={explain} navigate={navigate} />
+        <StudiesView token={session.token} role={session.role} explain={explain} navigate={navigate} />
       ) : route.kind === 'people' ? (
         <>
           <p>
@@ -474,7 +474,7 @@ function useLoad<T>(load: () => Promise<T>, explain: (error: unknown) => string)
   return result;
 }
 
-function StudiesView(props: { token: string; role: Role; email: string | null; explain(error: unknown): string; navigate(to: string): void }) {
+function StudiesView(props: { token: string; role: Role; explain(error: unknown): string; navigate(to: string): void }) {
   const { token, role, explain, navigate } = props;
   const load = useCallback(() => listStudies(token), [token]);
   const studies = useLoad<StudyList>(load, explain);
