@@ -32,7 +32,7 @@ export type RouteAccess =
    */
   | { kind: 'researcher'; roles: readonly Role[]; study?: StudyScope; permission?: 'instrumentAuthor' };
 
-/** Every platform role: routes that names a study let the study role decide. */
+/** Every platform role: on a route that names a study, the study role decides. */
 const ANY_ACCOUNT: readonly Role[] = ['admin', 'researcher', 'analyst'];
 /** Study roles of the people who work with identifiable participants. */
 const PARTICIPANT_WORK: StudyScope = { roles: ['owner', 'researcher'] };

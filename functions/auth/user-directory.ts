@@ -18,7 +18,7 @@ import { hashPassword, newPassword } from '../domain/passwords.js';
 import { HttpError } from '../http/errors.js';
 import { changeLocalUser, createLocalUser, getLocalUser, listLocalUsers, UserChangeRefused, type LocalUser } from '../storage/users.js';
 
-type UserChange = { role?: Role; enabled?: boolean };
+type UserChange = { role?: Role; enabled?: boolean; instrumentAuthor?: boolean };
 
 export interface UserDirectory {
   list(): Promise<UserSummary[]>;
@@ -44,7 +44,7 @@ export class UserDirectoryRefusal extends Error {
 
 function summary(user: LocalUser): UserSummary {
   const status = user.disabled ? 'disabled' : user.mustChangePassword ? 'invited' : 'active';
-  return { userId: user.userId, email: user.email, role: user.role, status, createdAt: user.createdAt };
+  return { userId: user.userId, email: user.email, role: user.role, status, createdAt: user.createdAt, ...(user.instrumentAuthor ? { instrumentAuthor: true } : {}) };
 }
 
 const enabledAdmin = (user: LocalUser) => user.role === 'admin' && !user.disabled;
@@ -71,13 +71,14 @@ const dynamoUserDirectory: UserDirectory = {
     if (!actor || !enabledAdmin(actor)) throw new UserDirectoryRefusal('actor_not_admin', 'Only an enabled admin account can change accounts');
     const role = change.role ?? target.role;
     const disabled = change.enabled === undefined ? !!target.disabled : !change.enabled;
+    const instrumentAuthor = change.instrumentAuthor ?? !!target.instrumentAuthor;
     const removesAnAdmin = enabledAdmin(target) && (role !== 'admin' || disabled);
     const witness = target.userId === actor.userId && removesAnAdmin ? users.find((u) => u.userId !== actor.userId && enabledAdmin(u)) : undefined;
     if (target.userId === actor.userId && removesAnAdmin && !witness) {
       throw new UserDirectoryRefusal('last_admin', 'You are the last enabled admin: make another account an admin first');
     }
     try {
-      await changeLocalUser({ target, role, disabled, actor, ...(witness ? { witness } : {}) });
+      await changeLocalUser({ target, role, disabled, instrumentAuthor, actor, ...(witness ? { witness } : {}) });
     } catch (error) {
       if (!(error instanceof UserChangeRefused)) throw error;
       if (error.reason === 'not_found') throw new UserDirectoryRefusal('not_found', 'There is no such account');
@@ -85,7 +86,7 @@ const dynamoUserDirectory: UserDirectory = {
       if (error.reason === 'no_other_admin') throw new UserDirectoryRefusal('last_admin', 'You are the last enabled admin: make another account an admin first');
       throw new UserDirectoryRefusal('actor_not_admin', 'Your account is no longer an enabled admin');
     }
-    return summary({ ...target, role, disabled });
+    return summary({ ...target, role, disabled, instrumentAuthor });
   },
 
   async findByEmail(email) {

@@ -111,6 +111,8 @@ export const UserSummary = z.object({
   /** `invited`: enabled, but the temporary password has not been replaced yet. */
   status: z.enum(['active', 'invited', 'disabled']),
   createdAt: z.string(),
+  /** May publish instrument versions. */
+  instrumentAuthor: z.optional(z.boolean()),
 });
 export type UserSummary = z.infer<typeof UserSummary>;
 
@@ -119,7 +121,7 @@ export const UserList = z.object({ users: z.array(UserSummary) });
 export type UserList = z.infer<typeof UserList>;
 
 /** PUT /api/users/{userId} (admins): a new role, disabled or enabled again. Either change ends the account's current sessions. */
-export const UpdateUserRequest = z.strictObject({ role: z.optional(Role), enabled: z.optional(z.boolean()) }).check(
-  z.refine((change) => change.role !== undefined || change.enabled !== undefined, 'give a role, enabled, or both'),
+export const UpdateUserRequest = z.strictObject({ role: z.optional(Role), enabled: z.optional(z.boolean()), instrumentAuthor: z.optional(z.boolean()) }).check(
+  z.refine((change) => change.role !== undefined || change.enabled !== undefined || change.instrumentAuthor !== undefined, 'give a role, enabled, instrumentAuthor, or any of them'),
 );
 export type UpdateUserRequest = z.infer<typeof UpdateUserRequest>;

@@ -34,7 +34,7 @@ export const handler = apiHandler('ChangePassword', async (event) => {
     throw new HttpError(409, 'password_changed_meanwhile', 'The password was changed meanwhile: sign in again');
   }
   await recordAudit({ scope: PLATFORM_SCOPE, actor: user.userId, action: 'auth.password_changed', detail: { wasTemporary: !!user.mustChangePassword } });
-  const { token, expiresAt } = await signLocalResearcherToken({ userId: user.userId, role: user.role }, new Date(), user.sessionGeneration ?? 0);
+  const { token, expiresAt } = await signLocalResearcherToken({ userId: user.userId, role: user.role, ...(user.instrumentAuthor ? { instrumentAuthor: true } : {}) }, new Date(), user.sessionGeneration ?? 0);
   const result: SignInResult = { token, expiresAt: expiresAt.toISOString(), role: user.role };
   return json(200, result);
 });

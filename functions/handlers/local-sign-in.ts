@@ -31,7 +31,7 @@ export const handler = apiHandler('LocalSignIn', async (event) => {
     throw new HttpError(403, 'password_change_required', 'This is a temporary password: choose your own to finish signing in');
   }
   await recordAudit({ scope: PLATFORM_SCOPE, actor: user.userId, action: 'auth.signed_in', detail: { role: user.role } });
-  const { token, expiresAt } = await signLocalResearcherToken({ userId: user.userId, role: user.role }, new Date(), user.sessionGeneration ?? 0);
+  const { token, expiresAt } = await signLocalResearcherToken({ userId: user.userId, role: user.role, ...(user.instrumentAuthor ? { instrumentAuthor: true } : {}) }, new Date(), user.sessionGeneration ?? 0);
   const result: SignInResult = { token, expiresAt: expiresAt.toISOString(), role: user.role };
   return json(200, result);
 });

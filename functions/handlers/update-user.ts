@@ -28,7 +28,7 @@ export const handler = researcherHandler('UpdateUser', async (event, admin) => {
     scope: PLATFORM_SCOPE,
     actor: admin.userId,
     action: 'user.changed',
-    detail: { userId, ...(change.role ? { role: change.role } : {}), ...(change.enabled !== undefined ? { enabled: change.enabled } : {}) },
+    detail: { userId, ...(change.role ? { role: change.role } : {}), ...(change.enabled !== undefined ? { enabled: change.enabled } : {}), ...(change.instrumentAuthor !== undefined ? { instrumentAuthor: change.instrumentAuthor } : {}) },
   });
   return json(200, updated);
 });

@@ -28,6 +28,8 @@ export type LocalUser = {
   disabled?: boolean;
   /** Moves on at every admin change to the account; tokens carry the value they were signed with. */
   sessionGeneration?: number;
+  /** May publish instrument versions (granted by an admin on the people page). */
+  instrumentAuthor?: boolean;
 };
 
 /** Returns false when the account already exists (first-start seeding is then a no-op). */
@@ -54,7 +56,7 @@ export async function getLocalUser(email: string): Promise<LocalUser | undefined
 }
 
 function toLocalUser(item: Record<string, unknown>, email = String(item.email)): LocalUser {
-  const { userId, role, passwordHash, createdAt, mustChangePassword, disabled, sessionGeneration } = item as LocalUser;
+  const { userId, role, passwordHash, createdAt, mustChangePassword, disabled, sessionGeneration, instrumentAuthor } = item as LocalUser;
   return {
     userId,
     email: email.toLowerCase(),
@@ -64,6 +66,7 @@ function toLocalUser(item: Record<string, unknown>, email = String(item.email)):
     ...(mustChangePassword ? { mustChangePassword } : {}),
     ...(disabled ? { disabled } : {}),
     ...(sessionGeneration ? { sessionGeneration } : {}),
+    ...(instrumentAuthor ? { instrumentAuthor } : {}),
   };
 }
 
@@ -107,6 +110,7 @@ export async function changeLocalUser(change: {
   target: LocalUser;
   role: Role;
   disabled: boolean;
+  instrumentAuthor: boolean;
   /** The admin making the change, and (for a change to themselves that removes an admin) another enabled admin. */
   actor: LocalUser;
   witness?: LocalUser;
@@ -130,10 +134,11 @@ export async function changeLocalUser(change: {
             Update: {
               TableName: tableName(),
               Key: keys.user(target.email),
-              UpdateExpression: 'SET #role = :role, disabled = :disabled, sessionGeneration = if_not_exists(sessionGeneration, :zero) + :one, GSI1PK = :users, GSI1SK = :email',
+              UpdateExpression:
+                'SET #role = :role, disabled = :disabled, instrumentAuthor = :author, sessionGeneration = if_not_exists(sessionGeneration, :zero) + :one, GSI1PK = :users, GSI1SK = :email',
               ConditionExpression: 'userId = :id',
               ExpressionAttributeNames: { '#role': 'role' },
-              ExpressionAttributeValues: { ':role': change.role, ':disabled': change.disabled, ':zero': 0, ':one': 1, ':id': target.userId, ':users': USERS_LISTING, ':email': target.email },
+              ExpressionAttributeValues: { ':role': change.role, ':disabled': change.disabled, ':author': change.instrumentAuthor, ':zero': 0, ':one': 1, ':id': target.userId, ':users': USERS_LISTING, ':email': target.email },
             },
           },
           {
@@ -218,7 +223,7 @@ export async function resetLocalAdmin(email: string, passwordHash: string): Prom
             TableName: tableName(),
             Key: keys.user(email),
             UpdateExpression:
-              'SET passwordHash = :hash, mustChangePassword = :true, #role = :admin, disabled = :false, sessionGeneration = if_not_exists(sessionGeneration, :zero) + :one',
+              'SET passwordHash = :hash, mustChangePassword = :true, #role = :admin, disabled = :false, instrumentAuthor = :true, sessionGeneration = if_not_exists(sessionGeneration, :zero) + :one',
             ConditionExpression: 'userId = :id',
             ExpressionAttributeNames: { '#role': 'role' },
             ExpressionAttributeValues: { ':hash': passwordHash, ':true': true, ':false': false, ':admin': 'admin', ':zero': 0, ':one': 1, ':id': user.userId },

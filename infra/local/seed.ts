@@ -122,6 +122,8 @@ async function seedAdmin(): Promise<string | undefined> {
     createdAt: new Date().toISOString(),
     // Printed in the terminal: the first sign-in must replace it.
     mustChangePassword: true,
+    // The operator's account publishes the instruments the study team writes (`npm run pont -- instrument publish`).
+    instrumentAuthor: true,
   });
   return created ? password : undefined;
 }
