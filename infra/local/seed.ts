@@ -4,11 +4,11 @@
  * Runs once: everything is written with conditions, so a restart changes nothing.
  */
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadInstrumentText } from '../../functions/domain/instrument-check.js';
 import { hashPassword, newPassword } from '../../functions/domain/passwords.js';
-import { publishInstrumentVersion } from '../../functions/storage/instruments.js';
+import { InstrumentVersionConflict, publishInstrumentVersion } from '../../functions/storage/instruments.js';
 import { issueLink } from '../../functions/storage/links.js';
 import { createParticipant } from '../../functions/storage/participants.js';
 import { firstOwner } from '../../functions/storage/members.js';
@@ -70,9 +70,43 @@ export async function publishShippedInstruments(instrumentsDir: string, pins: { 
   }
 }
 
+/** Every shipped instrument version: instruments/<id>/<version>.json. */
+export function shippedInstrumentPins(instrumentsDir: string): { id: string; version: string }[] {
+  return readdirSync(instrumentsDir, { withFileTypes: true })
+    .filter((entry) => entry.isDirectory())
+    .flatMap((dir) =>
+      readdirSync(join(instrumentsDir, dir.name))
+        .filter((name) => /^\d+\.\d+\.\d+\.json$/.test(name))
+        .map((name) => ({ id: dir.name, version: name.slice(0, -'.json'.length) })),
+    )
+    .sort((a, b) => `${a.id}@${a.version}`.localeCompare(`${b.id}@${b.version}`));
+}
+
+/**
+ * The platform publishes the instruments it ships (publishing needs the
+ * instrument author permission; these come with Pont). At every start, so a
+ * version added to instruments/ is available at once; publishing is a no-op
+ * for a version already published. A shipped file changed after its version
+ * was published is refused, as any republication is, and reported rather than
+ * stopping the platform.
+ */
+async function publishEveryShippedInstrument(instrumentsDir: string): Promise<string[]> {
+  const warnings: string[] = [];
+  for (const pin of shippedInstrumentPins(instrumentsDir)) {
+    try {
+      await publishShippedInstruments(instrumentsDir, [pin]);
+    } catch (error) {
+      if (!(error instanceof InstrumentVersionConflict)) throw error;
+      warnings.push(`${pin.id}@${pin.version}: the file differs from the version already published, so it was not published again (give the change a new version)`);
+    }
+  }
+  return warnings;
+}
+
 /** Returns the demo links only when it created them: tokens are stored hashed, so they cannot be read back later. */
 export async function seedDemo(instrumentsDir: string, now = new Date()): Promise<SeedResult> {
-  await publishShippedInstruments(instrumentsDir, DEMO_INSTRUMENTS);
+  const instrumentWarnings = await publishEveryShippedInstrument(instrumentsDir);
+  for (const warning of instrumentWarnings) console.warn(`Instrument not published: ${warning}`);
   const adminPassword = await seedAdmin();
   if (await getStudy(DEMO_STUDY_ID)) return { demoLinks: [], ...(adminPassword ? { adminPassword } : {}) };
 

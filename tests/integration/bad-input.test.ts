@@ -24,6 +24,8 @@ import { reloadConfig } from '../../functions/config.js';
 import { exportsInFlight } from '../../functions/exports/export-jobs.js';
 import { resetExportStore } from '../../functions/exports/export-store.js';
 import { routes, type Route } from '../../functions/routes.js';
+import { firstOwner, putMember } from '../../functions/storage/members.js';
+import { createLocalUser } from '../../functions/storage/users.js';
 import { loadHandlers, REPO_ROOT } from '../../infra/local/platform.js';
 import { createEmbeddedServer } from '../../infra/local/server.js';
 import { StaticSite } from '../../infra/local/static-site.js';
@@ -63,6 +65,7 @@ const SAMPLES: Record<string, Sample> = {
   CreateExport: { contentType: 'application/json', body: { includePartial: true } },
   AddConsentText: { contentType: 'application/json', body: { version: 'fuzz-consent-2', text: { en: 'Do you agree?', cy: "Ydych chi'n cytuno?" } } },
   UpdateUser: { contentType: 'application/json', body: { role: 'analyst' } },
+  AddMember: { contentType: 'application/json', body: { email: 'fuzz-member@pont.local', role: 'researcher' } },
 };
 
 /** Valid values for every path parameter in the table; a new parameter name fails here until it has one. */
@@ -90,9 +93,14 @@ function pathOf(route: Route, parameters = pathParameters(route)): string {
   return route.path.replace(/\{(\w+)\}/g, (_, name: string) => encodePathParameter(parameters[name]!));
 }
 
-/** The credential the route asks for: a researcher token of an allowed role; a link token is in the path. */
+/**
+ * The credential the route asks for: a researcher token of an allowed role (for
+ * a route that names a study, the study's owner, whom every study scope
+ * allows); a link token is in the path.
+ */
 function authHeaders(route: Route): Record<string, string> {
-  return route.access.kind === 'researcher' ? { authorization: `Bearer ${researcherTokens.get(route.access.roles[0]!)}` } : {};
+  if (route.access.kind !== 'researcher') return {};
+  return { authorization: `Bearer ${researcherTokens.get(route.access.study ? 'owner' : route.access.roles[0]!)}` };
 }
 
 const bodyText = (sample: Sample) => (typeof sample.body === 'string' ? sample.body : JSON.stringify(sample.body));
@@ -164,8 +172,11 @@ beforeAll(async () => {
   resetExportStore();
   link = await createLink();
   for (const role of ['admin', 'researcher', 'analyst'] as const) {
-    researcherTokens.set(role, (await signLocalResearcherToken({ userId: `fuzz-${role}`, role })).token);
+    researcherTokens.set(role, (await signLocalResearcherToken({ userId: `fuzz-${role}`, role, instrumentAuthor: true })).token);
   }
+  researcherTokens.set('owner', (await signLocalResearcherToken({ userId: 'fuzz-owner', role: 'researcher' })).token);
+  await putMember(firstOwner(link.studyId, { userId: 'fuzz-owner', email: 'fuzz-owner@pont.local' }, new Date().toISOString()), undefined);
+  await createLocalUser({ userId: 'fuzz-member', email: 'fuzz-member@pont.local', role: 'researcher', passwordHash: 'unused', createdAt: new Date().toISOString() });
   for (const route of routes) takesBody.set(route.name, (await send(route, {})).status === 415);
 });
 
@@ -360,13 +371,14 @@ describe('script and formula payloads in free text', () => {
   it('are stored and returned exactly, as text in JSON, to the respondent and the research team', async () => {
     // Arrange
     const fresh = await createLink();
-    const admin = { authorization: `Bearer ${researcherTokens.get('admin')}` };
+    await putMember(firstOwner(fresh.studyId, { userId: 'fuzz-owner', email: 'fuzz-owner@pont.local' }, new Date().toISOString()), undefined);
+    const team = { authorization: `Bearer ${researcherTokens.get('owner')}` };
 
     for (const [revision, payload] of payloads.entries()) {
       // Act
       const saved = await callRoute('PUT', `/api/s/${fresh.token}/responses/${fresh.instrument.id}`, { body: { answers: { anything_else: payload }, language: 'en', complete: false, baseRevision: revision, pageName: 'second' } });
       const reopened = await callRoute('GET', `/api/s/${fresh.token}`);
-      const listed = await callRoute('GET', `/api/studies/${fresh.studyId}/waves/${fresh.waveId}/responses`, { headers: admin });
+      const listed = await callRoute('GET', `/api/studies/${fresh.studyId}/waves/${fresh.waveId}/responses`, { headers: team });
 
       // Assert
       expect(saved.status).toBe(200);
