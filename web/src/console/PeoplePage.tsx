@@ -70,7 +70,7 @@ function PeopleTable(props: { token: string; users: UserSummary[]; explain: Expl
   const [busy, setBusy] = useState<string | null>(null);
   const [roles, setRoles] = useState<Record<string, Role>>({});
 
-  const change = async (user: UserSummary, body: { role?: Role; enabled?: boolean }, what: string) => {
+  const change = async (user: UserSummary, body: { role?: Role; enabled?: boolean; instrumentAuthor?: boolean }, what: string) => {
     setProblem(null);
     setDone(null);
     setBusy(user.userId);
@@ -102,6 +102,7 @@ function PeopleTable(props: { token: string; users: UserSummary[]; explain: Expl
               <th scope="col">Email</th>
               <th scope="col">Role</th>
               <th scope="col">Status</th>
+              <th scope="col">Instrument author</th>
               <th scope="col">Change</th>
             </tr>
           </thead>
@@ -113,6 +114,20 @@ function PeopleTable(props: { token: string; users: UserSummary[]; explain: Expl
                   <th scope="row">{user.email}</th>
                   <td>{user.role}</td>
                   <td>{STATUS_TEXT[user.status]}</td>
+                  <td>
+                    {user.instrumentAuthor ? 'Yes' : 'No'}{' '}
+                    <button
+                      type="button"
+                      className="console-link-button"
+                      disabled={busy === user.userId}
+                      onClick={() =>
+                        void change(user, { instrumentAuthor: !user.instrumentAuthor }, user.instrumentAuthor ? 'may no longer publish instruments' : 'may publish instruments')
+                      }
+                    >
+                      {user.instrumentAuthor ? 'Revoke' : 'Grant'}
+                      <span className="visually-hidden"> instrument author permission of {user.email}</span>
+                    </button>
+                  </td>
                   <td>
                     <form
                       className="console-inline-form"
