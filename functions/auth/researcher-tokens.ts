@@ -6,7 +6,7 @@
  */
 import { createRemoteJWKSet, exportJWK, generateKeyPair, importJWK, jwtVerify, SignJWT, type JWTPayload } from 'jose';
 import { config, type Config } from '../config.js';
-import { Role } from '../contracts/researcher.js';
+import { INSTRUMENT_AUTHOR_GROUP, Role } from '../contracts/researcher.js';
 
 export type Researcher = {
   userId: string;
@@ -15,8 +15,6 @@ export type Researcher = {
   instrumentAuthor?: boolean;
 };
 
-/** The Cognito group that carries the instrument author permission. */
-export const INSTRUMENT_AUTHOR_GROUP = 'instrument-author';
 
 const LOCAL_ISSUER = 'pont-local';
 const LOCAL_AUDIENCE = 'pont-researcher';

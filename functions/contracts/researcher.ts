@@ -8,6 +8,9 @@ import { StudyRole } from './members.js';
 export const Role = z.enum(['admin', 'researcher', 'analyst']);
 export type Role = z.infer<typeof Role>;
 
+/** The Cognito group that carries the instrument author permission (embedded mode: the account's `instrumentAuthor`). */
+export const INSTRUMENT_AUTHOR_GROUP = 'instrument-author';
+
 /** POST /api/auth/sign-in (embedded mode only; AWS uses Cognito). */
 export const SignInRequest = z.strictObject({
   email: z.string().check(z.minLength(3), z.maxLength(254)),

@@ -28,7 +28,7 @@ import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { Construct } from 'constructs';
-import { Role } from '../../functions/contracts/researcher.js';
+import { INSTRUMENT_AUTHOR_GROUP, Role } from '../../functions/contracts/researcher.js';
 import { pontFunction, repoRoot } from './lambda.js';
 import { acknowledge, keyUse, lambdaFunction, tableIndexes } from './nag.js';
 
@@ -124,6 +124,11 @@ export class PontAuth extends Construct implements ResearcherAuth {
         }).node.defaultChild as CfnUserPoolGroup,
       ]),
     ) as Record<Role, CfnUserPoolGroup>;
+    // Not a role: the permission to publish instrument versions, which an admin grants beside a role.
+    this.userPool.addGroup('InstrumentAuthorGroup', {
+      groupName: INSTRUMENT_AUTHOR_GROUP,
+      description: 'Pont accounts that may publish instrument versions',
+    });
 
     this.webClient = this.userPool.addClient('WebConsoleClient', {
       // A browser app cannot keep a secret.
