@@ -8,34 +8,18 @@
  * a new route that names a study without a scope rule, or without a case here,
  * fails this file.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { reloadConfig } from '../../functions/config.js';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { exportsInFlight } from '../../functions/exports/export-jobs.js';
-import { resetExportStore } from '../../functions/exports/export-store.js';
 import { routes, type Route } from '../../functions/routes.js';
 import { recordCheckInRequest } from '../../functions/storage/check-ins.js';
 import { setContact } from '../../functions/storage/identities.js';
 import { callRoute } from '../support/call-route.js';
 import { CONSENT_VERSION } from '../support/fixtures.js';
-import { account, studyWithTeam, type StudyTeam, type TeamAccount } from '../support/study-team.js';
+import { account, studyWithTeam, useMailAndExports, type StudyTeam, type TeamAccount } from '../support/study-team.js';
 import { useTestTable } from '../support/test-table.js';
 
 useTestTable();
-const scratch = mkdtempSync(join(tmpdir(), 'pont-access-'));
-beforeAll(() => {
-  Object.assign(process.env, {
-    OUTBOX_DIR: join(scratch, 'outbox'),
-    EXPORT_DIR: join(scratch, 'exports'),
-    EXPORT_URL_SECRET: 'a-test-secret-that-is-long-enough-for-hmac',
-    PUBLIC_WEB_URL: 'https://pont.example.org',
-  });
-  reloadConfig();
-  resetExportStore();
-});
-afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+useMailAndExports();
 
 const studyRoutes = routes.filter((route) => route.path.includes('{studyId}'));
 

@@ -2,31 +2,15 @@
  * The three attacks of issue #18, scripted as an outsider tried them against
  * the embedded platform, and the victim's data afterwards.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { reloadConfig } from '../../functions/config.js';
-import { resetExportStore } from '../../functions/exports/export-store.js';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { getContact, setContact } from '../../functions/storage/identities.js';
 import { callRoute } from '../support/call-route.js';
 import { checkInInstrument } from '../support/fixtures.js';
-import { account, studyWithTeam, type StudyTeam, type TeamAccount } from '../support/study-team.js';
+import { account, studyWithTeam, useMailAndExports, type StudyTeam, type TeamAccount } from '../support/study-team.js';
 import { useTestTable } from '../support/test-table.js';
 
 const table = useTestTable();
-const scratch = mkdtempSync(join(tmpdir(), 'pont-attacks-'));
-beforeAll(() => {
-  Object.assign(process.env, {
-    OUTBOX_DIR: join(scratch, 'outbox'),
-    EXPORT_DIR: join(scratch, 'exports'),
-    EXPORT_URL_SECRET: 'a-test-secret-that-is-long-enough-for-hmac',
-    PUBLIC_WEB_URL: 'https://pont.example.org',
-  });
-  reloadConfig();
-  resetExportStore();
-});
-afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+useMailAndExports();
 
 describe('an account with no part in study B', () => {
   let victim: StudyTeam;

@@ -6,6 +6,12 @@
  * added by email.
  */
 import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll } from 'vitest';
+import { reloadConfig } from '../../functions/config.js';
+import { resetExportStore } from '../../functions/exports/export-store.js';
 import { signLocalResearcherToken } from '../../functions/auth/researcher-tokens.js';
 import type { StudyRole } from '../../functions/contracts/members.js';
 import type { Role } from '../../functions/contracts/researcher.js';
@@ -105,4 +111,23 @@ export async function studyWithTeam(): Promise<StudyTeam> {
     await recordConsent({ studyId, participantCode: code, waveId, consentVersion: CONSENT_VERSION, decision: 'agreed', language: 'en', decidedAt: createdAt });
   }
   return { studyId, waveId, owner, researcher, cardiffResearcher, analyst, outsider, admin, tokens, cardiff, swansea };
+}
+
+/**
+ * An outbox and an export folder of the test file's own (removed after it), and
+ * the settings that make emailing links and building exports work in-process.
+ */
+export function useMailAndExports(): void {
+  const scratch = mkdtempSync(join(tmpdir(), 'pont-team-'));
+  beforeAll(() => {
+    Object.assign(process.env, {
+      OUTBOX_DIR: join(scratch, 'outbox'),
+      EXPORT_DIR: join(scratch, 'exports'),
+      EXPORT_URL_SECRET: 'a-test-secret-that-is-long-enough-for-hmac',
+      PUBLIC_WEB_URL: 'https://pont.example.org',
+    });
+    reloadConfig();
+    resetExportStore();
+  });
+  afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 }

@@ -253,6 +253,42 @@ function groupChoices(study: Study): { attribute: string; values: { value: strin
   return { attribute: study.groupBy, values: study.groups.map((value) => ({ value, label: groupLabel(study, value) })) };
 }
 
+/** A choice of one data access group (or all), for members who see the whole study. */
+function GroupFilter(props: {
+  label: string;
+  everyone: string;
+  hiddenShow: string;
+  groups: NonNullable<ReturnType<typeof groupChoices>>;
+  chosen: string;
+  onChoose(value: string): void;
+  onShow(): void;
+}) {
+  return (
+    <form
+      className="console-inline-form"
+      onSubmit={(e) => {
+        e.preventDefault();
+        props.onShow();
+      }}
+    >
+      <label>
+        {props.label}
+        <select value={props.chosen} onChange={(e) => props.onChoose(e.target.value)}>
+          <option value="">{props.everyone}</option>
+          {props.groups.values.map((g) => (
+            <option key={g.value} value={g.value}>
+              {g.label}
+            </option>
+          ))}
+        </select>
+      </label>
+      <button type="submit" className="console-link-button">
+        Show<span className="visually-hidden"> {props.hiddenShow}</span>
+      </button>
+    </form>
+  );
+}
+
 // --- Email addresses changed recently ------------------------------------------------
 
 /** 409 contact_recently_changed: the codes whose email address changed in the last 24 hours (each detail names one); null for anything else. */
@@ -665,30 +701,19 @@ function ProgressSection(props: { token: string; study: Study; explain: Explain;
       <h2 id="progress-heading">Progress</h2>
       <GroupNote study={study} />
       {groups && (
-        <form
-          className="console-inline-form"
-          onSubmit={(e) => {
-            e.preventDefault();
+        <GroupFilter
+          label="Progress of group"
+          everyone="Whole study"
+          hiddenShow="the progress of this group"
+          groups={groups}
+          chosen={group}
+          onChoose={setGroup}
+          onShow={() => {
             setAttribute(group ? groups.attribute : '');
             setValue(group);
             setFilter(group ? { attribute: groups.attribute, value: group } : null);
           }}
-        >
-          <label>
-            Progress of group
-            <select value={group} onChange={(e) => setGroup(e.target.value)}>
-              <option value="">Whole study</option>
-              {groups.values.map((g) => (
-                <option key={g.value} value={g.value}>
-                  {g.label}
-                </option>
-              ))}
-            </select>
-          </label>
-          <button type="submit" className="console-link-button">
-            Show<span className="visually-hidden"> the progress of this group</span>
-          </button>
-        </form>
+        />
       )}
       <form
         className="console-inline-form"
@@ -1209,29 +1234,18 @@ function ParticipantList(props: {
       <h2 id="participant-list-heading">Participants</h2>
       <GroupNote study={study} />
       {groups && (
-        <form
-          className="console-inline-form"
-          onSubmit={(e) => {
-            e.preventDefault();
+        <GroupFilter
+          label="Participants of group"
+          everyone="All groups"
+          hiddenShow="the participants of this group"
+          groups={groups}
+          chosen={groupChoice}
+          onChoose={setGroupChoice}
+          onShow={() => {
             setGroup(groupChoice);
             setCursors([undefined]);
           }}
-        >
-          <label>
-            Participants of group
-            <select value={groupChoice} onChange={(e) => setGroupChoice(e.target.value)}>
-              <option value="">All groups</option>
-              {groups.values.map((g) => (
-                <option key={g.value} value={g.value}>
-                  {g.label}
-                </option>
-              ))}
-            </select>
-          </label>
-          <button type="submit" className="console-link-button">
-            Show<span className="visually-hidden"> the participants of this group</span>
-          </button>
-        </form>
+        />
       )}
       <form
         className="console-inline-form"
