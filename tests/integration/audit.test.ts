@@ -10,7 +10,7 @@ import { listAuditMonth, participantAuditRef, recordAudit } from '../../function
 import { setContact } from '../../functions/storage/identities.js';
 import { createParticipant } from '../../functions/storage/participants.js';
 import { callRoute } from '../support/call-route.js';
-import { createLink } from '../support/fixtures.js';
+import { createLink, joinStudy } from '../support/fixtures.js';
 import { useTestTable } from '../support/test-table.js';
 
 const table = useTestTable();
@@ -30,6 +30,7 @@ const month = () => new Date().toISOString().slice(0, 7);
 describe('reads of participant data', () => {
   it('audits listing participants, check-in requests and sent messages, with counts only', async () => {
     const link = await createLink();
+    await joinStudy(link.studyId, 'r-7', 'researcher');
     await callRoute('POST', `/api/s/${link.token}/check-in`, { body: { language: 'en' } });
     const headers = await as('researcher', 'r-7');
 
@@ -72,6 +73,7 @@ describe('a month of the audit log', () => {
 describe('participants in the audit log', () => {
   it('are named only by a reference, never by code or contact, the same in every entry about them', async () => {
     const link = await createLink();
+    await joinStudy(link.studyId, 'r-1', 'researcher');
     await callRoute('POST', `/api/s/${link.token}/check-in`, { body: { language: 'en' } });
     const researcher = await as('researcher', 'r-1');
     const base = `/api/studies/${link.studyId}/participants/${link.participantCode}`;
@@ -94,6 +96,7 @@ describe('participants in the audit log', () => {
 
   it("can be looked up by code while the participant exists: who read their contact details, and nothing about anyone else", async () => {
     const link = await createLink();
+    await joinStudy(link.studyId, 'r-3', 'researcher');
     await createParticipant({ studyId: link.studyId, participantCode: 'P-009', createdAt: new Date().toISOString() });
     const researcher = await as('researcher', 'r-3');
     const admin = await as('admin', 'admin-9');
@@ -127,6 +130,7 @@ describe('participants in the audit log', () => {
 
   it('cannot be traced back once the participant is erased: the key the reference came from is gone', async () => {
     const link = await createLink();
+    await joinStudy(link.studyId, 'r-1', 'researcher');
     await createParticipant({ studyId: link.studyId, participantCode: 'P-002', createdAt: new Date().toISOString() });
     const researcher = await as('researcher', 'r-1');
     await callRoute('PUT', `/api/studies/${link.studyId}/participants/${link.participantCode}/contact`, { headers: researcher, body: { email: 'erase.me@example.org' } });
@@ -157,6 +161,7 @@ describe('erasure and the outbox', () => {
   it('removes every message to or about the participant, and only theirs', async () => {
     const link = await createLink();
     const { studyId } = link;
+    await joinStudy(studyId, 'r-1', 'researcher');
     const createdAt = new Date().toISOString();
     await createParticipant({ studyId, participantCode: 'KEEP-1', createdAt });
     await setContact({ studyId, participantCode: link.participantCode, email: 'gone@example.org', updatedAt: createdAt }, 'r-1');

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { signLocalResearcherToken } from '../../functions/auth/researcher-tokens.js';
 import { listAuditMonth } from '../../functions/storage/audit.js';
 import { callRoute } from '../support/call-route.js';
-import { CONSENT_VERSION, checkInInstrument, createLink } from '../support/fixtures.js';
+import { CONSENT_VERSION, checkInInstrument, createLink, joinStudy } from '../support/fixtures.js';
 import { useTestTable } from '../support/test-table.js';
 
 const table = useTestTable();
@@ -12,6 +12,7 @@ const v2 = { version: 'consent-v2', text: { en: 'Version two: do you agree?', cy
 describe('consent text versions after the study exists', () => {
   it('adds a version, lists it with the first, and audits the addition', async () => {
     const { studyId } = await createLink();
+    await joinStudy(studyId, 'researcher-1', 'owner');
 
     const added = await callRoute('POST', `/api/studies/${studyId}/consents`, { headers: await as('researcher'), body: v2 });
     const listed = await callRoute('GET', `/api/studies/${studyId}/consents`, { headers: await as('researcher') });
@@ -28,6 +29,7 @@ describe('consent text versions after the study exists', () => {
 
   it('treats the same version with the same text as a harmless repeat, and refuses another text under it (409) without changing it', async () => {
     const { studyId } = await createLink();
+    await joinStudy(studyId, 'admin-1', 'owner');
     await callRoute('POST', `/api/studies/${studyId}/consents`, { headers: await as('admin'), body: v2 });
 
     const repeat = await callRoute('POST', `/api/studies/${studyId}/consents`, { headers: await as('admin'), body: v2 });
@@ -45,6 +47,7 @@ describe('consent text versions after the study exists', () => {
 
   it('refuses blank or over-long wording, a version id that is not one, and a missing language', async () => {
     const { studyId } = await createLink();
+    await joinStudy(studyId, 'researcher-1', 'owner');
     const bodies = [
       { version: 'v3', text: { en: '   ', cy: 'Cytuno?' } },
       { version: 'v3', text: { en: 'x'.repeat(10_001), cy: 'Cytuno?' } },
@@ -60,17 +63,31 @@ describe('consent text versions after the study exists', () => {
     expect(await table.getItem({ PK: `STUDY#${studyId}`, SK: 'CONSENT#v3' })).toBeUndefined();
   });
 
-  it('answers 404 for a study that does not exist, and refuses analysts', async () => {
+  it('answers 404 for a study that does not exist or that the caller is not a member of, and refuses members who are not owners', async () => {
+    const { studyId } = await createLink();
+    await joinStudy(studyId, 'researcher-1', 'researcher');
+    await joinStudy(studyId, 'analyst-1', 'analyst');
+
     const missing = await callRoute('POST', '/api/studies/no-such-study/consents', { headers: await as('admin'), body: v2 });
-    const analyst = await callRoute('POST', '/api/studies/no-such-study/consents', { headers: await as('analyst'), body: v2 });
+    const notMember = await callRoute('POST', `/api/studies/${studyId}/consents`, { headers: await as('admin'), body: v2 });
+    const researcher = await callRoute('POST', `/api/studies/${studyId}/consents`, { headers: await as('researcher'), body: v2 });
+    const analyst = await callRoute('POST', `/api/studies/${studyId}/consents`, { headers: await as('analyst'), body: v2 });
 
     expect(missing.status).toBe(404);
+    // A platform admin who is not a member sees the study as one that does not exist.
+    expect(notMember.status).toBe(404);
+    expect(notMember.json).toEqual(missing.json);
+    expect(researcher.status).toBe(403);
+    expect(researcher.json.error.code).toBe('study_role_insufficient');
     expect(analyst.status).toBe(403);
+    expect(analyst.json.error.code).toBe('study_role_insufficient');
     expect(await table.getItem({ PK: 'STUDY#no-such-study', SK: 'CONSENT#consent-v2' })).toBeUndefined();
+    expect(await table.getItem({ PK: `STUDY#${studyId}`, SK: 'CONSENT#consent-v2' })).toBeUndefined();
   });
 
   it('lets a new wave ask for the added version', async () => {
     const link = await createLink();
+    await joinStudy(link.studyId, 'researcher-1', 'owner');
     await callRoute('POST', `/api/studies/${link.studyId}/consents`, { headers: await as('researcher'), body: v2 });
 
     const wave = await callRoute('POST', `/api/studies/${link.studyId}/waves`, {

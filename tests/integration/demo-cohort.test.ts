@@ -9,18 +9,23 @@ import { getInstrumentVersion } from '../../functions/storage/instruments.js';
 import { listParticipants } from '../../functions/storage/participants.js';
 import { listResponsesOfParticipantWave, listResponsesOfWave } from '../../functions/storage/responses.js';
 import { getStudy, listWaves } from '../../functions/storage/studies.js';
+import { createLocalUser } from '../../functions/storage/users.js';
 import { createDemoCohort, DemoCohortRefused } from '../../cli/demo-cohort.js';
+import { ADMIN_EMAIL } from '../../infra/local/seed.js';
 import { callRoute } from '../support/call-route.js';
 import { createLink } from '../support/fixtures.js';
 import { useTestTable } from '../support/test-table.js';
 
 const table = useTestTable();
-const researcher = async () => ({ authorization: `Bearer ${(await signLocalResearcherToken({ userId: 'researcher-1', role: 'researcher' })).token}` });
+/** The embedded platform's admin account, which the command makes the synthetic study's owner. */
+const ADMIN_ID = 'embedded-admin';
+const admin = async () => ({ authorization: `Bearer ${(await signLocalResearcherToken({ userId: ADMIN_ID, role: 'admin' })).token}` });
 
 describe('demo-cohort', () => {
   it('fills a new synthetic study that reads back like one filled through the API', async () => {
     const now = new Date();
     const request = { studyId: 'synthetic-200', participants: 200, waves: 3, seed: DEFAULT_SEED, now };
+    await createLocalUser({ userId: ADMIN_ID, email: ADMIN_EMAIL, role: 'admin', passwordHash: 'unused', createdAt: now.toISOString() });
 
     const result = await createDemoCohort(request);
 
@@ -44,7 +49,10 @@ describe('demo-cohort', () => {
       first.responses.filter((r) => r.waveId === 'follow-up-2').sort((a, b) => a.instrumentId.localeCompare(b.instrumentId)),
     );
 
-    const progress = await callRoute('GET', `/api/studies/${request.studyId}/progress`, { headers: await researcher() });
+    // Read through the API by its owner, the embedded admin: the study is not left without members.
+    const members = await callRoute('GET', `/api/studies/${request.studyId}/members`, { headers: await admin() });
+    expect(members.json.members).toEqual([expect.objectContaining({ userId: ADMIN_ID, role: 'owner' })]);
+    const progress = await callRoute('GET', `/api/studies/${request.studyId}/progress`, { headers: await admin() });
     expect(progress.status).toBe(200);
     expect(progress.json.participants).toBe(200);
     for (const [i, wave] of waves.entries()) {
@@ -65,7 +73,7 @@ describe('demo-cohort', () => {
     const items = await table.scanAll();
     const tokens = items.filter((item) => item.type === 'link' && item.studyId === request.studyId);
     expect(tokens.length).toBe(expected.flatMap((p) => p.links.filter((l) => !l.revoked)).length);
-    expect(result.items).toBe(items.filter((item) => item.studyId === request.studyId && !['study', 'consentText', 'wave', 'audit'].includes(item.type as string)).length);
+    expect(result.items).toBe(items.filter((item) => item.studyId === request.studyId && !['study', 'consentText', 'wave', 'audit', 'member', 'studyOwners'].includes(item.type as string)).length);
     const audit = await listAuditMonth(request.studyId, new Date());
     expect(audit.find((entry) => entry.action === 'study.synthetic_cohort_generated')?.detail).toEqual({ participants: 200, waves: 3, seed: DEFAULT_SEED, items: result.items });
   });

@@ -16,7 +16,7 @@ import { createParticipant } from '../../functions/storage/participants.js';
 import { createWave, getStudy, getWave } from '../../functions/storage/studies.js';
 import { withdrawFromFutureWaves } from '../../functions/storage/withdrawals.js';
 import { callRoute } from '../support/call-route.js';
-import { CONSENT_VERSION, createLink } from '../support/fixtures.js';
+import { CONSENT_VERSION, createLink, joinStudy } from '../support/fixtures.js';
 import { useTestTable } from '../support/test-table.js';
 
 const table = useTestTable();
@@ -43,11 +43,13 @@ const messagesOf = (studyId: string, kind: string) => messages().filter((m) => m
 const tokenIn = (text: string) => new RegExp(`${WEB}/s/([A-Za-z0-9_-]{24})`).exec(text)![1]!;
 
 /**
- * A study (from the link fixture) with a second wave "invite" that has reminders at 7 and 14 days,
- * and participants: E-1…E-n with email addresses (E-1 prefers Welsh), and N-1 without one.
+ * A study (from the link fixture) with researcher-1 as a study researcher, a second wave "invite"
+ * that has reminders at 7 and 14 days, and participants: E-1…E-n with email addresses (E-1 prefers Welsh), and N-1 without one.
  */
 async function studyWithEmails(count = 3) {
   const base = await createLink();
+  // researcher-1 works with the study's participants and manages their contact details.
+  await joinStudy(base.studyId, 'researcher-1', 'researcher');
   const now = Date.now();
   await createWave({
     studyId: base.studyId,
@@ -263,7 +265,10 @@ describe('sent messages (embedded outbox)', () => {
 
     const list = await callRoute('GET', `/api/studies/${studyId}/messages`, { headers: await as() });
     const opened = await callRoute('GET', `/api/studies/${studyId}/messages/${list.json.messages[0].id}`, { headers: await as() });
-    const foreign = await callRoute('GET', `/api/studies/another-study/messages/${list.json.messages[0].id}`, { headers: await as() });
+    // Through another study researcher-1 is also a member of: that study has no such message.
+    const another = await createLink();
+    await joinStudy(another.studyId, 'researcher-1', 'researcher');
+    const foreign = await callRoute('GET', `/api/studies/${another.studyId}/messages/${list.json.messages[0].id}`, { headers: await as() });
 
     expect(list.json.total).toBe(2);
     expect(list.json.messages.map((m: { to: string }) => m.to).sort()).toEqual(['e***@example.org', 'e***@example.org']);
@@ -271,6 +276,7 @@ describe('sent messages (embedded outbox)', () => {
     expect(opened.json.text).toContain(`${WEB}/s/`);
     expect(opened.json.to).toBe('e***@example.org');
     expect(foreign.status).toBe(404);
+    expect(foreign.json.error.code).toBe('message_not_found');
     expect((await listAuditMonth(studyId, new Date())).map((e) => e.action)).toContain('message.read');
   });
 });

@@ -41,6 +41,7 @@ import { createParticipant } from '../../functions/storage/participants.js';
 import { saveResponse } from '../../functions/storage/responses.js';
 import { createConsentText, createStudy, createWave } from '../../functions/storage/studies.js';
 import { callRoute } from '../support/call-route.js';
+import { joinStudy } from '../support/fixtures.js';
 import { useTestTable } from '../support/test-table.js';
 import { parseCsv, readZip } from '../support/zip-and-csv.js';
 
@@ -270,6 +271,9 @@ beforeAll(async () => {
     createdAt,
   });
   await createConsentText({ studyId: STUDY, version: 'v1', text: { en: 'Agree?', cy: 'Cytuno?' }, createdAt });
+  // The researcher who keeps contacts, issues links and records the erasure, and the analyst who exports.
+  await joinStudy(STUDY, RESEARCHER, 'researcher');
+  await joinStudy(STUDY, ANALYST, 'analyst');
   for (const wave of WAVES) {
     await createWave({
       studyId: STUDY,

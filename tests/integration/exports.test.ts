@@ -19,7 +19,7 @@ import { createParticipant } from '../../functions/storage/participants.js';
 import { saveResponse } from '../../functions/storage/responses.js';
 import { createConsentText, createStudy, createWave } from '../../functions/storage/studies.js';
 import { callRoute } from '../support/call-route.js';
-import { checkInInstrument } from '../support/fixtures.js';
+import { checkInInstrument, joinStudy } from '../support/fixtures.js';
 import { useTestTable } from '../support/test-table.js';
 import { parseCsv, readZip } from '../support/zip-and-csv.js';
 
@@ -80,6 +80,9 @@ async function buildStudy(studyId: string) {
     createdAt,
   });
   await createConsentText({ studyId, version: 'v1', text: { en: 'Agree?', cy: 'Cytuno?' }, createdAt });
+  // analyst-1 exports; researcher-1 works with the participants (withdrawals).
+  await joinStudy(studyId, 'analyst-1', 'analyst');
+  await joinStudy(studyId, 'researcher-1', 'researcher');
   const window = { kind: 'fixed' as const, opensAt: new Date(T0 - DAY).toISOString(), closesAt: new Date(T0 + 400 * DAY).toISOString() };
   const waves = [
     { waveId: 'baseline', ordinal: 0, pins: [swemwbs, checkIn] },
@@ -378,6 +381,7 @@ describe("an export of a study asking the context questionnaire's identifying qu
     // The study declares no quasi-identifier and names no question: the context questionnaire marks its own.
     await createStudy({ studyId, title: { en: 'Context study', cy: 'Astudiaeth cyd-destun' }, supportContacts: [], attributes: [], createdAt });
     await createConsentText({ studyId, version: 'v1', text: { en: 'Agree?', cy: 'Cytuno?' }, createdAt });
+    await joinStudy(studyId, 'analyst-1', 'analyst');
     await createWave({
       studyId,
       waveId: 'baseline',
@@ -461,14 +465,22 @@ describe("an export of a study asking the context questionnaire's identifying qu
 });
 
 describe('export access', () => {
-  it('is for analysts and admins only, and a forged download link is refused', async () => {
+  it('is for the study\'s analysts and owners only (not its researchers, nor an admin who is not a member), and a forged download link is refused', async () => {
     await buildStudy('export-access');
+    await joinStudy('export-access', 'owner-1', 'owner');
     const asResearcher = await callRoute('POST', '/api/studies/export-access/exports', { headers: await asRole('researcher'), body: {} });
     expect(asResearcher.status).toBe(403);
-    const started = await callRoute('POST', '/api/studies/export-access/exports', { headers: await asRole('admin'), body: {} });
+    expect(asResearcher.json.error.code).toBe('study_role_insufficient');
+    const asAdmin = await callRoute('POST', '/api/studies/export-access/exports', { headers: await asRole('admin'), body: {} });
+    const noStudy = await callRoute('POST', '/api/studies/no-such-study/exports', { headers: await asRole('admin'), body: {} });
+    expect(asAdmin.status).toBe(404);
+    expect(asAdmin.json).toEqual(noStudy.json);
+    const owner = { authorization: `Bearer ${(await signLocalResearcherToken({ userId: 'owner-1', role: 'researcher' })).token}` };
+    const started = await callRoute('POST', '/api/studies/export-access/exports', { headers: owner, body: {} });
     expect(started.status).toBe(202);
     await exportsInFlight();
-    const download = await callRoute('POST', `/api/studies/export-access/exports/${started.json.exportId}/download`, { headers: await asRole('admin') });
+    const download = await callRoute('POST', `/api/studies/export-access/exports/${started.json.exportId}/download`, { headers: owner });
+    expect(download.status).toBe(200);
     const url = new URL(download.json.url, 'http://localhost');
     url.searchParams.set('expires', String(Number(url.searchParams.get('expires')) + 3600));
     const store = new LocalExportStore(exportDir, URL_SECRET);

@@ -8,8 +8,9 @@ import { useTestTable } from '../support/test-table.js';
 
 const table = useTestTable();
 
+/** Publishing needs the instrument author permission, which an admin grants. */
 async function asResearcher() {
-  const { token } = await signLocalResearcherToken({ userId: 'researcher-1', role: 'researcher' });
+  const { token } = await signLocalResearcherToken({ userId: 'researcher-1', role: 'researcher', instrumentAuthor: true });
   return { authorization: `Bearer ${token}` };
 }
 

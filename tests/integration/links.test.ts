@@ -9,7 +9,7 @@ import { issueLink, ParticipantWithdrawn } from '../../functions/storage/links.j
 import { createParticipant } from '../../functions/storage/participants.js';
 import { withdrawFromFutureWaves } from '../../functions/storage/withdrawals.js';
 import { callRoute } from '../support/call-route.js';
-import { createLink } from '../support/fixtures.js';
+import { createLink, joinStudy } from '../support/fixtures.js';
 import { useTestTable } from '../support/test-table.js';
 
 const table = useTestTable();
@@ -23,6 +23,7 @@ const tokenOf = (path: string) => path.replace('/s/', '');
 describe('issuing links', () => {
   it('gives every participant without a link one, once, and audits it without tokens', async () => {
     const { studyId } = await createLink();
+    await joinStudy(studyId, 'researcher-1', 'researcher');
     for (const code of ['P-002', 'P-003']) await createParticipant({ studyId, participantCode: code, createdAt: new Date().toISOString() });
 
     const issued = await issue(studyId, { reissue: false });
@@ -40,6 +41,7 @@ describe('issuing links', () => {
 
   it('reissues a link: the old one stops working and partial answers carry over', async () => {
     const link = await createLink();
+    await joinStudy(link.studyId, 'researcher-1', 'researcher');
     await callRoute('PUT', `/api/s/${link.token}/responses/check-in`, { body: { answers: { mood: 2 }, language: 'en', complete: false, baseRevision: 0, pageName: 'first' } });
 
     const reissued = await issue(link.studyId, { participantCodes: [link.participantCode], reissue: true });
@@ -52,6 +54,7 @@ describe('issuing links', () => {
 
   it('refuses a final submission through a link reissued after this server last resolved it, and stores nothing', async () => {
     const link = await createLink();
+    await joinStudy(link.studyId, 'researcher-1', 'researcher');
     // Opening the link and saving a page leave its target in the process's memory, where a submission may take it from.
     expect((await callRoute('GET', `/api/s/${link.token}`)).status).toBe(200);
     const page = { answers: { mood: 2 }, language: 'en', complete: false, baseRevision: 0, pageName: 'first' };
@@ -74,6 +77,7 @@ describe('issuing links', () => {
 
   it('keeps a reissued link "opened" when the old one had been opened', async () => {
     const link = await createLink({ consent: null });
+    await joinStudy(link.studyId, 'researcher-1', 'researcher');
     expect((await callRoute('GET', `/api/s/${link.token}`)).status).toBe(200);
     const { token } = await signLocalResearcherToken({ userId: 'researcher-1', role: 'researcher' });
     const standing = async () =>
@@ -88,6 +92,7 @@ describe('issuing links', () => {
 
   it('refuses participants the study does not have', async () => {
     const { studyId } = await createLink();
+    await joinStudy(studyId, 'researcher-1', 'researcher');
 
     const result = await issue(studyId, { participantCodes: ['NOBODY'], reissue: false });
 
@@ -101,6 +106,7 @@ describe('links and withdrawn participants', () => {
 
   it('issues nothing to someone who has withdrawn, and says how many were skipped for it', async () => {
     const { studyId } = await createLink();
+    await joinStudy(studyId, 'researcher-1', 'researcher');
     for (const code of ['P-002', 'P-003']) await createParticipant({ studyId, participantCode: code, createdAt: new Date().toISOString() });
     await withdrawFromFutureWaves(studyId, 'P-003', new Date());
 
@@ -117,6 +123,7 @@ describe('links and withdrawn participants', () => {
 
   it('skips withdrawn participants in a reissue of the whole wave, leaving no working link', async () => {
     const { studyId, token } = await createLink();
+    await joinStudy(studyId, 'researcher-1', 'researcher');
     await createParticipant({ studyId, participantCode: 'P-002', createdAt: new Date().toISOString() });
     await withdrawFromFutureWaves(studyId, 'P-001', new Date());
 
@@ -131,6 +138,7 @@ describe('links and withdrawn participants', () => {
 
   it('refuses with 409 a reissue for one participant who has withdrawn', async () => {
     const link = await createLink();
+    await joinStudy(link.studyId, 'researcher-1', 'researcher');
     await withdrawFromFutureWaves(link.studyId, link.participantCode, new Date());
 
     const result = await callRoute('POST', `/api/studies/${link.studyId}/waves/baseline/links`, {

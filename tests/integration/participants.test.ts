@@ -70,7 +70,8 @@ describe('importing participants', () => {
 
   it('refuses a body that is not CSV', async () => {
     await study('import-json');
-    const { token } = await signLocalResearcherToken({ userId: 'r', role: 'researcher' });
+    // The study's owner: a non-member would get 404 before the body is looked at.
+    const { token } = await signLocalResearcherToken({ userId: 'researcher-1', role: 'researcher' });
 
     const result = await callRoute('POST', '/api/studies/import-json/participants/import', { headers: { authorization: `Bearer ${token}` }, body: { rows: [] } });
 

@@ -8,7 +8,7 @@ import { setContact } from '../../functions/storage/identities.js';
 import { importParticipants } from '../../functions/storage/participants.js';
 import { createLocalUser, getLocalUser } from '../../functions/storage/users.js';
 import { callRoute } from '../support/call-route.js';
-import { createLink } from '../support/fixtures.js';
+import { createLink, joinStudy } from '../support/fixtures.js';
 import { useTestTable } from '../support/test-table.js';
 
 useTestTable();
@@ -85,6 +85,7 @@ describe('temporary passwords', () => {
 describe('the participants list', () => {
   it('pages through participants with their attributes, wave status and whether a contact is held, never the contact', async () => {
     const link = await createLink();
+    await joinStudy(link.studyId, 'researcher-1', 'researcher');
     const createdAt = new Date().toISOString();
     await importParticipants(Array.from({ length: 250 }, (_, i) => ({ studyId: link.studyId, participantCode: `A-${String(i).padStart(4, '0')}`, attributes: { band: i % 2 ? 'a' : 'b' }, createdAt })));
     await setContact({ studyId: link.studyId, participantCode: 'A-0001', email: 'q1@example.org', updatedAt: createdAt }, 'someone-else');
@@ -113,8 +114,13 @@ describe('the participants list', () => {
 
   it('is not for analysts, and refuses a malformed page', async () => {
     const link = await createLink();
+    await joinStudy(link.studyId, 'researcher-1', 'researcher');
+    await joinStudy(link.studyId, 'analyst-1', 'analyst');
 
-    expect((await callRoute('GET', `/api/studies/${link.studyId}/participants`, { headers: await as('analyst') })).status).toBe(403);
+    // A study analyst is refused by study role; the same analyst outside the study would not even see it.
+    const analyst = await callRoute('GET', `/api/studies/${link.studyId}/participants`, { headers: await as('analyst') });
+    expect(analyst.status).toBe(403);
+    expect(analyst.json.error.code).toBe('study_role_insufficient');
     expect((await callRoute('GET', `/api/studies/${link.studyId}/participants?limit=0`, { headers: await as() })).status).toBe(400);
     expect((await callRoute('GET', `/api/studies/${link.studyId}/participants?after=../x`, { headers: await as() })).status).toBe(400);
     expect((await callRoute('GET', '/api/studies/nope/participants', { headers: await as() })).status).toBe(404);

@@ -11,6 +11,7 @@ import { PLATFORM_SCOPE, listAuditMonth } from '../../functions/storage/audit.js
 import { db, tableName } from '../../functions/storage/client.js';
 import { createLocalUser, listExistingUsers, resetLocalAdmin } from '../../functions/storage/users.js';
 import { callRoute } from '../support/call-route.js';
+import { createLink, joinStudy } from '../support/fixtures.js';
 import { useTestTable } from '../support/test-table.js';
 
 const table = useTestTable();
@@ -96,17 +97,22 @@ describe('managing accounts', () => {
   it('a new role ends the account\'s sessions; signing in again carries the new role; audited', async () => {
     const admin = await anAdmin();
     const researcher = await account('changing-role@example.org', 'researcher');
-    expect((await callRoute('GET', '/api/studies/no-study/progress', { headers: bearer(researcher.token) })).status).toBe(404);
+    // A study researcher of a study: the platform role caps the study role at every request.
+    const { studyId } = await createLink();
+    await joinStudy(studyId, researcher.userId, 'researcher');
+    expect((await callRoute('GET', `/api/studies/${studyId}/progress`, { headers: bearer(researcher.token) })).status).toBe(200);
 
     const changed = await change(admin.token, researcher.userId, { role: 'analyst' });
     const withOldToken = await callRoute('GET', '/api/studies', { headers: bearer(researcher.token) });
     const again = await callRoute('POST', '/api/auth/sign-in', { body: { email: 'changing-role@example.org', password: PASSWORD } });
-    const progressAsAnalyst = await callRoute('GET', '/api/studies/no-study/progress', { headers: bearer(again.json.token) });
+    const progressAsAnalyst = await callRoute('GET', `/api/studies/${studyId}/progress`, { headers: bearer(again.json.token) });
 
     expect(changed.status).toBe(200);
     expect(withOldToken.status).toBe(401);
     expect(again.json.role).toBe('analyst');
+    // Still a member, but an analyst account acts as a study analyst: no participant work.
     expect(progressAsAnalyst.status).toBe(403);
+    expect(progressAsAnalyst.json.error.code).toBe('study_role_insufficient');
     const audit = await listAuditMonth(PLATFORM_SCOPE, new Date());
     expect(audit).toContainEqual(expect.objectContaining({ actor: admin.userId, action: 'user.changed', detail: { userId: researcher.userId, role: 'analyst' } }));
   });

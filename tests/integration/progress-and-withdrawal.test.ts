@@ -7,7 +7,7 @@ import { issueLink } from '../../functions/storage/links.js';
 import { createParticipant } from '../../functions/storage/participants.js';
 import { createWave } from '../../functions/storage/studies.js';
 import { callRoute } from '../support/call-route.js';
-import { CONSENT_VERSION, createLink } from '../support/fixtures.js';
+import { CONSENT_VERSION, createLink, joinStudy } from '../support/fixtures.js';
 import { useTestTable } from '../support/test-table.js';
 
 const table = useTestTable();
@@ -31,6 +31,7 @@ async function participant(studyId: string, code: string, stage: 'invited' | 'op
 describe('the progress view', () => {
   it('counts each participant at the furthest point they reached', async () => {
     const { studyId } = await createLink(); // P-001: consented, not answered yet
+    await joinStudy(studyId, 'researcher-1', 'researcher');
     for (const [code, stage] of [['A', 'invited'], ['B', 'opened'], ['C', 'in_progress'], ['D', 'completed'], ['E', 'completed'], ['F', 'declined']] as const) {
       await participant(studyId, code, stage);
     }
@@ -52,6 +53,7 @@ describe('the progress view', () => {
 describe('withdrawal', () => {
   it('from future waves: the link stops working, the answers stay, progress shows them withdrawn', async () => {
     const { studyId } = await createLink();
+    await joinStudy(studyId, 'researcher-1', 'researcher');
     const token = await participant(studyId, 'W-1', 'in_progress');
 
     const withdrawn = await callRoute('POST', `/api/studies/${studyId}/participants/W-1/withdraw`, { headers: await researcher(), body: { scope: 'future-waves' } });
@@ -66,6 +68,7 @@ describe('withdrawal', () => {
 
   it('keeps a wave they completed before withdrawing completed, and counts them in retention from baseline', async () => {
     const { studyId } = await createLink();
+    await joinStudy(studyId, 'researcher-1', 'researcher');
     const now = Date.now();
     await createWave({
       studyId,
@@ -93,6 +96,7 @@ describe('withdrawal', () => {
 
   it('with erasure: nothing about them is left in DynamoDB but an audit entry that does not name them', async () => {
     const { studyId } = await createLink();
+    await joinStudy(studyId, 'researcher-1', 'researcher');
     const token = await participant(studyId, 'ERASE-ME', 'in_progress');
     await callRoute('POST', `/api/s/${token}/check-in`, { body: { language: 'en' } });
     expect(JSON.stringify(await table.scanAll())).toContain('ERASE-ME');
@@ -110,9 +114,11 @@ describe('withdrawal', () => {
 
   it('answers 404 for someone the study does not have', async () => {
     const { studyId } = await createLink();
+    await joinStudy(studyId, 'researcher-1', 'researcher');
 
     const result = await callRoute('POST', `/api/studies/${studyId}/participants/NOBODY/withdraw`, { headers: await researcher(), body: { scope: 'erase-all' } });
 
     expect(result.status).toBe(404);
+    expect(result.json.error.code).toBe('participant_not_found');
   });
 });

@@ -6,7 +6,7 @@ import { routes } from '../../functions/routes.js';
 import { listAuditMonth } from '../../functions/storage/audit.js';
 import { createLocalUser } from '../../functions/storage/users.js';
 import { callRoute } from '../support/call-route.js';
-import { createLink } from '../support/fixtures.js';
+import { createLink, joinStudy } from '../support/fixtures.js';
 import { useTestTable } from '../support/test-table.js';
 
 useTestTable();
@@ -24,10 +24,22 @@ describe('researcher access', () => {
     expect(result.json.error.code).toBe('not_signed_in');
   });
 
-  /** Routes open to every role (e.g. listing studies) have no wrong role to try. */
+  /**
+   * Routes open to every platform role have no wrong role to try: on a route
+   * that names a study the study role decides (every such route is checked in
+   * tests/integration/study-access.test.ts), and listing studies shows only the
+   * caller's own.
+   */
   const restrictedRoutes = researcherRoutes.filter((route) => route.access.kind === 'researcher' && route.access.roles.length < 3);
-  it('has routes restricted by role to test', () => {
-    expect(restrictedRoutes.length).toBeGreaterThan(researcherRoutes.length / 2);
+  it('has routes restricted by platform role to test, and every other route but the list of studies names a study scope', () => {
+    expect(restrictedRoutes.map((route) => route.name)).toEqual(
+      expect.arrayContaining(['CreateStudy', 'ReadAuditLog', 'CreateLocalUser', 'PublishInstrumentVersion', 'ListUsers', 'UpdateUser']),
+    );
+    const openToEveryRole = researcherRoutes.filter((route) => !restrictedRoutes.includes(route));
+    for (const route of openToEveryRole) {
+      const scoped = route.access.kind === 'researcher' && route.access.study !== undefined;
+      expect(scoped || route.name === 'ListStudies', `${route.name} is open to every platform role without a study scope`).toBe(true);
+    }
   });
 
   it.each(restrictedRoutes.map((route) => [route.name, route] as const))('%s refuses a role it does not allow (403)', async (_name, route) => {
@@ -80,6 +92,7 @@ describe('signing in locally and reading responses', () => {
     const link = await createLink();
     const answers = { mood: 3, has_adviser: 'no' };
     await callRoute('PUT', `/api/s/${link.token}/responses/check-in`, { body: { answers, language: 'en', complete: true, baseRevision: 0 } });
+    await joinStudy(link.studyId, 'researcher-7', 'researcher');
     const { token } = await signLocalResearcherToken({ userId: 'researcher-7', role: 'researcher' });
 
     const result = await callRoute('GET', `/api/studies/${link.studyId}/waves/${link.waveId}/responses`, { headers: bearer(token) });
@@ -96,10 +109,14 @@ describe('signing in locally and reading responses', () => {
   });
 
   it('answers 404 for a wave that does not exist', async () => {
+    // A member of the study, so the 404 is the wave's and not the study's.
+    const link = await createLink();
+    await joinStudy(link.studyId, 'researcher-7', 'researcher');
     const { token } = await signLocalResearcherToken({ userId: 'researcher-7', role: 'researcher' });
 
-    const result = await callRoute('GET', '/api/studies/nope/waves/nope/responses', { headers: bearer(token) });
+    const result = await callRoute('GET', `/api/studies/${link.studyId}/waves/nope/responses`, { headers: bearer(token) });
 
     expect(result.status).toBe(404);
+    expect(result.json.error.code).toBe('wave_not_found');
   });
 });

@@ -22,6 +22,7 @@ import { createParticipant } from '../../functions/storage/participants.js';
 import { saveResponse } from '../../functions/storage/responses.js';
 import { createConsentText, createStudy, createWave } from '../../functions/storage/studies.js';
 import { callRoute } from '../support/call-route.js';
+import { joinStudy } from '../support/fixtures.js';
 import { useTestTable } from '../support/test-table.js';
 import { readZip } from '../support/zip-and-csv.js';
 
@@ -157,6 +158,8 @@ async function buildStudy() {
   for (const instrument of [ons4, swemwbs]) await publishInstrumentVersion(instrument, createdAt);
   await createStudy({ studyId: STUDY, title: { en: 'SROI study', cy: 'Astudiaeth SROI' }, supportContacts: [], attributes: [], createdAt });
   await createConsentText({ studyId: STUDY, version: 'v1', text: { en: 'Agree?', cy: 'Cytuno?' }, createdAt });
+  // The analyst who exports it is a study analyst.
+  await joinStudy(STUDY, 'analyst-1', 'analyst');
   const window = { kind: 'fixed' as const, opensAt: new Date(T0 - DAY).toISOString(), closesAt: new Date(T0 + 400 * DAY).toISOString() };
   for (const [ordinal, waveId] of ['baseline', 'twelve-months'].entries()) {
     await createWave({ studyId: STUDY, waveId, ordinal, name: { en: waveId, cy: waveId }, window, instruments: [ons4, swemwbs].map(({ id, version }) => ({ id, version })), consentVersion: 'v1' });

@@ -12,11 +12,12 @@ import { useTestTable } from '../support/test-table.js';
 useTestTable();
 
 const t = (en: string) => ({ en, cy: `${en} (cy)` });
-const as = async (role: 'admin' | 'researcher') => ({ authorization: `Bearer ${(await signLocalResearcherToken({ userId: `${role}-1`, role })).token}` });
+const as = async (role: 'admin' | 'researcher' | 'analyst') => ({ authorization: `Bearer ${(await signLocalResearcherToken({ userId: `${role}-1`, role })).token}` });
 
+/** Created by researcher-1, who becomes its owner and so may add its waves. */
 async function newStudy(studyId: string) {
   return callRoute('POST', '/api/studies', {
-    headers: await as('admin'),
+    headers: await as('researcher'),
     body: {
       studyId,
       title: t('Engagement study'),
@@ -62,10 +63,22 @@ describe('creating a study', () => {
     expect((await newStudy('setup-blank-consent')).status).toBe(201); // nothing was stored under that id
   });
 
-  it('is for admins only', async () => {
-    const result = await callRoute('POST', '/api/studies', { headers: await as('researcher'), body: {} });
+  it('is for admins and researchers, whoever creates it being its owner; analysts may not', async () => {
+    const analyst = await callRoute('POST', '/api/studies', { headers: await as('analyst'), body: {} });
+    const byAdmin = await callRoute('POST', '/api/studies', {
+      headers: await as('admin'),
+      body: { studyId: 'setup-by-admin', title: t('S'), supportContacts: [], attributes: [], consent: { version: 'v1', text: t('Do you agree?') } },
+    });
+    const members = await callRoute('GET', '/api/studies/setup-by-admin/members', { headers: await as('admin') });
+    const researcherWaves = await addWave('setup-by-admin', baselineWave());
 
-    expect(result.status).toBe(403);
+    expect(analyst.status).toBe(403);
+    expect(byAdmin.status).toBe(201);
+    expect(members.status).toBe(200);
+    expect(members.json.members).toEqual([expect.objectContaining({ userId: 'admin-1', role: 'owner' })]);
+    // researcher-1 is not a member of the admin's study: it answers as one that does not exist.
+    expect(researcherWaves.status).toBe(404);
+    expect(researcherWaves.json.error.code).toBe('study_not_found');
   });
 });
 

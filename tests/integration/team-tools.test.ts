@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { signLocalResearcherToken } from '../../functions/auth/researcher-tokens.js';
 import { routes } from '../../functions/routes.js';
 import { callRoute } from '../support/call-route.js';
-import { createLink } from '../support/fixtures.js';
+import { createLink, joinStudy } from '../support/fixtures.js';
 import { useTestTable } from '../support/test-table.js';
 
 useTestTable();
@@ -14,6 +14,7 @@ const as = async (role: 'admin' | 'researcher' | 'analyst', userId = `${role}-1`
 describe('check-in requests', () => {
   it('appear for the team with the participant code only, and can be marked handled once', async () => {
     const link = await createLink();
+    await joinStudy(link.studyId, 'researcher-1', 'researcher');
     await callRoute('POST', `/api/s/${link.token}/check-in`, { body: { language: 'cy' } });
     const headers = await as('researcher');
 
@@ -26,12 +27,14 @@ describe('check-in requests', () => {
     expect(handled.status).toBe(200);
     expect(after.json.checkIns[0].handledAt).toEqual(expect.any(String));
     expect(missing.status).toBe(404);
+    expect(missing.json.error.code).toBe('participant_not_found');
   });
 });
 
 describe('the audit log', () => {
   it('shows admins who did what, as JSON or CSV, and records that it was read', async () => {
     const link = await createLink();
+    await joinStudy(link.studyId, 'r-42', 'researcher');
     await callRoute('GET', `/api/studies/${link.studyId}/waves/baseline/responses`, { headers: await as('researcher', 'r-42') });
     const month = new Date().toISOString().slice(0, 7);
 

@@ -1,11 +1,23 @@
 /** Builds studies, waves, participants and links straight through the storage modules. */
 import { randomUUID } from 'node:crypto';
+import type { StudyRole } from '../../functions/contracts/members.js';
 import { toInstrumentVersion, type InstrumentFile, type InstrumentVersion } from '../../functions/domain/instrument.js';
 import { publishInstrumentVersion } from '../../functions/storage/instruments.js';
 import { issueLink } from '../../functions/storage/links.js';
+import { putMember } from '../../functions/storage/members.js';
 import { createParticipant } from '../../functions/storage/participants.js';
 import { recordConsent } from '../../functions/storage/consents.js';
 import { createConsentText, createStudy, createWave } from '../../functions/storage/studies.js';
+
+/**
+ * Makes an account a member of a study made straight through storage (which
+ * has no members: issue #18), with a study role and optionally a data access
+ * group. The account need not exist as a local user; its address is on a
+ * domain of its own, so tests looking for participants' addresses never find it.
+ */
+export async function joinStudy(studyId: string, userId: string, role: StudyRole, group?: string): Promise<void> {
+  await putMember({ studyId, userId, email: `${userId}@study-team.test`, role, ...(group ? { group } : {}), addedAt: new Date().toISOString(), addedBy: 'test' }, undefined);
+}
 
 /** A small instrument exercising the rules the server must enforce. */
 export function checkInInstrument(overrides: Partial<InstrumentFile> = {}): InstrumentVersion {
