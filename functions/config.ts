@@ -31,9 +31,14 @@ const Config = z.object({
   /** AWS mode: the private bucket for dataset packages, and the function that builds them. */
   EXPORT_BUCKET: z.optional(z.string()),
   EXPORT_WORKER_FUNCTION: z.optional(z.string()),
-  /** AWS mode: the Cognito user pool issuer URL and app client id. */
+  /**
+   * AWS mode: the Cognito user pool issuer URL (https://cognito-idp.<region>.amazonaws.com/<poolId>:
+   * account lookups take the pool from it, functions/auth/user-directory.ts) and app client id.
+   */
   COGNITO_ISSUER: z.optional(z.url()),
   COGNITO_CLIENT_ID: z.optional(z.string()),
+  /** Set only in tests, as DYNAMODB_ENDPOINT: a stand-in for the user pool API (tests/support/fake-cognito.ts). */
+  COGNITO_ENDPOINT: z.optional(z.url()),
   /**
    * AWS mode, route functions only: the value CloudFront adds to every API
    * request (functions/http/origin-verify.ts), resolved from Secrets Manager at

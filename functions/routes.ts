@@ -60,6 +60,11 @@ export type Route = {
   /** Sends email through the Mailer: in AWS, granted SES's SendEmail on the sender identity and told the sender. */
   sendsEmail?: boolean;
   /**
+   * Looks researcher accounts up by email or subject id (functions/auth/user-directory.ts): in AWS,
+   * granted cognito-idp:ListUsers and AdminListGroupsForUser on the user pool, nothing else on it.
+   */
+  readsAccounts?: boolean;
+  /**
    * The answer at each address never changes (and is public): in AWS, CloudFront
    * caches it at the edge, under a behaviour for the path up to its first parameter.
    */
@@ -148,6 +153,8 @@ export const routes: readonly Route[] = [
     // Whoever creates a study is its first owner.
     access: { kind: 'researcher', roles: ['admin', 'researcher'] },
     tableAccess: 'readWrite',
+    // The owner is listed by their email, from the account directory.
+    readsAccounts: true,
   },
   {
     name: 'CreateWave',
@@ -398,6 +405,8 @@ export const routes: readonly Route[] = [
     // Admins may add themselves (or anyone) to help a team: audited and shown on the members page.
     access: { kind: 'researcher', roles: ANY_ACCOUNT, study: { roles: ['owner'], admins: true } },
     tableAccess: 'readWrite',
+    // Members are added by email: the account is looked up in the directory.
+    readsAccounts: true,
   },
   {
     name: 'RemoveMember',

@@ -24,7 +24,7 @@ import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import { Construct } from 'constructs';
 import type { Route, RouteAccess } from '../../functions/routes.js';
-import type { ResearcherAuth } from './auth.js';
+import { grantAccountLookup, type ResearcherAuth } from './auth.js';
 import { grantSendEmail, mailEnvironment, type MailSettings } from './mail.js';
 import type { PontExports } from './exports.js';
 import { pontFunction, repoRoot } from './lambda.js';
@@ -58,7 +58,7 @@ export type PontApiProps = {
   identityTable: ITable;
   /** Normally `deployedRoutes`: embedded-only routes must not be passed here. */
   routes: readonly Route[];
-  /** The researcher user pool: researcher routes are authorized against it. */
+  /** The researcher user pool: researcher routes are authorized against it; routes with `readsAccounts` look accounts up in it. */
   researcherAuth: ResearcherAuth;
   /** Email through SES: routes with `sendsEmail` are told the sender and granted sending; unset, nothing is sent. */
   mail?: MailSettings;
@@ -121,6 +121,7 @@ export class PontApi extends Construct {
       }
       if (route.identityAccess === 'readWrite') props.identityTable.grantReadWriteData(fn);
       if (route.identityAccess === 'read') props.identityTable.grantReadData(fn);
+      if (route.readsAccounts) grantAccountLookup(fn, props.researcherAuth.userPool);
       if (route.exportAccess === 'start') {
         props.exports.worker.grantInvoke(fn);
         fn.addEnvironment('EXPORT_WORKER_FUNCTION', props.exports.worker.functionName);
@@ -232,6 +233,8 @@ function assertRoutesDeployable(routes: readonly Route[]): void {
     if (route.embeddedOnly) problems.push(`${route.name} is embedded-only and must not be deployed`);
     if (!/^[a-z0-9-]+$/.test(route.handler)) problems.push(`${route.name}: bad handler name "${route.handler}"`);
     else if (!existsSync(handlerEntry(route))) problems.push(`${route.name}: missing ${path.relative(repoRoot, handlerEntry(route))}`);
+    // The pool to look accounts up in comes from COGNITO_ISSUER, which only researcher routes are told.
+    if (route.readsAccounts && route.access.kind !== 'researcher') problems.push(`${route.name}: only a researcher route can look accounts up`);
     if (names.has(route.name)) problems.push(`duplicate route name ${route.name}`);
     const key = `${route.method} ${route.path}`;
     if (keys.has(key)) problems.push(`duplicate route ${key}`);

@@ -23,7 +23,9 @@ import {
   UserPoolClientIdentityProvider,
   UserPoolOperation,
   type CfnUserPoolGroup,
+  type IUserPool,
 } from 'aws-cdk-lib/aws-cognito';
+import type { IGrantable } from 'aws-cdk-lib/aws-iam';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
@@ -45,7 +47,18 @@ export type ResearcherAuth = {
   issuer: string;
   /** The web console's app client id: the tokens' `client_id` (access) / `aud` (id). */
   clientId: string;
+  /** The user pool itself: routes that look accounts up are granted reads on it. */
+  userPool: IUserPool;
 };
+
+/**
+ * Looking researcher accounts up (functions/auth/user-directory.ts: by email or
+ * subject id, and the account's groups), on this one user pool: nothing that
+ * changes an account.
+ */
+export function grantAccountLookup(fn: IGrantable, userPool: IUserPool): void {
+  userPool.grant(fn, 'cognito-idp:ListUsers', 'cognito-idp:AdminListGroupsForUser');
+}
 
 /** Group precedence: lower wins where Cognito has to choose (e.g. cognito:preferred_role). */
 const GROUP_PRECEDENCE: Record<Role, number> = { admin: 0, researcher: 1, analyst: 2 };

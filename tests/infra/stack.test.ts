@@ -8,7 +8,7 @@ import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { Match } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
-import { Role } from '../../functions/contracts/researcher.js';
+import { INSTRUMENT_AUTHOR_GROUP, Role } from '../../functions/contracts/researcher.js';
 import { deployedRoutes, routes, type Route } from '../../functions/routes.js';
 import { identityTable, mainTable, type KeyAttribute } from '../../functions/storage/table-definition.js';
 import { synthPontStack } from './synth.js';
@@ -223,9 +223,12 @@ describe('PontStack (synthesised without bundling)', () => {
         // Using the stage's key, which encrypts the tables (tests/infra/encryption.test.ts).
         const keyStatements = onTable(s.logicalId(s.stack.key.key)).filter((st) => asArray<string>(st.Action).every((a) => a.startsWith('kms:')));
         expect(keyStatements.length, route.name).toBeGreaterThan(0);
+        // Account lookups on the user pool are checked in tests/infra/account-lookup.test.ts.
+        const userPoolStatements = statements.filter((st) => asArray<string>(st.Action).every((a) => a.startsWith('cognito-idp:')));
+        expect(userPoolStatements.length > 0, route.name).toBe(route.readsAccounts === true);
         expect(
-          mainStatements.length + identityStatements.length + exportStatements.length + keyStatements.length,
-          `${route.name}: every statement is on one of the tables, the exports or the key`,
+          mainStatements.length + identityStatements.length + exportStatements.length + keyStatements.length + userPoolStatements.length,
+          `${route.name}: every statement is on one of the tables, the exports, the key or the user pool`,
         ).toBe(statements.length);
         const actions = [...new Set(mainStatements.flatMap((st) => asArray<string>(st.Action)))];
 
@@ -340,9 +343,9 @@ describe('PontStack (synthesised without bundling)', () => {
       });
     });
 
-    it('has one group per researcher role, named as the handlers expect', () => {
+    it('has one group per researcher role and the instrument author group, named as the handlers expect', () => {
       const groups = ofType('AWS::Cognito::UserPoolGroup');
-      expect(groups.map(([, g]) => g.Properties.GroupName).sort()).toEqual([...Role.options].sort());
+      expect(groups.map(([, g]) => g.Properties.GroupName).sort()).toEqual([...Role.options, INSTRUMENT_AUTHOR_GROUP].sort());
       expect([...Role.options].sort()).toEqual(['admin', 'analyst', 'researcher']);
       for (const [id, group] of groups) expect(group.Properties.UserPoolId, id).toEqual({ Ref: poolId() });
     });

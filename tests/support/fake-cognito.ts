@@ -8,8 +8,16 @@
  * of the client's code, with Node's crypto), the TIMESTAMP format, the
  * session of each challenge, the password policy, and TOTP codes (RFC 6238).
  *
+ * It also answers the two lookups the API makes in AWS
+ * (functions/auth/user-directory.ts): ListUsers, with a server-side filter
+ * parsed as Cognito documents it (`attribute = "value"` or `^=`, one attribute,
+ * `\"` and `\\` escaped inside the quotes, anything else refused), and
+ * AdminListGroupsForUser, with the role groups' precedences of infra/aws/auth.ts.
+ * A user's `sub` is its username, as in a pool whose username is the email.
+ *
  * Not Cognito: error messages are Cognito's documented ones, but retries,
- * throttling and session lifetimes are simplified.
+ * throttling and session lifetimes are simplified, and requests are not
+ * checked for a signature.
  */
 import { createHash, createHmac, hkdfSync, randomBytes, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
@@ -75,9 +83,11 @@ export type FakeUser = {
   groups?: string[];
   /** Set once an authenticator app is verified. */
   totpSecret?: string;
+  /** Disabled by an admin (ListUsers: `Enabled: false`). */
+  disabled?: boolean;
 };
 
-type StoredUser = FakeUser & { username: string; salt: Buffer; verifier: bigint };
+type StoredUser = FakeUser & { username: string; salt: Buffer; verifier: bigint; createdAt: Date };
 type Pending = { username: string; expects: string; srp?: { A: bigint; b: bigint; B: bigint; secretBlock: Buffer }; secret?: string };
 
 export type FakeCognito = {
@@ -101,6 +111,12 @@ const PASSWORD_POLICY: Array<[RegExp, string]> = [
   [/[^A-Za-z0-9\s]/, 'Password must have symbol characters'],
 ];
 
+/** The pool's groups with a precedence (infra/aws/auth.ts); any other group has none. */
+const GROUP_PRECEDENCE: Record<string, number> = { admin: 0, researcher: 1, analyst: 2 };
+
+/** ListUsers' filter, strictly: `name = "value"` or `name ^= "value"`, with `\"` and `\\` escaped in the value. */
+const FILTER = /^\s*([a-z_:]+)\s*(\^?=)\s*"((?:[^"\\]|\\["\\])*)"\s*$/;
+
 /** Cognito's TIMESTAMP: "Tue Nov 3 09:05:07 UTC 2026". */
 const TIMESTAMP = /^(Sun|Mon|Tue|Wed|Thu|Fri|Sat) (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) ([1-9]|[12][0-9]|3[01]) \d\d:\d\d:\d\d UTC \d{4}$/;
 
@@ -117,7 +133,7 @@ export async function startFakeCognito(options: { users: FakeUser[]; now?: () =>
     user.verifier = power(G, x, N);
   };
   for (const u of options.users) {
-    const user = { ...u, username: randomUUID(), salt: Buffer.alloc(0), verifier: 0n } as StoredUser;
+    const user = { ...u, username: randomUUID(), salt: Buffer.alloc(0), verifier: 0n, createdAt: now() } as StoredUser;
     setPassword(user, u.password);
     users.set(u.email.toLowerCase(), user);
   }
@@ -258,6 +274,57 @@ export async function startFakeCognito(options: { users: FakeUser[]; now?: () =>
       }
       byUsername(pending.username)!.totpSecret = pending.secret;
       return { Status: 'SUCCESS', Session: open({ username: pending.username, expects: 'MFA_SETUP' }) };
+    },
+    ListUsers(body) {
+      if (body.UserPoolId !== userPoolId) throw new Refusal('ResourceNotFoundException', `User pool ${body.UserPoolId} does not exist.`);
+      let matches = (_user: StoredUser) => true;
+      if (typeof body.Filter === 'string' && body.Filter !== '') {
+        const parsed = FILTER.exec(body.Filter);
+        if (!parsed) throw new Refusal('InvalidParameterException', 'Error while parsing filter.');
+        const [, name, operator, quoted] = parsed;
+        const value = quoted!.replace(/\\(["\\])/g, '$1');
+        const valueOf: Record<string, (user: StoredUser) => string> = { email: (u) => u.email, sub: (u) => u.username, username: (u) => u.username };
+        const read = valueOf[name!];
+        if (!read) throw new Refusal('InvalidParameterException', `Can not filter on ${name}.`);
+        // Email is compared without regard to case (the pool's sign-in is case-insensitive); sub and username exactly.
+        const fold = (text: string) => (name === 'email' ? text.toLowerCase() : text);
+        matches = (user) => (operator === '=' ? fold(read(user)) === fold(value) : fold(read(user)).startsWith(fold(value)));
+      }
+      const limit = body.Limit ?? 60;
+      if (!Number.isInteger(limit) || limit < 1 || limit > 60) throw new Refusal('InvalidParameterException', 'Limit must be between 1 and 60.');
+      const all = [...users.values()].filter(matches);
+      const start = body.PaginationToken === undefined ? 0 : Number(body.PaginationToken);
+      if (!Number.isInteger(start) || start < 0) throw new Refusal('InvalidParameterException', 'Invalid pagination token.');
+      const page = all.slice(start, start + limit);
+      return {
+        Users: page.map((user) => ({
+          Username: user.username,
+          Attributes: [
+            { Name: 'sub', Value: user.username },
+            { Name: 'email', Value: user.email },
+            { Name: 'email_verified', Value: 'true' },
+          ],
+          UserCreateDate: user.createdAt.getTime() / 1000,
+          UserLastModifiedDate: user.createdAt.getTime() / 1000,
+          Enabled: !user.disabled,
+          UserStatus: user.mustChangePassword ? 'FORCE_CHANGE_PASSWORD' : 'CONFIRMED',
+        })),
+        ...(start + limit < all.length ? { PaginationToken: String(start + limit) } : {}),
+      };
+    },
+    AdminListGroupsForUser(body) {
+      if (body.UserPoolId !== userPoolId) throw new Refusal('ResourceNotFoundException', `User pool ${body.UserPoolId} does not exist.`);
+      const user = byUsername(String(body.Username ?? '')) ?? users.get(String(body.Username ?? '').toLowerCase());
+      if (!user) throw new Refusal('UserNotFoundException', 'User does not exist.');
+      return {
+        Groups: (user.groups ?? []).map((name) => ({
+          GroupName: name,
+          UserPoolId: userPoolId,
+          ...(name in GROUP_PRECEDENCE ? { Precedence: GROUP_PRECEDENCE[name] } : {}),
+          CreationDate: 0,
+          LastModifiedDate: 0,
+        })),
+      };
     },
     RevokeToken(body) {
       if (body.ClientId !== clientId) throw new Refusal('ResourceNotFoundException', 'User pool client does not exist.');
