@@ -2,6 +2,7 @@
 import {
   CreateTableCommand,
   DescribeTableCommand,
+  DescribeTimeToLiveCommand,
   ResourceInUseException,
   UpdateTimeToLiveCommand,
   type DynamoDBClient,
@@ -38,18 +39,20 @@ export async function ensureTable(client: DynamoDBClient, definition: TableDefin
       }),
     );
   } catch (error) {
-    if (error instanceof ResourceInUseException) return 'existed';
-    throw error;
+    if (!(error instanceof ResourceInUseException)) throw error;
+    // A data folder from before the definition gained its TTL (the identity table's contact history): turn it on now.
+    if (definition.timeToLiveAttribute) {
+      const { TimeToLiveDescription } = await client.send(new DescribeTimeToLiveCommand({ TableName: tableName }));
+      if (TimeToLiveDescription?.TimeToLiveStatus !== 'ENABLED') await enableTimeToLive(client, tableName, definition.timeToLiveAttribute);
+    }
+    return 'existed';
   }
-  if (definition.timeToLiveAttribute) {
-    await client.send(
-      new UpdateTimeToLiveCommand({
-        TableName: tableName,
-        TimeToLiveSpecification: { AttributeName: definition.timeToLiveAttribute, Enabled: true },
-      }),
-    );
-  }
+  if (definition.timeToLiveAttribute) await enableTimeToLive(client, tableName, definition.timeToLiveAttribute);
   // Point-in-time recovery is not supported by DynamoDB Local; the CDK stack enables it in AWS.
   await client.send(new DescribeTableCommand({ TableName: tableName }));
   return 'created';
+}
+
+async function enableTimeToLive(client: DynamoDBClient, tableName: string, attributeName: string): Promise<void> {
+  await client.send(new UpdateTimeToLiveCommand({ TableName: tableName, TimeToLiveSpecification: { AttributeName: attributeName, Enabled: true } }));
 }
