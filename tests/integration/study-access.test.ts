@@ -8,6 +8,7 @@
  * a new route that names a study without a scope rule, or without a case here,
  * fails this file.
  */
+import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { exportsInFlight } from '../../functions/exports/export-jobs.js';
 import { routes, type Route } from '../../functions/routes.js';
@@ -15,8 +16,9 @@ import { recordCheckInRequest } from '../../functions/storage/check-ins.js';
 import { setContact } from '../../functions/storage/identities.js';
 import { callRoute } from '../support/call-route.js';
 import { CONSENT_VERSION } from '../support/fixtures.js';
-import { account, studyWithTeam, useMailAndExports, type StudyTeam, type TeamAccount } from '../support/study-team.js';
+import { account, addToStudy, studyWithTeam, useMailAndExports, type StudyTeam, type TeamAccount } from '../support/study-team.js';
 import { useTestTable } from '../support/test-table.js';
+import { parseCsv, readZip } from '../support/zip-and-csv.js';
 
 useTestTable();
 useMailAndExports();
@@ -221,6 +223,34 @@ describe('a member placed in a data access group', () => {
     expect(analystAsOwner.json.error.code).toBe('role_not_allowed');
     expect(unknownGroup.status).toBe(422);
     expect(unknownGroup.json.error.code).toBe('group_unknown');
+  });
+
+  it('exports only their group, says so in the package, and cannot see the whole study’s exports', async () => {
+    // Arrange: a complete response from a participant of each group, and an analyst placed in Cardiff.
+    for (const code of ['C-1', 'S-1']) {
+      const saved = await callRoute('PUT', `/api/s/${team.tokens[code]}/responses/check-in`, {
+        body: { answers: { mood: 4, has_adviser: 'no' }, language: 'en', complete: true, baseRevision: 0, pageName: 'second' },
+      });
+      expect(saved.status).toBe(200);
+    }
+    const cardiffAnalyst = await account('analyst', 'cardiff-analyst');
+    await addToStudy(team.studyId, cardiffAnalyst, 'analyst', 'cardiff');
+    const wholeStudy = await callRoute('POST', `/api/studies/${team.studyId}/exports`, { headers: await team.analyst.headers(), body: {} });
+
+    // Act
+    const started = await callRoute('POST', `/api/studies/${team.studyId}/exports`, { headers: await cardiffAnalyst.headers(), body: { k: 2 } });
+    await exportsInFlight();
+    const listed = await callRoute('GET', `/api/studies/${team.studyId}/exports`, { headers: await cardiffAnalyst.headers() });
+    const other = await callRoute('GET', `/api/studies/${team.studyId}/exports/${wholeStudy.json.exportId}`, { headers: await cardiffAnalyst.headers() });
+
+    // Assert
+    expect(listed.json.exports.map((e: { exportId: string }) => e.exportId)).toEqual([started.json.exportId]);
+    expect(listed.json.exports[0].status).toBe('done');
+    expect(listed.json.exports[0].summary.participants).toBe(1);
+    expect(other.status).toBe(404);
+    const files = await readZip(join(process.env.EXPORT_DIR!, team.studyId, `${started.json.exportId}.zip`));
+    expect(files.get('README.txt')!.toString('utf8')).toContain('only the participants whose local_authority is cardiff');
+    expect(parseCsv(files.get('responses_long.csv')!.toString('utf8')).rows).toHaveLength(1);
   });
 
   it('lets an admin who is not a member see the members page and add themselves, audited and marked', async () => {

@@ -56,6 +56,9 @@ export function packageReadme(facts: PackageFacts): string {
 
   add('WHAT IS INCLUDED');
   add(`  Participants: ${counts.participants}; responses: ${counts.responses}.`);
+  if (options.group) {
+    add(`  Data access group: only the participants whose ${options.group.attribute} is ${options.group.value} (asked for by a study member placed in that group); the rest of the study is not in this package.`);
+  }
   add(
     options.includePartial
       ? '  Partial (unfinished) responses are INCLUDED (status = partial); they have no scores.'
