@@ -30,11 +30,11 @@ export const handler = apiHandler('ChangePassword', async (event) => {
   if (problems.length > 0) {
     throw new HttpError(400, 'password_not_allowed', 'Choose another password', problems.map((message) => ({ path: 'newPassword', message })));
   }
-  if (!(await changeLocalUserPassword(email, user.passwordHash, await hashPassword(newPassword)))) {
-    throw new HttpError(409, 'password_changed_meanwhile', 'The password was changed meanwhile: sign in again');
-  }
+  // Ends every other session of the account: a stolen session does not outlive the password it was opened with.
+  const generation = await changeLocalUserPassword(user, await hashPassword(newPassword));
+  if (generation === false) throw new HttpError(409, 'password_changed_meanwhile', 'The password was changed meanwhile: sign in again');
   await recordAudit({ scope: PLATFORM_SCOPE, actor: user.userId, action: 'auth.password_changed', detail: { wasTemporary: !!user.mustChangePassword } });
-  const { token, expiresAt } = await signLocalResearcherToken({ userId: user.userId, role: user.role, ...(user.instrumentAuthor ? { instrumentAuthor: true } : {}) }, new Date(), user.sessionGeneration ?? 0);
+  const { token, expiresAt } = await signLocalResearcherToken({ userId: user.userId, role: user.role, ...(user.instrumentAuthor ? { instrumentAuthor: true } : {}) }, new Date(), generation);
   const result: SignInResult = { token, expiresAt: expiresAt.toISOString(), role: user.role };
   return json(200, result);
 });

@@ -245,24 +245,44 @@ export async function resetLocalAdmin(email: string, passwordHash: string): Prom
 }
 
 /**
- * The account's own choice of password replaces the one that was checked:
- * conditional on the stored hash still being the one verified, so two changes
- * racing with the same old password cannot both win. False when it changed meanwhile.
+ * The account's own choice of password replaces the one that was checked, and
+ * ends every session signed before it, as an admin's change does: one
+ * transaction moves the session generation on, on the account and on its
+ * SESSIONS item. Conditional on the stored hash still being the one verified
+ * and the generation the one read, so two changes racing with the same old
+ * password cannot both win. Returns the new generation (for the caller's new
+ * session), or false when the account changed meanwhile.
  */
-export async function changeLocalUserPassword(email: string, verifiedHash: string, newHash: string): Promise<boolean> {
+export async function changeLocalUserPassword(user: LocalUser, newHash: string): Promise<number | false> {
+  const generation = user.sessionGeneration ?? 0;
   try {
     await db().send(
-      new UpdateCommand({
-        TableName: tableName(),
-        Key: keys.user(email),
-        UpdateExpression: 'SET passwordHash = :new, passwordChangedAt = :now REMOVE mustChangePassword',
-        ConditionExpression: 'passwordHash = :verified',
-        ExpressionAttributeValues: { ':new': newHash, ':verified': verifiedHash, ':now': new Date().toISOString() },
+      new TransactWriteCommand({
+        TransactItems: [
+          {
+            Update: {
+              TableName: tableName(),
+              Key: keys.user(user.email),
+              UpdateExpression: 'SET passwordHash = :new, passwordChangedAt = :now, sessionGeneration = :next REMOVE mustChangePassword',
+              ConditionExpression: `passwordHash = :verified AND ${generation === 0 ? '(attribute_not_exists(sessionGeneration) OR sessionGeneration = :generation)' : 'sessionGeneration = :generation'}`,
+              ExpressionAttributeValues: { ':new': newHash, ':verified': user.passwordHash, ':now': new Date().toISOString(), ':generation': generation, ':next': generation + 1 },
+            },
+          },
+          {
+            Update: {
+              TableName: tableName(),
+              Key: sessionState(user.userId),
+              UpdateExpression: 'SET generation = :next, disabled = if_not_exists(disabled, :false), #type = :type',
+              ExpressionAttributeNames: { '#type': 'type' },
+              ExpressionAttributeValues: { ':next': generation + 1, ':false': false, ':type': 'userSessions' },
+            },
+          },
+        ],
       }),
     );
-    return true;
+    return generation + 1;
   } catch (error) {
-    if (isConditionalCheckFailed(error)) return false;
+    if (error instanceof TransactionCanceledException) return false;
     throw error;
   }
 }

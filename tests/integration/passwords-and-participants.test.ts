@@ -54,6 +54,25 @@ describe('temporary passwords', () => {
     expect((await getLocalUser('rules@example.org'))?.mustChangePassword).toBe(true);
   });
 
+  it('ends every other session of the account, twice in a row; the session it opens works', async () => {
+    // Arrange: two sessions, as on two machines.
+    await account('sessions@example.org', 'the-first-password', false);
+    const elsewhere = (await signIn('sessions@example.org', 'the-first-password')).json.token as string;
+    const studies = (token: string) => callRoute('GET', '/api/studies', { headers: { authorization: `Bearer ${token}` } });
+    expect((await studies(elsewhere)).status).toBe(200);
+
+    // Act: the password is changed, then changed again from the new session.
+    const first = await change({ email: 'sessions@example.org', currentPassword: 'the-first-password', newPassword: 'the second password' });
+    const second = await change({ email: 'sessions@example.org', currentPassword: 'the second password', newPassword: 'the third long password' });
+
+    // Assert
+    expect(first.status).toBe(200);
+    expect(second.status).toBe(200);
+    expect((await studies(elsewhere)).status).toBe(401);
+    expect((await studies(first.json.token)).status).toBe(401);
+    expect((await studies(second.json.token)).status).toBe(200);
+  });
+
   it('needs the current password, answering a wrong one like a failed sign-in', async () => {
     await account('guarded@example.org', 'the-real-password', false);
 
