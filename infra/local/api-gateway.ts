@@ -4,6 +4,7 @@
  * calls the same handler, and writes its result back. Mirrors the HTTP API's
  * own limits: 10 MB payload, 30 s integration timeout.
  */
+import { isUtf8 } from 'node:buffer';
 import { randomUUID } from 'node:crypto';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
@@ -85,7 +86,8 @@ export function buildEvent(request: RawRequest, route: Route, pathParameters: Re
   for (const [name, value] of url.searchParams) {
     queryStringParameters[name] = name in queryStringParameters ? `${queryStringParameters[name]},${value}` : value;
   }
-  const isText = body.length === 0 || /json|text|x-www-form-urlencoded|xml/i.test(headers['content-type'] ?? '');
+  // A text body that is not UTF-8 cannot be passed as text without changing it: it goes base64-encoded, for the handler to refuse.
+  const isText = body.length === 0 || (/json|text|x-www-form-urlencoded|xml/i.test(headers['content-type'] ?? '') && isUtf8(body));
   const now = Date.now();
 
   return {

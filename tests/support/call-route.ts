@@ -12,6 +12,8 @@ export type RouteCall = {
   body?: unknown;
   /** The client's address, as API Gateway reports it. */
   sourceIp?: string;
+  /** The body's exact bytes, when they are not a string's UTF-8 (a client sending another encoding). */
+  rawBody?: Buffer;
 };
 
 export type RouteResult = { status: number; headers: Record<string, string>; json: any; text: string };
@@ -21,7 +23,7 @@ export async function callRoute(method: string, path: string, call: RouteCall = 
   const match = matchRoute(compiled, method, new URL(path, 'http://localhost').pathname);
   if (!match) throw new Error(`No route for ${method} ${path}`);
   const body =
-    call.body === undefined ? Buffer.alloc(0) : Buffer.from(typeof call.body === 'string' ? call.body : JSON.stringify(call.body));
+    call.rawBody ?? (call.body === undefined ? Buffer.alloc(0) : Buffer.from(typeof call.body === 'string' ? call.body : JSON.stringify(call.body)));
   const headers = {
     ...(call.body !== undefined && typeof call.body !== 'string' ? { 'content-type': 'application/json' } : {}),
     ...call.headers,

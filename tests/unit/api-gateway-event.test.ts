@@ -61,3 +61,18 @@ describe('building an HTTP API v2 event', () => {
     expect(empty.queryStringParameters).toBeUndefined();
   });
 });
+
+describe('a text body that is not UTF-8', () => {
+  const route = routes.find((r) => r.name === 'SaveResponse')!;
+
+  it('is passed base64-encoded, byte for byte, for the handler to refuse; UTF-8 text stays text', () => {
+    const bytes = Buffer.from([0x7b, 0x22, 0x61, 0x22, 0x3a, 0x22, 0xe9, 0x22, 0x7d]); // {"a":"é"} in Latin-1
+    const latin1 = buildEvent({ ...request('/api/s/t/responses/i', { 'content-type': 'application/json' }), body: bytes }, route, { token: 't', instrumentId: 'i' });
+    const utf8 = buildEvent(request('/api/s/t/responses/i', { 'content-type': 'application/json' }, '{"a":"é"}'), route, { token: 't', instrumentId: 'i' });
+
+    expect(latin1.isBase64Encoded).toBe(true);
+    expect(Buffer.from(latin1.body!, 'base64')).toEqual(bytes);
+    expect(utf8.isBase64Encoded).toBe(false);
+    expect(utf8.body).toBe('{"a":"é"}');
+  });
+});
