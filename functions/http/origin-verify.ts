@@ -26,6 +26,19 @@ const MIN_SECRET_LENGTH = 32;
 
 const digest = (value: string) => createHash('sha256').update(value, 'utf8').digest();
 
+/** The events whose secret header was checked and accepted: requests that came through CloudFront. */
+const verified = new WeakSet<APIGatewayProxyEventV2>();
+
+/**
+ * True when this request's origin secret was checked and accepted, so it came
+ * through CloudFront and the headers CloudFront sets (CloudFront-Viewer-Address,
+ * http/client-address.ts) are CloudFront's. False in embedded mode, where
+ * nothing is checked and any such header is the client's own.
+ */
+export function cameThroughCloudFront(event: APIGatewayProxyEventV2): boolean {
+  return verified.has(event);
+}
+
 /**
  * True when `presented` is one of the accepted secrets. Digests are compared
  * in constant time, so neither the secret's length nor how much of it a guess
@@ -55,6 +68,7 @@ export function originVerification(): middy.MiddlewareObj<APIGatewayProxyEventV2
       }
       // No step after this one needs it, so none can echo or log it.
       delete headers[ORIGIN_VERIFY_HEADER];
+      verified.add(request.event);
     },
   };
 }

@@ -1,6 +1,7 @@
 /** The first step of every respondent route: from the token in the path to the participant's wave. */
 import { createHash } from 'node:crypto';
 import type { Event } from './api-handler.js';
+import { clientAddress } from './client-address.js';
 import { hashToken, isWellFormedToken } from '../domain/tokens.js';
 import { participantWindow, waveWindowState, type Window } from '../domain/wave-window.js';
 import { resolveLinkToken, resolveLinkTokenRemembered } from '../storage/links.js';
@@ -38,10 +39,12 @@ export const linkNotValid = () =>
 
 /**
  * Identifies a client for rate limiting by a truncated hash of its address, so
- * no IP address is stored; the counters expire within two windows.
+ * no IP address is stored; the counters expire within two windows. The address
+ * is the viewer's as CloudFront saw it, not CloudFront's own (client-address.ts):
+ * keyed on the edge server, one person's typos would lock out everyone near them.
  */
 function clientOf(event: Event): string {
-  return createHash('sha256').update(`pont-rate-limit|${event.requestContext?.http?.sourceIp ?? 'unknown'}`).digest('hex').slice(0, 32);
+  return createHash('sha256').update(`pont-rate-limit|${clientAddress(event)}`).digest('hex').slice(0, 32);
 }
 
 export function openPersonalLink(event: Event, now: Date): Promise<PersonalLink & { tokenHash: string }>;

@@ -7,6 +7,7 @@
  *
  *   viewer ─► CloudFront (WAF, security headers)
  *               ├─ /api/*  ─► HTTP API (no caching; Authorization and query strings forwarded;
+ *               │                       the viewer's address added (CloudFront-Viewer-Address);
  *               │                       the origin secret added, without which functions answer 403)
  *               └─ *       ─► S3 web bucket (pages: index.html for app routes such as /s/<token>)
  */
@@ -163,6 +164,12 @@ export class PontSite extends Construct {
       cachePolicy: CachePolicy.CACHING_DISABLED,
       // Every viewer header (Authorization included) and every query string
       // reach the API; Host is left out because API Gateway routes on its own host name.
+      // This managed policy also adds CloudFront's own headers, CloudFront-Viewer-Address
+      // among them: the viewer's address, which per-client rate limits count
+      // (functions/http/client-address.ts), as the request's source address is the edge's.
+      // No custom policy can do all three: one that lists CloudFront headers either
+      // forwards Host ("all viewer headers and these") or must name each viewer header,
+      // and an origin request policy may not name Authorization.
       originRequestPolicy: OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
       responseHeadersPolicy: this.headers,
       compress: true,

@@ -7,6 +7,7 @@
 import { rmSync } from 'node:fs';
 import { Template } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { VIEWER_ADDRESS_HEADER } from '../../functions/http/client-address.js';
 import { deployedRoutes } from '../../functions/routes.js';
 import { RESPONDENT_RATE_LIMIT, respondentPathPrefix } from '../../infra/aws/firewall.js';
 import { API_PATH_PATTERN, immutablePathPattern, SPA_FALLBACK_CODE } from '../../infra/aws/site.js';
@@ -21,6 +22,15 @@ const MANAGED = {
   CachingDisabled: '4135ea2d-6df8-44a3-9df3-4b5a84be39ad',
   CachingOptimized: '658327ea-f89d-4fab-a63d-7e88639e58f6',
   AllViewerExceptHostHeader: 'b689b0a8-53d0-40ab-baf2-68738e2966ac',
+};
+
+/**
+ * The CloudFront headers (CloudFront-Viewer-Address and the like) each managed
+ * origin request policy adds, as the CloudFront developer guide lists them
+ * ("Use managed origin request policies"): AllViewerExceptHostHeader adds every one.
+ */
+const MANAGED_CLOUDFRONT_HEADERS: Record<string, 'all' | readonly string[]> = {
+  [MANAGED.AllViewerExceptHostHeader]: 'all',
 };
 
 /** Runs the CloudFront Function as CloudFront would, on a viewer request for `uri`. */
@@ -82,6 +92,26 @@ describe('the edge: CloudFront in front of the web app and the API', () => {
     expect(origin.CustomOriginConfig).toMatchObject({ OriginProtocolPolicy: 'https-only', OriginSSLProtocols: ['TLSv1.2'] });
     expect(origin.DomainName['Fn::Join'][1][0]).toEqual({ Ref: s.logicalId(s.stack.api.httpApi) });
     expect(origin.DomainName['Fn::Join'][1][1]).toBe('.execute-api.eu-west-2.');
+  });
+
+  it('passes the viewer\'s address to the API (CloudFront-Viewer-Address), which the per-client rate limits count', () => {
+    // The functions read this header (functions/http/client-address.ts); the request's own source address is the edge's.
+    const header = VIEWER_ADDRESS_HEADER.toLowerCase();
+    expect(header).toBe('cloudfront-viewer-address');
+    const policy = apiBehaviour().OriginRequestPolicyId;
+    let forwarded: boolean;
+    if (typeof policy === 'string') {
+      const added = MANAGED_CLOUDFRONT_HEADERS[policy];
+      expect(added, `managed origin request policy ${policy}: which CloudFront headers it adds is not recorded here`).toBeDefined();
+      forwarded = added === 'all' || added!.some((h) => h.toLowerCase() === header);
+    } else {
+      // A policy of the stack's own: it must name the header (a policy naming no CloudFront header adds none).
+      const config = resources[policy.Ref]!.Properties.OriginRequestPolicyConfig.HeadersConfig;
+      forwarded =
+        ['whitelist', 'allViewerAndWhitelistCloudFront'].includes(config.HeaderBehavior) &&
+        (config.Headers as string[]).some((h) => h.toLowerCase() === header);
+    }
+    expect(forwarded).toBe(true);
   });
 
   it('serves the web app from a private bucket through origin access control, cached, redirecting to HTTPS', () => {
