@@ -23,7 +23,17 @@ export function checkInstrumentText(text: string): InstrumentCheck {
   return checkInstrument(value);
 }
 
+/**
+ * No instrument nests JSON anywhere near this deep (the shipped ones reach 9);
+ * the checks below walk the survey recursively, so a deeper file is refused
+ * first instead of overflowing the stack.
+ */
+const MAX_NESTING = 64;
+
 export function checkInstrument(value: unknown): InstrumentCheck {
+  if (nestingDepth(value, MAX_NESTING) > MAX_NESTING) {
+    return { ok: false, problems: [{ path: '(file)', message: `the JSON is nested more than ${MAX_NESTING} levels deep: no survey needs that` }] };
+  }
   const parsed = InstrumentFile.safeParse(value);
   const problems: InstrumentProblem[] = parsed.success
     ? []
@@ -269,4 +279,18 @@ function checkScale(scale: Scale, path: string, model: Model, problems: Instrume
     const previous = bands[index - 1];
     if (previous && band.min <= previous.max) problems.push({ path: bandPath, message: `overlaps the band "${previous.id}"` });
   });
+}
+
+/** How deep objects and arrays nest in `value`, counting no further than just past `limit` (iteratively: any depth is safe). */
+function nestingDepth(value: unknown, limit: number): number {
+  let deepest = 0;
+  const stack: Array<[unknown, number]> = [[value, 1]];
+  while (stack.length > 0) {
+    const [item, depth] = stack.pop()!;
+    if (item === null || typeof item !== 'object') continue;
+    deepest = Math.max(deepest, depth);
+    if (deepest > limit) return deepest;
+    for (const child of Object.values(item)) stack.push([child, depth + 1]);
+  }
+  return deepest;
 }

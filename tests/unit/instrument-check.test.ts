@@ -134,3 +134,19 @@ describe('the README', () => {
     expect(problemsOf(JSON.parse(example!))).toEqual([]);
   });
 });
+
+describe('an instrument nested absurdly deep', () => {
+  it('is refused with a problem, never a stack overflow', () => {
+    let elements: unknown = [];
+    for (let i = 0; i < 20_000; i++) elements = [elements];
+    let html: Record<string, unknown> = {};
+    const survey = { pages: [{ name: 'p', elements: [{ type: 'html', name: 'h', html }] }] };
+    for (let i = 0; i < 20_000; i++) html = html.html = {} as Record<string, unknown>;
+
+    for (const value of [{ id: 'deep', survey: { pages: [{ name: 'p', elements }] } }, { id: 'deep', survey }]) {
+      const check = checkInstrument(value);
+      expect(check.ok).toBe(false);
+      expect(!check.ok && check.problems).toEqual([{ path: '(file)', message: expect.stringContaining('nested more than 64 levels') }]);
+    }
+  });
+});
