@@ -28,17 +28,34 @@ export function newPassword(): string {
   return randomBytes(15).toString('base64url');
 }
 
+/** An email's local part shorter than this is too common a string to refuse in passwords ("al", "jo"). */
+export const MIN_EMAIL_NAME_LENGTH = 3;
+
 /**
  * What is wrong with a chosen password, if anything. Length is what matters
  * most (NCSC: three random words); no composition rules. Reusing the temporary
- * (or current) password is refused: that one was printed or handed over.
+ * (or current) password is refused: that one was printed or handed over. The
+ * name in the account's email (the part before @) is the first word an
+ * attacker who knows the email tries. Guessability (common passwords, a low
+ * zxcvbn score) is checked by password-strength.ts, which needs dictionaries
+ * this module must not pull into every bundle that hashes a password.
  */
-export function newPasswordProblems(chosen: string, current: string, minimumLength: number): string[] {
+export function newPasswordProblems(chosen: string, current: string, minimumLength: number, email: string): string[] {
   const problems: string[] = [];
   if ([...chosen].length < minimumLength) problems.push(`use at least ${minimumLength} characters`);
   if (chosen === current) problems.push('choose a password different from the current one');
   if (chosen.trim() === '') problems.push('a password cannot be only spaces');
+  const name = emailName(email);
+  if (name.length >= MIN_EMAIL_NAME_LENGTH && chosen.toLowerCase().includes(name)) {
+    problems.push('do not use the name in your email address (the part before the @) in your password');
+  }
   return problems;
+}
+
+/** The local part of an email address, lower-cased ("Jo.Bloggs@x.org" gives "jo.bloggs"). */
+export function emailName(email: string): string {
+  const at = email.lastIndexOf('@');
+  return (at === -1 ? email : email.slice(0, at)).toLowerCase();
 }
 
 let decoy: Promise<string> | undefined;

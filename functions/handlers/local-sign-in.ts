@@ -6,21 +6,24 @@ import { apiHandler } from '../http/api-handler.js';
 import { parseJsonBody } from '../http/body.js';
 import { HttpError } from '../http/errors.js';
 import { json } from '../http/responses.js';
-import { countFailedPassword, refuseIfTooManyFailures } from '../http/sign-in-attempts.js';
+import { countFailedPassword, forgetFailedPasswords, refuseIfTooManyFailures } from '../http/sign-in-attempts.js';
 import { PLATFORM_SCOPE, recordAudit } from '../storage/audit.js';
 import { getLocalUser } from '../storage/users.js';
 
 export const handler = apiHandler('LocalSignIn', async (event) => {
   const { email, password } = parseJsonBody(event, SignInRequest);
   const now = new Date();
-  await refuseIfTooManyFailures(event, now);
+  // Per address and per account (sign-in-attempts.ts); an unknown email is counted, locked and timed like a known one.
+  await refuseIfTooManyFailures(event, email, now);
   const user = await getLocalUser(email);
   const passwordMatches = await verifyPassword(password, user?.passwordHash ?? (await decoyPasswordHash()));
   if (!user || !passwordMatches) {
-    await countFailedPassword(event, now);
+    await countFailedPassword(event, email, now);
     await recordAudit({ scope: PLATFORM_SCOPE, actor: user?.userId ?? 'unknown', action: 'auth.sign_in_failed', detail: {} });
     throw new HttpError(401, 'sign_in_failed', 'That email and password do not match an account');
   }
+  // The right password, whatever follows (disabled, temporary): the account's failures start again.
+  await forgetFailedPasswords(email);
   // Said only to someone who knows the password: an admin disabled the account (people page).
   if (user.disabled) {
     await recordAudit({ scope: PLATFORM_SCOPE, actor: user.userId, action: 'auth.sign_in_refused_disabled', detail: {} });

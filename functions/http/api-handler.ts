@@ -9,7 +9,7 @@
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { routes, type Route } from '../routes.js';
-import { HttpError } from './errors.js';
+import { HttpError, TooManyRequests } from './errors.js';
 import { originVerification } from './origin-verify.js';
 import { errorResponse } from './responses.js';
 
@@ -66,6 +66,7 @@ function jsonErrors(route: Route): middy.MiddlewareObj<Event, Result> {
       const { error } = request;
       if (error instanceof HttpError) {
         request.response = errorResponse(error.statusCode, error.code, error.message, error.details, error.revision);
+        if (error instanceof TooManyRequests) request.response.headers = { ...request.response.headers, 'retry-after': String(error.retryAfterSeconds) };
         return;
       }
       // Only the route and the error's name and message: never the event, whose body holds answers.

@@ -14,3 +14,15 @@ export class HttpError extends Error {
     this.name = 'HttpError';
   }
 }
+
+/** 429: the client may try again in `retryAfterSeconds`, sent as a Retry-After header. */
+export class TooManyRequests extends HttpError {
+  constructor(
+    code: string,
+    message: string,
+    readonly retryAfterSeconds: number,
+  ) {
+    super(429, code, message);
+    this.name = 'TooManyRequests';
+  }
+}

@@ -48,6 +48,8 @@ export const keys = {
     SK: `LINK#${waveId}`,
   }),
   rateLimit: (clientHash: string, window: number) => ({ PK: `RATE#${clientHash}#${window}`, SK: 'RATE' }),
+  /** Failed passwords for one account (embedded sign-in), keyed on a hash of the email: see account-backoff.ts. */
+  accountBackoff: (accountHash: string) => ({ PK: `RATE#ACCOUNT#${accountHash}`, SK: 'BACKOFF' }),
   exportJob: (studyId: string, exportId: string) => ({ PK: `STUDY#${studyId}`, SK: `EXPORT#${exportId}` }),
   /** The study-stable pseudonym key, made the first time an analyst asks for joinable exports. */
   pseudonymKey: (studyId: string) => ({ PK: `STUDY#${studyId}`, SK: 'PSEUDONYM_KEY' }),

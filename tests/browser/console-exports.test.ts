@@ -27,7 +27,8 @@ let adminToken: string;
 
 const STUDY = 'analyst-cohort';
 const ANALYST = 'analyst@pont.test';
-const ANALYST_PASSWORD = 'an analyst password of my own';
+// Not the "analyst" of the email: the password rules refuse the email's name.
+const ANALYST_PASSWORD = 'an exporter password of my own';
 
 beforeAll(async () => {
   [platform, browser] = await Promise.all([startPlatform({ port: 0, host: '127.0.0.1', seed: true }), launchChromium()]);

@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'esbuild';
 import { afterAll, describe, expect, it } from 'vitest';
+import { deployedRoutes, routes } from '../../functions/routes.js';
 import { LAMBDA_BUNDLING, lambdaEsbuildOptions } from '../../infra/aws/bundling.js';
 import { REPO_ROOT } from '../../infra/local/platform.js';
 
@@ -64,6 +65,32 @@ describe('Lambda bundling', () => {
       expect(inputs.filter((input) => input.includes(researcherOnly))).toEqual([]);
     }
     expect(bytes).toBeLessThan(270_000);
+  });
+
+  it("keeps the password dictionaries (zxcvbn, megabytes) out of every deployed function's bundle", async () => {
+    // One build of every deployed handler (outfile swapped for an outdir): each output lists the modules in it.
+    const { outfile: _outfile, ...options } = lambdaEsbuildOptions('', '', REPO_ROOT);
+    const handlers = [...new Set([...deployedRoutes.map((route) => route.handler), 'change-password'])];
+    const result = await build({
+      ...options,
+      entryPoints: Object.fromEntries(handlers.map((handler) => [handler, join(REPO_ROOT, 'functions', 'handlers', `${handler}.ts`)])),
+      outdir: join(dir, 'all'),
+      write: false,
+      sourcemap: false,
+      nodePaths: [join(REPO_ROOT, 'node_modules')],
+      metafile: true,
+      logLevel: 'silent',
+    });
+    const withDictionaries = (handler: string) => {
+      const output = Object.entries(result.metafile.outputs).find(([path]) => path.endsWith(`/all/${handler}.js`))![1];
+      return Object.keys(output.inputs).some((input) => input.includes('@zxcvbn-ts/') || input.includes('functions/domain/password-strength.ts'));
+    };
+
+    // The one handler that needs them is embedded-only: never deployed.
+    expect(routes.find((route) => route.handler === 'change-password')?.embeddedOnly).toBe(true);
+    expect(withDictionaries('change-password')).toBe(true);
+    expect(deployedRoutes.length).toBeGreaterThan(20);
+    expect(deployedRoutes.filter((route) => withDictionaries(route.handler)).map((route) => route.name)).toEqual([]);
   });
 });
 

@@ -1,8 +1,8 @@
-/** Embedded-mode password changes (temporary passwords), and the participants list. */
+/** Embedded-mode password changes (temporary passwords), password rules, sign-in throttling, and the participants list. */
 import { describe, expect, it } from 'vitest';
 import { signLocalResearcherToken } from '../../functions/auth/researcher-tokens.js';
 import { hashPassword } from '../../functions/domain/passwords.js';
-import { SIGN_IN_POLICY } from '../../functions/http/sign-in-attempts.js';
+import { ACCOUNT_BACKOFF, SIGN_IN_POLICY } from '../../functions/http/sign-in-attempts.js';
 import { listAuditMonth, PLATFORM_SCOPE } from '../../functions/storage/audit.js';
 import { setContact } from '../../functions/storage/identities.js';
 import { importParticipants } from '../../functions/storage/participants.js';
@@ -11,7 +11,7 @@ import { callRoute } from '../support/call-route.js';
 import { createLink, joinStudy } from '../support/fixtures.js';
 import { useTestTable } from '../support/test-table.js';
 
-useTestTable();
+const table = useTestTable();
 const as = async (role: 'admin' | 'researcher' | 'analyst' = 'researcher') => ({ authorization: `Bearer ${(await signLocalResearcherToken({ userId: `${role}-1`, role })).token}` });
 
 async function account(email: string, password: string, temporary: boolean) {
@@ -84,11 +84,12 @@ describe('temporary passwords', () => {
   });
 
   it('rate-limits wrong passwords per client, sign-ins and changes together, and leaves other clients alone', async () => {
+    // Arrange: the client's wrong passwords spread over many emails, so that no one account backs off.
     await account('limited@example.org', 'the-real-password', false);
     const ip = '10.9.9.9';
     for (let i = 0; i < SIGN_IN_POLICY.limit / 2; i++) {
-      await signIn('limited@example.org', 'wrong', ip);
-      await change({ email: 'limited@example.org', currentPassword: 'wrong', newPassword: 'another long password' }, ip);
+      await signIn(`guess-${i}@example.org`, 'wrong', ip);
+      await change({ email: `guess-change-${i}@example.org`, currentPassword: 'wrong', newPassword: 'another long password' }, ip);
     }
 
     const blocked = await signIn('limited@example.org', 'the-real-password', ip);
@@ -96,8 +97,90 @@ describe('temporary passwords', () => {
     const elsewhere = await signIn('limited@example.org', 'the-real-password', '10.9.9.10');
 
     expect(blocked.status).toBe(429);
+    expect(Number(blocked.headers['retry-after'])).toBeGreaterThan(0);
+    expect(Number(blocked.headers['retry-after'])).toBeLessThanOrEqual(SIGN_IN_POLICY.windowSeconds);
     expect(blockedChange.status).toBe(429);
     expect(elsewhere.status).toBe(200);
+  });
+});
+
+describe('choosing a password that is not guessable', () => {
+  it('refuses a repeated character, a common password and the email\'s name, each reason a detail on newPassword', async () => {
+    // Arrange
+    await account('Robin.Hood@example.org', 'printed-at-first-start', true);
+    const choose = (newPassword: string) => change({ email: 'robin.hood@example.org', currentPassword: 'printed-at-first-start', newPassword });
+
+    // Act
+    const repeated = await choose('aaaaaaaaaaaa');
+    const common = await choose('qwerty123456');
+    const withName = await choose('ROBIN.HOOD of the green wood');
+    const both = await choose('robin.hoodrobin.hood');
+
+    // Assert
+    for (const refused of [repeated, common, withName, both]) {
+      expect(refused.status).toBe(400);
+      expect(refused.json.error.code).toBe('password_not_allowed');
+      expect(refused.json.error.details.every((d: { path: string }) => d.path === 'newPassword')).toBe(true);
+    }
+    expect(repeated.json.error.details).toEqual([{ path: 'newPassword', message: expect.stringContaining('too easy to guess (Repeated characters like "aaa"') }]);
+    expect(common.json.error.details).toEqual([{ path: 'newPassword', message: 'this is one of the most commonly used passwords: choose another' }]);
+    expect(withName.json.error.details).toEqual([{ path: 'newPassword', message: expect.stringContaining('the name in your email address') }]);
+    expect(both.json.error.details.map((d: { message: string }) => d.message)).toEqual([expect.stringContaining('the name in your email address'), expect.stringContaining('too easy to guess')]);
+    expect((await getLocalUser('robin.hood@example.org'))?.mustChangePassword).toBe(true);
+    expect((await choose('three random words for robin')).status).toBe(200);
+  });
+});
+
+describe('wrong passwords for one account', () => {
+  const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+  const ip = (i: number) => `10.20.${Math.floor(i / 250)}.${i % 250}`;
+
+  it('back the account off after 5, whatever the address, sign-ins and password changes alike; the right password starts the count again', async () => {
+    // Arrange: 5 wrong passwords, each from its own address (no address reaches its limit).
+    await account('backoff@example.org', 'the-real-password', false);
+    for (let i = 0; i < ACCOUNT_BACKOFF.freeFailures; i++) expect((await signIn('BackOff@example.org', `guess ${i}`, ip(i))).status).toBe(401);
+
+    // Act + assert: locked for 1 s, even with the right password, from a new address.
+    const locked = await signIn('backoff@example.org', 'the-real-password', ip(100));
+    const lockedChange = await change({ email: 'backoff@example.org', currentPassword: 'the-real-password', newPassword: 'a new long password' }, ip(101));
+    expect(locked.status).toBe(429);
+    expect(locked.json.error.code).toBe('too_many_attempts');
+    expect(locked.headers['retry-after']).toBe('1');
+    expect(lockedChange.status).toBe(429);
+
+    // The next failure doubles the lock.
+    await sleep(1100);
+    expect((await signIn('backoff@example.org', 'guess 6', ip(102))).status).toBe(401);
+    expect((await signIn('backoff@example.org', 'the-real-password', ip(103))).headers['retry-after']).toBe('2');
+
+    // The right password after the lock signs in, and starts the count again: one more failure locks nothing.
+    await sleep(2100);
+    expect((await signIn('backoff@example.org', 'the-real-password', ip(104))).status).toBe(200);
+    expect((await signIn('backoff@example.org', 'guess 7', ip(105))).status).toBe(401);
+    expect((await signIn('backoff@example.org', 'the-real-password', ip(106))).status).toBe(200);
+  });
+
+  it('back an unknown email off exactly like a known one, and keep no email in clear', async () => {
+    // Arrange
+    await account('known@example.org', 'the-real-password', false);
+    const answers = async (email: string, from: number) => {
+      const failures = [];
+      for (let i = 0; i < ACCOUNT_BACKOFF.freeFailures; i++) failures.push(await signIn(email, `guess ${i}`, ip(from + i)));
+      return { failures, locked: await signIn(email, 'the-real-password', ip(from + 10)) };
+    };
+
+    // Act
+    const known = await answers('known@example.org', 200);
+    const unknown = await answers('unknown@example.org', 300);
+
+    // Assert
+    expect(unknown.failures.map((r) => [r.status, r.json])).toEqual(known.failures.map((r) => [r.status, r.json]));
+    expect(known.locked.status).toBe(429);
+    expect([unknown.locked.status, unknown.locked.json, unknown.locked.headers['retry-after']]).toEqual([429, known.locked.json, known.locked.headers['retry-after']]);
+    const counters = (await table.scanAll()).filter((item) => String(item.PK).startsWith('RATE#ACCOUNT#'));
+    expect(counters.length).toBeGreaterThanOrEqual(2);
+    expect(JSON.stringify(counters)).not.toMatch(/known@|unknown@/);
+    expect(counters.every((item) => typeof item.expiresAt === 'number')).toBe(true);
   });
 });
 

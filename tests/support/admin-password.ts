@@ -6,7 +6,8 @@
  */
 import type { Platform } from '../../infra/local/platform.js';
 
-export const TEST_ADMIN_PASSWORD = 'the tests own admin password';
+// Must pass the password rules (functions/domain/passwords.ts, password-strength.ts): not the "admin" of admin@pont.local.
+export const TEST_ADMIN_PASSWORD = 'the tests own console password';
 const chosen = new Map<string, Promise<string>>();
 
 export function adminPasswordOf(platform: Pick<Platform, 'url' | 'adminEmail' | 'adminPassword'>): Promise<string> {

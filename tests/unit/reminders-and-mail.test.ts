@@ -117,9 +117,9 @@ describe('emails to participants', () => {
 
 describe('choosing a password', () => {
   it('needs 12 characters and a change from the current one', () => {
-    expect(newPasswordProblems('short', 'temporary-password', 12)).toEqual(['use at least 12 characters']);
-    expect(newPasswordProblems('temporary-password', 'temporary-password', 12)).toEqual(['choose a password different from the current one']);
-    expect(newPasswordProblems('three random words', 'temporary-password', 12)).toEqual([]);
+    expect(newPasswordProblems('short', 'temporary-password', 12, 'sam@example.org')).toEqual(['use at least 12 characters']);
+    expect(newPasswordProblems('temporary-password', 'temporary-password', 12, 'sam@example.org')).toEqual(['choose a password different from the current one']);
+    expect(newPasswordProblems('three random words', 'temporary-password', 12, 'sam@example.org')).toEqual([]);
   });
 });
 
