@@ -6,7 +6,12 @@
  */
 import * as z from 'zod/mini';
 
-const Config = z.object({
+/**
+ * Exported for the CDK app (infra/aws/mail.ts), which checks the context
+ * values that become these variables with this same schema at synth, so a
+ * value the functions would refuse never reaches a deploy.
+ */
+export const Config = z.object({
   TABLE_NAME: z.string().check(z.minLength(1)),
   /** The identity table (contact details); only routes that manage contacts are given it. */
   IDENTITY_TABLE_NAME: z.optional(z.string().check(z.minLength(1))),

@@ -20,14 +20,13 @@ import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
-import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import { Construct } from 'constructs';
 import type { Route, RouteAccess } from '../../functions/routes.js';
 import { grantAccountLookup, type ResearcherAuth } from './auth.js';
 import { grantSendEmail, mailEnvironment, type MailSettings } from './mail.js';
 import type { PontExports } from './exports.js';
-import { pontFunction, repoRoot } from './lambda.js';
+import { pontFunction, pontLogGroup, repoRoot } from './lambda.js';
 import { acknowledge, bucketRead, invoke, keyUse, lambdaFunction, tableIndexes } from './nag.js';
 
 export { repoRoot };
@@ -95,7 +94,7 @@ export class PontApi extends Construct {
       autoDeploy: true,
       throttle: THROTTLE,
       accessLogSettings: {
-        destination: new LogGroupLogDestination(new LogGroup(this, 'AccessLogs', { retention: RetentionDays.ONE_MONTH, encryptionKey: props.key })),
+        destination: new LogGroupLogDestination(pontLogGroup(this, 'AccessLogs', props.key)),
         format: AccessLogFormat.custom(JSON.stringify(ACCESS_LOG_FIELDS)),
       },
     });

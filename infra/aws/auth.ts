@@ -103,7 +103,9 @@ export class PontAuth extends Construct implements ResearcherAuth {
       // pool stays on ESSENTIALS (the default for new pools, stated explicitly)
       // and no threat protection mode is set.
       featurePlan: FeaturePlan.ESSENTIALS,
-      // Deleting the pool would delete every researcher account and their MFA enrolment.
+      // Deleting the pool would delete every researcher account and their MFA
+      // enrolment. Plain Retain, as for the tables: with deletion protection on,
+      // a rollback could not delete it (docs/aws.md, "A failed first deploy").
       deletionProtection: true,
       removalPolicy: RemovalPolicy.RETAIN,
     });

@@ -25,8 +25,9 @@ export class PontKey extends Construct {
       alias: `alias/pont-${props.stage}`,
       description: `Pont (${props.stage}): tables, exports, queues, logs and alarms`,
       enableKeyRotation: true,
-      // Deleting the key would make the retained tables unreadable: never with the stack.
-      removalPolicy: RemovalPolicy.RETAIN,
+      // Deleting the key would make the retained tables unreadable: never with
+      // the stack. Only a rolled-back first deploy, which created it, removes it.
+      removalPolicy: RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE,
       pendingWindow: Duration.days(30),
     });
 

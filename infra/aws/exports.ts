@@ -62,8 +62,9 @@ export class PontExports extends Construct {
       bucketKeyEnabled: true,
       objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
       lifecycleRules: [{ expiration: Duration.days(EXPORT_RETENTION_DAYS), abortIncompleteMultipartUploadAfter: Duration.days(1) }],
-      // Kept if the stack is deleted (its objects expire on their own), so deleting a stack never fails half way.
-      removalPolicy: RemovalPolicy.RETAIN,
+      // Kept if the stack is deleted (its objects expire on their own), so deleting a stack never fails half way;
+      // removed only by the rollback of the deploy that created it (still empty then).
+      removalPolicy: RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE,
     });
     Validations.of(this.bucket).acknowledge({
       id: 'AwsSolutions-S1',

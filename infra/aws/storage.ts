@@ -44,6 +44,9 @@ function tableFrom(scope: Construct, definition: TableDefinition, key: IKey): Ta
     billingMode: BillingMode.PAY_PER_REQUEST,
     pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true, recoveryPeriodInDays: PITR_DAYS },
     deletionProtection: true,
+    // Plain Retain, not RetainExceptOnCreate: with deletion protection on, the
+    // rollback of a failed first deploy could not delete the table anyway and
+    // would end in ROLLBACK_FAILED (docs/aws.md, "A failed first deploy").
     removalPolicy: RemovalPolicy.RETAIN,
     // The stage's customer-managed key (encryption.ts); table grants
     // (grantReadData…) include the key, so functions need nothing more.

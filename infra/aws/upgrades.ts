@@ -17,11 +17,10 @@ import { CustomResource, Duration } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
-import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Provider } from 'aws-cdk-lib/custom-resources';
 import { Construct, type IDependable } from 'constructs';
 import { upgradeIds } from '../../functions/upgrades/upgrades.js';
-import { pontFunction, repoRoot } from './lambda.js';
+import { pontFunction, pontLogGroup, repoRoot } from './lambda.js';
 import { acknowledge, invoke, keyUse, lambdaFunction, tableIndexes } from './nag.js';
 
 export type PontUpgradesProps = {
@@ -58,7 +57,7 @@ export class PontUpgrades extends Construct {
 
     this.provider = new Provider(this, 'Provider', {
       onEventHandler: this.function,
-      logGroup: new LogGroup(this, 'ProviderLogs', { retention: RetentionDays.ONE_MONTH, encryptionKey: props.key }),
+      logGroup: pontLogGroup(this, 'ProviderLogs', props.key),
     });
     acknowledge(this.provider, [
       ...lambdaFunction.filter((finding) => finding.id !== 'AwsSolutions-L1'),

@@ -43,7 +43,7 @@ describe('encryption with the stage\'s customer-managed key', () => {
     expect(keys.map(([id]) => id)).toEqual([keyId]);
     const [, key] = keys[0]!;
     expect(key.Properties.EnableKeyRotation).toBe(true);
-    expect(key.DeletionPolicy).toBe('Retain');
+    expect(key.DeletionPolicy).toBe('RetainExceptOnCreate');
   });
 
   it('encrypts both tables with it, with point-in-time recovery over the stated window', () => {

@@ -458,6 +458,24 @@ describe('PontStack email and reminders', () => {
   it('refuses a sender without the web address links must point to', () => {
     expect(() => synth({ mailFrom: MAIL.mailFrom })).toThrow(/webUrl/);
   });
+
+  it('refuses at synth, naming the context key, any mail setting the functions\' configuration (functions/config.ts) would refuse', () => {
+    // Each passed synth before, and then every request of the mail-sending functions failed with "configuration is incomplete".
+    const refused: Array<[key: keyof typeof MAIL, value: string]> = [
+      ['studyTeamEmail', 'not-an-email'],
+      ['mailFrom', 'pont@study.example.gov.wales,'],
+      ['mailFrom', 'pont@study..example.gov.wales'],
+      ['webUrl', 'https://pont example.gov.wales'],
+    ];
+    for (const [key, value] of refused) {
+      expect(() => synth({ ...MAIL, [key]: value }), `${key}=${value}`).toThrow(
+        new RegExp(`^Invalid ${key} "${value.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}" \\(-c ${key}=…\\): .*configuration is incomplete`),
+      );
+    }
+    // Well-formed values (MAIL, synthesised above) pass, as does an address with a tag.
+    const { stack, resources, logicalId } = synth({ ...MAIL, studyTeamEmail: 'pont+team@study.example.gov.wales' });
+    expect(resources[logicalId(stack.reminders.function)]!.Properties.Environment.Variables).toMatchObject({ STUDY_TEAM_EMAIL: 'pont+team@study.example.gov.wales' });
+  });
 });
 
 describe('PontStack (bundled)', () => {
