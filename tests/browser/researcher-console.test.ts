@@ -102,8 +102,8 @@ describe('the researcher console', () => {
     await page.getByLabel('New password again').fill('too short');
     await page.getByRole('button', { name: 'Save password and sign in' }).click();
     await page.getByText('Use at least 12 characters.').waitFor();
-    await page.getByLabel('New password', { exact: true }).fill('console test admin password');
-    await page.getByLabel('New password again').fill('console test admin password');
+    await page.getByLabel('New password', { exact: true }).fill('console test owner passphrase');
+    await page.getByLabel('New password again').fill('console test owner passphrase');
     await page.getByRole('button', { name: 'Save password and sign in' }).click();
     await page.getByRole('heading', { name: 'Studies' }).waitFor();
 
