@@ -419,3 +419,17 @@ export const routes: readonly Route[] = [
 ];
 
 export const deployedRoutes = routes.filter((route) => !route.embeddedOnly);
+
+/**
+ * Which share of the API's capacity a route draws on, from what the route
+ * table already says about it. In AWS each class has its own per-route rate
+ * and burst at the HTTP API stage (infra/aws/api.ts), so a flood on one route
+ * is held to that route's limit and cannot take the capacity every other route
+ * needs; no Lambda concurrency is reserved.
+ */
+export type TrafficClass = 'respondent' | 'public' | 'researcher' | 'export';
+
+export function trafficClassOf(route: Pick<Route, 'access' | 'exportAccess'>): TrafficClass {
+  if (route.exportAccess === 'start') return 'export';
+  return route.access.kind;
+}

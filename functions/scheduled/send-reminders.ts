@@ -5,6 +5,14 @@
  * platform runs the same function hourly. Logs counts only, never an address.
  */
 import { participantMail, sendAllDueReminders } from '../notifications/participant-mail.js';
+import { acquireRunLease, releaseRunLease } from '../storage/run-locks.js';
+
+/**
+ * Longer than the AWS function's 10-minute timeout (infra/aws/reminders.ts), so
+ * a live run always holds it; a run that died frees the job within 15 minutes.
+ */
+export const REMINDER_RUN_LEASE_MS = 15 * 60_000;
+const REMINDER_JOB = 'reminders';
 
 export type ReminderRunSummary = { waves: number; due: number; sent: number; failed: number; skipped: number; ms: number };
 
@@ -14,8 +22,14 @@ export async function runDueReminders(now = new Date()): Promise<ReminderRunSumm
     console.log(JSON.stringify({ level: 'info', event: 'reminders_skipped', reason: 'email_not_configured' }));
     return undefined;
   }
+  // Two runs never overlap (the schedule's retries, a slow run met by the next).
+  const lease = await acquireRunLease(REMINDER_JOB, REMINDER_RUN_LEASE_MS);
+  if (!lease) {
+    console.log(JSON.stringify({ level: 'info', event: 'reminders_skipped', reason: 'another_run_in_progress' }));
+    return undefined;
+  }
   const started = Date.now();
-  const runs = await sendAllDueReminders(setup, now);
+  const runs = await sendAllDueReminders(setup, now).finally(() => releaseRunLease(lease));
   const total = (key: 'due' | 'sent' | 'failed' | 'skipped') => runs.reduce((sum, run) => sum + run[key], 0);
   const summary: ReminderRunSummary = { waves: runs.length, due: total('due'), sent: total('sent'), failed: total('failed'), skipped: total('skipped'), ms: Date.now() - started };
   // Quiet when there was nothing to do: the embedded platform runs this hourly in a terminal.

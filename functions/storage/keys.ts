@@ -59,6 +59,8 @@ export const keys = {
   membershipListing: (studyId: string, userId: string) => ({ GSI1PK: `MEMBER#${userId}`, GSI1SK: `STUDY#${studyId}` }),
   /** How many owners a study has: every change of an owner is conditioned on it, so a study always keeps one. */
   studyOwners: (studyId: string) => ({ PK: `STUDY#${studyId}`, SK: 'OWNERS' }),
+  /** A lease on a platform-wide job (the reminder run): see run-locks.ts. */
+  runLock: (job: string) => ({ PK: 'LOCK', SK: job }),
 } as const;
 
 export const prefixes = {

@@ -3,9 +3,9 @@
  * (encrypted with the stage's key; `-c alarmEmail=…` subscribes an address).
  *
  *  - each function's errors (one alarm per function: its name says which route broke);
- *  - Lambda throttles: account-wide (functions without reserved concurrency
- *    throttle only at the account's limit, which they all share) and per
- *    function for those with reserved concurrency (the reminder run);
+ *  - Lambda throttles, account-wide: no function reserves concurrency (the
+ *    API stage limits each route instead), so all throttle only at the
+ *    account's limit, which they share;
  *  - each table's system errors (the operations Pont uses) and throttled requests
  *    (its read and write throttle events);
  *  - messages waiting in a dead-letter queue (a failed export or reminder run);
@@ -21,7 +21,7 @@ import { Alarm, ComparisonOperator, MathExpression, Metric, TreatMissingData, ty
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { Operation, type Table } from 'aws-cdk-lib/aws-dynamodb';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
-import type { CfnFunction, Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
+import type { Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
@@ -63,9 +63,6 @@ export class PontAlarms extends Construct {
 
     for (const [name, fn] of props.functions) {
       this.alarm(`${name}Errors`, fn.metricErrors({ period: PERIOD }), `${name}: the function failed`);
-      if ((fn.node.defaultChild as CfnFunction).reservedConcurrentExecutions !== undefined) {
-        this.alarm(`${name}Throttles`, fn.metricThrottles({ period: PERIOD }), `${name}: invocations throttled at its reserved concurrency`);
-      }
     }
     this.alarm(
       'LambdaThrottles',

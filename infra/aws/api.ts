@@ -7,6 +7,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { Duration, Validations } from 'aws-cdk-lib';
 import {
+  type CfnStage,
   CorsHttpMethod,
   HttpApi,
   HttpMethod,
@@ -22,7 +23,7 @@ import type { IKey } from 'aws-cdk-lib/aws-kms';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import { Construct } from 'constructs';
-import type { Route, RouteAccess } from '../../functions/routes.js';
+import { trafficClassOf, type Route, type RouteAccess, type TrafficClass } from '../../functions/routes.js';
 import { grantAccountLookup, type ResearcherAuth } from './auth.js';
 import { grantSendEmail, mailEnvironment, type MailSettings } from './mail.js';
 import type { PontExports } from './exports.js';
@@ -34,8 +35,23 @@ export { repoRoot };
 export const handlerEntry = (route: Pick<Route, 'handler'>): string =>
   path.join(repoRoot, 'functions', 'handlers', `${route.handler}.ts`);
 
-/** Stage-wide limits (requests per second). Per-route limits can be added via CfnStage routeSettings. */
-const THROTTLE = { rateLimit: 50, burstLimit: 100 } as const;
+/**
+ * Requests per second (rate) and in one burst, for each route of a class: API
+ * Gateway counts every route on its own (issue #19, item 6). Respondents get
+ * room for a whole class opening their links in the same minute; researcher
+ * routes are used by a handful of people; starting an export runs the
+ * 15-minute, 1 GB worker, so it is held to one a second. Warm, a respondent
+ * call takes about 50 ms, so one flooded route at its limit holds about
+ * 3 concurrent executions (docs/aws.md, "Throttling and quotas").
+ */
+export const ROUTE_THROTTLE: Readonly<Record<TrafficClass, { rateLimit: number; burstLimit: number }>> = {
+  respondent: { rateLimit: 50, burstLimit: 100 },
+  public: { rateLimit: 20, burstLimit: 40 },
+  researcher: { rateLimit: 10, burstLimit: 20 },
+  export: { rateLimit: 1, burstLimit: 2 },
+};
+/** For a route the table does not name (none today): the tightest class. */
+const DEFAULT_ROUTE_THROTTLE = ROUTE_THROTTLE.researcher;
 
 /**
  * Access log lines: the route's template (`GET /api/s/{token}`, never the
@@ -92,7 +108,7 @@ export class PontApi extends Construct {
       httpApi: this.httpApi,
       stageName: '$default',
       autoDeploy: true,
-      throttle: THROTTLE,
+      throttle: DEFAULT_ROUTE_THROTTLE,
       accessLogSettings: {
         destination: new LogGroupLogDestination(pontLogGroup(this, 'AccessLogs', props.key)),
         format: AccessLogFormat.custom(JSON.stringify(ACCESS_LOG_FIELDS)),
@@ -106,6 +122,7 @@ export class PontApi extends Construct {
       identitySource: ['$request.header.Authorization'],
     });
 
+    const routeSettings: Record<string, { ThrottlingRateLimit: number; ThrottlingBurstLimit: number }> = {};
     for (const route of props.routes) {
       const fn = this.routeFunction(route, props, props.researcherAuth);
       for (const [name, value] of Object.entries(props.originSecret.environment)) fn.addEnvironment(name, value);
@@ -137,6 +154,11 @@ export class PontApi extends Construct {
         integration: new HttpLambdaIntegration(`${route.name}Integration`, fn),
         authorizer,
       });
+      const limits = ROUTE_THROTTLE[trafficClassOf(route)];
+      routeSettings[`${route.method} ${route.path}`] = { ThrottlingRateLimit: limits.rateLimit, ThrottlingBurstLimit: limits.burstLimit };
+      // API Gateway refuses settings for a route key that does not exist yet,
+      // and a stage is otherwise created before the routes.
+      if (apiRoute) this.stage.node.addDependency(apiRoute);
       if (!authorizer && apiRoute) {
         Validations.of(apiRoute).acknowledge({
           id: 'AwsSolutions-APIG4',
@@ -152,6 +174,7 @@ export class PontApi extends Construct {
       ]);
       this.functions.set(route.name, fn);
     }
+    (this.stage.node.defaultChild as CfnStage).routeSettings = routeSettings;
   }
 
   /** The function serving the named route (tests and later wiring use this). */

@@ -62,8 +62,9 @@ export class PontReminders extends Construct {
       },
       deadLetterQueue: this.deadLetterQueue,
       retryAttempts: 2,
-      // Two runs never overlap: a slow run is not joined by the next day's.
-      reservedConcurrentExecutions: 1,
+      // No reserved concurrency (a reservation fails the first deploy on an
+      // account whose quota is 10): runs never overlap because each takes a
+      // lease item first (functions/storage/run-locks.ts).
     });
     // Lambda sends failed runs to the queue as the function's role, which CDK
     // grants sqs:SendMessage only: the queue's key is granted here.

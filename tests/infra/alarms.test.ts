@@ -47,10 +47,10 @@ describe('alarms', () => {
     expect(watched.sort()).toEqual(expected.sort());
   });
 
-  it('watches Lambda throttles account-wide and at the reminder run\'s reserved concurrency', () => {
+  it('watches Lambda throttles account-wide, where every function throttles (none reserves concurrency)', () => {
     const throttles = simple('AWS/Lambda', 'Throttles');
     expect(throttles.filter((a) => !a.Dimensions)).toHaveLength(1);
-    expect(throttles.filter((a) => a.Dimensions).map((a) => dimension(a, 'FunctionName'))).toEqual([{ Ref: s.logicalId(s.stack.reminders.function) }]);
+    expect(throttles.filter((a) => a.Dimensions)).toEqual([]);
   });
 
   it('watches each table\'s system errors on the operations Pont uses, and its throttled reads and writes', () => {

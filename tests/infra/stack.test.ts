@@ -9,7 +9,7 @@ import path from 'node:path';
 import { Match } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { INSTRUMENT_AUTHOR_GROUP, Role } from '../../functions/contracts/researcher.js';
-import { deployedRoutes, routes, type Route } from '../../functions/routes.js';
+import { deployedRoutes, routes, trafficClassOf, type Route } from '../../functions/routes.js';
 import { identityTable, mainTable, type KeyAttribute } from '../../functions/storage/table-definition.js';
 import { synthPontStack } from './synth.js';
 
@@ -297,14 +297,32 @@ describe('PontStack (synthesised without bundling)', () => {
       }
     });
 
-    it('throttles the auto-deployed $default stage', () => {
+    it('throttles every route at the auto-deployed $default stage by its traffic class, after the routes exist', () => {
       const stages = ofType('AWS::ApiGatewayV2::Stage');
       expect(stages).toHaveLength(1);
-      expect(stages[0]![1].Properties).toMatchObject({
-        StageName: '$default',
-        AutoDeploy: true,
-        DefaultRouteSettings: { ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100 },
-      });
+      const [stageId, stage] = stages[0]!;
+      expect(stage.Properties).toMatchObject({ StageName: '$default', AutoDeploy: true, DefaultRouteSettings: { ThrottlingRateLimit: 10, ThrottlingBurstLimit: 20 } });
+      const settings = stage.Properties.RouteSettings as Record<string, { ThrottlingRateLimit: number; ThrottlingBurstLimit: number }>;
+      expect(Object.keys(settings).sort()).toEqual(deployedRoutes.map((r) => `${r.method} ${r.path}`).sort());
+      const expected = {
+        respondent: { ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100 },
+        public: { ThrottlingRateLimit: 20, ThrottlingBurstLimit: 40 },
+        researcher: { ThrottlingRateLimit: 10, ThrottlingBurstLimit: 20 },
+        export: { ThrottlingRateLimit: 1, ThrottlingBurstLimit: 2 },
+      };
+      for (const route of deployedRoutes) expect(settings[`${route.method} ${route.path}`], route.name).toEqual(expected[trafficClassOf(route)]);
+      expect(settings['GET /api/s/{token}']).toEqual(expected.respondent);
+      expect(settings['POST /api/studies/{studyId}/exports']).toEqual(expected.export);
+      // API Gateway refuses settings naming a route that does not exist yet: the stage waits for every route.
+      const routeIds = ofType('AWS::ApiGatewayV2::Route').map(([id]) => id);
+      expect(routeIds).toHaveLength(deployedRoutes.length);
+      expect(s.template.toJSON().Resources[stageId].DependsOn).toEqual(expect.arrayContaining(routeIds));
+    });
+
+    it('reserves no Lambda concurrency anywhere: a reservation fails the first deploy on an account whose quota is 10', () => {
+      const functions = ofType('AWS::Lambda::Function');
+      expect(functions.length).toBeGreaterThan(deployedRoutes.length);
+      for (const [id, fn] of functions) expect(fn.Properties.ReservedConcurrentExecutions, id).toBeUndefined();
     });
 
     it('outputs the API URL', () => {
@@ -410,7 +428,8 @@ describe('PontStack email and reminders', () => {
     expect(schedule.Target.RetryPolicy).toMatchObject({ MaximumRetryAttempts: 3 });
     // Runs that fail inside the function (an email not sent) land in the same queue.
     expect(resources[fnId]!.Properties.DeadLetterConfig).toEqual({ TargetArn: { 'Fn::GetAtt': [queueId, 'Arn'] } });
-    expect(resources[fnId]!.Properties.ReservedConcurrentExecutions).toBe(1);
+    // Overlapping runs are kept apart by a lease item, not a reservation (which fails a first deploy on a quota of 10).
+    expect(resources[fnId]!.Properties.ReservedConcurrentExecutions).toBeUndefined();
     expect(resources[queueId]!.Properties.KmsMasterKeyId).toEqual({ 'Fn::GetAtt': [logicalId(stack.key.key), 'Arn'] });
     // The schedule's role may invoke this function and nothing else.
     const scheduleRole = schedule.Target.RoleArn['Fn::GetAtt'][0];

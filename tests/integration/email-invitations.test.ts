@@ -7,7 +7,8 @@ import { signLocalResearcherToken } from '../../functions/auth/researcher-tokens
 import { reloadConfig } from '../../functions/config.js';
 import type { Mailer, StoredMessage } from '../../functions/notifications/mailer.js';
 import { participantMail, sendDueReminders, type ParticipantMail } from '../../functions/notifications/participant-mail.js';
-import { runDueReminders } from '../../functions/scheduled/send-reminders.js';
+import { REMINDER_RUN_LEASE_MS, runDueReminders } from '../../functions/scheduled/send-reminders.js';
+import { acquireRunLease, releaseRunLease } from '../../functions/storage/run-locks.js';
 import { listAuditMonth } from '../../functions/storage/audit.js';
 import { recordConsent } from '../../functions/storage/consents.js';
 import { setContact } from '../../functions/storage/identities.js';
@@ -246,6 +247,34 @@ describe('reminders', () => {
 
     expect(summary?.sent).toBeGreaterThanOrEqual(1);
     expect((await listAuditMonth(studyId, new Date())).find((e) => e.action === 'reminders.sent' && e.actor === 'scheduler')?.detail).toMatchObject({ sent: 1 });
+  });
+
+  it('never runs twice at once: a run finding the lease held sends nothing, and a lease left by a dead run expires', async () => {
+    const { studyId } = await studyWithEmails(1);
+    await issueByEmail(studyId);
+    const day8 = new Date(Date.now() + 8 * DAY);
+    const held = await acquireRunLease('reminders', REMINDER_RUN_LEASE_MS);
+
+    const whileHeld = await runDueReminders(day8);
+    const remindersWhileHeld = messagesOf(studyId, 'reminder').length;
+    // The holder died without releasing: once its lease has passed, another run takes the job.
+    const takeover = await acquireRunLease('reminders', 60_000, new Date(Date.now() + REMINDER_RUN_LEASE_MS + 1));
+    await releaseRunLease(held!); // the dead holder's late release must not free the new holder's lease
+    const stillHeld = await acquireRunLease('reminders', 60_000);
+    await releaseRunLease(takeover!);
+    const afterRelease = await runDueReminders(day8);
+
+    expect(held).toBeDefined();
+    expect(whileHeld).toBeUndefined();
+    expect(remindersWhileHeld).toBe(0);
+    expect(takeover).toBeDefined();
+    expect(stillHeld).toBeUndefined();
+    expect(afterRelease?.sent).toBeGreaterThanOrEqual(1);
+    expect(messagesOf(studyId, 'reminder')).toHaveLength(1);
+    // The finished run gave its lease back.
+    const next = await acquireRunLease('reminders', 60_000);
+    expect(next).toBeDefined();
+    await releaseRunLease(next!);
   });
 
   it('refuses a wave without a schedule', async () => {
