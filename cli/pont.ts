@@ -11,6 +11,8 @@
  *                                      fill a new study with a synthetic cohort, straight into DynamoDB (cli/demo-cohort.ts)
  *   export <study> --out <dir> [options]
  *                                      download an anonymised dataset package (cli/export.ts)
+ *   backup --out <file> | restore <file> [--replace]
+ *                                      the embedded platform's data, encrypted with a passphrase (cli/backup.ts)
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -31,7 +33,10 @@ const USAGE = `Usage: npm run pont -- instrument <command> … | demo-cohort …
   demo-cohort --participants 10000 --waves 3 [--study demo-cohort] [--seed pont]
                                 fill a new study with synthetic participants and answers (marked synthetic)
   export <study> --out <dir> [--include-partial] [--include-free-text] [--study-stable-key] [--k 5]
-                                download an anonymised dataset package from a running Pont (analyst or admin)`;
+                                download an anonymised dataset package from a running Pont (analyst or admin)
+  backup --out <file>           the embedded platform's data (both tables, the outbox), encrypted with a passphrase
+                                (PONT_BACKUP_PASSPHRASE, or asked for); a running Pont pauses for those seconds
+  restore <file> [--replace]    put a backup back; --replace when there is data (saved first under .data/backups/)`;
 
 type Command = (args: string[]) => Promise<number>;
 
@@ -165,6 +170,8 @@ export async function run(argv: string[]): Promise<number> {
   // Loaded only when asked for: it brings in the AWS SDK and the storage modules, which the instrument tools do without.
   if (argv[0] === 'export') return (await import('./export.js')).exportCommand(argv.slice(1));
   if (argv[0] === 'sroi') return (await import('./sroi.js')).sroiCommand(argv.slice(1));
+  if (argv[0] === 'backup') return (await import('./backup.js')).backupCommand(argv.slice(1));
+  if (argv[0] === 'restore') return (await import('./backup.js')).restoreCommand(argv.slice(1));
   if (argv[0] === 'demo-cohort') return (await import('./demo-cohort.js')).demoCohortCommand(argv.slice(1));
   const [group, verb, ...rest] = argv;
   const command = commands[`${group} ${verb}`];

@@ -27,8 +27,21 @@ export type ItemCache<T> = {
   remember(key: string, item: T): void;
 };
 
+/** Every cache made here, so that all can be emptied at once. */
+const allEntries = new Set<Map<string, Entry<unknown>>>();
+
+/**
+ * Empties every cache of this process: after the embedded platform's tables
+ * were replaced by a restore (cli/backup.ts), a cached item may no longer be
+ * the stored one. Never needed in Lambda, where nothing replaces a table.
+ */
+export function forgetCachedItems(): void {
+  for (const entries of allEntries) entries.clear();
+}
+
 export function itemCache<T>(options: { ttlMs: number; maxEntries: number }): ItemCache<T> {
   const entries = new Map<string, Entry<T>>();
+  allEntries.add(entries as Map<string, Entry<unknown>>);
   const scope = (key: string) => {
     const { TABLE_NAME, DYNAMODB_ENDPOINT } = config();
     return `${DYNAMODB_ENDPOINT ?? ''}|${TABLE_NAME}|${key}`;

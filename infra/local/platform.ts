@@ -7,7 +7,8 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { isIPv4, type AddressInfo } from 'node:net';
+import { createSecureContext } from 'node:tls';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -20,11 +21,13 @@ import { routes } from '../../functions/routes.js';
 import { runDueReminders } from '../../functions/scheduled/send-reminders.js';
 import { identityTable, mainTable } from '../../functions/storage/table-definition.js';
 import { PLATFORM_SCOPE, recordAudit } from '../../functions/storage/audit.js';
+import { forgetCachedItems } from '../../functions/storage/item-cache.js';
 import { resetLocalAdmin } from '../../functions/storage/users.js';
 import { runUpgrades, type UpgradeOutcome } from '../../functions/upgrades/run-upgrades.js';
 import type { LambdaHandler } from './api-gateway.js';
 import { superviseDynamoDbLocal, type SupervisedDynamoDbLocal } from './dynamodb-local.js';
 import { ADMIN_EMAIL, seedDemo, type DemoLink } from './seed.js';
+import { RequestGate, startControlServer } from './maintenance.js';
 import { createEmbeddedServer } from './server.js';
 import { StaticSite } from './static-site.js';
 import { ensureTable } from './tables.js';
@@ -46,6 +49,14 @@ export type PlatformOptions = {
   resetAdminPassword?: boolean;
   webDir?: string;
   instrumentsDir?: string;
+  /** Serve HTTPS with this certificate and key (PEM): needed to listen beyond this machine. */
+  tls?: { cert: Buffer; key: Buffer };
+  /**
+   * The https address of a TLS-terminating proxy in front (the operator's
+   * statement that one is there): allows a non-loopback host without `tls`,
+   * and is the address personal links in emails point at.
+   */
+  behindTlsProxy?: string;
 };
 
 export type Platform = {
@@ -61,12 +72,14 @@ export type Platform = {
 };
 
 export async function startPlatform(options: PlatformOptions): Promise<Platform> {
+  assertSafeExposure(options);
   const dataDir = options.dataDir ? resolve(options.dataDir) : undefined;
   if (dataDir) mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const site = new StaticSite(options.webDir ?? join(REPO_ROOT, 'web', 'dist'));
   // Watched: if DynamoDB Local dies, it is started again on the same data and port, and its tables made again when in memory.
   const dynamo = await superviseDynamoDbLocal({ ...(dataDir ? { dataDir: join(dataDir, 'dynamodb') } : {}), afterRestart: () => ensureTables(dynamo.endpoint) });
   let server: Server | undefined;
+  let control: Awaited<ReturnType<typeof startControlServer>> | undefined;
   let temporaryOutbox: string | undefined;
   let temporaryExportDir: string | undefined;
   try {
@@ -108,18 +121,34 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       else adminPassword = undefined; // no such account to reset
     }
 
-    server = createEmbeddedServer({ routes, handlers: await loadHandlers(), site, databaseReady: () => dynamo.state() === 'ready' });
+    const gate = new RequestGate();
+    server = createEmbeddedServer({ routes, handlers: await loadHandlers(), site, databaseReady: () => dynamo.state() === 'ready', gate, ...(options.tls ? { tls: options.tls } : {}) });
     const address = await listen(server, options.port, options.host);
-    const url = `http://${['0.0.0.0', '127.0.0.1', '::'].includes(options.host) ? 'localhost' : address.address}:${address.port}`;
+    const scheme = options.tls ? 'https' : 'http';
+    const url = `${scheme}://${['0.0.0.0', '127.0.0.1', '::'].includes(options.host) ? 'localhost' : address.address}:${address.port}`;
     const running = server;
-    // Links in emails point at this server.
-    process.env.PUBLIC_WEB_URL = url;
+    // Links in emails point at this server, or at the proxy in front of it.
+    process.env.PUBLIC_WEB_URL = options.behindTlsProxy?.replace(/\/+$/, '') ?? url;
     reloadConfig();
-    const reminders = scheduleReminders();
+    const reminders = scheduleReminders(gate);
     const announceIn = options.announceIn ? resolve(options.announceIn) : dataDir;
     const platformFile = announceIn && join(announceIn, 'platform.json');
+    // Backups and restores of this running platform pause it through here (cli/backup.ts); only platform.json knows the secret.
+    control = platformFile
+      ? await startControlServer({
+          pause: (seconds) => gate.pause(seconds, () => Promise.all([exportsInFlight(), reminders.idle()])),
+          resume: (restored) => {
+            if (restored) forgetCachedItems();
+            gate.resume();
+          },
+        })
+      : undefined;
+    const controlEndpoint = control && { url: control.url, secret: control.secret };
     if (announceIn) mkdirSync(announceIn, { recursive: true, mode: 0o700 });
-    if (platformFile) writeFileSync(platformFile, JSON.stringify({ url, dynamodbEndpoint: dynamo.endpoint, tableName, identityTableName }, null, 2), { mode: 0o600 });
+    if (platformFile) {
+      writeFileSync(platformFile, JSON.stringify({ url, dynamodbEndpoint: dynamo.endpoint, tableName, identityTableName, dataDir: dataDir ?? null, control: controlEndpoint }, null, 2), { mode: 0o600 });
+    }
+    const runningControl = control;
     return {
       url,
       demoLinks,
@@ -129,6 +158,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       ...(adminPassword ? { adminPassword } : {}),
       stop: async () => {
         reminders.stop();
+        await runningControl?.close();
         running.closeAllConnections();
         await new Promise<void>((done) => running.close(() => done()));
         if (platformFile) rmSync(platformFile, { force: true });
@@ -140,17 +170,18 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     };
   } catch (error) {
     server?.close();
+    await control?.close();
     await dynamo.stop();
     if (temporaryOutbox) rmSync(temporaryOutbox, { recursive: true, force: true });
     throw error;
   }
 }
 
-const TABLE_NAME = 'pont';
-const IDENTITY_TABLE_NAME = 'pont-identity';
+export const TABLE_NAME = 'pont';
+export const IDENTITY_TABLE_NAME = 'pont-identity';
 
 /** Both tables, from the one table definition; a no-op for tables that exist. */
-async function ensureTables(endpoint: string): Promise<void> {
+export async function ensureTables(endpoint: string): Promise<void> {
   const client = new DynamoDBClient({ endpoint, region: 'eu-west-2', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
   try {
     await ensureTable(client, mainTable, TABLE_NAME);
@@ -168,8 +199,15 @@ export const REMINDER_INTERVAL_MS = 3600_000;
  * the daily schedule runs in AWS. The timers are unref'd: they never keep the
  * process alive, and a failed run is logged (counts only) and tried next hour.
  */
-function scheduleReminders(): { stop(): void } {
-  const run = () => void runDueReminders().catch((error: unknown) => console.error(JSON.stringify({ level: 'error', event: 'reminders_failed', error: error instanceof Error ? error.name : 'unknown' })));
+function scheduleReminders(gate: RequestGate): { stop(): void; idle(): Promise<void> } {
+  let current: Promise<void> = Promise.resolve();
+  const run = () => {
+    // A backup or restore has paused the platform: the next hour's run sends what is due.
+    if (gate.paused()) return;
+    current = runDueReminders()
+      .then(() => undefined)
+      .catch((error: unknown) => console.error(JSON.stringify({ level: 'error', event: 'reminders_failed', error: error instanceof Error ? error.name : 'unknown' })));
+  };
   const first = setTimeout(run, 60_000).unref();
   const hourly = setInterval(run, REMINDER_INTERVAL_MS).unref();
   return {
@@ -177,7 +215,55 @@ function scheduleReminders(): { stop(): void } {
       clearTimeout(first);
       clearInterval(hourly);
     },
+    idle: () => current,
   };
+}
+
+export class ExposureRefused extends Error {}
+
+/** Hosts that only this machine can reach. */
+export function isLoopbackHost(host: string): boolean {
+  const bare = host.replace(/^\[|\]$/g, '').toLowerCase();
+  if (bare === 'localhost' || bare === '::1') return true;
+  const v4 = bare.startsWith('::ffff:') ? bare.slice('::ffff:'.length) : bare;
+  return isIPv4(v4) && v4.startsWith('127.');
+}
+
+/**
+ * Personal links, researchers' passwords and answers must not cross a network
+ * in clear: listening beyond this machine needs TLS here, or the operator's
+ * word that a TLS-terminating proxy is in front (and its https address).
+ */
+function assertSafeExposure(options: Pick<PlatformOptions, 'host' | 'tls' | 'behindTlsProxy'>): void {
+  if (options.behindTlsProxy !== undefined) {
+    let proxy: URL | undefined;
+    try {
+      proxy = new URL(options.behindTlsProxy);
+    } catch {
+      proxy = undefined;
+    }
+    if (!proxy || proxy.protocol !== 'https:' || proxy.pathname !== '/' || proxy.search || proxy.hash || proxy.username) {
+      throw new ExposureRefused(`--behind-tls-proxy must be the https address people use, such as https://pont.example.org (got "${options.behindTlsProxy}")`);
+    }
+  }
+  if (options.tls) {
+    try {
+      // Refuses PEM it cannot read and a key that does not match the certificate, before anything starts.
+      createSecureContext({ cert: options.tls.cert, key: options.tls.key });
+    } catch (error) {
+      throw new ExposureRefused(`The TLS certificate and key cannot be used: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+  if (isLoopbackHost(options.host) || options.tls || options.behindTlsProxy) return;
+  throw new ExposureRefused(
+    [
+      `HOST=${options.host} would serve personal links, researchers' passwords and answers over plain HTTP to every machine that can reach this one.`,
+      'Pont listens beyond this machine only with TLS:',
+      '  npm start -- --tls-cert <certificate.pem> --tls-key <key.pem>      serve HTTPS here, or',
+      '  npm start -- --behind-tls-proxy https://<the address people use>   a TLS-terminating proxy in front forwards to Pont',
+      'Without HOST, Pont listens on 127.0.0.1 (this machine only).',
+    ].join('\n'),
+  );
 }
 
 /** Every route's real handler module, loaded as Lambda would load it. */

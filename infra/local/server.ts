@@ -1,10 +1,12 @@
 /** The embedded platform's one HTTP origin: the API (via the route table) and the web app. */
-import { createServer, type Server, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import type { Route } from '../../functions/routes.js';
 import { buildEvent, compileRoutes, invoke, matchRoute, rawRequestOf, readBody, writeResult, type LambdaHandler } from './api-gateway.js';
 import type { StaticSite } from './static-site.js';
 import { exportStore, LocalExportStore } from '../../functions/exports/export-store.js';
 import { WEB_CONFIG_PATH, type WebConfig } from '../../functions/contracts/web-config.js';
+import { MAINTENANCE_RETRY_AFTER_SECONDS, RequestGate } from './maintenance.js';
 
 /** The web app's runtime configuration here: the console signs in through the local route (in AWS, CDK writes Cognito's). */
 export const EMBEDDED_WEB_CONFIG: WebConfig = { mode: 'embedded' };
@@ -27,40 +29,62 @@ const databaseUnavailable = () => ({
   headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', 'retry-after': String(DATABASE_RETRY_AFTER_SECONDS) },
 });
 
+const pausedForMaintenance = () => ({
+  ...jsonError(503, 'maintenance', 'Pont is being backed up or restored: try again in a few seconds'),
+  headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', 'retry-after': String(MAINTENANCE_RETRY_AFTER_SECONDS) },
+});
+
 export function createEmbeddedServer(options: {
   routes: readonly Route[];
   handlers: HandlerTable;
   site: StaticSite;
   /** Whether the database answers; while it does not, the API answers 503 with Retry-After instead of running handlers. */
   databaseReady?: () => boolean;
+  /** Counts API requests in flight and refuses them while a backup or restore has paused the platform. */
+  gate?: RequestGate;
+  /** Serve HTTPS with this certificate and key (PEM) instead of HTTP. */
+  tls?: { cert: Buffer; key: Buffer };
 }): Server {
   const databaseReady = options.databaseReady ?? (() => true);
+  const gate = options.gate ?? new RequestGate();
   const compiled = compileRoutes(options.routes);
 
-  return createServer(async (request, response) => {
+  const serveApi = async (request: IncomingMessage, response: ServerResponse, url: URL, method: string) => {
+    const match = matchRoute(compiled, method, url.pathname);
+    if (!match) {
+      request.resume();
+      return writeResult(response, jsonError(404, 'not_found', 'There is nothing at this address'));
+    }
+    const body = await readBody(request);
+    if (body === 'too_large') {
+      writeResult(response, jsonError(413, 'body_too_large', 'The request is larger than 10 MB'));
+      request.destroy();
+      return;
+    }
+    if (!databaseReady()) return writeResult(response, databaseUnavailable());
+    const handler = options.handlers.get(match.route.name)!;
+    const event = buildEvent(rawRequestOf(request, body), match.route, match.pathParameters);
+    const result = await invoke(handler, event, match.route);
+    // A request in flight when the database died failed for that reason, not for its own: say so, as for the next ones.
+    if (result.statusCode === 500 && !databaseReady()) return writeResult(response, databaseUnavailable());
+    return writeResult(response, result, String(request.headers['accept-encoding'] ?? ''));
+  };
+
+  const listener: RequestListener = async (request, response) => {
     try {
       const url = new URL(request.url ?? '/', 'http://localhost');
       const method = request.method ?? 'GET';
 
       if (url.pathname.startsWith('/api/')) {
-        const match = matchRoute(compiled, method, url.pathname);
-        if (!match) {
+        if (!gate.enter()) {
           request.resume();
-          return writeResult(response, jsonError(404, 'not_found', 'There is nothing at this address'));
+          return writeResult(response, pausedForMaintenance());
         }
-        const body = await readBody(request);
-        if (body === 'too_large') {
-          writeResult(response, jsonError(413, 'body_too_large', 'The request is larger than 10 MB'));
-          request.destroy();
-          return;
+        try {
+          return await serveApi(request, response, url, method);
+        } finally {
+          gate.leave();
         }
-        if (!databaseReady()) return writeResult(response, databaseUnavailable());
-        const handler = options.handlers.get(match.route.name)!;
-        const event = buildEvent(rawRequestOf(request, body), match.route, match.pathParameters);
-        const result = await invoke(handler, event, match.route);
-        // A request in flight when the database died failed for that reason, not for its own: say so, as for the next ones.
-        if (result.statusCode === 500 && !databaseReady()) return writeResult(response, databaseUnavailable());
-        return writeResult(response, result, String(request.headers['accept-encoding'] ?? ''));
       }
 
       if (method === 'GET' && url.pathname.startsWith('/exports/')) return await serveExportPackage(url, response);
@@ -77,7 +101,8 @@ export function createEmbeddedServer(options: {
       if (!response.headersSent) writeResult(response, jsonError(500, 'internal_error', 'Something went wrong on our side'));
       else response.destroy();
     }
-  });
+  };
+  return options.tls ? createTlsServer({ cert: options.tls.cert, key: options.tls.key }, listener) : createServer(listener);
 }
 
 /**

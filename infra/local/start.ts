@@ -3,6 +3,8 @@
  *   npm start                  data kept in .data/ (git-ignored)
  *   npm start -- --in-memory   a throwaway run
  *   npm start -- --reset-admin-password
+ *   npm start -- --tls-cert cert.pem --tls-key key.pem     HTTPS (needed for a HOST other than this machine)
+ *   npm start -- --behind-tls-proxy https://pont.example.org   or: a TLS-terminating proxy is in front
  * Environment: PORT (default 3000), HOST (default 127.0.0.1), PONT_DATA_DIR (default .data).
  *
  * package.json starts Node with --max-semi-space-size=64 (MB; Node 20's default is 16), and the bench
@@ -12,12 +14,13 @@
  * two pairs interleaved): p99 96 and 93 ms against 115 and 101 ms, at 270-287 against 263 req/s;
  * this host's own swings from hour to hour are as large, so that is a sign, not a proof.
  */
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { JavaMissingError } from './dynamodb-local.js';
 import type { UpgradeOutcome } from '../../functions/upgrades/run-upgrades.js';
-import { REPO_ROOT, startPlatform } from './platform.js';
+import { ExposureRefused, REPO_ROOT, startPlatform } from './platform.js';
 
 const Settings = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
@@ -29,9 +32,16 @@ async function main(): Promise<void> {
   // The SDK's notice that its 2027 releases need Node 22 is tracked in the README; it is noise at every start.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const { values } = parseArgs({
-    options: { 'in-memory': { type: 'boolean', default: false }, 'reset-admin-password': { type: 'boolean', default: false } },
+    options: {
+      'in-memory': { type: 'boolean', default: false },
+      'reset-admin-password': { type: 'boolean', default: false },
+      'tls-cert': { type: 'string' },
+      'tls-key': { type: 'string' },
+      'behind-tls-proxy': { type: 'string' },
+    },
   });
   const settings = Settings.parse(process.env);
+  const tls = readTls(values['tls-cert'], values['tls-key']);
   const started = Date.now();
   const platform = await startPlatform({
     ...(values['in-memory'] ? {} : { dataDir: settings.PONT_DATA_DIR }),
@@ -40,11 +50,14 @@ async function main(): Promise<void> {
     host: settings.HOST,
     seed: true,
     resetAdminPassword: values['reset-admin-password'],
+    ...(tls ? { tls } : {}),
+    ...(values['behind-tls-proxy'] !== undefined ? { behindTlsProxy: values['behind-tls-proxy'] } : {}),
   });
 
   const lines = [
     '',
     `Pont is running at ${platform.url} (ready in ${((Date.now() - started) / 1000).toFixed(1)} s)`,
+    ...(values['behind-tls-proxy'] ? [`People reach it through your TLS proxy at ${values['behind-tls-proxy']}; links in emails point there.`] : []),
     values['in-memory']
       ? 'Data is in memory and will be gone when you stop.'
       : `Data is kept in ${settings.PONT_DATA_DIR}; emails (invitations, reminders, messages to the study team) are written to ${join(settings.PONT_DATA_DIR, 'outbox')} instead of being sent`,
@@ -75,6 +88,20 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => void stop('SIGTERM'));
 }
 
+/** The certificate and key for HTTPS: both or neither, each a PEM file that can be read. */
+function readTls(certFile: string | undefined, keyFile: string | undefined): { cert: Buffer; key: Buffer } | undefined {
+  if (certFile === undefined && keyFile === undefined) return undefined;
+  if (certFile === undefined || keyFile === undefined) throw new ExposureRefused('Give both --tls-cert and --tls-key (PEM files), or neither.');
+  const read = (file: string, what: string) => {
+    try {
+      return readFileSync(file);
+    } catch {
+      throw new ExposureRefused(`The TLS ${what} ${file} cannot be read.`);
+    }
+  };
+  return { cert: read(certFile, 'certificate'), key: read(keyFile, 'key') };
+}
+
 /** What the data upgrades run by this start did, then one plain line per thing someone must now do. */
 function upgradeLines(upgrades: UpgradeOutcome[]): string[] {
   if (upgrades.length === 0) return [];
@@ -87,7 +114,7 @@ function upgradeLines(upgrades: UpgradeOutcome[]): string[] {
 }
 
 main().catch((error: unknown) => {
-  if (error instanceof JavaMissingError) console.error(`\n${error.message}\n`);
+  if (error instanceof JavaMissingError || error instanceof ExposureRefused) console.error(`\n${error.message}\n`);
   else console.error('\nPont could not start:', error instanceof Error ? error.message : error);
   process.exit(1);
 });
