@@ -24,7 +24,8 @@ export default defineConfig({
       { extends: true, test: { name: 'unit', include: ['tests/unit/**/*.test.ts'] } },
       { extends: true, test: { name: 'integration', include: ['tests/integration/**/*.test.ts'], globalSetup: DYNAMODB_LOCAL } },
       { extends: true, test: { name: 'infra', include: ['tests/infra/**/*.test.ts'], globalSetup: DYNAMODB_LOCAL } },
-      { extends: true, test: { name: 'browser', include: ['tests/browser/**/*.test.ts'] } },
+      // One DynamoDB Local for the lane, each file with tables of its own (sharedDatabase in tests/support/browser.ts).
+      { extends: true, test: { name: 'browser', include: ['tests/browser/**/*.test.ts'], globalSetup: DYNAMODB_LOCAL } },
       { extends: true, test: { name: 'reliability', include: ['tests/reliability/**/*.test.ts'] } },
     ],
   },

@@ -243,12 +243,12 @@ export async function benchApi(platform: Platform, log: (line: string) => void, 
       const cpu = { node: 0, client: 0, dynamo: 0, wall: 0 };
       for (let round = 0; round < ROUNDS[concurrency]!; round += 1) {
         const slots = await scenario.plan(concurrency, REQUESTS[concurrency]!);
-        const before = { node: cpuSeconds('self'), dynamo: cpuSeconds(platform.dynamo.pid), wall: performance.now() };
+        const before = { node: cpuSeconds('self'), dynamo: cpuSeconds(platform.dynamo.pid!), wall: performance.now() };
         const result = await runRound(slots);
         rounds.push(result);
         cpu.node += cpuSeconds('self') - before.node;
         cpu.client += result.clientCpuSeconds;
-        cpu.dynamo += cpuSeconds(platform.dynamo.pid) - before.dynamo;
+        cpu.dynamo += cpuSeconds(platform.dynamo.pid!) - before.dynamo;
         cpu.wall += (performance.now() - before.wall) / 1000;
       }
       const failures = rounds.reduce((sum, r) => sum + Object.entries(r.statuses).filter(([s]) => s !== '200').reduce((n, [, k]) => n + k, 0), 0);

@@ -57,6 +57,12 @@ export type PlatformOptions = {
    * and is the address personal links in emails point at.
    */
   behindTlsProxy?: string;
+  /**
+   * A DynamoDB Local someone else runs (the browser tests share one per run):
+   * the platform makes these tables there, and leaves the database running at
+   * stop. Unset, the platform starts and watches its own.
+   */
+  database?: { endpoint: string; tableName: string; identityTableName: string };
 };
 
 export type Platform = {
@@ -67,7 +73,9 @@ export type Platform = {
   adminEmail: string;
   /** The data upgrades this start ran (none once the data folder has had them all): print what they did, and their notices. */
   upgradesRun: UpgradeOutcome[];
-  dynamo: SupervisedDynamoDbLocal;
+  /** The platform's DynamoDB Local (its process, when the platform started it). */
+  dynamo: Pick<SupervisedDynamoDbLocal, 'endpoint' | 'state' | 'stop'> & { pid?: number };
+  tables: { main: string; identity: string };
   stop: () => Promise<void>;
 };
 
@@ -77,15 +85,17 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
   if (dataDir) mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const site = new StaticSite(options.webDir ?? join(REPO_ROOT, 'web', 'dist'));
   // Watched: if DynamoDB Local dies, it is started again on the same data and port, and its tables made again when in memory.
-  const dynamo = await superviseDynamoDbLocal({ ...(dataDir ? { dataDir: join(dataDir, 'dynamodb') } : {}), afterRestart: () => ensureTables(dynamo.endpoint) });
+  const tableName = options.database?.tableName ?? TABLE_NAME;
+  const identityTableName = options.database?.identityTableName ?? IDENTITY_TABLE_NAME;
+  const dynamo: Platform['dynamo'] = options.database
+    ? { endpoint: options.database.endpoint, state: () => 'ready', stop: async () => undefined }
+    : await superviseDynamoDbLocal({ ...(dataDir ? { dataDir: join(dataDir, 'dynamodb') } : {}), afterRestart: () => ensureTables(dynamo.endpoint, tableName, identityTableName) });
   let server: Server | undefined;
   let control: Awaited<ReturnType<typeof startControlServer>> | undefined;
   let temporaryOutbox: string | undefined;
   let temporaryExportDir: string | undefined;
   try {
     const signingKeys = await localSigningKeys(dataDir);
-    const tableName = TABLE_NAME;
-    const identityTableName = IDENTITY_TABLE_NAME;
     // The handlers read their configuration from the environment, as in Lambda.
     Object.assign(process.env, {
       TABLE_NAME: tableName,
@@ -106,7 +116,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     process.env.EXPORT_URL_SECRET = randomBytes(32).toString('base64url');
     resetExportStore();
     reloadConfig();
-    await ensureTables(dynamo.endpoint);
+    await ensureTables(dynamo.endpoint, tableName, identityTableName);
     // Data folders made by an older Pont get the upgrades they have not had (functions/upgrades/), before
     // seeding: the same runner a deploy runs in AWS. A failed upgrade stops the start; the next start retries it.
     const upgradesRun = (await runUpgrades()).filter((outcome) => outcome.status !== 'done_before');
@@ -155,6 +165,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       adminEmail: ADMIN_EMAIL,
       upgradesRun,
       dynamo,
+      tables: { main: tableName, identity: identityTableName },
       ...(adminPassword ? { adminPassword } : {}),
       stop: async () => {
         reminders.stop();
@@ -181,11 +192,11 @@ export const TABLE_NAME = 'pont';
 export const IDENTITY_TABLE_NAME = 'pont-identity';
 
 /** Both tables, from the one table definition; a no-op for tables that exist. */
-export async function ensureTables(endpoint: string): Promise<void> {
+export async function ensureTables(endpoint: string, tableName = TABLE_NAME, identityTableName = IDENTITY_TABLE_NAME): Promise<void> {
   const client = new DynamoDBClient({ endpoint, region: 'eu-west-2', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
   try {
-    await ensureTable(client, mainTable, TABLE_NAME);
-    await ensureTable(client, identityTable, IDENTITY_TABLE_NAME);
+    await ensureTable(client, mainTable, tableName);
+    await ensureTable(client, identityTable, identityTableName);
   } finally {
     client.destroy();
   }

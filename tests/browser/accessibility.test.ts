@@ -20,7 +20,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPreviewServer, type PreviewServer } from '../../cli/preview/server.js';
 import { REPO_ROOT, startPlatform, type Platform } from '../../infra/local/platform.js';
 import { t, type Lang } from '../../web/src/i18n.js';
-import { launchChromium } from '../support/browser.js';
+import { launchChromium, sharedDatabase } from '../support/browser.js';
 import { createLink } from '../support/fixtures.js';
 
 const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
@@ -176,7 +176,7 @@ describe('respondent page', () => {
   let platform: Platform;
 
   beforeAll(async () => {
-    platform = await startPlatform({ port: 0, host: '127.0.0.1', seed: false });
+    platform = await startPlatform({ port: 0, host: '127.0.0.1', seed: false, database: sharedDatabase() });
   });
 
   afterAll(async () => {

@@ -18,7 +18,7 @@ import { runSroi, type SroiResult } from '../../functions/domain/sroi/analysis.j
 import { PACKAGE_FILES } from '../../functions/exports/build-dataset.js';
 import { REPO_ROOT, startPlatform, type Platform } from '../../infra/local/platform.js';
 import { adminPasswordOf } from '../support/admin-password.js';
-import { launchChromium } from '../support/browser.js';
+import { launchChromium, sharedDatabase } from '../support/browser.js';
 import { readZip } from '../support/zip-and-csv.js';
 
 let platform: Platform;
@@ -31,7 +31,7 @@ const ANALYST = 'analyst@pont.test';
 const ANALYST_PASSWORD = 'an exporter password of my own';
 
 beforeAll(async () => {
-  [platform, browser] = await Promise.all([startPlatform({ port: 0, host: '127.0.0.1', seed: true }), launchChromium()]);
+  [platform, browser] = await Promise.all([startPlatform({ port: 0, host: '127.0.0.1', seed: true, database: sharedDatabase() }), launchChromium()]);
   // The platform pointed this process's storage modules at its table: the cohort goes straight in, as the CLI does.
   await createDemoCohort({ studyId: STUDY, participants: 60, waves: 3, seed: 'console-exports' });
   const signedIn = await api('POST', '/api/auth/sign-in', { email: platform.adminEmail, password: await adminPasswordOf(platform) });

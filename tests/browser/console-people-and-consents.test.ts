@@ -12,14 +12,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_CONSENT_VERSION, DEMO_STUDY_ID } from '../../infra/local/seed.js';
 import { startPlatform, type Platform } from '../../infra/local/platform.js';
 import { adminPasswordOf } from '../support/admin-password.js';
-import { launchChromium } from '../support/browser.js';
+import { launchChromium, sharedDatabase } from '../support/browser.js';
 
 let platform: Platform;
 let browser: Browser;
 let adminPassword: string;
 
 beforeAll(async () => {
-  [platform, browser] = await Promise.all([startPlatform({ port: 0, host: '127.0.0.1', seed: true }), launchChromium()]);
+  [platform, browser] = await Promise.all([startPlatform({ port: 0, host: '127.0.0.1', seed: true, database: sharedDatabase() }), launchChromium()]);
   adminPassword = await adminPasswordOf(platform);
 });
 

@@ -11,14 +11,14 @@ import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPlatform, type Platform } from '../../infra/local/platform.js';
-import { launchChromium } from '../support/browser.js';
+import { launchChromium, sharedDatabase } from '../support/browser.js';
 import { readZip } from '../support/zip-and-csv.js';
 
 let platform: Platform;
 let browser: Browser;
 
 beforeAll(async () => {
-  [platform, browser] = await Promise.all([startPlatform({ port: 0, host: '127.0.0.1', seed: true }), launchChromium()]);
+  [platform, browser] = await Promise.all([startPlatform({ port: 0, host: '127.0.0.1', seed: true, database: sharedDatabase() }), launchChromium()]);
 });
 
 afterAll(async () => {
@@ -65,7 +65,7 @@ async function scanAll(): Promise<Record<string, unknown>[]> {
   );
   const items: Record<string, unknown>[] = [];
   try {
-    for (const table of ['pont', 'pont-identity']) {
+    for (const table of [platform.tables.main, platform.tables.identity]) {
       let start: Record<string, unknown> | undefined;
       do {
         const page = await client.send(new ScanCommand({ TableName: table, ExclusiveStartKey: start }));

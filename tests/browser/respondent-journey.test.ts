@@ -10,7 +10,7 @@ import { listResponsesOfParticipantWave } from '../../functions/storage/response
 import { startPlatform, type Platform } from '../../infra/local/platform.js';
 import { PHONE_DB } from '../../web/src/respondent/phone-store.js';
 import { FEATURE_BLOCKS, QUESTION_BLOCKS, QUESTION_CLASSES, TRIMMED_ICONS } from '../../web/src/respondent/survey-styles.js';
-import { launchChromium } from '../support/browser.js';
+import { launchChromium, sharedDatabase } from '../support/browser.js';
 import { adminPasswordOf } from '../support/admin-password.js';
 import { checkInInstrument, createLink, type LinkFixture } from '../support/fixtures.js';
 
@@ -18,7 +18,7 @@ let platform: Platform;
 let browser: Browser;
 
 beforeAll(async () => {
-  [platform, browser] = await Promise.all([startPlatform({ port: 0, host: '127.0.0.1', seed: true }), launchChromium()]);
+  [platform, browser] = await Promise.all([startPlatform({ port: 0, host: '127.0.0.1', seed: true, database: sharedDatabase() }), launchChromium()]);
 });
 
 afterAll(async () => {

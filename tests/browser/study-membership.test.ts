@@ -15,7 +15,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPlatform, type Platform } from '../../infra/local/platform.js';
 import { adminPasswordOf } from '../support/admin-password.js';
-import { launchChromium } from '../support/browser.js';
+import { launchChromium, sharedDatabase } from '../support/browser.js';
 
 let platform: Platform;
 let browser: Browser;
@@ -32,7 +32,7 @@ const RESEARCHER = 'cardiff.researcher@example.org';
 const RESEARCHER_PASSWORD = 'a cardiff researcher password';
 
 beforeAll(async () => {
-  [platform, browser] = await Promise.all([startPlatform({ port: 0, host: '127.0.0.1', seed: true }), launchChromium()]);
+  [platform, browser] = await Promise.all([startPlatform({ port: 0, host: '127.0.0.1', seed: true, database: sharedDatabase() }), launchChromium()]);
   adminPassword = await adminPasswordOf(platform);
   adminToken = (await api('POST', '/api/auth/sign-in', { email: platform.adminEmail, password: adminPassword })).token as string;
 }, 120_000);

@@ -86,7 +86,7 @@ describe('the embedded platform', () => {
     });
     expect(checkIn.status).toBe(200);
     expect(readdirSync(join(dataDir, 'outbox'))).toHaveLength(1);
-    const javaPid = first.dynamo.pid;
+    const javaPid = first.dynamo.pid!;
     expect(isRunning(javaPid)).toBe(true);
 
     await first.stop();

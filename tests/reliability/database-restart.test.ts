@@ -36,7 +36,7 @@ describe('the embedded database killed under a running platform', () => {
       const saved = await send('PUT', '/responses/ons4', { answers, language: 'en', complete: false, baseRevision: revision, pageName: 'wellbeing' });
       expect(saved.status).toBe(200);
     }
-    const killedPid = platform.dynamo.pid;
+    const killedPid = platform.dynamo.pid!;
 
     // Act: kill DynamoDB Local, then keep asking until the link opens again.
     process.kill(killedPid, 'SIGKILL');

@@ -1,5 +1,7 @@
 /** Debian's Chromium, driven by playwright-core (never a downloaded browser). */
+import { randomUUID } from 'node:crypto';
 import { chromium, type Browser } from 'playwright-core';
+import { inject } from 'vitest';
 
 export const CHROMIUM_PATH = '/usr/bin/chromium';
 
@@ -11,4 +13,14 @@ export function launchChromium(): Promise<Browser> {
     // Google's hosts, which this machine's closed network refuses.
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
+}
+
+/**
+ * The browser lane's one DynamoDB Local (tests/support/global-setup.ts), with
+ * tables of this file's own: pass to startPlatform instead of letting each
+ * file start a Java process.
+ */
+export function sharedDatabase(): { endpoint: string; tableName: string; identityTableName: string } {
+  const id = randomUUID();
+  return { endpoint: inject('dynamoEndpoint'), tableName: `browser-${id}`, identityTableName: `browser-${id}-identity` };
 }
