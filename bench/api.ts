@@ -21,7 +21,7 @@ import { canonicalJson } from '../functions/domain/canonical-json.js';
 import { hashToken, newLinkToken } from '../functions/domain/tokens.js';
 import { parseJsonBody } from '../functions/http/body.js';
 import { json } from '../functions/http/responses.js';
-import { batchWriteItems, itemsOfSyntheticParticipant, type Item } from '../functions/storage/bulk-load.js';
+import { batchWriteItems, itemsOfSyntheticParticipant, type Item } from '../cli/bulk-load.js';
 import { db } from '../functions/storage/client.js';
 import { getInstrumentVersion } from '../functions/storage/instruments.js';
 import { resolveLinkToken } from '../functions/storage/links.js';

@@ -22,10 +22,10 @@ import {
   DEMO_COHORT_TITLE,
   syntheticParticipants,
   type CohortOptions,
-} from '../functions/domain/demo-cohort.js';
+} from './synthetic-cohort.js';
 import type { InstrumentVersion } from '../functions/domain/instrument.js';
 import { recordAudit } from '../functions/storage/audit.js';
-import { batchWriteItems, itemsOfSyntheticParticipant } from '../functions/storage/bulk-load.js';
+import { batchWriteItems, itemsOfSyntheticParticipant } from './bulk-load.js';
 import { getInstrumentVersion } from '../functions/storage/instruments.js';
 import { firstOwner, type StoredMember } from '../functions/storage/members.js';
 import { AlreadyExists, createStudyWithConsent, createWave, getStudy } from '../functions/storage/studies.js';

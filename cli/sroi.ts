@@ -3,23 +3,23 @@
  * npm run pont -- sroi schema
  *
  * Runs a study's SROI model over a dataset export (issue #7) and writes:
- *   sroi.json               every intermediate figure (functions/domain/sroi/analysis.ts)
+ *   sroi.json               every intermediate figure (sroi/analysis.ts)
  *   sroi-report.html        the self-contained report
  *   sroi-impact-map.xlsx    the impact map with live formulas
  * `sroi schema` regenerates docs/sroi-model.schema.json from the zod schema.
  *
- * The analysis itself is pure (functions/domain/sroi/): this file only reads
+ * The analysis itself is pure (sroi/): this file only reads
  * and writes files.
  */
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import yauzl from 'yauzl';
-import { formatIn, runSroi } from '../functions/domain/sroi/analysis.js';
-import type { DatasetFiles } from '../functions/domain/sroi/indicators.js';
-import { sroiModelJsonSchema } from '../functions/domain/sroi/model.js';
-import { sroiReportHtml } from '../functions/domain/sroi/report-html.js';
-import { sroiWorkbook } from '../functions/domain/sroi/workbook.js';
+import { formatIn, runSroi } from '../sroi/analysis.js';
+import type { DatasetFiles } from '../sroi/indicators.js';
+import { sroiModelJsonSchema } from '../sroi/model.js';
+import { sroiReportHtml } from '../sroi/report-html.js';
+import { sroiWorkbook } from '../sroi/workbook.js';
 
 export const SROI_SCHEMA_FILE = resolve(import.meta.dirname, '..', 'docs', 'sroi-model.schema.json');
 export const SROI_OUTPUT_FILES = { json: 'sroi.json', html: 'sroi-report.html', xlsx: 'sroi-impact-map.xlsx' } as const;

@@ -9,7 +9,8 @@ import { join } from 'node:path';
 import type { ExportJob } from '../contracts/exports.js';
 import { claimExportJob, failExportJob, finishExportJob, getExportJob, updateExportProgress } from '../storage/exports.js';
 import { buildDatasetPackage, type ExportProgress } from './build-dataset.js';
-import { exportKey, exportStore } from './export-store.js';
+import { exportStore } from './configured-export-store.js';
+import { exportKey } from './export-store.js';
 
 /** Progress is written at most this often: enough for a progress bar, few writes. */
 const PROGRESS_INTERVAL_MS = 1000;

@@ -1,6 +1,7 @@
 /** POST /api/studies/{studyId}/exports/{exportId}/download: a short-lived URL for a finished package, audited. */
 import type { ExportDownload } from '../contracts/exports.js';
-import { EXPORT_RETENTION_DAYS, exportKey, exportStore } from '../exports/export-store.js';
+import { exportStore } from '../exports/configured-export-store.js';
+import { EXPORT_RETENTION_DAYS, exportKey } from '../exports/export-store.js';
 import { studyHandler } from '../http/researcher-handler.js';
 import { HttpError } from '../http/errors.js';
 import { json } from '../http/responses.js';

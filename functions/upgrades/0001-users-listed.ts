@@ -15,7 +15,7 @@
  */
 import { config } from '../config.js';
 import { listExistingUsers } from '../storage/users.js';
-import type { Upgrade } from './upgrades.js';
+import type { Upgrade } from './upgrade.js';
 
 export const usersListed: Upgrade = {
   id: '0001-users-listed',

@@ -25,7 +25,7 @@ import { listAuditMonth } from '../storage/audit.js';
 import { listMembers, type StoredMember } from '../storage/members.js';
 import { giveFirstOwners, listEveryStudy, type UpgradeSummary } from '../storage/upgrades.js';
 import { listLocalUsers, type LocalUser } from '../storage/users.js';
-import type { Upgrade } from './upgrades.js';
+import type { Upgrade } from './upgrade.js';
 
 const ID = '0002-study-owners';
 /** Who the upgrade acts as, in member items (`addedBy`) and audit entries (`actor`). */

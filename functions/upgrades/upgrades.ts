@@ -15,17 +15,11 @@
  *   does not have to change exactly as they are;
  * - report what it did, and anything people must now do, in its summary.
  */
-import type { UpgradeSummary } from '../storage/upgrades.js';
 import { usersListed } from './0001-users-listed.js';
 import { studyOwners } from './0002-study-owners.js';
+import type { Upgrade } from './upgrade.js';
 
-export type { UpgradeSummary } from '../storage/upgrades.js';
-
-export type Upgrade = {
-  /** `<4-digit number>-<what it does>`: its order, and its record's key. */
-  id: string;
-  run: () => Promise<UpgradeSummary>;
-};
+export type { Upgrade, UpgradeSummary } from './upgrade.js';
 
 export const UPGRADES: readonly Upgrade[] = [usersListed, studyOwners];
 

@@ -16,7 +16,7 @@ import { generateLocalSigningKeys } from '../../functions/auth/researcher-tokens
 import { reloadConfig } from '../../functions/config.js';
 import { hashPassword, newPassword } from '../../functions/domain/passwords.js';
 import { exportsInFlight } from '../../functions/exports/export-jobs.js';
-import { resetExportStore } from '../../functions/exports/export-store.js';
+import { resetExportStore } from '../../functions/exports/configured-export-store.js';
 import { routes } from '../../functions/routes.js';
 import { runDueReminders } from '../../functions/scheduled/send-reminders.js';
 import { identityTable, mainTable } from '../../functions/storage/table-definition.js';

@@ -4,7 +4,8 @@ import { createServer as createTlsServer } from 'node:https';
 import type { Route } from '../../functions/routes.js';
 import { buildEvent, compileRoutes, invoke, matchRoute, rawRequestOf, readBody, writeResult, type LambdaHandler } from './api-gateway.js';
 import type { StaticSite } from './static-site.js';
-import { exportStore, LocalExportStore } from '../../functions/exports/export-store.js';
+import { exportStore } from '../../functions/exports/configured-export-store.js';
+import { LocalExportStore } from '../../functions/exports/local-export-store.js';
 import { WEB_CONFIG_PATH, type WebConfig } from '../../functions/contracts/web-config.js';
 import { MAINTENANCE_RETRY_AFTER_SECONDS, RequestGate } from './maintenance.js';
 

@@ -14,7 +14,7 @@ import ExcelJS from 'exceljs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDemoCohort } from '../../cli/demo-cohort.js';
-import { runSroi, type SroiResult } from '../../functions/domain/sroi/analysis.js';
+import { runSroi, type SroiResult } from '../../sroi/analysis.js';
 import { PACKAGE_FILES } from '../../functions/exports/build-dataset.js';
 import { REPO_ROOT, startPlatform, type Platform } from '../../infra/local/platform.js';
 import { adminPasswordOf } from '../support/admin-password.js';

@@ -22,7 +22,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { signLocalResearcherToken } from '../../functions/auth/researcher-tokens.js';
 import { reloadConfig } from '../../functions/config.js';
 import { exportsInFlight } from '../../functions/exports/export-jobs.js';
-import { resetExportStore } from '../../functions/exports/export-store.js';
+import { resetExportStore } from '../../functions/exports/configured-export-store.js';
 import { routes, type Route } from '../../functions/routes.js';
 import { firstOwner, putMember } from '../../functions/storage/members.js';
 import { createLocalUser } from '../../functions/storage/users.js';

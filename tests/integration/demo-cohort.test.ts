@@ -1,7 +1,7 @@
 /** npm run pont -- demo-cohort's work against a real DynamoDB Local, read back through the normal storage functions and the progress view. */
 import { describe, expect, it } from 'vitest';
 import { signLocalResearcherToken } from '../../functions/auth/researcher-tokens.js';
-import { cohortDesign, DEFAULT_SEED, DEMO_COHORT_INSTRUMENTS, syntheticParticipants, type CohortOptions } from '../../functions/domain/demo-cohort.js';
+import { cohortDesign, DEFAULT_SEED, DEMO_COHORT_INSTRUMENTS, syntheticParticipants, type CohortOptions } from '../../cli/synthetic-cohort.js';
 import type { InstrumentVersion } from '../../functions/domain/instrument.js';
 import { countStatuses, waveStatus } from '../../functions/domain/progress.js';
 import { listAuditMonth } from '../../functions/storage/audit.js';

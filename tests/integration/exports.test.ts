@@ -11,7 +11,8 @@ import { signLocalResearcherToken } from '../../functions/auth/researcher-tokens
 import { reloadConfig } from '../../functions/config.js';
 import { toInstrumentVersion, type InstrumentFile, type InstrumentVersion } from '../../functions/domain/instrument.js';
 import { exportsInFlight } from '../../functions/exports/export-jobs.js';
-import { LocalExportStore, resetExportStore } from '../../functions/exports/export-store.js';
+import { resetExportStore } from '../../functions/exports/configured-export-store.js';
+import { LocalExportStore } from '../../functions/exports/local-export-store.js';
 import { listAuditMonth } from '../../functions/storage/audit.js';
 import { recordConsent } from '../../functions/storage/consents.js';
 import { publishInstrumentVersion } from '../../functions/storage/instruments.js';

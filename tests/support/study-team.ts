@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll } from 'vitest';
 import { reloadConfig } from '../../functions/config.js';
-import { resetExportStore } from '../../functions/exports/export-store.js';
+import { resetExportStore } from '../../functions/exports/configured-export-store.js';
 import { signLocalResearcherToken } from '../../functions/auth/researcher-tokens.js';
 import type { StudyRole } from '../../functions/contracts/members.js';
 import type { Role } from '../../functions/contracts/researcher.js';

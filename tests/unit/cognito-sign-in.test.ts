@@ -8,7 +8,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { cognitoIdpOrigin } from '../../functions/contracts/web-config.js';
 import { CognitoAuthenticator, COGNITO_PASSWORD_RULES } from '../../web/src/console/cognito.js';
-import { SignInProblem, type SignInStep } from '../../web/src/console/signIn.js';
+import { SignInProblem, type SignInStep } from '../../web/src/console/authenticator.js';
 import { cognitoTimestamp, padHex } from '../../web/src/console/srp.js';
 import { startFakeCognito, totp, type FakeCognito, type FakeUser } from '../support/fake-cognito.js';
 

@@ -10,7 +10,7 @@ import {
   syntheticParticipants,
   type CohortOptions,
   type SyntheticParticipant,
-} from '../../functions/domain/demo-cohort.js';
+} from '../../cli/synthetic-cohort.js';
 import { loadInstrumentText } from '../../functions/domain/instrument-check.js';
 import { waveStatus } from '../../functions/domain/progress.js';
 import { participantWindow } from '../../functions/domain/wave-window.js';

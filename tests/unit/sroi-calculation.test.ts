@@ -4,9 +4,9 @@
  * asserted; money is checked to the penny, ratios to 6 places.
  */
 import { describe, expect, it } from 'vitest';
-import { runSroi, type SroiResult } from '../../functions/domain/sroi/analysis.js';
-import { calculate } from '../../functions/domain/sroi/calculate.js';
-import { Exact, exactArithmetic, floatArithmetic } from '../../functions/domain/sroi/exact.js';
+import { runSroi, type SroiResult } from '../../sroi/analysis.js';
+import { calculate } from '../../sroi/calculate.js';
+import { Exact, exactArithmetic, floatArithmetic } from '../../sroi/exact.js';
 
 type Json = Record<string, unknown>;
 

@@ -4,8 +4,8 @@
  * and the problems an indicator the dataset cannot meet gets.
  */
 import { describe, expect, it } from 'vitest';
-import { runSroi } from '../../functions/domain/sroi/analysis.js';
-import type { DatasetFiles } from '../../functions/domain/sroi/indicators.js';
+import { runSroi } from '../../sroi/analysis.js';
+import type { DatasetFiles } from '../../sroi/indicators.js';
 
 const WAVES = [
   { waveId: 'baseline', ordinal: 0, prefix: 'b', instruments: [{ id: 'ons4', version: '1.0.0', contentHash: 'ons4-hash' }, { id: 'swemwbs', version: '1.0.0', contentHash: 'swemwbs-hash' }] },

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { SROI_SCHEMA_FILE } from '../../cli/sroi.js';
-import { checkSroiModel, sroiModelJsonSchema } from '../../functions/domain/sroi/model.js';
+import { checkSroiModel, sroiModelJsonSchema } from '../../sroi/model.js';
 
 type Json = Record<string, any>;
 

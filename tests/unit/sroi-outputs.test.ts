@@ -8,9 +8,9 @@
  */
 import ExcelJS from 'exceljs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { runSroi, type SroiResult } from '../../functions/domain/sroi/analysis.js';
-import { sroiReportHtml } from '../../functions/domain/sroi/report-html.js';
-import { sroiWorkbook } from '../../functions/domain/sroi/workbook.js';
+import { runSroi, type SroiResult } from '../../sroi/analysis.js';
+import { sroiReportHtml } from '../../sroi/report-html.js';
+import { sroiWorkbook } from '../../sroi/workbook.js';
 
 type Json = Record<string, any>;
 

@@ -5,9 +5,9 @@
  * invested; PV £20,295.334374, ratio 2.029533.
  */
 import { describe, expect, it } from 'vitest';
-import { runSroi, type SroiResult } from '../../functions/domain/sroi/analysis.js';
-import { Exact } from '../../functions/domain/sroi/exact.js';
-import { mulberry32, percentile, triangular } from '../../functions/domain/sroi/monte-carlo.js';
+import { runSroi, type SroiResult } from '../../sroi/analysis.js';
+import { Exact } from '../../sroi/exact.js';
+import { mulberry32, percentile, triangular } from '../../sroi/monte-carlo.js';
 
 type Json = Record<string, any>;
 

@@ -30,7 +30,8 @@ import { AnalystStudyPage, ExportsView, exportsPath, sroiPath } from './ExportsV
 import { AddMeForm, MembersPage, membersPath } from './MembersPage';
 import { PeoplePage } from './PeoplePage';
 import { NewStudyForm } from './SetupForms';
-import { SignInProblem, loadAuthenticator, type Authenticator, type SignInStep } from './signIn';
+import { SignInProblem, type Authenticator, type SignInStep } from './authenticator';
+import { loadAuthenticator } from './signIn';
 import { AuditSection, StudyPage, formatDateTime, groupLabel, windowText } from './StudyPage';
 import './console.css';
 

@@ -10,8 +10,8 @@
 import { useCallback, useEffect, useRef, useState, type ChangeEvent, type FormEvent } from 'react';
 import type { ExportJob } from '../../../functions/contracts/exports.js';
 import type { StudyList } from '../../../functions/contracts/researcher.js';
-import type { SroiResult } from '../../../functions/domain/sroi/analysis.js';
-import type { ModelProblem } from '../../../functions/domain/sroi/model.js';
+import type { SroiResult } from '../../../sroi/analysis.js';
+import type { ModelProblem } from '../../../sroi/model.js';
 import exampleModelUrl from '../../../docs/sroi-example-model.json?url';
 import modelSchemaUrl from '../../../docs/sroi-model.schema.json?url';
 import { exportDownloadUrl, fetchExportZip, listExports } from './consoleApi';

@@ -17,7 +17,7 @@
 import { Role } from '../../../functions/contracts/researcher.js';
 import { cognitoIdpOrigin, type CognitoSettings } from '../../../functions/contracts/web-config.js';
 import type { Session } from './consoleApi';
-import { SignInProblem, type Authenticator, type SignInStep } from './signIn';
+import { SignInProblem, type Authenticator, type SignInStep } from './authenticator';
 import { base64ToBytes, cognitoTimestamp, passwordClaimSignature, startSrp } from './srp';
 
 /** The user pool's password policy (infra/aws/auth.ts), for the choose-a-password screen; Cognito's own message says what a refused one lacks. */

@@ -1,5 +1,5 @@
 /** The .xlsx impact map, in a Web Worker of its own: exceljs is large and only fetched when it is asked for. */
-import { sroiWorkbook } from '../../../functions/domain/sroi/workbook.js';
+import { sroiWorkbook } from '../../../sroi/workbook.js';
 import type { WorkbookReply, WorkbookRequest, WorkerScope } from './sroiWorkerTypes';
 
 const scope = self as unknown as WorkerScope<WorkbookRequest, WorkbookReply>;

@@ -3,10 +3,10 @@
  * codebook.json from a dataset package, runs runSroi and draws the HTML report.
  */
 import { unzipSync } from 'fflate';
-import { runSroi } from '../../../functions/domain/sroi/analysis.js';
-import type { DatasetFiles } from '../../../functions/domain/sroi/indicators.js';
-import { checkSroiModel } from '../../../functions/domain/sroi/model.js';
-import { sroiReportHtml } from '../../../functions/domain/sroi/report-html.js';
+import { runSroi } from '../../../sroi/analysis.js';
+import type { DatasetFiles } from '../../../sroi/indicators.js';
+import { checkSroiModel } from '../../../sroi/model.js';
+import { sroiReportHtml } from '../../../sroi/report-html.js';
 import type { SroiReply, SroiRequest, WorkerScope } from './sroiWorkerTypes';
 
 const DATASET_FILES = ['scores.csv', 'codebook.json'] as const;

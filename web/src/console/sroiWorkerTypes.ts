@@ -5,8 +5,8 @@
  * that only they use, reaches the respondent page; and the Monte Carlo run
  * never freezes the page. Types only: nothing here is bundled.
  */
-import type { SroiResult } from '../../../functions/domain/sroi/analysis.js';
-import type { ModelProblem } from '../../../functions/domain/sroi/model.js';
+import type { SroiResult } from '../../../sroi/analysis.js';
+import type { ModelProblem } from '../../../sroi/model.js';
 
 export type SroiRequest =
   | { id: number; kind: 'check'; model: unknown }

@@ -15,15 +15,15 @@
  * back from `now`). The records are the storage modules' own types; the
  * imports below are type-only, so this module never loads AWS.
  */
-import type { Language, LocalisedText } from '../contracts/common.js';
-import type { Answers } from '../contracts/respondent.js';
-import type { ParticipantAttribute } from '../contracts/studies.js';
-import type { ConsentRecord } from '../storage/consents.js';
-import type { ParticipantLink } from '../storage/links.js';
-import type { Participant } from '../storage/participants.js';
-import type { StoredResponse } from '../storage/responses.js';
-import type { InstrumentPin, Wave } from '../storage/studies.js';
-import type { InstrumentVersion } from './instrument.js';
+import type { Language, LocalisedText } from '../functions/contracts/common.js';
+import type { Answers } from '../functions/contracts/respondent.js';
+import type { ParticipantAttribute } from '../functions/contracts/studies.js';
+import type { ConsentRecord } from '../functions/storage/consents.js';
+import type { ParticipantLink } from '../functions/storage/links.js';
+import type { Participant } from '../functions/storage/participants.js';
+import type { StoredResponse } from '../functions/storage/responses.js';
+import type { InstrumentPin, Wave } from '../functions/storage/studies.js';
+import type { InstrumentVersion } from '../functions/domain/instrument.js';
 
 export const DEFAULT_SEED = 'pont';
 

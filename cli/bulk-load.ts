@@ -7,13 +7,13 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { BatchWriteCommand, type BatchWriteCommandOutput } from '@aws-sdk/lib-dynamodb';
-import type { SyntheticParticipant } from '../domain/demo-cohort.js';
-import { hashToken, newLinkToken } from '../domain/tokens.js';
-import { db, tableName } from './client.js';
-import { agreedWavesAttribute, consentItem } from './consents.js';
-import { linkTokenItem, participantLinkItem } from './links.js';
-import { participantItem } from './participants.js';
-import { responseItem } from './responses.js';
+import type { SyntheticParticipant } from './synthetic-cohort.js';
+import { hashToken, newLinkToken } from '../functions/domain/tokens.js';
+import { db, tableName } from '../functions/storage/client.js';
+import { agreedWavesAttribute, consentItem } from '../functions/storage/consents.js';
+import { linkTokenItem, participantLinkItem } from '../functions/storage/links.js';
+import { participantItem } from '../functions/storage/participants.js';
+import { responseItem } from '../functions/storage/responses.js';
 
 export type Item = Record<string, unknown>;
 

@@ -11,7 +11,7 @@
  * instrument do not score a scale comparably.
  */
 import { z } from 'zod';
-import { parseCsvRecords } from '../participant-csv.js';
+import { parseCsvRecords } from '../functions/domain/participant-csv.js';
 import type { DatasetIndicator, ModelProblem, SroiModel } from './model.js';
 
 export type DatasetFiles = {
