@@ -207,7 +207,8 @@ export const routes: readonly Route[] = [
     path: '/api/studies/{studyId}/check-ins',
     handler: 'list-check-ins',
     access: { kind: 'researcher', roles: ANY_ACCOUNT, study: PARTICIPANT_WORK },
-    tableAccess: 'read',
+    // Each read is audited (by count), so this route writes too.
+    tableAccess: 'readWrite',
   },
   {
     name: 'MarkCheckInHandled',
@@ -305,7 +306,8 @@ export const routes: readonly Route[] = [
     path: '/api/studies/{studyId}/participants',
     handler: 'list-participants',
     access: { kind: 'researcher', roles: ANY_ACCOUNT, study: PARTICIPANT_WORK },
-    tableAccess: 'read',
+    // Each page read is audited (by its size), so this route writes too.
+    tableAccess: 'readWrite',
     // Only to say whether a contact is held; the contact itself is not returned.
     identityAccess: 'read',
   },

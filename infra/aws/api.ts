@@ -19,6 +19,7 @@ import {
 import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
@@ -28,7 +29,7 @@ import { grantAccountLookup, type ResearcherAuth } from './auth.js';
 import { grantSendEmail, mailEnvironment, type MailSettings } from './mail.js';
 import type { PontExports } from './exports.js';
 import { pontFunction, pontLogGroup, repoRoot } from './lambda.js';
-import { acknowledge, bucketRead, invoke, keyUse, lambdaFunction, tableIndexes } from './nag.js';
+import { acknowledge, bucketRead, keyUse, lambdaFunction, tableIndexes } from './nag.js';
 
 export { repoRoot };
 
@@ -139,12 +140,16 @@ export class PontApi extends Construct {
       if (route.identityAccess === 'read') props.identityTable.grantReadData(fn);
       if (route.readsAccounts) grantAccountLookup(fn, props.researcherAuth.userPool);
       if (route.exportAccess === 'start') {
-        props.exports.worker.grantInvoke(fn);
+        // The worker as deployed ($LATEST, by name): Pont publishes no versions or aliases of it.
+        props.exports.worker.grantInvokeLatestVersion(fn);
         fn.addEnvironment('EXPORT_WORKER_FUNCTION', props.exports.worker.functionName);
       }
       if (route.exportAccess === 'download') {
+        // Signs GetObject URLs for packages, and nothing else on the bucket (no listing, no bucket settings):
+        // S3 checks s3:GetObject, and kms:Decrypt of the bucket's key, against this role when a URL is used.
         // By name, not by the bucket resource: see exports.ts.
-        props.exports.byName.grantRead(fn);
+        fn.addToRolePolicy(new PolicyStatement({ actions: ['s3:GetObject'], resources: [props.exports.byName.arnForObjects('*')] }));
+        props.exports.byName.encryptionKey?.grantDecrypt(fn);
         fn.addEnvironment('EXPORT_BUCKET', props.exports.bucketName);
       }
       const authorizer = authorizerFor(route.access, researcherAuthorizer);
@@ -169,7 +174,6 @@ export class PontApi extends Construct {
         ...lambdaFunction,
         tableIndexes(props.table),
         ...(route.tableAccess === 'readWrite' || route.identityAccess === 'readWrite' ? keyUse : []),
-        ...(route.exportAccess === 'start' ? [invoke(props.exports.worker)] : []),
         ...(route.exportAccess === 'download' ? bucketRead(props.exports.byName) : []),
       ]);
       this.functions.set(route.name, fn);

@@ -17,6 +17,7 @@
 import path from 'node:path';
 import { Aws, Duration, Fn, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
@@ -87,7 +88,11 @@ export class PontExports extends Construct {
     });
     this.byName = Bucket.fromBucketAttributes(this, 'PackagesByName', { bucketName: this.bucketName, encryptionKey: props.key });
     props.table.grantReadWriteData(this.worker);
-    this.byName.grantPut(this.worker);
+    // Packages only: lib-storage puts one in a PutObject, or in parts (each authorised as s3:PutObject)
+    // and aborts the upload if a part fails. No tagging, retention or legal holds (CDK's grantPut has them).
+    this.worker.addToRolePolicy(new PolicyStatement({ actions: ['s3:PutObject', 's3:AbortMultipartUpload'], resources: [this.byName.arnForObjects('*')] }));
+    // The bucket's key (SSE-KMS): encrypting a package, and Decrypt, which S3 needs to complete a multipart upload.
+    props.key.grantEncryptDecrypt(this.worker);
     acknowledge(this.worker, [...lambdaFunction, tableIndexes(props.table), ...keyUse, ...bucketPut(this.byName)]);
     Validations.of(this.deadLetters).acknowledge({
       id: 'AwsSolutions-SQS3',

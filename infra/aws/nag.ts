@@ -71,18 +71,14 @@ export const keyUse: Finding[] = [
   iam5('Action::kms:ReEncrypt*', 'Writing data encrypted with the stage\'s one customer-managed key: the grant names that key only.'),
 ];
 
-/** bucket.grantRead: signing download URLs for export packages. */
+/** s3:GetObject on a bucket's objects: signing download URLs for export packages. */
 export const bucketRead = (bucket: IBucket): Finding[] => [
-  iam5('Action::s3:GetObject*', 'Reads objects of this one bucket (CDK\'s grantRead), to sign download URLs.'),
-  iam5('Action::s3:GetBucket*', 'Reads objects of this one bucket (CDK\'s grantRead), to sign download URLs.'),
-  iam5('Action::s3:List*', 'Reads objects of this one bucket (CDK\'s grantRead), to sign download URLs.'),
-  iam5(`Resource::${nagText(bucket, bucket.bucketArn)}/*`, 'Objects of this one bucket, whose keys are made per export.'),
+  iam5(`Resource::${nagText(bucket, bucket.bucketArn)}/*`, 'Objects of this one bucket, whose keys are made per export: s3:GetObject only, to sign download URLs.'),
 ];
 
-/** bucket.grantPut: the export worker writing packages (multipart uploads). */
+/** s3:PutObject on a bucket's objects: the export worker writing packages (multipart uploads). */
 export const bucketPut = (bucket: IBucket): Finding[] => [
-  iam5('Action::s3:Abort*', 'Aborts its own multipart uploads of packages to this one bucket (CDK\'s grantPut).'),
-  iam5(`Resource::${nagText(bucket, bucket.bucketArn)}/*`, 'Objects of this one bucket, whose keys are made per export.'),
+  iam5(`Resource::${nagText(bucket, bucket.bucketArn)}/*`, 'Objects of this one bucket, whose keys are made per export: s3:PutObject (and aborting its own multipart uploads) only.'),
   ...keyUse,
 ];
 
