@@ -4,7 +4,7 @@ import { validateAnswers } from '../domain/answer-validation.js';
 import { apiHandler } from '../http/api-handler.js';
 import { parseJsonBody } from '../http/body.js';
 import { HttpError } from '../http/errors.js';
-import { linkNotValid, openPersonalLink } from '../http/personal-link.js';
+import { linkNotValid, openLinkForSave, openLinkForSubmission } from '../http/personal-link.js';
 import { json } from '../http/responses.js';
 import { getInstrumentVersion } from '../storage/instruments.js';
 import { ConsentNotGiven, LinkRevoked, ParticipantNotFound, ResponseAlreadyCompleted, SaveConflict, saveResponse } from '../storage/responses.js';
@@ -12,13 +12,7 @@ import { ConsentNotGiven, LinkRevoked, ParticipantNotFound, ResponseAlreadyCompl
 export const handler = apiHandler('SaveResponse', async (event) => {
   const request = parseJsonBody(event, SaveResponseRequest);
   const now = new Date();
-  // The participant is read only when the wave's window counts from their baseline: a save's own
-  // conditional write checks what reading them would (see saveResponse), one GetItem fewer. A final
-  // submission's transaction also checks the link is still live, so its token may come from memory.
-  const { study, wave, participantCode, participant, tokenHash } = await openPersonalLink(event, now, {
-    participant: 'when-the-window-needs-it',
-    token: request.complete ? 'remembered-when-the-write-checks-it' : 'read',
-  });
+  const { study, wave, participantCode, participant, tokenHash } = await (request.complete ? openLinkForSubmission : openLinkForSave)(event, now);
 
   const pin = wave.instruments.find((p) => p.id === event.pathParameters?.instrumentId);
   if (!pin) throw new HttpError(404, 'instrument_not_in_wave', 'This questionnaire is not part of this link');

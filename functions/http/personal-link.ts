@@ -20,8 +20,8 @@ export type PersonalLink = { study: Study; wave: Wave; participantCode: string; 
  */
 type PersonalLinkTarget = Omit<PersonalLink, 'participant'> & { participant?: Participant; tokenHash: string };
 
-/** How a save opens its link (see openPersonalLink). */
-type SaveOptions = { participant: 'when-the-window-needs-it'; token: 'read' | 'remembered-when-the-write-checks-it' };
+/** What opening a link reads: the participant always, or only when the window needs it; the token, or its remembered target. */
+type LinkReads = { alwaysReadParticipant: boolean; rememberedToken: boolean };
 
 /**
  * Bad tokens allowed from one client per window; after that its bad tokens get
@@ -47,26 +47,33 @@ function clientOf(event: Event): string {
   return createHash('sha256').update(`pont-rate-limit|${clientAddress(event)}`).digest('hex').slice(0, 32);
 }
 
-export function openPersonalLink(event: Event, now: Date): Promise<PersonalLink & { tokenHash: string }>;
+/** Opens the link for reading: the token, the study, the wave and the participant, all read. */
+export function openPersonalLink(event: Event, now: Date): Promise<PersonalLink & { tokenHash: string }> {
+  return openLink(event, now, { alwaysReadParticipant: true, rememberedToken: false }) as Promise<PersonalLink & { tokenHash: string }>;
+}
+
 /**
- * With `participant: 'when-the-window-needs-it'`, the participant item is read
- * only for a wave whose window counts from their baseline: for a caller whose
- * own write checks that the participant exists (a final submission's
- * transaction does), that is one GetItem fewer. Erasure deletes a participant's
- * tokens before the participant item, so a token that resolves names someone
- * who exists, but for a request racing an erasure (or a withdrawal): that write's condition refuses it.
- *
- * With `token: 'remembered-when-the-write-checks-it'`, the token's target may
- * come from the container's memory (resolveLinkTokenRemembered): one GetItem
- * fewer for a final submission, whose transaction checks the token is still
- * live (saveResponse's `linkTokenHash`). With `token: 'read'`, it is read.
+ * Opens the link for a partial save. The participant item is read only for a
+ * wave whose window counts from their baseline: the save's own conditional
+ * write checks that the participant exists (docs/data-model.md, "Why a save
+ * reads so little"), one GetItem fewer. The token is read.
  */
-export function openPersonalLink(event: Event, now: Date, options: SaveOptions): Promise<PersonalLinkTarget>;
-export async function openPersonalLink(event: Event, now: Date, options?: SaveOptions): Promise<PersonalLinkTarget> {
-  const link = await findLink(event.pathParameters?.token, {
-    alwaysReadParticipant: options?.participant !== 'when-the-window-needs-it',
-    rememberedToken: options?.token === 'remembered-when-the-write-checks-it',
-  });
+export function openLinkForSave(event: Event, now: Date): Promise<PersonalLinkTarget> {
+  return openLink(event, now, { alwaysReadParticipant: false, rememberedToken: false });
+}
+
+/**
+ * Opens the link for a final submission: as for a save, and the token's
+ * target may come from the container's memory (resolveLinkTokenRemembered),
+ * because the submission's transaction checks that the token is still live
+ * (saveResponse's `linkTokenHash`): one GetItem fewer again.
+ */
+export function openLinkForSubmission(event: Event, now: Date): Promise<PersonalLinkTarget> {
+  return openLink(event, now, { alwaysReadParticipant: false, rememberedToken: true });
+}
+
+async function openLink(event: Event, now: Date, reads: LinkReads): Promise<PersonalLinkTarget> {
+  const link = await findLink(event.pathParameters?.token, reads);
   if (!link) {
     // One atomic count-and-read: the failure is counted and the client's count for
     // this window comes back in the same UpdateItem (was a GetItem, then an UpdateItem).
@@ -89,7 +96,7 @@ export async function openPersonalLink(event: Event, now: Date, options?: SaveOp
 
 async function findLink(
   token: string | undefined,
-  { alwaysReadParticipant, rememberedToken }: { alwaysReadParticipant: boolean; rememberedToken: boolean },
+  { alwaysReadParticipant, rememberedToken }: LinkReads,
 ): Promise<Omit<PersonalLinkTarget, 'window'> | undefined> {
   if (!token || !isWellFormedToken(token)) return undefined;
   const tokenHash = hashToken(token);

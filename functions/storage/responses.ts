@@ -149,25 +149,8 @@ function revisionIs(baseRevision: number) {
  * it exists, is not complete, is still at the base revision, and was saved in
  * the same language.
  *
- * Why the transaction's consent check is not needed here: a response item only
- * comes into being through saveInTransaction, whose condition found the
- * participant's agreement to this very wave (the wave is part of the key), or
- * through the synthetic cohort's bulk load, which writes an agreed consent
- * with every response; and a decision never changes afterwards (recordConsent
- * refuses a different one). Only erasure removes a consent, and it deletes the
- * responses too: a save racing it can rewrite a response only until erasure
- * deletes that item, then `attribute_exists` fails and the transaction it falls
- * back to refuses the save (erasure marks the participant withdrawn first).
- *
- * Why the participant need not be read: a save in another language than its
- * response was stored in fails the language condition here and goes through
- * the transaction, which records the participant's new language. (So with
- * two questionnaires left in different languages, the participant keeps the
- * language they last switched to, not the one of their latest save.) A
- * withdrawal deletes the participant's tokens just after marking them
- * withdrawn; a save whose token resolved in that moment can still rewrite a
- * partial response here, as one that read the participant in that moment
- * could before. Answers kept that way were on their way when they withdrew.
+ * Why this skips the transaction's consent check and the participant read, and
+ * why that is safe: docs/data-model.md, "Why a save reads so little".
  *
  * Returns undefined when the item does not exist yet (the first save of this
  * instrument in this wave) or was saved in another language: the caller then

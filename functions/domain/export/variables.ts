@@ -15,6 +15,7 @@ import type { LocalisedText } from '../../contracts/common.js';
 import type { ParticipantAttribute } from '../../contracts/studies.js';
 import type { InstrumentVersion, Scale } from '../instrument.js';
 import { AGE_BANDS, AGE_BANDS_IN_WORDS, ageBandOf, DATE_INPUT_TYPES, monthOf, privacyOf } from './privacy.js';
+import { questionsOf, type QuestionJson } from '../instrument-questions.js';
 
 /** What the plan needs to know about the study. */
 export type StudyDesign = {
@@ -478,27 +479,11 @@ type ItemColumn = {
   maxLength?: number;
 };
 
-type QuestionJson = Record<string, unknown> & { type?: unknown; name?: unknown };
-
 /** Elements that show something but take no answer. */
 const NO_ANSWER = new Set(['html', 'expression', 'image']);
 /** survey-core's limit on text answers when a question sets none (answer-validation.ts). */
 const DEFAULT_TEXT_LIMIT = 10_000;
 const SPSS_MAX_STRING = 32_767;
-
-/** Every question of a version, pages and panels walked in order. */
-function questionsOf(instrument: InstrumentVersion): QuestionJson[] {
-  const questions: QuestionJson[] = [];
-  const walk = (elements: unknown) => {
-    if (!Array.isArray(elements)) return;
-    for (const element of elements as QuestionJson[]) {
-      if (element.type === 'panel') walk(element.elements);
-      else questions.push(element);
-    }
-  };
-  for (const page of (instrument.survey.pages as { elements?: unknown }[] | undefined) ?? []) walk(page.elements);
-  return questions;
-}
 
 /** Question types whose one answer can be an age in years. */
 const AGE_HOLDERS = new Set(['text', 'rating', 'radiogroup', 'dropdown']);
