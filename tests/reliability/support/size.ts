@@ -3,6 +3,8 @@
  * size; `npm run test:reliability` sets PONT_RELIABILITY_SIZE=full (the
  * issue's 500 respondents). A number sets the cohort size directly.
  */
+import { mulberry32 } from '../../../sroi/monte-carlo.js';
+
 export const FULL_COHORT = 500;
 const SMALL_COHORT = 30;
 
@@ -21,14 +23,5 @@ export function runSeed(): number {
   return setting ? Number(setting) : Math.floor(Math.random() * 2 ** 31);
 }
 
-/** mulberry32: a small seeded generator, so a failing run can be replayed from its seed. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A small seeded generator (the SROI Monte Carlo's mulberry32), so a failing run can be replayed from its seed. */
+export const seededRandom = mulberry32;
