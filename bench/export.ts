@@ -31,6 +31,7 @@ import { responsePagesOfWave } from '../functions/storage/wave-index.js';
 import { REPO_ROOT, startPlatform } from '../infra/local/platform.js';
 import { DEMO_CONSENT_TEXT, DEMO_SUPPORT_CONTACTS, publishShippedInstruments } from '../infra/local/seed.js';
 import { figure, type Row } from './stats.js';
+import { testInstrumentFile } from '../tests/support/instrument-file.js';
 
 const exec = promisify(execFile);
 const PARTICIPANTS = Number(process.env.BENCH_EXPORT_PARTICIPANTS ?? 10_000);
@@ -191,17 +192,13 @@ function benchInstrument(count: number): InstrumentVersion {
     const title = { en: `Bench statement ${i + 1}`, cy: `Datganiad mainc ${i + 1}` };
     return i % 5 === 4 ? { type: 'radiogroup', name, title, choices } : { type: 'rating', name, title, rateMin: 1, rateMax: 5 };
   });
-  const file: InstrumentFile = {
+  const file: InstrumentFile = testInstrumentFile({
     id: 'bench-extra',
-    version: '1.0.0',
     title: { en: 'Bench questions (made up)', cy: "Cwestiynau mainc (wedi'u creu)" },
     description: { en: 'Questions for the export benchmark only', cy: 'Cwestiynau ar gyfer y meincnod allforio yn unig' },
     source: 'Pont bench (bench/export.ts)',
-    validated: false,
-    licence: { name: 'MIT' },
-    translations: { en: 'official', cy: 'draft' },
     survey: { pages: [0, 1].map((page) => ({ name: `page_${page + 1}`, elements: elements.filter((_, i) => i % 2 === page) })) },
-  };
+  });
   return loadInstrumentText(JSON.stringify(file), 'bench-extra@1.0.0');
 }
 

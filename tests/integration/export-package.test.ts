@@ -45,6 +45,7 @@ import { callRoute } from '../support/call-route.js';
 import { joinStudy } from '../support/fixtures.js';
 import { useTestTable } from '../support/test-table.js';
 import { parseCsv, readZip } from '../support/zip-and-csv.js';
+import { testInstrumentFile } from '../support/instrument-file.js';
 
 const table = useTestTable();
 const exportDir = mkdtempSync(join(tmpdir(), 'pont-export-package-test-'));
@@ -66,15 +67,10 @@ const instrumentFile = (path: string) => toInstrumentVersion(JSON.parse(readFile
 const ons4 = instrumentFile('ons4/1.0.0.json');
 const swemwbs = instrumentFile('swemwbs/1.0.0.json');
 /** The test's own short questionnaire: a coded question with string codes, and free text. */
-const aboutMe = toInstrumentVersion({
+const aboutMe = toInstrumentVersion(testInstrumentFile({
   id: 'about-me',
-  version: '1.0.0',
   title: { en: 'About me', cy: "Amdanaf i a'm tŷ" },
   description: { en: 'About me', cy: 'Amdanaf i' },
-  source: 'Pont tests',
-  validated: false,
-  licence: { name: 'MIT' },
-  translations: { en: 'official', cy: 'draft' },
   survey: {
     pages: [
       {
@@ -95,7 +91,7 @@ const aboutMe = toInstrumentVersion({
       },
     ],
   },
-});
+}));
 
 const STUDY = 'pkg-study';
 const DAY = 86_400_000;

@@ -14,6 +14,7 @@ import { toCsv } from '../../functions/domain/csv.js';
 import { loadR, loadSps, rString } from '../../functions/domain/export/scripts.js';
 import { DATASET_FILES, planVariables, type DatasetVariables, type StudyDesign, type Variable } from '../../functions/domain/export/variables.js';
 import { checkedInstrument, exportStudyDesign } from '../support/export-design.js';
+import { testInstrumentFile } from '../support/instrument-file.js';
 
 const INTERPRETERS = {
   Rscript: 'r-base-core',
@@ -62,15 +63,10 @@ const agreement = [
 const LONG_TITLE = `${'A very long question title about support, '.repeat(8)}end.`;
 
 function wellbeingDesign(): StudyDesign {
-  const instrument = checkedInstrument({
+  const instrument = checkedInstrument(testInstrumentFile({
     id: 'lles',
-    version: '1.0.0',
     title: { en: 'Wellbeing', cy: 'Lles' },
     description: { en: 'Test', cy: 'Prawf' },
-    source: 'Pont tests',
-    validated: false,
-    licence: { name: 'MIT' },
-    translations: { en: 'official', cy: 'draft' },
     survey: {
       pages: [
         {
@@ -111,7 +107,7 @@ function wellbeingDesign(): StudyDesign {
         meaningfulChange: { threshold: 2, source: 'test' },
       },
     ],
-  });
+  }));
   return {
     studyId: 'lles',
     title: { en: 'Wellbeing', cy: 'Lles' },

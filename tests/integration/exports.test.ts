@@ -23,6 +23,7 @@ import { callRoute } from '../support/call-route.js';
 import { checkInInstrument, joinStudy } from '../support/fixtures.js';
 import { useTestTable } from '../support/test-table.js';
 import { parseCsv, readZip } from '../support/zip-and-csv.js';
+import { testInstrumentFile } from '../support/instrument-file.js';
 
 const table = useTestTable();
 const exportDir = mkdtempSync(join(tmpdir(), 'pont-export-test-'));
@@ -348,15 +349,10 @@ describe('a dataset export', () => {
  * An instrument of the test's own asking an exact age (marked as an age) and
  * the date the participant left care.
  */
-const aboutMe = toInstrumentVersion({
+const aboutMe = toInstrumentVersion(testInstrumentFile({
   id: 'about-me',
-  version: '1.0.0',
   title: { en: 'About me', cy: 'Amdanaf i' },
   description: { en: 'About me', cy: 'Amdanaf i' },
-  source: 'Pont tests',
-  validated: false,
-  licence: { name: 'MIT' },
-  translations: { en: 'official', cy: 'draft' },
   survey: {
     pages: [
       {
@@ -369,7 +365,7 @@ const aboutMe = toInstrumentVersion({
     ],
   },
   privacy: { ages: ['am_age'] },
-});
+}));
 
 describe("an export of a study asking the context questionnaire's identifying questions", () => {
   const studyId = 'export-context';

@@ -9,6 +9,7 @@ import type { ParticipantAttribute } from '../../functions/contracts/studies.js'
 import { checkInstrument, loadInstrumentText } from '../../functions/domain/instrument-check.js';
 import type { InstrumentFile, InstrumentVersion } from '../../functions/domain/instrument.js';
 import type { StudyDesign } from '../../functions/domain/export/variables.js';
+import { testInstrumentFile } from './instrument-file.js';
 
 /** A shipped instrument, checked as publishing checks it. `ons4@1.0.0`. */
 export function shippedInstrument(reference: string): InstrumentVersion {
@@ -114,15 +115,10 @@ export function layoutsInstrument(): InstrumentVersion {
     { value: 'no', text: { en: 'No', cy: 'Nac ydw' } },
     { value: 'prefer_not_to_say', text: { en: 'Prefer not to say', cy: "Mae'n well gen i beidio â dweud" } },
   ];
-  return checkedInstrument({
+  return checkedInstrument(testInstrumentFile({
     id: 'layouts-check',
-    version: '1.0.0',
     title: { en: 'Layouts', cy: 'Cynlluniau' },
     description: { en: 'Every question layout', cy: 'Pob cynllun cwestiwn' },
-    source: 'Pont tests',
-    validated: false,
-    licence: { name: 'MIT' },
-    translations: { en: 'official', cy: 'draft' },
     survey: {
       pages: [
         {
@@ -179,5 +175,5 @@ export function layoutsInstrument(): InstrumentVersion {
         },
       ],
     },
-  });
+  }));
 }

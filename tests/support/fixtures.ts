@@ -8,6 +8,7 @@ import { putMember } from '../../functions/storage/members.js';
 import { createParticipant } from '../../functions/storage/participants.js';
 import { recordConsent } from '../../functions/storage/consents.js';
 import { createConsentText, createStudy, createWave } from '../../functions/storage/studies.js';
+import { testInstrumentFile } from './instrument-file.js';
 
 /**
  * Makes an account a member of a study made straight through storage (which
@@ -21,15 +22,10 @@ export async function joinStudy(studyId: string, userId: string, role: StudyRole
 
 /** A small instrument exercising the rules the server must enforce. */
 export function checkInInstrument(overrides: Partial<InstrumentFile> = {}): InstrumentVersion {
-  return toInstrumentVersion({
+  return toInstrumentVersion(testInstrumentFile({
     id: 'check-in',
-    version: '1.0.0',
     title: { en: 'Check-in', cy: 'Gwirio i mewn' },
     description: { en: 'A test instrument', cy: 'Offeryn prawf' },
-    source: 'Pont tests',
-    validated: false,
-    licence: { name: 'MIT' },
-    translations: { en: 'official', cy: 'draft' },
     survey: {
       pages: [
         {
@@ -76,7 +72,7 @@ export function checkInInstrument(overrides: Partial<InstrumentFile> = {}): Inst
       ],
     },
     ...overrides,
-  });
+  }));
 }
 
 export type LinkFixture = { token: string; studyId: string; waveId: string; participantCode: string; instrument: InstrumentVersion };

@@ -2,17 +2,14 @@
 import { describe, expect, it } from 'vitest';
 import { validateAnswers } from '../../functions/domain/answer-validation.js';
 import { toInstrumentVersion } from '../../functions/domain/instrument.js';
+import { testInstrumentFile } from '../support/instrument-file.js';
 
 const t = (en: string) => ({ en, cy: `${en} (cy)` });
-const instrument = toInstrumentVersion({
+const instrument = toInstrumentVersion(testInstrumentFile({
   id: 'types',
-  version: '1.0.0',
   title: t('Types'),
   description: t('Every kind of question'),
   source: 'tests',
-  validated: false,
-  licence: { name: 'MIT' },
-  translations: { en: 'official', cy: 'draft' },
   survey: {
     calculatedValues: [{ name: 'total', expression: '{a} + 1', includeIntoResult: true }],
     pages: [
@@ -37,7 +34,7 @@ const instrument = toInstrumentVersion({
       },
     ],
   },
-});
+}));
 
 const valid = {
   a: 3,

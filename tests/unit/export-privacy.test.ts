@@ -9,6 +9,7 @@ import { encodeItemValue, planVariables, studyPrivacy, type StudyDesign, type Va
 import { checkInstrument } from '../../functions/domain/instrument-check.js';
 import type { InstrumentFile, InstrumentVersion } from '../../functions/domain/instrument.js';
 import { checkedInstrument, shippedInstrument } from '../support/export-design.js';
+import { testInstrumentFile } from '../support/instrument-file.js';
 
 const find = (variables: readonly Variable[], name: string): Variable => {
   const variable = variables.find((v) => v.name === name);
@@ -18,15 +19,10 @@ const find = (variables: readonly Variable[], name: string): Variable => {
 
 /** An instrument asking an age, a date of leaving care, a week and a mood; `privacy` as given. */
 function aboutMe(privacy?: InstrumentFile['privacy']): InstrumentFile {
-  return {
+  return testInstrumentFile({
     id: 'about-me',
-    version: '1.0.0',
     title: { en: 'About me', cy: 'Amdanaf i' },
     description: { en: 'About me', cy: 'Amdanaf i' },
-    source: 'Pont tests',
-    validated: false,
-    licence: { name: 'MIT' },
-    translations: { en: 'official', cy: 'draft' },
     survey: {
       pages: [
         {
@@ -42,7 +38,7 @@ function aboutMe(privacy?: InstrumentFile['privacy']): InstrumentFile {
       ],
     },
     ...(privacy && { privacy }),
-  };
+  });
 }
 
 function oneWave(...instruments: InstrumentVersion[]): StudyDesign {

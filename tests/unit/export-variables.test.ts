@@ -18,6 +18,7 @@ import {
   REMOVED_ENGAGEMENT_ITEM,
   shippedInstrument,
 } from '../support/export-design.js';
+import { testInstrumentFile } from '../support/instrument-file.js';
 
 const names = (variables: readonly Variable[]) => variables.map((v) => v.name);
 const find = (variables: readonly Variable[], name: string): Variable => {
@@ -65,18 +66,13 @@ function oneWave(...instruments: ReturnType<typeof shippedInstrument>[]): StudyD
 
 /** A small valid instrument with the given elements and scales. */
 function instrumentWith(id: string, elements: Record<string, unknown>[], scales: InstrumentFile['scales'] = undefined) {
-  return checkedInstrument({
+  return checkedInstrument(testInstrumentFile({
     id,
-    version: '1.0.0',
     title: { en: id, cy: id },
     description: { en: 'Test', cy: 'Prawf' },
-    source: 'Pont tests',
-    validated: false,
-    licence: { name: 'MIT' },
-    translations: { en: 'official', cy: 'draft' },
     survey: { pages: [{ name: 'p', elements }] },
     ...(scales && { scales }),
-  });
+  }));
 }
 
 const rating = (name: string) => ({ type: 'rating', name, title: { en: `Rate ${name}`, cy: `Graddiwch ${name}` }, rateMin: 0, rateMax: 10 });
