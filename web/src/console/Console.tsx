@@ -21,28 +21,25 @@
  *
  * English only for now (researcher-facing). Every answer is rendered as text
  * (React escapes it); never use dangerouslySetInnerHTML here.
+ *
+ * This file signs people in and routes; each page is a file of its own
+ * (StudiesPage, StudyRoute and the study's tabs in study/, WaveResponsesPage,
+ * PeoplePage), reading the session from ui/session.ts. Shared pieces are in
+ * ui/: a page file is imported only by what shows it, never for a helper.
  */
-import { Suspense, lazy, useCallback, useEffect, useRef, useState, type FormEvent, type MouseEvent, type ReactNode } from 'react';
-import type { Role, StudyList, WaveResponses } from '../../../functions/contracts/researcher.js';
+import { useCallback, useEffect, useMemo, useRef, useState, type FormEvent, type ReactNode } from 'react';
 import { ApiProblem } from '../api';
-import { clearSession, listStudies, listWaveResponses, loadSession, saveSession, type Session } from './consoleApi';
-import { AnalystStudyPage, ExportsView, exportsPath, sroiPath } from './ExportsView';
-import { AddMeForm, MembersPage, membersPath } from './MembersPage';
+import { clearSession, loadSession, saveSession, type Session } from './consoleApi';
 import { PeoplePage } from './PeoplePage';
-import { NewStudyForm } from './SetupForms';
+import { StudiesPage } from './StudiesPage';
+import { StudyRoute, type StudyView } from './StudyRoute';
+import { WaveResponsesPage } from './WaveResponsesPage';
 import { SignInProblem, type Authenticator, type SignInStep } from './authenticator';
 import { loadAuthenticator } from './signIn';
-import { AuditSection, StudyPage, formatDateTime, groupLabel, windowText } from './StudyPage';
+import { PageLink, SessionProvider, STUDIES_PATH, type ConsoleSession } from './ui';
 import './console.css';
 
-// The SROI code (full zod, the analysis, fflate) is a chunk of its own, fetched only on that page.
-const SroiView = lazy(() => import('./SroiView'));
-
-type StudyView = 'page' | 'exports' | 'sroi' | 'members';
-type Study = StudyList['studies'][number];
 type Route = { kind: 'studies' } | { kind: 'people' } | { kind: 'study'; studyId: string; view: StudyView } | { kind: 'wave'; studyId: string; waveId: string };
-
-const PEOPLE_PATH = '/console/people';
 
 function parseRoute(path: string): Route {
   if (/^\/console\/people\/?$/.test(path)) return { kind: 'people' };
@@ -58,11 +55,6 @@ function parseRoute(path: string): Route {
   }
   return { kind: 'studies' };
 }
-
-const studyPath = (studyId: string) => `/console/studies/${encodeURIComponent(studyId)}`;
-
-const wavePath = (studyId: string, waveId: string) =>
-  `/console/studies/${encodeURIComponent(studyId)}/waves/${encodeURIComponent(waveId)}`;
 
 export default function Console() {
   const [session, setSession] = useState<Session | null>(loadSession);
@@ -145,7 +137,13 @@ export default function Console() {
     [signOut],
   );
 
-  if (!session) {
+  // What every page and section of the signed-in console reads (ui/session.ts), instead of being handed it.
+  const signedIn = useMemo<ConsoleSession | null>(
+    () => (session ? { token: session.token, role: session.role, email: session.email ?? null, explain, navigate } : null),
+    [session, explain, navigate],
+  );
+
+  if (!session || !signedIn) {
     return (
       <Shell>
         {authenticator === null ? (
@@ -181,38 +179,22 @@ export default function Console() {
         </>
       }
     >
-      {route.kind === 'studies' ? (
-        <StudiesView token={session.token} role={session.role} explain={explain} navigate={navigate} />
-      ) : route.kind === 'people' ? (
-        <>
-          <p>
-            <a href="/console" onClick={(e) => follow(e, '/console', navigate)}>
-              ← Studies
-            </a>
-          </p>
-          {session.role === 'admin' ? <PeoplePage token={session.token} explain={explain} /> : <p className="notice notice-warn">The people page is for admins.</p>}
-        </>
-      ) : route.kind === 'study' ? (
-        <StudyRoute
-          key={`${route.studyId}/${route.view}`}
-          token={session.token}
-          role={session.role}
-          email={session.email ?? null}
-          studyId={route.studyId}
-          view={route.view}
-          explain={explain}
-          navigate={navigate}
-        />
-      ) : (
-        <WaveView
-          key={`${route.studyId}/${route.waveId}`}
-          token={session.token}
-          studyId={route.studyId}
-          waveId={route.waveId}
-          explain={explain}
-          navigate={navigate}
-        />
-      )}
+      <SessionProvider value={signedIn}>
+        {route.kind === 'studies' ? (
+          <StudiesPage />
+        ) : route.kind === 'people' ? (
+          <>
+            <p>
+              <PageLink to={STUDIES_PATH}>← Studies</PageLink>
+            </p>
+            {session.role === 'admin' ? <PeoplePage /> : <p className="notice notice-warn">The people page is for admins.</p>}
+          </>
+        ) : route.kind === 'study' ? (
+          <StudyRoute key={`${route.studyId}/${route.view}`} studyId={route.studyId} view={route.view} />
+        ) : (
+          <WaveResponsesPage key={`${route.studyId}/${route.waveId}`} studyId={route.studyId} waveId={route.waveId} />
+        )}
+      </SessionProvider>
     </Shell>
   );
 }
@@ -456,342 +438,4 @@ function EnterCode(props: StepProps<'enter-code' | 'set-up-authenticator'>) {
       </button>
     </form>
   );
-}
-
-type Load<T> = { state: 'loading' } | { state: 'error'; message: string } | { state: 'ready'; data: T };
-
-function useLoad<T>(load: () => Promise<T>, explain: (error: unknown) => string): Load<T> {
-  const [result, setResult] = useState<Load<T>>({ state: 'loading' });
-  useEffect(() => {
-    let live = true;
-    load().then(
-      (data) => live && setResult({ state: 'ready', data }),
-      (error: unknown) => live && setResult({ state: 'error', message: explain(error) }),
-    );
-    return () => {
-      live = false;
-    };
-  }, [load, explain]);
-  return result;
-}
-
-function StudiesView(props: { token: string; role: Role; explain(error: unknown): string; navigate(to: string): void }) {
-  const { token, role, explain, navigate } = props;
-  const load = useCallback(() => listStudies(token), [token]);
-  const studies = useLoad<StudyList>(load, explain);
-  const [creating, setCreating] = useState(false);
-
-  return (
-    <>
-      {role === 'admin' && (
-        <p>
-          <a href={PEOPLE_PATH} onClick={(e) => follow(e, PEOPLE_PATH, navigate)}>
-            People: researcher accounts
-          </a>
-        </p>
-      )}
-      <h1>Studies</h1>
-      {studies.state === 'loading' && <p className="muted">Loading studies…</p>}
-      {studies.state === 'error' && <p className="notice notice-warn">{studies.message}</p>}
-      {studies.state === 'ready' && studies.data.studies.length === 0 && (
-        <p>{role === 'analyst' ? "No studies yet: a study's owner adds you to theirs." : 'No studies yet.'}</p>
-      )}
-      {studies.state === 'ready' && studies.data.studies.map((study) => <StudyCard key={study.studyId} study={study} navigate={navigate} />)}
-      {/* Whoever creates a study is its first owner: admins and researchers may. */}
-      {role !== 'analyst' &&
-        (creating ? (
-          <section className="console-card">
-            <NewStudyForm token={token} explain={explain} onCreated={(studyId) => navigate(studyPath(studyId))} />
-            <button type="button" className="console-link-button" onClick={() => setCreating(false)}>
-              Cancel
-            </button>
-          </section>
-        ) : (
-          <p>
-            <button type="button" className="button-primary" onClick={() => setCreating(true)}>
-              New study
-            </button>
-          </p>
-        ))}
-      {role === 'admin' && <AuditSection token={token} scopes={['_platform', ...(studies.state === 'ready' ? studies.data.studies.map((s) => s.studyId) : [])]} explain={explain} />}
-    </>
-  );
-}
-
-const STUDY_ROLE_TEXT: Record<NonNullable<Study['role']>, string> = {
-  owner: 'You own this study',
-  researcher: 'You are a researcher in this study',
-  analyst: 'You are an analyst in this study',
-};
-
-/** One study in the list, as the caller's role in it allows. */
-function StudyCard({ study, navigate }: { study: Study; navigate(to: string): void }) {
-  const participantWork = study.role === 'owner' || study.role === 'researcher';
-  const anonymisedData = study.role === 'owner' || study.role === 'analyst';
-  const members = membersPath(study.studyId);
-  return (
-    <section className="console-card">
-      <h2>
-        <a href={studyPath(study.studyId)} onClick={(e) => follow(e, studyPath(study.studyId), navigate)}>
-          {study.title.en}
-        </a>
-      </h2>
-      <p className="muted">
-        {study.studyId}
-        {study.role ? ` · ${STUDY_ROLE_TEXT[study.role]}` : ''}
-        {study.group ? ` · participants of ${groupLabel(study, study.group)} only` : ''}
-      </p>
-      {study.role === null ? (
-        <p>You are not a member of this study. As a platform admin you can see its members, and add yourself to work in it.</p>
-      ) : study.waves.length === 0 ? (
-        <p>No waves.</p>
-      ) : (
-        <ul className="console-waves">
-          {study.waves.map((wave) => {
-            const href = wavePath(study.studyId, wave.waveId);
-            return (
-              <li key={wave.waveId}>
-                {/* Answers come with participant codes: the responses page is for owners and researchers only. */}
-                {participantWork ? (
-                  <a href={href} onClick={(e) => follow(e, href, navigate)}>
-                    {wave.name.en}
-                  </a>
-                ) : (
-                  wave.name.en
-                )}{' '}
-                <span className="muted">{windowText(wave.window)}</span>
-              </li>
-            );
-          })}
-        </ul>
-      )}
-      <p>
-        <a href={members} onClick={(e) => follow(e, members, navigate)}>
-          Members<span className="visually-hidden"> of {study.title.en}</span>
-        </a>
-        {anonymisedData && (
-          <>
-            {' '}
-            ·{' '}
-            <a href={exportsPath(study.studyId)} onClick={(e) => follow(e, exportsPath(study.studyId), navigate)}>
-              Dataset exports<span className="visually-hidden"> of {study.title.en}</span>
-            </a>{' '}
-            ·{' '}
-            <a href={sroiPath(study.studyId)} onClick={(e) => follow(e, sroiPath(study.studyId), navigate)}>
-              SROI analysis<span className="visually-hidden"> of {study.title.en}</span>
-            </a>
-          </>
-        )}
-      </p>
-    </section>
-  );
-}
-
-/** The sections of a study the caller's role in it opens, as tabs (links: each is a page of its own). */
-function StudyTabs({ study, view, navigate }: { study: Study; view: StudyView; navigate(to: string): void }) {
-  const anonymisedData = study.role === 'owner' || study.role === 'analyst';
-  const tabs: { view: StudyView; label: string; href: string }[] = [
-    { view: 'page', label: 'Overview', href: studyPath(study.studyId) },
-    { view: 'members', label: 'Members', href: membersPath(study.studyId) },
-    ...(anonymisedData
-      ? [
-          { view: 'exports' as const, label: 'Exports', href: exportsPath(study.studyId) },
-          { view: 'sroi' as const, label: 'SROI', href: sroiPath(study.studyId) },
-        ]
-      : []),
-  ];
-  return (
-    <nav className="console-tabs no-print" aria-label={`Sections of ${study.title.en}`}>
-      <ul>
-        {tabs.map((tab) => (
-          <li key={tab.view}>
-            <a href={tab.href} aria-current={tab.view === view ? 'page' : undefined} onClick={(e) => follow(e, tab.href, navigate)}>
-              {tab.label}
-            </a>
-          </li>
-        ))}
-      </ul>
-    </nav>
-  );
-}
-
-/**
- * A platform admin on a study they are not a member of: its title, why
- * nothing else is shown, and the way to add themselves (audited, and shown on
- * the members page).
- */
-function NonMemberStudyPage(props: { token: string; study: Study; email: string | null; explain(error: unknown): string; onJoined(): void; navigate(to: string): void }) {
-  const { study } = props;
-  const members = membersPath(study.studyId);
-  return (
-    <>
-      <h1>
-        {study.title.en} <span className="muted">{study.studyId}</span>
-      </h1>
-      <p className="notice">
-        You are not a member of this study. Reading its participants, answers or data needs membership, even for a platform admin: add yourself below, or ask an owner
-        to add you. Adding yourself is recorded in the study's audit log and shown on its{' '}
-        <a href={members} onClick={(e) => follow(e, members, props.navigate)}>
-          members page
-        </a>
-        .
-      </p>
-      <AddMeForm token={props.token} study={study} email={props.email} explain={props.explain} onAdded={props.onJoined} />
-    </>
-  );
-}
-
-function StudyRoute(props: { token: string; role: Role; email: string | null; studyId: string; view: StudyView; explain(error: unknown): string; navigate(to: string): void }) {
-  const { token, explain, navigate } = props;
-  const [version, setVersion] = useState(0);
-  const load = useCallback(() => listStudies(token), [token, version]);
-  const studies = useLoad<StudyList>(load, explain);
-  const [last, setLast] = useState<StudyList | null>(null);
-  useEffect(() => {
-    if (studies.state === 'ready') setLast(studies.data);
-  }, [studies]);
-  const data = studies.state === 'ready' ? studies.data : last;
-  const study = data?.studies.find((s) => s.studyId === props.studyId);
-  const reload = useCallback(() => setVersion((v) => v + 1), []);
-  const anonymisedData = study?.role === 'owner' || study?.role === 'analyst';
-  const participantWork = study?.role === 'owner' || study?.role === 'researcher';
-
-  return (
-    <>
-      <p>
-        <a href="/console" onClick={(e) => follow(e, '/console', navigate)}>
-          ← Studies
-        </a>
-        {props.view !== 'page' && (
-          <>
-            {' · '}
-            <a href={studyPath(props.studyId)} onClick={(e) => follow(e, studyPath(props.studyId), navigate)}>
-              {study?.title.en ?? props.studyId}
-            </a>
-          </>
-        )}
-      </p>
-      {!data && studies.state === 'loading' && <p className="muted">Loading the study…</p>}
-      {studies.state === 'error' && <p className="notice notice-warn">{studies.message}</p>}
-      {data && !study && <p className="notice notice-warn">There is no study called {props.studyId}, or you are not a member of it.</p>}
-      {study && <StudyTabs study={study} view={props.view} navigate={navigate} />}
-      {study && props.view === 'members' && (
-        <MembersPage token={token} study={study} platformRole={props.role} email={props.email} explain={explain} onMembershipChanged={reload} />
-      )}
-      {study && (props.view === 'exports' || props.view === 'sroi') && !anonymisedData && (
-        <p className="notice notice-warn">Dataset exports and the SROI analysis are for the study's owners and analysts.</p>
-      )}
-      {study && props.view === 'exports' && anonymisedData && <ExportsView token={token} study={study} explain={explain} navigate={navigate} />}
-      {study && props.view === 'sroi' && anonymisedData && (
-        <Suspense fallback={<p className="muted">Loading the SROI analysis…</p>}>
-          <SroiView token={token} study={study} explain={explain} navigate={navigate} />
-        </Suspense>
-      )}
-      {study && props.view === 'page' && study.role === null && (
-        <NonMemberStudyPage token={token} study={study} email={props.email} explain={explain} onJoined={reload} navigate={navigate} />
-      )}
-      {study && props.view === 'page' && study.role === 'analyst' && <AnalystStudyPage study={study} navigate={navigate} />}
-      {study && props.view === 'page' && participantWork && (
-        <StudyPage
-          token={token}
-          role={props.role}
-          study={study}
-          explain={explain}
-          reload={reload}
-          wavePath={(waveId) => wavePath(study.studyId, waveId)}
-          navigate={navigate}
-        />
-      )}
-    </>
-  );
-}
-
-function WaveView(props: {
-  token: string;
-  studyId: string;
-  waveId: string;
-  explain(error: unknown): string;
-  navigate(to: string): void;
-}) {
-  const { token, studyId, waveId, explain, navigate } = props;
-  const load = useCallback(() => listWaveResponses(token, studyId, waveId), [token, studyId, waveId]);
-  const responses = useLoad<WaveResponses>(load, explain);
-
-  return (
-    <>
-      <p>
-        <a href={studyPath(studyId)} onClick={(e) => follow(e, studyPath(studyId), navigate)}>
-          ← Study {studyId}
-        </a>
-      </p>
-      <h1>
-        Responses <span className="muted">{studyId} / {waveId}</span>
-      </h1>
-      {responses.state === 'loading' && <p className="muted">Loading responses…</p>}
-      {responses.state === 'error' && <p className="notice notice-warn">{responses.message}</p>}
-      {responses.state === 'ready' && <ResponsesTable rows={responses.data.responses} />}
-    </>
-  );
-}
-
-function ResponsesTable({ rows }: { rows: WaveResponses['responses'] }) {
-  if (rows.length === 0) return <p>No responses yet.</p>;
-  return (
-    <>
-      <p className="muted">
-        {rows.length} response{rows.length === 1 ? '' : 's'}
-      </p>
-      <div className="console-table-wrap">
-        <table className="console-table">
-          <thead>
-            <tr>
-              <th scope="col">Participant</th>
-              <th scope="col">Instrument</th>
-              <th scope="col">Status</th>
-              <th scope="col">Language</th>
-              <th scope="col">Saved at</th>
-              <th scope="col">Answers</th>
-            </tr>
-          </thead>
-          <tbody>
-            {rows.map((row) => (
-              <tr key={`${row.participantCode}/${row.instrumentId}/${row.instrumentVersion}`}>
-                <td>{row.participantCode}</td>
-                <td>
-                  {row.instrumentId} <span className="muted">v{row.instrumentVersion}</span>
-                </td>
-                <td>{row.status}</td>
-                <td>{row.language}</td>
-                <td>{formatDateTime(row.savedAt)}</td>
-                <td>
-                  <pre className="console-answers">{answersAsText(row.answers)}</pre>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
-    </>
-  );
-}
-
-/**
- * One `key=value` line per answer. Strings as typed, unless they span lines
- * (then JSON, so each answer stays on one line); everything else as JSON.
- * Plain text only.
- */
-function answersAsText(answers: Record<string, unknown>): string {
-  return Object.entries(answers)
-    .map(([key, value]) => {
-      const text = typeof value === 'string' && !/[\r\n]/.test(value) ? value : JSON.stringify(value);
-      return `${key}=${text}`;
-    })
-    .join('\n');
-}
-
-/** Client-side navigation for plain left clicks; let modified clicks open tabs. */
-function follow(event: MouseEvent<HTMLAnchorElement>, to: string, navigate: (to: string) => void) {
-  if (event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
-  event.preventDefault();
-  navigate(to);
 }

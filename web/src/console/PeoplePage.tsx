@@ -9,9 +9,7 @@ import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { CreateUserRequest, type CreateUserResult, type Role, type UserSummary } from '../../../functions/contracts/researcher.js';
 import { ApiProblem } from '../api';
 import { createUser, listUsers, updateUser } from './consoleApi';
-import { ProblemBox, toProblem, type Problem } from './SetupForms';
-
-type Explain = (error: unknown) => string;
+import { ProblemBox, toProblem, useAction, useSession, type Problem } from './ui';
 const ROLES: Role[] = ['admin', 'researcher', 'analyst'];
 const STATUS_TEXT: Record<UserSummary['status'], string> = {
   active: 'Active',
@@ -19,8 +17,8 @@ const STATUS_TEXT: Record<UserSummary['status'], string> = {
   disabled: 'Disabled',
 };
 
-export function PeoplePage(props: { token: string; explain: Explain }) {
-  const { token, explain } = props;
+export function PeoplePage() {
+  const { token, explain } = useSession();
   const [users, setUsers] = useState<UserSummary[] | null>(null);
   const [problem, setProblem] = useState<Problem | null>(null);
   const [unavailable, setUnavailable] = useState(false);
@@ -56,39 +54,37 @@ export function PeoplePage(props: { token: string; explain: Explain }) {
         <>
           <ProblemBox problem={problem} />
           {users === null && !problem && <p className="muted">Loading accounts…</p>}
-          {users && <PeopleTable token={token} users={users} explain={explain} onChanged={reload} />}
-          <NewAccountForm token={token} explain={explain} onCreated={reload} />
+          {users && <PeopleTable users={users} onChanged={reload} />}
+          <NewAccountForm onCreated={reload} />
         </>
       )}
     </>
   );
 }
 
-function PeopleTable(props: { token: string; users: UserSummary[]; explain: Explain; onChanged(): void }) {
-  const [problem, setProblem] = useState<Problem | null>(null);
+function PeopleTable(props: { users: UserSummary[]; onChanged(): void }) {
+  const { token } = useSession();
+  /** A change to an account: only that account's buttons wait (the run's key is its id). */
+  const action = useAction();
   const [done, setDone] = useState<string | null>(null);
-  const [busy, setBusy] = useState<string | null>(null);
   const [roles, setRoles] = useState<Record<string, Role>>({});
 
-  const change = async (user: UserSummary, body: { role?: Role; enabled?: boolean; instrumentAuthor?: boolean }, what: string) => {
-    setProblem(null);
+  const change = (user: UserSummary, body: { role?: Role; enabled?: boolean; instrumentAuthor?: boolean }, what: string) => {
     setDone(null);
-    setBusy(user.userId);
-    try {
-      await updateUser(props.token, user.userId, body);
-      setDone(`${user.email}: ${what}. Their current sessions have ended.`);
-      props.onChanged();
-    } catch (error) {
-      setProblem(toProblem(error, props.explain));
-    } finally {
-      setBusy(null);
-    }
+    return action.run(
+      async () => {
+        await updateUser(token, user.userId, body);
+        setDone(`${user.email}: ${what}. Their current sessions have ended.`);
+        props.onChanged();
+      },
+      { key: user.userId },
+    );
   };
 
   return (
     <section className="console-card" aria-labelledby="accounts-heading">
       <h2 id="accounts-heading">Accounts</h2>
-      <ProblemBox problem={problem} />
+      <ProblemBox problem={action.problem} />
       {done && (
         <p className="notice" role="status">
           {done}
@@ -119,7 +115,7 @@ function PeopleTable(props: { token: string; users: UserSummary[]; explain: Expl
                     <button
                       type="button"
                       className="console-link-button"
-                      disabled={busy === user.userId}
+                      disabled={action.running(user.userId)}
                       onClick={() =>
                         void change(user, { instrumentAuthor: !user.instrumentAuthor }, user.instrumentAuthor ? 'may no longer publish instruments' : 'may publish instruments')
                       }
@@ -146,13 +142,13 @@ function PeopleTable(props: { token: string; users: UserSummary[]; explain: Expl
                           ))}
                         </select>
                       </label>
-                      <button type="submit" className="console-link-button" disabled={busy === user.userId || chosen === user.role}>
+                      <button type="submit" className="console-link-button" disabled={action.running(user.userId) || chosen === user.role}>
                         Change role<span className="visually-hidden"> of {user.email}</span>
                       </button>
                       <button
                         type="button"
                         className="console-link-button"
-                        disabled={busy === user.userId}
+                        disabled={action.running(user.userId)}
                         onClick={() => void change(user, { enabled: user.status === 'disabled' }, user.status === 'disabled' ? 'enabled' : 'disabled')}
                       >
                         {user.status === 'disabled' ? 'Enable' : 'Disable'}
@@ -170,32 +166,23 @@ function PeopleTable(props: { token: string; users: UserSummary[]; explain: Expl
   );
 }
 
-function NewAccountForm(props: { token: string; explain: Explain; onCreated(): void }) {
+function NewAccountForm(props: { onCreated(): void }) {
+  const { token } = useSession();
   const [email, setEmail] = useState('');
   const [role, setRole] = useState<Role>('researcher');
-  const [busy, setBusy] = useState(false);
-  const [problem, setProblem] = useState<Problem | null>(null);
+  const action = useAction();
   const [created, setCreated] = useState<CreateUserResult | null>(null);
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
-    setProblem(null);
     setCreated(null);
     const request = CreateUserRequest.safeParse({ email: email.trim(), role });
-    if (!request.success) {
-      setProblem({ message: 'Please correct the form.', details: request.error.issues.map((issue) => issue.message) });
-      return;
-    }
-    setBusy(true);
-    try {
-      setCreated(await createUser(props.token, request.data));
+    if (!request.success) return action.setProblem({ message: 'Please correct the form.', details: request.error.issues.map((issue) => issue.message) });
+    await action.run(async () => {
+      setCreated(await createUser(token, request.data));
       setEmail('');
       props.onCreated();
-    } catch (error) {
-      setProblem(toProblem(error, props.explain));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (
@@ -216,7 +203,7 @@ function NewAccountForm(props: { token: string; explain: Explain; onCreated(): v
             ))}
           </select>
         </label>
-        <ProblemBox problem={problem} />
+        <ProblemBox problem={action.problem} />
         {created && (
           <div className="notice" role="status">
             <p>
@@ -225,8 +212,8 @@ function NewAccountForm(props: { token: string; explain: Explain; onCreated(): v
             <p>Pass it on privately; the first sign-in must replace it.</p>
           </div>
         )}
-        <button type="submit" className="button-primary" disabled={busy}>
-          {busy ? 'Adding…' : 'Add account'}
+        <button type="submit" className="button-primary" disabled={action.busy}>
+          {action.busy ? 'Adding…' : 'Add account'}
         </button>
       </form>
     </section>

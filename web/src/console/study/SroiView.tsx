@@ -8,21 +8,15 @@
  * sent anywhere.
  */
 import { useCallback, useEffect, useRef, useState, type ChangeEvent, type FormEvent } from 'react';
-import type { ExportJob } from '../../../functions/contracts/exports.js';
-import type { StudyList } from '../../../functions/contracts/researcher.js';
-import type { SroiResult } from '../../../sroi/analysis.js';
-import type { ModelProblem } from '../../../sroi/model.js';
-import exampleModelUrl from '../../../docs/sroi-example-model.json?url';
-import modelSchemaUrl from '../../../docs/sroi-model.schema.json?url';
-import { exportDownloadUrl, fetchExportZip, listExports } from './consoleApi';
-import { exportsPath, follow } from './ExportsView';
-import { saveBlob } from './linkSheet';
-import { ProblemBox, toProblem, type Problem } from './SetupForms';
-import { formatDateTime } from './StudyPage';
-import type { SroiReply, SroiRequest, WorkbookReply, WorkbookRequest } from './sroiWorkerTypes';
-
-type Study = StudyList['studies'][number];
-type Explain = (error: unknown) => string;
+import type { ExportJob } from '../../../../functions/contracts/exports.js';
+import type { SroiResult } from '../../../../sroi/analysis.js';
+import type { ModelProblem } from '../../../../sroi/model.js';
+import exampleModelUrl from '../../../../docs/sroi-example-model.json?url';
+import modelSchemaUrl from '../../../../docs/sroi-model.schema.json?url';
+import { exportDownloadUrl, fetchExportZip, listExports } from '../consoleApi';
+import { saveBlob } from '../linkSheet';
+import type { SroiReply, SroiRequest, WorkbookReply, WorkbookRequest } from '../sroiWorkerTypes';
+import { PageLink, ProblemBox, exportsPath, formatDateTime, toProblem, useAction, useSession, type Study } from '../ui';
 type Model = { fileName: string; value: unknown };
 /** A request to the analysis worker, without its id (added by `ask`). */
 type Ask = { kind: 'check'; model: unknown } | { kind: 'run'; model: unknown; zip: Uint8Array };
@@ -35,7 +29,7 @@ function useSroiWorker(): (request: Ask) => Promise<SroiReply> {
   const waiting = useRef(new Map<number, (reply: SroiReply) => void>());
   const nextId = useRef(1);
   useEffect(() => {
-    const started = new Worker(new URL('./sroi.worker.ts', import.meta.url), { type: 'module', name: 'sroi' });
+    const started = new Worker(new URL('../sroi.worker.ts', import.meta.url), { type: 'module', name: 'sroi' });
     started.onmessage = (event: MessageEvent<SroiReply>) => {
       waiting.current.get(event.data.id)?.(event.data);
       waiting.current.delete(event.data.id);
@@ -63,7 +57,7 @@ function useSroiWorker(): (request: Ask) => Promise<SroiReply> {
 
 /** The .xlsx impact map, made in a worker of its own (and so in a chunk of its own) when it is asked for. */
 function makeWorkbook(result: SroiResult): Promise<Uint8Array> {
-  const worker = new Worker(new URL('./sroi-workbook.worker.ts', import.meta.url), { type: 'module', name: 'sroi-workbook' });
+  const worker = new Worker(new URL('../sroi-workbook.worker.ts', import.meta.url), { type: 'module', name: 'sroi-workbook' });
   return new Promise<Uint8Array>((done, fail) => {
     worker.onmessage = (event: MessageEvent<WorkbookReply>) => {
       if (event.data.kind === 'workbook') done(event.data.bytes);
@@ -75,20 +69,26 @@ function makeWorkbook(result: SroiResult): Promise<Uint8Array> {
   }).finally(() => worker.terminate());
 }
 
-export default function SroiView(props: { token: string; study: Study; explain: Explain; navigate(to: string): void }) {
-  const { token, study, explain } = props;
+export default function SroiView(props: { study: Study }) {
+  const { study } = props;
+  const { token, explain } = useSession();
   const [exports, setExports] = useState<ExportJob[] | null>(null);
   const [exportId, setExportId] = useState('');
   const [model, setModel] = useState<Model | null>(null);
   /** The model file passed its own checks (the dataset's are made when it runs). */
   const [modelOk, setModelOk] = useState(false);
   const [modelProblems, setModelProblems] = useState<ModelProblem[] | null>(null);
-  const [problem, setProblem] = useState<Problem | null>(null);
-  const [step, setStep] = useState<string | null>(null);
+  /** Running the analysis (key 'run'), and the page's problem box. */
+  const action = useAction();
+  const { problem, setProblem } = action;
+  /** What the running analysis is doing now, in words (set as each step starts). */
+  const [stepText, setStepText] = useState('');
+  const step = action.running('run') ? stepText : null;
+  /** Making the spreadsheet: its failures go to the page's problem box. */
+  const workbook = useAction();
   const [status, setStatus] = useState('');
   const [result, setResult] = useState<SroiResult | null>(null);
   const [html, setHtml] = useState('');
-  const [preparingWorkbook, setPreparingWorkbook] = useState(false);
   /** Each export is downloaded once per visit: running a corrected model again reuses it. */
   const packages = useRef(new Map<string, Uint8Array>());
   const resultHeading = useRef<HTMLHeadingElement>(null);
@@ -108,7 +108,7 @@ export default function SroiView(props: { token: string; study: Study; explain: 
     return () => {
       live = false;
     };
-  }, [token, study.studyId, explain]);
+  }, [token, study.studyId, explain, setProblem]);
 
   useEffect(() => {
     if (result) resultHeading.current?.focus();
@@ -150,45 +150,46 @@ export default function SroiView(props: { token: string; study: Study; explain: 
     if (!model || !modelOk || !exportId) return;
     setResult(null);
     setModelProblems(null);
-    setProblem(null);
-    try {
-      let zip = packages.current.get(exportId);
-      if (!zip) {
-        setStep('Downloading the export (recorded in the audit log)…');
-        const link = await exportDownloadUrl(token, study.studyId, exportId);
-        zip = await fetchExportZip(link.url);
-        packages.current.set(exportId, zip);
-      }
-      setStep('Calculating the indicators, the ratio and the sensitivity analysis…');
-      const outcome = await ask({ kind: 'run', model: model.value, zip });
-      if (outcome.kind === 'problems') {
-        setModelProblems(outcome.problems);
-        setStatus(`The analysis stopped: ${outcome.problems.length} problem${outcome.problems.length === 1 ? '' : 's'} to fix.`);
-      } else if (outcome.kind === 'result') {
-        setHtml(outcome.html);
-        setResult(outcome.result);
-        setStatus(`Done: SROI ratio ${pounds(outcome.result.headline.ratio)} : £1.`);
-      } else {
-        setProblem({ message: outcome.kind === 'error' ? outcome.message : 'The analysis gave no answer.', details: [] });
-      }
-    } catch (error) {
-      setProblem(toProblem(error, explain));
-    } finally {
-      setStep(null);
-    }
+    await action.run(
+      async () => {
+        let zip = packages.current.get(exportId);
+        if (!zip) {
+          setStepText('Downloading the export (recorded in the audit log)…');
+          const link = await exportDownloadUrl(token, study.studyId, exportId);
+          zip = await fetchExportZip(link.url);
+          packages.current.set(exportId, zip);
+        }
+        setStepText('Calculating the indicators, the ratio and the sensitivity analysis…');
+        const outcome = await ask({ kind: 'run', model: model.value, zip });
+        if (outcome.kind === 'problems') {
+          setModelProblems(outcome.problems);
+          setStatus(`The analysis stopped: ${outcome.problems.length} problem${outcome.problems.length === 1 ? '' : 's'} to fix.`);
+        } else if (outcome.kind === 'result') {
+          setHtml(outcome.html);
+          setResult(outcome.result);
+          setStatus(`Done: SROI ratio ${pounds(outcome.result.headline.ratio)} : £1.`);
+        } else {
+          setProblem({ message: outcome.kind === 'error' ? outcome.message : 'The analysis gave no answer.', details: [] });
+        }
+      },
+      { key: 'run' },
+    );
   };
 
   const downloadWorkbook = async () => {
     if (!result) return;
-    setPreparingWorkbook(true);
-    try {
-      const bytes = await makeWorkbook(result);
-      saveBlob(new Blob([bytes as Uint8Array<ArrayBuffer>], { type: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' }), 'sroi-impact-map.xlsx');
-    } catch (error) {
-      setProblem({ message: `The spreadsheet could not be made: ${error instanceof Error ? error.message : 'unknown error'}`, details: [] });
-    } finally {
-      setPreparingWorkbook(false);
-    }
+    await workbook.run(
+      async () => {
+        const bytes = await makeWorkbook(result);
+        saveBlob(new Blob([bytes as Uint8Array<ArrayBuffer>], { type: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' }), 'sroi-impact-map.xlsx');
+      },
+      {
+        onError: (error) => {
+          setProblem({ message: `The spreadsheet could not be made: ${error instanceof Error ? error.message : 'unknown error'}`, details: [] });
+          return null;
+        },
+      },
+    );
   };
 
   const waves = [...study.waves].sort((a, b) => a.ordinal - b.ordinal);
@@ -210,9 +211,7 @@ export default function SroiView(props: { token: string; study: Study; explain: 
           {exports?.length === 0 && (
             <p className="notice">
               There is no finished export of this study yet.{' '}
-              <a href={exportsPath(study.studyId)} onClick={(e) => follow(e, exportsPath(study.studyId), props.navigate)}>
-                Start one on the exports page
-              </a>
+              <PageLink to={exportsPath(study.studyId)}>Start one on the exports page</PageLink>
               .
             </p>
           )}
@@ -306,8 +305,8 @@ export default function SroiView(props: { token: string; study: Study; explain: 
             <button type="button" className="button-primary" onClick={() => saveBlob(new Blob([html], { type: 'text/html;charset=utf-8' }), 'sroi-report.html')}>
               Download report (HTML)
             </button>
-            <button type="button" className="button-primary" disabled={preparingWorkbook} onClick={() => void downloadWorkbook()}>
-              {preparingWorkbook ? 'Preparing the spreadsheet…' : 'Download impact map (.xlsx)'}
+            <button type="button" className="button-primary" disabled={workbook.busy} onClick={() => void downloadWorkbook()}>
+              {workbook.busy ? 'Preparing the spreadsheet…' : 'Download impact map (.xlsx)'}
             </button>
             <button
               type="button"

@@ -3,38 +3,30 @@
  * follow it while it is built, read what it holds, and download it. Every
  * request and every download is recorded in the study's audit log by the server.
  */
-import { useCallback, useEffect, useRef, useState, type FormEvent, type MouseEvent } from 'react';
-import type { CreateExportRequest, ExportJob } from '../../../functions/contracts/exports.js';
-import type { StudyList } from '../../../functions/contracts/researcher.js';
-import { exportDownloadUrl, getExport, listExports, startExport } from './consoleApi';
-import { ProblemBox, toProblem, type Problem } from './SetupForms';
-import { formatDateTime, groupLabel } from './StudyPage';
-
-type Study = StudyList['studies'][number];
-type Explain = (error: unknown) => string;
+import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
+import type { CreateExportRequest, ExportJob } from '../../../../functions/contracts/exports.js';
+import { exportDownloadUrl, getExport, listExports, startExport } from '../consoleApi';
+import { PageLink, ProblemBox, formatDateTime, groupLabel, sroiPath, toProblem, useAction, useSession, type Problem, type Study } from '../ui';
 
 /** How often a running export is asked how far it has got. */
 export const POLL_MS = 1500;
 
-export const exportsPath = (studyId: string) => `/console/studies/${encodeURIComponent(studyId)}/exports`;
-export const sroiPath = (studyId: string) => `/console/studies/${encodeURIComponent(studyId)}/sroi`;
-
 const running = (job: ExportJob) => job.status === 'queued' || job.status === 'running';
 const count = (n: number) => n.toLocaleString('en-GB');
 
-export function ExportsView(props: { token: string; study: Study; explain: Explain; navigate(to: string): void }) {
-  const { token, study, explain } = props;
+export function ExportsView(props: { study: Study }) {
+  const { study } = props;
+  const { token, explain } = useSession();
   const [includePartial, setIncludePartial] = useState(false);
   const [includeFreeText, setIncludeFreeText] = useState(false);
   const [studyStableKey, setStudyStableKey] = useState(false);
   const [k, setK] = useState('5');
-  const [busy, setBusy] = useState(false);
-  const [problem, setProblem] = useState<Problem | null>(null);
+  /** Starting an export (key 'start'), or preparing an export's download (key: its id). */
+  const action = useAction();
   const [jobs, setJobs] = useState<ExportJob[] | null>(null);
   const [listProblem, setListProblem] = useState<Problem | null>(null);
   /** One sentence for screen readers: started, finished, failed, downloading. */
   const [status, setStatus] = useState('');
-  const [downloading, setDownloading] = useState<string | null>(null);
   const jobsRef = useRef<ExportJob[] | null>(null);
   jobsRef.current = jobs;
 
@@ -84,39 +76,29 @@ export function ExportsView(props: { token: string; study: Study; explain: Expla
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
-    setProblem(null);
     const kValue = Number(k);
-    if (!Number.isInteger(kValue) || kValue < 2 || kValue > 100) {
-      setProblem({ message: 'k must be a whole number from 2 to 100.', details: [] });
-      return;
-    }
+    if (!Number.isInteger(kValue) || kValue < 2 || kValue > 100) return action.setProblem({ message: 'k must be a whole number from 2 to 100.', details: [] });
     const body: CreateExportRequest = { includePartial, includeFreeText, studyStableKey, k: kValue };
-    setBusy(true);
-    try {
-      const job = await startExport(token, study.studyId, body);
-      setJobs((list) => [job, ...(list ?? []).filter((j) => j.exportId !== job.exportId)]);
-      setStatus('Export started. Its progress is shown below.');
-    } catch (error) {
-      setProblem(toProblem(error, explain));
-    } finally {
-      setBusy(false);
-    }
+    await action.run(
+      async () => {
+        const job = await startExport(token, study.studyId, body);
+        setJobs((list) => [job, ...(list ?? []).filter((j) => j.exportId !== job.exportId)]);
+        setStatus('Export started. Its progress is shown below.');
+      },
+      { key: 'start' },
+    );
   };
 
-  const download = async (job: ExportJob) => {
-    setDownloading(job.exportId);
-    setProblem(null);
-    try {
-      const link = await exportDownloadUrl(token, study.studyId, job.exportId);
-      setStatus(`Downloading ${link.fileName}. This download is recorded in the study's audit log.`);
-      // The package is sent as an attachment: the browser saves it and this page stays.
-      window.location.assign(link.url);
-    } catch (error) {
-      setProblem(toProblem(error, explain));
-    } finally {
-      setDownloading(null);
-    }
-  };
+  const download = (job: ExportJob) =>
+    action.run(
+      async () => {
+        const link = await exportDownloadUrl(token, study.studyId, job.exportId);
+        setStatus(`Downloading ${link.fileName}. This download is recorded in the study's audit log.`);
+        // The package is sent as an attachment: the browser saves it and this page stays.
+        window.location.assign(link.url);
+      },
+      { key: job.exportId },
+    );
 
   return (
     <>
@@ -130,9 +112,7 @@ export function ExportsView(props: { token: string; study: Study; explain: Expla
       </p>
       {study.group && <p className="notice console-group-note">Your exports hold the participants of {groupLabel(study, study.group)} only, and you see only those exports.</p>}
       <p>
-        <a href={sroiPath(study.studyId)} onClick={(e) => follow(e, sroiPath(study.studyId), props.navigate)}>
-          Run an SROI analysis on an export
-        </a>
+        <PageLink to={sroiPath(study.studyId)}>Run an SROI analysis on an export</PageLink>
       </p>
 
       <section className="console-card" aria-labelledby="new-export-heading">
@@ -175,9 +155,9 @@ export function ExportsView(props: { token: string; study: Study; explain: Expla
             band and gender), those values are generalised or blanked, so no one stands out. 5 is the usual choice; a higher k protects more and blanks more. The README and the
             summary say how many values were blanked.
           </p>
-          <ProblemBox problem={problem} />
-          <button type="submit" className="button-primary" disabled={busy}>
-            {busy ? 'Starting…' : 'Start export'}
+          <ProblemBox problem={action.problem} />
+          <button type="submit" className="button-primary" disabled={action.running('start')}>
+            {action.running('start') ? 'Starting…' : 'Start export'}
           </button>
         </form>
       </section>
@@ -195,7 +175,7 @@ export function ExportsView(props: { token: string; study: Study; explain: Expla
         {jobs && jobs.length > 0 && (
           <ul className="console-exports">
             {jobs.map((job) => (
-              <ExportItem key={job.exportId} job={job} downloading={downloading === job.exportId} onDownload={() => void download(job)} />
+              <ExportItem key={job.exportId} job={job} downloading={action.running(job.exportId)} onDownload={() => void download(job)} />
             ))}
           </ul>
         )}
@@ -304,71 +284,4 @@ function formatBytes(bytes: number): string {
   if (bytes < 1024) return `${bytes} bytes`;
   if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(0)} KB`;
   return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
-}
-
-/** Client-side navigation for plain left clicks; let modified clicks open tabs. */
-export function follow(event: MouseEvent<HTMLAnchorElement>, to: string, navigate: (to: string) => void) {
-  if (event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
-  event.preventDefault();
-  navigate(to);
-}
-
-/**
- * A study's page as an analyst sees it: the design (waves and the instrument
- * versions they pin, which SROI models name) and the way to its exports and
- * SROI analysis. No participant lists, links, answers or contacts.
- */
-export function AnalystStudyPage(props: { study: Study; navigate(to: string): void }) {
-  const { study, navigate } = props;
-  const waves = [...study.waves].sort((a, b) => a.ordinal - b.ordinal);
-  return (
-    <>
-      <h1>
-        {study.title.en} <span className="muted">{study.studyId}</span>
-      </h1>
-      <p>As an analyst you work with this study's anonymised data: export it as a dataset, and run a social return on investment analysis on an export.</p>
-      <ul className="console-analysis-links">
-        <li>
-          <a href={exportsPath(study.studyId)} onClick={(e) => follow(e, exportsPath(study.studyId), navigate)}>
-            Dataset exports
-          </a>
-          : start an anonymised export, follow its progress and download it.
-        </li>
-        <li>
-          <a href={sroiPath(study.studyId)} onClick={(e) => follow(e, sroiPath(study.studyId), navigate)}>
-            SROI analysis
-          </a>
-          : value the study's outcomes from an export and an SROI model.
-        </li>
-      </ul>
-      <section className="console-card" aria-labelledby="analyst-waves-heading">
-        <h2 id="analyst-waves-heading">Waves</h2>
-        {waves.length === 0 ? (
-          <p>No waves yet.</p>
-        ) : (
-          <table className="console-table">
-            <caption>Waves of {study.title.en}</caption>
-            <thead>
-              <tr>
-                <th scope="col">Ordinal</th>
-                <th scope="col">Wave (id)</th>
-                <th scope="col">Instruments</th>
-              </tr>
-            </thead>
-            <tbody>
-              {waves.map((wave) => (
-                <tr key={wave.waveId}>
-                  <td>{wave.ordinal}</td>
-                  <td>
-                    {wave.name.en} <span className="muted">({wave.waveId})</span>
-                  </td>
-                  <td>{wave.instruments.map((i) => `${i.id} ${i.version}`).join(', ')}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        )}
-      </section>
-    </>
-  );
 }

@@ -4,14 +4,13 @@
  * these versions.
  */
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
-import { AddConsentTextRequest, type ConsentTextSummary } from '../../../functions/contracts/studies.js';
-import { addConsentText, listConsentTexts } from './consoleApi';
-import { ProblemBox, toProblem, type Problem } from './SetupForms';
-
-type Explain = (error: unknown) => string;
+import { AddConsentTextRequest, type ConsentTextSummary } from '../../../../functions/contracts/studies.js';
+import { addConsentText, listConsentTexts } from '../consoleApi';
+import { ProblemBox, formProblem, toProblem, useAction, useSession, type Problem } from '../ui';
 
 /** The study's consent versions (null while loading or when they could not be loaded), and a way to read them again. */
-export function useConsentTexts(token: string, studyId: string, explain: Explain): { consents: ConsentTextSummary[] | null; problem: Problem | null; reload(): void } {
+export function useConsentTexts(studyId: string): { consents: ConsentTextSummary[] | null; problem: Problem | null; reload(): void } {
+  const { token, explain } = useSession();
   const [consents, setConsents] = useState<ConsentTextSummary[] | null>(null);
   const [problem, setProblem] = useState<Problem | null>(null);
   const [version, setVersion] = useState(0);
@@ -34,7 +33,7 @@ export function useConsentTexts(token: string, studyId: string, explain: Explain
 }
 
 /** `canAdd`: the caller owns the study (only owners add consent versions, as they add waves). */
-export function ConsentSection(props: { token: string; studyId: string; consents: ConsentTextSummary[] | null; problem: Problem | null; explain: Explain; onAdded(): void; canAdd?: boolean }) {
+export function ConsentSection(props: { studyId: string; consents: ConsentTextSummary[] | null; problem: Problem | null; onAdded(): void; canAdd?: boolean }) {
   const { consents } = props;
   return (
     <section id="consents" className="console-card" aria-labelledby="consents-heading">
@@ -74,41 +73,32 @@ export function ConsentSection(props: { token: string; studyId: string; consents
           </tbody>
         </table>
       )}
-      {props.canAdd !== false && <AddConsentForm token={props.token} studyId={props.studyId} explain={props.explain} onAdded={props.onAdded} />}
+      {props.canAdd !== false && <AddConsentForm studyId={props.studyId} onAdded={props.onAdded} />}
     </section>
   );
 }
 
-function AddConsentForm(props: { token: string; studyId: string; explain: Explain; onAdded(): void }) {
+function AddConsentForm(props: { studyId: string; onAdded(): void }) {
+  const { token } = useSession();
   const [version, setVersion] = useState('');
   const [en, setEn] = useState('');
   const [cy, setCy] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [problem, setProblem] = useState<Problem | null>(null);
+  const action = useAction();
   const [done, setDone] = useState<string | null>(null);
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
-    setProblem(null);
     setDone(null);
     const request = AddConsentTextRequest.safeParse({ version: version.trim(), text: { en, cy } });
-    if (!request.success) {
-      setProblem({ message: 'Please correct the form.', details: request.error.issues.map((issue) => `${issue.path.map(String).join('.') || '(form)'}: ${issue.message}`) });
-      return;
-    }
-    setBusy(true);
-    try {
-      const result = await addConsentText(props.token, props.studyId, request.data);
+    if (!request.success) return action.setProblem(formProblem(request.error));
+    await action.run(async () => {
+      const result = await addConsentText(token, props.studyId, request.data);
       setDone(result.created ? `Consent version ${result.version} added.` : `Consent version ${result.version} already has exactly this text.`);
       setVersion('');
       setEn('');
       setCy('');
       props.onAdded();
-    } catch (error) {
-      setProblem(toProblem(error, props.explain));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (
@@ -129,14 +119,14 @@ function AddConsentForm(props: { token: string; studyId: string; explain: Explai
         New consent text (Welsh)
         <textarea required rows={5} value={cy} onChange={(e) => setCy(e.target.value)} />
       </label>
-      <ProblemBox problem={problem} />
+      <ProblemBox problem={action.problem} />
       {done && (
         <p className="notice" role="status">
           {done}
         </p>
       )}
-      <button type="submit" className="button-primary" disabled={busy}>
-        {busy ? 'Adding…' : 'Add consent version'}
+      <button type="submit" className="button-primary" disabled={action.busy}>
+        {action.busy ? 'Adding…' : 'Add consent version'}
       </button>
     </form>
   );

@@ -10,16 +10,9 @@
  * group): its refusals are shown as they come.
  */
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
-import type { Member, MemberList, StudyRole } from '../../../functions/contracts/members.js';
-import type { Role, StudyList } from '../../../functions/contracts/researcher.js';
-import { addMember, listMembers, removeMember } from './consoleApi';
-import { ProblemBox, toProblem, type Problem } from './SetupForms';
-import { formatDateTime, groupLabel } from './StudyPage';
-
-type Study = StudyList['studies'][number];
-type Explain = (error: unknown) => string;
-
-export const membersPath = (studyId: string) => `/console/studies/${encodeURIComponent(studyId)}/members`;
+import type { Member, MemberList, StudyRole } from '../../../../functions/contracts/members.js';
+import { addMember, listMembers, removeMember } from '../consoleApi';
+import { ProblemBox, formatDateTime, groupLabel, toProblem, useAction, useSession, type Problem, type Study } from '../ui';
 
 const STUDY_ROLES: StudyRole[] = ['owner', 'researcher', 'analyst'];
 const ROLE_TEXT: Record<StudyRole, string> = { owner: 'Owner', researcher: 'Researcher', analyst: 'Analyst' };
@@ -28,8 +21,9 @@ const WHOLE_STUDY = 'Whole study';
 /** Owners first, then by email. */
 const byStanding = (a: Member, b: Member) => Number(b.role === 'owner') - Number(a.role === 'owner') || a.email.localeCompare(b.email);
 
-export function MembersPage(props: { token: string; study: Study; platformRole: Role; email: string | null; explain: Explain; onMembershipChanged(): void }) {
-  const { token, study, explain, onMembershipChanged } = props;
+export function MembersPage(props: { study: Study; onMembershipChanged(): void }) {
+  const { study, onMembershipChanged } = props;
+  const { token, role: platformRole, explain } = useSession();
   const [list, setList] = useState<MemberList | null>(null);
   const [problem, setProblem] = useState<Problem | null>(null);
   const [version, setVersion] = useState(0);
@@ -55,7 +49,7 @@ export function MembersPage(props: { token: string; study: Study; platformRole: 
     onMembershipChanged();
   }, [onMembershipChanged]);
 
-  const canManage = study.role === 'owner' || props.platformRole === 'admin';
+  const canManage = study.role === 'owner' || platformRole === 'admin';
   const groupBy = list?.groupBy ?? study.groupBy;
   const groups = (list?.groups ?? study.groups).map((value) => ({ value, label: groupLabel(study, value) }));
 
@@ -81,24 +75,21 @@ export function MembersPage(props: { token: string; study: Study; platformRole: 
       {study.role === null && (
         <section className="console-card" aria-labelledby="add-me-heading">
           <p className="notice">You are not a member of this study. Reading its participants, answers or data needs membership, even for a platform admin.</p>
-          <AddMeForm token={token} study={study} email={props.email} explain={explain} onAdded={changed} />
+          <AddMeForm study={study} onAdded={changed} />
         </section>
       )}
       <ProblemBox problem={problem} />
       {list === null && !problem && <p className="muted">Loading members…</p>}
-      {list && <MembersTable token={token} study={study} members={list.members} groups={groups} canManage={canManage} explain={explain} onChanged={changed} />}
-      {canManage ? (
-        <AddMemberForm token={token} study={study} members={list?.members ?? []} groups={groups} explain={explain} onChanged={changed} />
-      ) : (
-        <p className="muted">The study's owners add and change its members.</p>
-      )}
+      {list && <MembersTable study={study} members={list.members} groups={groups} canManage={canManage} onChanged={changed} />}
+      {canManage ? <AddMemberForm study={study} members={list?.members ?? []} groups={groups} onChanged={changed} /> : <p className="muted">The study's owners add and change its members.</p>}
     </>
   );
 }
 
 type Group = { value: string; label: string };
 
-function MembersTable(props: { token: string; study: Study; members: Member[]; groups: Group[]; canManage: boolean; explain: Explain; onChanged(): void }) {
+function MembersTable(props: { study: Study; members: Member[]; groups: Group[]; canManage: boolean; onChanged(): void }) {
+  const { explain } = useSession();
   const [problem, setProblem] = useState<Problem | null>(null);
   const [done, setDone] = useState<string | null>(null);
   const groupName = (value: string | undefined) => (value ? (props.groups.find((g) => g.value === value)?.label ?? value) : WHOLE_STUDY);
@@ -110,7 +101,7 @@ function MembersTable(props: { token: string; study: Study; members: Member[]; g
       props.onChanged();
     } else {
       setDone(null);
-      setProblem(toProblem(outcome.problem, props.explain));
+      setProblem(toProblem(outcome.problem, explain));
     }
   };
 
@@ -152,7 +143,7 @@ function MembersTable(props: { token: string; study: Study; members: Member[]; g
                 <td>{formatDateTime(member.addedAt)}</td>
                 {props.canManage && (
                   <td>
-                    <MemberChange token={props.token} studyId={props.study.studyId} member={member} groups={props.groups} onOutcome={report} />
+                    <MemberChange studyId={props.study.studyId} member={member} groups={props.groups} onOutcome={report} />
                   </td>
                 )}
               </tr>
@@ -164,43 +155,47 @@ function MembersTable(props: { token: string; study: Study; members: Member[]; g
   );
 }
 
-/** One member's role and group, to change; and removal, after a confirmation. */
-function MemberChange(props: { token: string; studyId: string; member: Member; groups: Group[]; onOutcome(outcome: { done: string } | { problem: unknown }): void }) {
+/** One member's role and group, to change; and removal, after a confirmation. Outcomes are shown above the table. */
+function MemberChange(props: { studyId: string; member: Member; groups: Group[]; onOutcome(outcome: { done: string } | { problem: unknown }): void }) {
   const { member } = props;
+  const { token } = useSession();
   const [role, setRole] = useState<StudyRole>(member.role);
   const [group, setGroup] = useState(member.group ?? '');
-  const [busy, setBusy] = useState(false);
+  const action = useAction();
   const [confirming, setConfirming] = useState(false);
   const effectiveGroup = role === 'owner' ? '' : group;
   const unchanged = role === member.role && effectiveGroup === (member.group ?? '');
+  const toTable = (error: unknown) => {
+    props.onOutcome({ problem: error });
+    return null;
+  };
 
   const save = async (event: FormEvent) => {
     event.preventDefault();
     if (unchanged) return;
-    setBusy(true);
-    try {
-      await addMember(props.token, props.studyId, { email: member.email, role, ...(effectiveGroup ? { group: effectiveGroup } : {}) });
-      const where = effectiveGroup ? `, ${props.groups.find((g) => g.value === effectiveGroup)?.label ?? effectiveGroup} only` : props.groups.length > 0 ? ', whole study' : '';
-      props.onOutcome({ done: `${member.email} is now ${ROLE_TEXT[role].toLowerCase()}${where}. It applies from their next request.` });
-    } catch (error) {
-      props.onOutcome({ problem: error });
-    } finally {
-      setBusy(false);
-    }
+    await action.run(
+      async () => {
+        await addMember(token, props.studyId, { email: member.email, role, ...(effectiveGroup ? { group: effectiveGroup } : {}) });
+        const where = effectiveGroup ? `, ${props.groups.find((g) => g.value === effectiveGroup)?.label ?? effectiveGroup} only` : props.groups.length > 0 ? ', whole study' : '';
+        props.onOutcome({ done: `${member.email} is now ${ROLE_TEXT[role].toLowerCase()}${where}. It applies from their next request.` });
+      },
+      { onError: toTable },
+    );
   };
 
-  const remove = async () => {
-    setBusy(true);
-    try {
-      await removeMember(props.token, props.studyId, member.userId);
-      props.onOutcome({ done: `${member.email} is no longer a member of this study. It applies from their next request.` });
-    } catch (error) {
-      setConfirming(false);
-      props.onOutcome({ problem: error });
-    } finally {
-      setBusy(false);
-    }
-  };
+  const remove = () =>
+    action.run(
+      async () => {
+        await removeMember(token, props.studyId, member.userId);
+        props.onOutcome({ done: `${member.email} is no longer a member of this study. It applies from their next request.` });
+      },
+      {
+        onError: (error) => {
+          setConfirming(false);
+          return toTable(error);
+        },
+      },
+    );
 
   if (confirming) {
     const id = `remove-${member.userId}`;
@@ -208,10 +203,10 @@ function MemberChange(props: { token: string; studyId: string; member: Member; g
       <div className="notice notice-warn console-confirm" role="alertdialog" aria-labelledby={`${id}-title`}>
         <p id={`${id}-title`}>Remove {member.email} from this study? They lose access at their next request.</p>
         <p className="console-buttons">
-          <button type="button" className="button-danger" disabled={busy} onClick={() => void remove()}>
+          <button type="button" className="button-danger" disabled={action.busy} onClick={() => void remove()}>
             Yes, remove {member.email}
           </button>
-          <button type="button" className="console-link-button" disabled={busy} onClick={() => setConfirming(false)}>
+          <button type="button" className="console-link-button" disabled={action.busy} onClick={() => setConfirming(false)}>
             Cancel<span className="visually-hidden"> removing {member.email}</span>
           </button>
         </p>
@@ -244,34 +239,32 @@ function MemberChange(props: { token: string; studyId: string; member: Member; g
           </select>
         </label>
       )}
-      <button type="submit" className="console-link-button" disabled={busy || unchanged}>
+      <button type="submit" className="console-link-button" disabled={action.busy || unchanged}>
         Save<span className="visually-hidden"> the role and group of {member.email}</span>
       </button>
-      <button type="button" className="console-link-button" disabled={busy} onClick={() => setConfirming(true)}>
+      <button type="button" className="console-link-button" disabled={action.busy} onClick={() => setConfirming(true)}>
         Remove<span className="visually-hidden"> {member.email}</span>
       </button>
     </form>
   );
 }
 
-function AddMemberForm(props: { token: string; study: Study; members: Member[]; groups: Group[]; explain: Explain; onChanged(): void }) {
+function AddMemberForm(props: { study: Study; members: Member[]; groups: Group[]; onChanged(): void }) {
+  const { token } = useSession();
   const [email, setEmail] = useState('');
   const [role, setRole] = useState<StudyRole>('researcher');
   const [group, setGroup] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [problem, setProblem] = useState<Problem | null>(null);
+  const action = useAction();
   const [done, setDone] = useState<string | null>(null);
   const effectiveGroup = role === 'owner' ? '' : group;
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
-    setProblem(null);
     setDone(null);
     const address = email.trim();
     const before = props.members.find((m) => m.email.toLowerCase() === address.toLowerCase());
-    setBusy(true);
-    try {
-      const result = await addMember(props.token, props.study.studyId, { email: address, role, ...(effectiveGroup ? { group: effectiveGroup } : {}) });
+    await action.run(async () => {
+      const result = await addMember(token, props.study.studyId, { email: address, role, ...(effectiveGroup ? { group: effectiveGroup } : {}) });
       const { member } = result;
       const where = member.group ? ` (${props.groups.find((g) => g.value === member.group)?.label ?? member.group} only)` : '';
       setDone(
@@ -283,11 +276,7 @@ function AddMemberForm(props: { token: string; study: Study; members: Member[]; 
       );
       setEmail('');
       props.onChanged();
-    } catch (error) {
-      setProblem(toProblem(error, props.explain));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (
@@ -329,14 +318,14 @@ function AddMemberForm(props: { token: string; study: Study; members: Member[]; 
             </p>
           </>
         )}
-        <ProblemBox problem={problem} />
+        <ProblemBox problem={action.problem} />
         {done && (
           <p className="notice" role="status">
             {done}
           </p>
         )}
-        <button type="submit" className="button-primary" disabled={busy}>
-          {busy ? 'Adding…' : 'Add member'}
+        <button type="submit" className="button-primary" disabled={action.busy}>
+          {action.busy ? 'Adding…' : 'Add member'}
         </button>
       </form>
     </section>
@@ -348,31 +337,30 @@ function AddMemberForm(props: { token: string; study: Study; members: Member[]; 
  * (with the email they signed in with, or, when the console doesn't know it,
  * as typed). Audited, and shown on the members page.
  */
-export function AddMeForm(props: { token: string; study: Study; email: string | null; explain: Explain; onAdded(): void }) {
+export function AddMeForm(props: { study: Study; onAdded(): void }) {
+  const { token, email } = useSession();
   const [typed, setTyped] = useState('');
   const [role, setRole] = useState<StudyRole>('researcher');
-  const [busy, setBusy] = useState(false);
-  const [problem, setProblem] = useState<Problem | null>(null);
+  const action = useAction();
+  /** Added: the study is read again and this form goes; until then it stays busy, so it isn't sent twice. */
+  const [added, setAdded] = useState(false);
+  const busy = action.busy || added;
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
-    setProblem(null);
-    setBusy(true);
-    try {
-      await addMember(props.token, props.study.studyId, { email: (props.email ?? typed).trim(), role });
+    await action.run(async () => {
+      await addMember(token, props.study.studyId, { email: (email ?? typed).trim(), role });
+      setAdded(true);
       props.onAdded();
-    } catch (error) {
-      setProblem(toProblem(error, props.explain));
-      setBusy(false);
-    }
+    });
   };
 
   return (
     <form className="console-form" onSubmit={(e) => void submit(e)} aria-labelledby="add-me-heading">
       <h2 id="add-me-heading">Add yourself to this study</h2>
-      {props.email ? (
+      {email ? (
         <p>
-          You are signed in as <strong>{props.email}</strong>.
+          You are signed in as <strong>{email}</strong>.
         </p>
       ) : (
         <label>
@@ -393,7 +381,7 @@ export function AddMeForm(props: { token: string; study: Study; email: string | 
       <p className="muted console-hint" id="add-me-hint">
         Choose the least your task needs. You see the whole study (you are placed in no group); the study's members see that you added yourself.
       </p>
-      <ProblemBox problem={problem} />
+      <ProblemBox problem={action.problem} />
       <button type="submit" className="button-primary" disabled={busy}>
         {busy ? 'Adding…' : 'Add me to this study'}
       </button>

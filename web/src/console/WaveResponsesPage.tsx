@@ -1,0 +1,85 @@
+/**
+ * A wave's responses (owners and researchers): each participant's answers per
+ * instrument, as text. Every answer is rendered as text (React escapes it);
+ * never use dangerouslySetInnerHTML here.
+ */
+import { useCallback } from 'react';
+import type { WaveResponses } from '../../../functions/contracts/researcher.js';
+import { listWaveResponses } from './consoleApi';
+import { PageLink, formatDateTime, studyPath, useLoad, useSession } from './ui';
+
+export function WaveResponsesPage(props: { studyId: string; waveId: string }) {
+  const { studyId, waveId } = props;
+  const { token } = useSession();
+  const load = useCallback(() => listWaveResponses(token, studyId, waveId), [token, studyId, waveId]);
+  const responses = useLoad<WaveResponses>(load);
+
+  return (
+    <>
+      <p>
+        <PageLink to={studyPath(studyId)}>← Study {studyId}</PageLink>
+      </p>
+      <h1>
+        Responses <span className="muted">{studyId} / {waveId}</span>
+      </h1>
+      {responses.state === 'loading' && <p className="muted">Loading responses…</p>}
+      {responses.state === 'error' && <p className="notice notice-warn">{responses.message}</p>}
+      {responses.state === 'ready' && <ResponsesTable rows={responses.data.responses} />}
+    </>
+  );
+}
+
+function ResponsesTable({ rows }: { rows: WaveResponses['responses'] }) {
+  if (rows.length === 0) return <p>No responses yet.</p>;
+  return (
+    <>
+      <p className="muted">
+        {rows.length} response{rows.length === 1 ? '' : 's'}
+      </p>
+      <div className="console-table-wrap">
+        <table className="console-table">
+          <thead>
+            <tr>
+              <th scope="col">Participant</th>
+              <th scope="col">Instrument</th>
+              <th scope="col">Status</th>
+              <th scope="col">Language</th>
+              <th scope="col">Saved at</th>
+              <th scope="col">Answers</th>
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((row) => (
+              <tr key={`${row.participantCode}/${row.instrumentId}/${row.instrumentVersion}`}>
+                <td>{row.participantCode}</td>
+                <td>
+                  {row.instrumentId} <span className="muted">v{row.instrumentVersion}</span>
+                </td>
+                <td>{row.status}</td>
+                <td>{row.language}</td>
+                <td>{formatDateTime(row.savedAt)}</td>
+                <td>
+                  <pre className="console-answers">{answersAsText(row.answers)}</pre>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </>
+  );
+}
+
+/**
+ * One `key=value` line per answer. Strings as typed, unless they span lines
+ * (then JSON, so each answer stays on one line); everything else as JSON.
+ * Plain text only.
+ */
+function answersAsText(answers: Record<string, unknown>): string {
+  return Object.entries(answers)
+    .map(([key, value]) => {
+      const text = typeof value === 'string' && !/[\r\n]/.test(value) ? value : JSON.stringify(value);
+      return `${key}=${text}`;
+    })
+    .join('\n');
+}

@@ -1,0 +1,74 @@
+/** Participants who asked for their worker to get in touch (from the closing page), and marking each handled. */
+import { useEffect, useState } from 'react';
+import { listCheckIns, markCheckInHandled } from '../consoleApi';
+import { ProblemBox, formatDateTime, toProblem, useAction, useSession } from '../ui';
+
+export function CheckInsSection(props: { studyId: string }) {
+  const { studyId } = props;
+  const { token, explain } = useSession();
+  const [list, setList] = useState<Awaited<ReturnType<typeof listCheckIns>> | null>(null);
+  const action = useAction();
+  const { setProblem } = action;
+  const [tick, setTick] = useState(0);
+
+  useEffect(() => {
+    let live = true;
+    listCheckIns(token, studyId).then(
+      (l) => live && setList(l),
+      (error: unknown) => live && setProblem(toProblem(error, explain)),
+    );
+    return () => {
+      live = false;
+    };
+  }, [token, studyId, explain, tick, setProblem]);
+
+  const handle = (waveId: string, participantCode: string) =>
+    action.run(async () => {
+      await markCheckInHandled(token, studyId, waveId, participantCode);
+      setTick((t) => t + 1);
+    });
+
+  return (
+    <section id="check-ins" className="console-card" aria-labelledby="check-ins-heading">
+      <h2 id="check-ins-heading">Check-in requests</h2>
+      <button type="button" className="console-link-button" onClick={() => setTick((t) => t + 1)}>
+        Refresh check-ins
+      </button>
+      <ProblemBox problem={action.problem} />
+      {list && list.checkIns.length === 0 && <p>No check-in requests.</p>}
+      {list && list.checkIns.length > 0 && (
+        <table className="console-table">
+          <caption>Participants who asked for their worker to get in touch</caption>
+          <thead>
+            <tr>
+              <th scope="col">Participant</th>
+              <th scope="col">Wave</th>
+              <th scope="col">Language</th>
+              <th scope="col">Requested</th>
+              <th scope="col">Handled</th>
+            </tr>
+          </thead>
+          <tbody>
+            {list.checkIns.map((c) => (
+              <tr key={`${c.waveId}/${c.participantCode}`}>
+                <td>{c.participantCode}</td>
+                <td>{c.waveId}</td>
+                <td>{c.language === 'cy' ? 'Welsh' : 'English'}</td>
+                <td>{formatDateTime(c.requestedAt)}</td>
+                <td>
+                  {c.handledAt ? (
+                    formatDateTime(c.handledAt)
+                  ) : (
+                    <button type="button" className="console-link-button" onClick={() => void handle(c.waveId, c.participantCode)}>
+                      Mark handled<span className="visually-hidden"> for {c.participantCode}</span>
+                    </button>
+                  )}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,8 @@
+/** What the links and participants sections share: how links reach participants, and the links just issued. */
+import type { IssueLinksResult } from '../../../../functions/contracts/participants.js';
+import type { SheetLink } from '../linkSheet';
+
+export type Delivery = 'sheet' | 'email';
+
+/** Links just issued (shown once: they are stored only as hashes), and those skipped, with why. */
+export type Issued = { waveId: string; waveName: string; links: SheetLink[]; skipped: IssueLinksResult['skipped']; reissue: boolean; delivery: Delivery; emailed: string[] };
