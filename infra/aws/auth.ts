@@ -148,7 +148,7 @@ export class PontAuth extends Construct implements ResearcherAuth {
     this.webClient = this.userPool.addClient('WebConsoleClient', {
       // A browser app cannot keep a secret.
       generateSecret: false,
-      // SRP only (the password never leaves the browser: web/src/console/srp.ts);
+      // SRP only (the password never leaves the browser: @aws-amplify/auth in web/src/console/cognito.ts);
       // CDK adds ALLOW_REFRESH_TOKEN_AUTH whenever explicit flows are given.
       authFlows: { userSrp: true },
       // Sign-in is through the Cognito API (SRP), not the hosted UI / OAuth

@@ -59,7 +59,8 @@ afterAll(async () => {
   await new Promise<void>((resolve) => server?.close(() => resolve()));
 });
 
-const corsHeaders = { 'access-control-allow-origin': '*', 'access-control-allow-headers': 'content-type, x-amz-target', 'access-control-allow-methods': 'POST' };
+// Cognito's CORS answer for the headers its browser client (Amplify) sends.
+const corsHeaders = { 'access-control-allow-origin': '*', 'access-control-allow-headers': 'content-type, x-amz-target, x-amz-user-agent, cache-control', 'access-control-allow-methods': 'POST' };
 
 describe('the console\'s Cognito sign-in in a browser', () => {
   it('replaces a temporary password, sets up an authenticator app, then signs in with a code', { timeout: 120_000 }, async () => {
@@ -126,6 +127,10 @@ describe('the console\'s Cognito sign-in in a browser', () => {
     // The API gets Cognito's access token; the session keeps the refresh token to renew it.
     const stored = JSON.parse((await page.evaluate(() => sessionStorage.getItem('pont.console.session'))) ?? '{}');
     expect(stored).toMatchObject({ role: 'researcher', token: pool.issued.at(-1)!.accessToken, refreshToken: pool.issued.at(-1)!.refreshToken });
+    // Only the tab's sessionStorage holds the tokens, under the console's one key; nothing at all in localStorage (Amplify's default for them).
+    const holders = await page.evaluate((secret) => Object.keys(sessionStorage).filter((key) => sessionStorage.getItem(key)?.includes(secret)), stored.refreshToken as string);
+    expect(holders).toEqual(['pont.console.session']);
+    expect(await page.evaluate(() => Object.keys(localStorage))).toEqual([]);
     // The studies request goes out just after the heading renders.
     await expect.poll(() => bearers.at(-1)).toBe(`Bearer ${pool.issued.at(-1)!.accessToken}`);
 
@@ -140,6 +145,7 @@ describe('the console\'s Cognito sign-in in a browser', () => {
     await page.getByLabel('Code from your authenticator app').fill(totp(key, new Date()));
     await page.getByRole('button', { name: 'Sign in', exact: true }).click();
     await page.getByRole('heading', { name: 'Studies' }).waitFor();
+    expect(await page.evaluate(() => Object.keys(localStorage))).toEqual([]);
 
     // Signing in sent no password (SRP): only choosing one hands it to Cognito, which must store its verifier.
     for (const call of pool.calls.filter((c) => c.body.ChallengeName !== 'NEW_PASSWORD_REQUIRED')) {

@@ -7,6 +7,9 @@
  * SRP proof computed server side (S = (A·v^u)^b, written here independently
  * of the client's code, with Node's crypto), the TIMESTAMP format, the
  * session of each challenge, the password policy, and TOTP codes (RFC 6238).
+ * Its tokens carry Cognito's claims (iat, jti, origin_jti…: a client library
+ * reads them), and a session is renewed either way Cognito offers:
+ * InitiateAuth REFRESH_TOKEN_AUTH or GetTokensFromRefreshToken.
  *
  * It also answers the two lookups the API makes in AWS
  * (functions/auth/user-directory.ts): ListUsers, with a server-side filter
@@ -88,6 +91,8 @@ export type FakeUser = {
 };
 
 type StoredUser = FakeUser & { username: string; salt: Buffer; verifier: bigint; createdAt: Date };
+/** What a refresh token stands for: the user and the sign-in that issued it. */
+type Grant = { username: string; originJti: string; authTime: number };
 type Pending = { username: string; expects: string; srp?: { A: bigint; b: bigint; B: bigint; secretBlock: Buffer }; secret?: string };
 
 export type FakeCognito = {
@@ -139,7 +144,7 @@ export async function startFakeCognito(options: { users: FakeUser[]; now?: () =>
   }
   const byUsername = (username: string) => [...users.values()].find((u) => u.username === username);
   const sessions = new Map<string, Pending>();
-  const refreshTokens = new Map<string, string>();
+  const refreshTokens = new Map<string, Grant>();
   const calls: FakeCognito['calls'] = [];
   const issued: FakeCognito['issued'] = [];
   const revoked = new Set<string>();
@@ -163,20 +168,42 @@ export async function startFakeCognito(options: { users: FakeUser[]; now?: () =>
     sessions.delete(id as string);
     return pending;
   };
-  const tokens = (user: StoredUser, withRefresh = true) => {
+  /**
+   * Cognito's tokens, with the claims it writes (the signature is not
+   * checked by anything here). `origin_jti` and `auth_time` belong to the
+   * sign-in: tokens renewed with its refresh token keep them, and revoking
+   * that refresh token is possible because the access token names its origin.
+   * A sign-in issues a refresh token; a renewal does not (no rotation).
+   */
+  const tokens = (user: StoredUser, grant?: Grant) => {
     const part = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
-    const accessToken = `${part({ alg: 'RS256', kid: 'fake' })}.${part({
+    const jwt = (claims: object) => `${part({ alg: 'RS256', kid: 'fake' })}.${part(claims)}.${randomBytes(16).toString('base64url')}`;
+    const iat = Math.floor(now().getTime() / 1000);
+    const signIn = grant ?? { username: user.username, originJti: randomUUID(), authTime: iat };
+    const common = {
       sub: user.username,
       'cognito:groups': user.groups ?? [],
-      client_id: clientId,
-      token_use: 'access',
-      username: user.username,
-      exp: Math.floor(now().getTime() / 1000) + 3600,
-    })}.${randomBytes(16).toString('base64url')}`;
-    const refreshToken = withRefresh ? randomBytes(32).toString('base64url') : undefined;
-    if (refreshToken) refreshTokens.set(refreshToken, user.username);
+      iss: `https://cognito-idp.${userPoolId.split('_')[0]}.amazonaws.com/${userPoolId}`,
+      origin_jti: signIn.originJti,
+      event_id: randomUUID(),
+      auth_time: signIn.authTime,
+      iat,
+      exp: iat + 3600,
+    };
+    const accessToken = jwt({ ...common, version: 2, client_id: clientId, token_use: 'access', scope: 'aws.cognito.signin.user.admin', jti: randomUUID(), username: user.username });
+    const idToken = jwt({ ...common, aud: clientId, token_use: 'id', jti: randomUUID(), 'cognito:username': user.username, email: user.email, email_verified: true });
+    const refreshToken = grant ? undefined : randomBytes(32).toString('base64url');
+    if (refreshToken) refreshTokens.set(refreshToken, signIn);
     issued.push({ accessToken, ...(refreshToken ? { refreshToken } : {}) });
-    return { AuthenticationResult: { AccessToken: accessToken, ExpiresIn: 3600, TokenType: 'Bearer', IdToken: 'id', ...(refreshToken ? { RefreshToken: refreshToken } : {}) } };
+    return { AuthenticationResult: { AccessToken: accessToken, ExpiresIn: 3600, TokenType: 'Bearer', IdToken: idToken, ...(refreshToken ? { RefreshToken: refreshToken } : {}) } };
+  };
+  /** A renewal: the sign-in a refresh token belongs to, or Cognito's refusal. */
+  const renewal = (body: Record<string, any>, refreshToken: unknown) => {
+    if (body.ClientId !== clientId) throw new Refusal('ResourceNotFoundException', 'User pool client does not exist.');
+    const grant = typeof refreshToken === 'string' ? refreshTokens.get(refreshToken) : undefined;
+    const user = grant ? byUsername(grant.username) : undefined;
+    if (!grant || !user) throw new Refusal('NotAuthorizedException', 'Invalid Refresh Token');
+    return tokens(user, grant);
   };
   /** After the password: the next challenge this user owes, or tokens. */
   const after = (user: StoredUser) => {
@@ -193,12 +220,7 @@ export async function startFakeCognito(options: { users: FakeUser[]; now?: () =>
   const operations: Record<string, (body: Record<string, any>) => object> = {
     InitiateAuth(body) {
       if (body.ClientId !== clientId) throw new Refusal('ResourceNotFoundException', 'User pool client does not exist.');
-      if (body.AuthFlow === 'REFRESH_TOKEN_AUTH') {
-        const username = refreshTokens.get(body.AuthParameters?.REFRESH_TOKEN);
-        const user = username ? byUsername(username) : undefined;
-        if (!user) throw new Refusal('NotAuthorizedException', 'Invalid Refresh Token');
-        return tokens(user, false);
-      }
+      if (body.AuthFlow === 'REFRESH_TOKEN_AUTH') return renewal(body, body.AuthParameters?.REFRESH_TOKEN);
       if (body.AuthFlow !== 'USER_SRP_AUTH') throw new Refusal('InvalidParameterException', `${body.AuthFlow} flow not enabled for this client`);
       const A = BigInt(`0x${body.AuthParameters?.SRP_A ?? '0'}`);
       if (A % N === 0n) throw new Refusal('InvalidParameterException', 'SRP_A is invalid');
@@ -325,6 +347,10 @@ export async function startFakeCognito(options: { users: FakeUser[]; now?: () =>
           LastModifiedDate: 0,
         })),
       };
+    },
+    // The newer way to renew (Amplify's): the same as REFRESH_TOKEN_AUTH when the app client does not rotate refresh tokens.
+    GetTokensFromRefreshToken(body) {
+      return renewal(body, body.RefreshToken);
     },
     RevokeToken(body) {
       if (body.ClientId !== clientId) throw new Refusal('ResourceNotFoundException', 'User pool client does not exist.');

@@ -5,11 +5,10 @@
  * temporary password replaced, an authenticator app set up and used, wrong
  * passwords and codes, renewal and sign-out. Nothing here reaches AWS.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { cognitoIdpOrigin } from '../../functions/contracts/web-config.js';
 import { CognitoAuthenticator, COGNITO_PASSWORD_RULES } from '../../web/src/console/cognito.js';
 import { SignInProblem, type SignInStep } from '../../web/src/console/authenticator.js';
-import { cognitoTimestamp, padHex } from '../../web/src/console/srp.js';
 import { startFakeCognito, totp, type FakeCognito, type FakeUser } from '../support/fake-cognito.js';
 
 const PASSWORD = 'Correct-horse-battery-9';
@@ -19,7 +18,7 @@ async function poolWith(users: FakeUser[]) {
   pool = await startFakeCognito({ users });
   const authenticator = new CognitoAuthenticator(
     { region: 'eu-west-2', userPoolId: pool.userPoolId, clientId: pool.clientId },
-    { fetch: (...args) => fetch(...args), now: () => new Date(), endpoint: pool.endpoint },
+    { now: () => new Date(), endpoint: pool.endpoint },
   );
   return { pool, authenticator };
 }
@@ -46,28 +45,29 @@ function expectStep<K extends SignInStep['kind']>(step: SignInStep, kind: K): Ex
 
 const payloadOf = (jwt: string) => JSON.parse(Buffer.from(jwt.split('.')[1]!, 'base64url').toString('utf8'));
 
-describe('SRP and TOTP building blocks', () => {
-  it('pads hex as Java\'s BigInteger.toByteArray does', () => {
-    expect(padHex(0x14n)).toBe('14');
-    expect(padHex(0x1n)).toBe('01');
-    expect(padHex(0xecn)).toBe('00ec');
-    expect(padHex(0x80n)).toBe('0080');
-    expect(padHex(0x100n)).toBe('0100');
-  });
-
-  it('writes Cognito\'s TIMESTAMP with English names and an unpadded day', () => {
-    expect(cognitoTimestamp(new Date('2026-11-03T09:05:07Z'))).toBe('Tue Nov 3 09:05:07 UTC 2026');
-    expect(cognitoTimestamp(new Date('2027-01-24T23:59:00Z'))).toBe('Sun Jan 24 23:59:00 UTC 2027');
-  });
-
+describe('TOTP and the endpoint', () => {
   it('computes TOTP codes as RFC 6238 says (the fake pool and the test rely on it)', () => {
     // RFC 6238 appendix B, SHA-1 secret "12345678901234567890", T = 59 s: 94287082 (last six digits).
     expect(totp('GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ', new Date(59_000))).toBe('287082');
     expect(totp('GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ', new Date(1_111_111_109_000))).toBe('081804');
   });
 
-  it('calls the region\'s public Cognito endpoint, the origin the CSP allows', () => {
+  it('calls the region\'s public Cognito endpoint, the origin the CSP allows', async () => {
     expect(cognitoIdpOrigin('eu-west-2')).toBe('https://cognito-idp.eu-west-2.amazonaws.com');
+    // The library's own choice of endpoint, without a test's: every call goes to that origin (here, nowhere).
+    const called: string[] = [];
+    vi.stubGlobal('fetch', async (input: RequestInfo | URL) => {
+      called.push(new URL(input instanceof Request ? input.url : input).origin);
+      throw new TypeError('offline');
+    });
+    try {
+      const authenticator = new CognitoAuthenticator({ region: 'eu-west-2', userPoolId: 'eu-west-2_TestPool1', clientId: 'x' });
+      expect((await problem(authenticator.signIn('ana@example.org', PASSWORD))).kind).toBe('unreachable');
+    } finally {
+      vi.unstubAllGlobals();
+    }
+    expect(called.length).toBeGreaterThan(0);
+    expect(new Set(called)).toEqual(new Set([cognitoIdpOrigin('eu-west-2')]));
   });
 });
 
@@ -170,7 +170,7 @@ describe('signing in to Cognito from the console', () => {
     await pool.close();
     const authenticator = new CognitoAuthenticator(
       { region: 'eu-west-2', userPoolId: 'eu-west-2_TestPool1', clientId: 'x' },
-      { fetch: (...args) => fetch(...args), now: () => new Date(), endpoint },
+      { now: () => new Date(), endpoint },
     );
     expect((await problem(authenticator.signIn('ana@example.org', PASSWORD))).kind).toBe('unreachable');
   });

@@ -1,24 +1,33 @@
 /**
- * Researcher sign-in against the Cognito user pool, in AWS: Cognito's own
- * user pool API (cognito-idp, JSON over HTTPS) called with fetch, no SDK and
- * no Amplify. Its own chunk: only AWS deployments load it.
+ * Researcher sign-in against the Cognito user pool, in AWS, with AWS's own
+ * client library, Amplify's Auth (@aws-amplify/auth, v6): it does the SRP
+ * arithmetic and calls Cognito's user pool API. Its own chunk: only AWS
+ * deployments load it (signIn.ts imports it dynamically).
  *
- *   InitiateAuth USER_SRP_AUTH (SRP_A) ──► PASSWORD_VERIFIER ──► RespondToAuthChallenge (the SRP proof, srp.ts)
- *     ──► NEW_PASSWORD_REQUIRED (a temporary password from an admin) ──► RespondToAuthChallenge NEW_PASSWORD
- *     ──► MFA_SETUP (no authenticator yet) ──► AssociateSoftwareToken, VerifySoftwareToken, RespondToAuthChallenge
- *     ──► SOFTWARE_TOKEN_MFA ──► RespondToAuthChallenge SOFTWARE_TOKEN_MFA_CODE
- *     ──► tokens: the access token is the session's bearer token; the refresh token renews it (REFRESH_TOKEN_AUTH)
+ *   signIn (USER_SRP_AUTH: InitiateAuth, then the SRP proof in RespondToAuthChallenge PASSWORD_VERIFIER)
+ *     ──► NEW_PASSWORD_REQUIRED (a temporary password from an admin) ──► confirmSignIn(new password)
+ *     ──► MFA_SETUP (no authenticator yet: Amplify calls AssociateSoftwareToken) ──► confirmSignIn(code): VerifySoftwareToken, RespondToAuthChallenge
+ *     ──► SOFTWARE_TOKEN_MFA ──► confirmSignIn(code)
+ *     ──► tokens: the access token is the session's bearer token; the refresh token renews it (refreshAuthTokens)
  *
  * SRP, not USER_PASSWORD_AUTH: the password never leaves the browser, and the
  * app client allows nothing else (infra/aws/auth.ts). The API's JWT
  * authorizer and the functions verify the access token; the console reads
  * its groups only to show the right pages.
+ *
+ * Amplify keeps its configuration, its sign-in in progress and its tokens in
+ * module-wide singletons. Here its token store is a Map in memory that holds
+ * tokens only from the moment Cognito answers with them until they are copied
+ * into the console's Session (which the console keeps in sessionStorage, see
+ * consoleApi.ts): nothing goes to localStorage, Amplify's default. Renewal and
+ * sign-out work from the Session they are given, as they must after a reload.
  */
+import { Amplify, decodeJWT, type JWT, type KeyValueStorageInterface } from '@aws-amplify/core';
+import { cognitoUserPoolsTokenProvider, confirmSignIn, refreshAuthTokens, signIn, signOut, type SignInOutput } from '@aws-amplify/auth/cognito';
 import { Role } from '../../../functions/contracts/researcher.js';
-import { cognitoIdpOrigin, type CognitoSettings } from '../../../functions/contracts/web-config.js';
+import type { CognitoSettings } from '../../../functions/contracts/web-config.js';
 import type { Session } from './consoleApi';
 import { SignInProblem, type Authenticator, type SignInStep } from './authenticator';
-import { base64ToBytes, cognitoTimestamp, passwordClaimSignature, startSrp } from './srp';
 
 /** The user pool's password policy (infra/aws/auth.ts), for the choose-a-password screen; Cognito's own message says what a refused one lacks. */
 export const COGNITO_PASSWORD_RULES = 'at least 12 characters, with an upper-case and a lower-case letter, a digit and a symbol';
@@ -26,243 +35,227 @@ export const COGNITO_PASSWORD_RULES = 'at least 12 characters, with an upper-cas
 /** How the authenticator app names the account. */
 const ISSUER = 'Pont';
 
-type AuthenticationResult = { AccessToken: string; ExpiresIn: number; RefreshToken?: string };
-type ChallengeResponse = {
-  ChallengeName?: string;
-  ChallengeParameters?: Record<string, string>;
-  Session?: string;
-  AuthenticationResult?: AuthenticationResult;
-};
-
-/** Cognito refused a call: its error type (NotAuthorizedException…) and message. */
-class CognitoError extends Error {
-  constructor(
-    readonly type: string,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'CognitoError';
-  }
-}
+/** Amplify sets no time limit on its calls: a sign-in step that has not answered by then is reported as unreachable. */
+const CALL_TIMEOUT_MS = 30_000;
 
 export type CognitoDependencies = {
-  fetch: typeof fetch;
   now: () => Date;
-  /** The API's address; the region's public endpoint unless a test gives another. */
+  /** The user pool API's address; the region's public endpoint unless a test gives another. */
   endpoint?: string;
 };
 
+/** Amplify's token store, in memory only (see above). */
+const memory = new Map<string, string>();
+const memoryStorage: KeyValueStorageInterface = {
+  setItem: async (key, value) => void memory.set(key, value),
+  getItem: async (key) => memory.get(key) ?? null,
+  removeItem: async (key) => void memory.delete(key),
+  clear: async () => memory.clear(),
+};
+const tokenStore = cognitoUserPoolsTokenProvider.authTokenStore;
+
+/** The pool Amplify is configured for (one per page in practice; tests make several, one after another). */
+let configuredFor = '';
+
+/** Amplify's sign-in state is one per page: its calls run one at a time, so a sign-out's revocation is done before the next sign-in starts. */
+let queue: Promise<unknown> = Promise.resolve();
+function oneAtATime<T>(work: () => Promise<T>): Promise<T> {
+  const run = queue.then(work, work);
+  queue = run.catch(() => undefined);
+  return run;
+}
+
 export class CognitoAuthenticator implements Authenticator {
-  private readonly endpoint: string;
-  private readonly poolName: string;
+  private readonly cognito: { userPoolId: string; userPoolClientId: string; userPoolEndpoint?: string };
+  /** Steps of an earlier sign-in are refused once a new one starts: Amplify follows one sign-in at a time. */
+  private attempt = 0;
 
   constructor(
-    private readonly settings: CognitoSettings,
-    private readonly deps: CognitoDependencies = { fetch: (...args) => fetch(...args), now: () => new Date() },
+    settings: CognitoSettings,
+    private readonly deps: CognitoDependencies = { now: () => new Date() },
   ) {
-    this.endpoint = deps.endpoint ?? `${cognitoIdpOrigin(settings.region)}/`;
-    this.poolName = settings.userPoolId.split('_')[1] ?? '';
+    this.cognito = {
+      userPoolId: settings.userPoolId,
+      userPoolClientId: settings.clientId,
+      // Amplify's own endpoint is the region's, cognitoIdpOrigin (what the CSP's connect-src allows); tests give a fake's.
+      ...(deps.endpoint ? { userPoolEndpoint: deps.endpoint } : {}),
+    };
+  }
+
+  /** Points Amplify at this pool, with the in-memory token store: what aws-amplify's Amplify.configure does, minus localStorage. */
+  private configure(): void {
+    const key = JSON.stringify(this.cognito);
+    if (configuredFor === key) return;
+    const auth = { Cognito: this.cognito };
+    cognitoUserPoolsTokenProvider.setAuthConfig(auth);
+    cognitoUserPoolsTokenProvider.setKeyValueStorage(memoryStorage);
+    Amplify.configure({ Auth: auth }, { Auth: { tokenProvider: cognitoUserPoolsTokenProvider } });
+    configuredFor = key;
   }
 
   async signIn(email: string, password: string): Promise<SignInStep> {
     if (!email || !password) throw new SignInProblem('not-recognised', 'Please enter your email address and password.');
-    const srp = startSrp();
-    const started = await this.call<ChallengeResponse>('InitiateAuth', {
-      AuthFlow: 'USER_SRP_AUTH',
-      ClientId: this.settings.clientId,
-      // Plain hex, as AWS's SDKs send it.
-      AuthParameters: { USERNAME: email, SRP_A: srp.A.toString(16) },
-    }).catch((error: unknown) => {
-      throw problemFrom(error, 'password');
+    const attempt = ++this.attempt;
+    return oneAtATime(async () => {
+      this.configure();
+      // Nothing of an earlier sign-in may remain (Amplify refuses to sign in over a signed-in user).
+      await tokenStore.clearTokens();
+      const result = await withTimeout(signIn({ username: email, password, options: { authFlowType: 'USER_SRP_AUTH' } })).catch((error: unknown) => {
+        throw problemFrom(error, 'password');
+      });
+      return this.next(result, email, attempt);
     });
-    if (started.ChallengeName !== 'PASSWORD_VERIFIER' || !started.ChallengeParameters) throw unexpected(started);
-
-    const parameters = started.ChallengeParameters;
-    const userId = parameters.USER_ID_FOR_SRP ?? parameters.USERNAME ?? email;
-    const timestamp = cognitoTimestamp(this.deps.now());
-    const signature = await passwordClaimSignature(srp, {
-      poolName: this.poolName,
-      userId,
-      password,
-      salt: parameters.SALT ?? '',
-      B: parameters.SRP_B ?? '',
-      secretBlock: parameters.SECRET_BLOCK ?? '',
-      timestamp,
-    });
-    const verified = await this.call<ChallengeResponse>('RespondToAuthChallenge', {
-      ChallengeName: 'PASSWORD_VERIFIER',
-      ClientId: this.settings.clientId,
-      Session: started.Session,
-      ChallengeResponses: {
-        USERNAME: userId,
-        PASSWORD_CLAIM_SECRET_BLOCK: parameters.SECRET_BLOCK,
-        PASSWORD_CLAIM_SIGNATURE: signature,
-        TIMESTAMP: timestamp,
-      },
-    }).catch((error: unknown) => {
-      throw problemFrom(error, 'password');
-    });
-    return this.next(verified, userId, email);
   }
 
   async renew(session: Session): Promise<Session> {
     if (!session.refreshToken) throw new SignInProblem('expired', 'Your session has ended. Please sign in again.');
-    const renewed = await this.call<ChallengeResponse>('InitiateAuth', {
-      AuthFlow: 'REFRESH_TOKEN_AUTH',
-      ClientId: this.settings.clientId,
-      AuthParameters: { REFRESH_TOKEN: session.refreshToken },
-    }).catch((error: unknown) => {
+    this.configure();
+    const accessToken = parseJwt(session.token);
+    const username = usernameOf(accessToken);
+    // Cognito sends a new refresh token only when it rotates them; otherwise Amplify hands back the old one, still valid.
+    const renewed = await withTimeout(
+      refreshAuthTokens({ tokens: { accessToken, refreshToken: session.refreshToken, clockDrift: 0, username }, authConfig: { Cognito: this.cognito }, username }),
+    ).catch((error: unknown) => {
       throw problemFrom(error, 'session');
     });
-    if (!renewed.AuthenticationResult) throw unexpected(renewed);
-    // Cognito sends a new refresh token only when it rotates them; otherwise the old one stays valid.
-    return this.sessionFrom({ ...renewed.AuthenticationResult, RefreshToken: renewed.AuthenticationResult.RefreshToken ?? session.refreshToken });
+    return this.sessionFrom(renewed.accessToken, renewed.refreshToken);
   }
 
   async signOut(session: Session): Promise<void> {
     if (!session.refreshToken) return;
-    // Revoking the refresh token ends renewals; the access token lapses within the hour.
-    await this.call('RevokeToken', { ClientId: this.settings.clientId, Token: session.refreshToken }).catch(() => undefined);
+    const refreshToken = session.refreshToken;
+    // Revoking the refresh token ends renewals; the access token lapses within the hour. Best effort: Amplify's
+    // signOut swallows Cognito's refusals, and the tokens it was handed are cleared whatever happens.
+    await oneAtATime(async () => {
+      try {
+        this.configure();
+        const accessToken = parseJwt(session.token);
+        await tokenStore.storeTokens({ accessToken, refreshToken, clockDrift: 0, username: usernameOf(accessToken) });
+        await withTimeout(signOut());
+      } catch {
+        // Signing out locally (forgetting the session) is done by the console whatever happens here.
+      } finally {
+        await tokenStore.clearTokens().catch(() => undefined);
+      }
+    });
   }
 
-  /** The step after a challenge response: another challenge, or the session. */
-  private async next(response: ChallengeResponse, userId: string, email: string): Promise<SignInStep> {
-    if (response.AuthenticationResult) return { kind: 'signed-in', session: this.sessionFrom(response.AuthenticationResult) };
-    const username = response.ChallengeParameters?.USER_ID_FOR_SRP ?? userId;
-    const respond = (challengeName: string, session: string | undefined, responses: Record<string, string>) =>
-      this.call<ChallengeResponse>('RespondToAuthChallenge', {
-        ChallengeName: challengeName,
-        ClientId: this.settings.clientId,
-        Session: session,
-        ChallengeResponses: { USERNAME: username, ...responses },
+  /** The step after an answer from Amplify: another challenge, or the session. */
+  private async next(result: SignInOutput, email: string, attempt: number): Promise<SignInStep> {
+    const step = result.nextStep;
+    const answer = (response: string, options?: { friendlyDeviceName: string }) => {
+      if (attempt !== this.attempt) return Promise.reject(new SignInProblem('expired', 'Your sign-in took too long or has ended. Please sign in again.'));
+      return oneAtATime(async () => {
+        this.configure();
+        const answered = await withTimeout(confirmSignIn({ challengeResponse: response, ...(options ? { options } : {}) })).catch((error: unknown) => {
+          throw problemFrom(error, 'challenge');
+        });
+        return this.next(answered, email, attempt);
       });
+    };
 
-    switch (response.ChallengeName) {
-      case 'NEW_PASSWORD_REQUIRED':
+    switch (step.signInStep) {
+      case 'DONE': {
+        const tokens = await tokenStore.loadTokens();
+        // The console keeps the session from here on; Amplify's copy is not needed.
+        await tokenStore.clearTokens();
+        if (!tokens) throw new SignInProblem('refused', "Couldn't sign in: Cognito's answer held no tokens.");
+        return { kind: 'signed-in', session: this.sessionFrom(tokens.accessToken, tokens.refreshToken) };
+      }
+      case 'CONFIRM_SIGN_IN_WITH_NEW_PASSWORD_REQUIRED':
         return {
           kind: 'choose-password',
           rules: COGNITO_PASSWORD_RULES,
-          submit: async (newPassword) =>
-            this.next(
-              await respond('NEW_PASSWORD_REQUIRED', response.Session, { NEW_PASSWORD: newPassword }).catch((error: unknown) => {
-                throw problemFrom(error, 'challenge');
-              }),
-              username,
-              email,
-            ),
+          submit: (newPassword) => answer(newPassword),
         };
-      case 'SOFTWARE_TOKEN_MFA':
-        return {
-          kind: 'enter-code',
-          submit: async (code) =>
-            this.next(
-              await respond('SOFTWARE_TOKEN_MFA', response.Session, { SOFTWARE_TOKEN_MFA_CODE: code.trim() }).catch((error: unknown) => {
-                throw problemFrom(error, 'challenge');
-              }),
-              username,
-              email,
-            ),
-        };
-      case 'MFA_SETUP': {
-        const associated = await this.call<{ SecretCode: string; Session?: string }>('AssociateSoftwareToken', { Session: response.Session }).catch((error: unknown) => {
-          throw problemFrom(error, 'challenge');
-        });
+      case 'CONFIRM_SIGN_IN_WITH_TOTP_CODE':
+        return { kind: 'enter-code', submit: async (code) => answer(totpCode(code)) };
+      case 'CONTINUE_SIGN_IN_WITH_TOTP_SETUP': {
+        const secret = step.totpSetupDetails.sharedSecret;
         const label = encodeURIComponent(`${ISSUER}:${email}`);
         return {
           kind: 'set-up-authenticator',
-          secret: associated.SecretCode,
-          otpauthUri: `otpauth://totp/${label}?secret=${encodeURIComponent(associated.SecretCode)}&issuer=${ISSUER}`,
-          submit: async (code) => {
-            const verified = await this.call<{ Status?: string; Session?: string }>('VerifySoftwareToken', {
-              Session: associated.Session,
-              UserCode: code.trim(),
-              FriendlyDeviceName: 'Pont console',
-            }).catch((error: unknown) => {
-              throw problemFrom(error, 'challenge');
-            });
-            if (verified.Status !== 'SUCCESS') throw new SignInProblem('wrong-code', 'That code was not right. Check the time on your phone and try the next one.');
-            return this.next(
-              await respond('MFA_SETUP', verified.Session, {}).catch((error: unknown) => {
-                throw problemFrom(error, 'challenge');
-              }),
-              username,
-              email,
-            );
-          },
+          secret,
+          otpauthUri: `otpauth://totp/${label}?secret=${encodeURIComponent(secret)}&issuer=${ISSUER}`,
+          submit: async (code) => answer(totpCode(code), { friendlyDeviceName: 'Pont console' }),
         };
       }
+      case 'RESET_PASSWORD':
+        throw new SignInProblem('refused', 'Your password must be reset: ask an admin.');
       default:
-        throw unexpected(response);
+        throw new SignInProblem('refused', `Cognito asked for a step the console does not support (${step.signInStep}). Ask an admin to check the user pool's settings.`);
     }
   }
 
-  private sessionFrom(result: AuthenticationResult): Session {
-    const role = roleOf(result.AccessToken);
+  private sessionFrom(accessToken: JWT, refreshToken: string | undefined): Session {
+    const role = roleOf(accessToken);
     if (!role) throw new SignInProblem('no-role', 'Your account has no role in Pont yet: ask an admin to add you to the admin, researcher or analyst group.');
+    const { exp, iat } = accessToken.payload;
+    if (typeof exp !== 'number' || typeof iat !== 'number') throw new SignInProblem('refused', "Couldn't sign in: Cognito's access token has no lifetime.");
     return {
-      token: result.AccessToken,
-      expiresAt: new Date(this.deps.now().getTime() + result.ExpiresIn * 1000).toISOString(),
+      token: accessToken.toString(),
+      // The token's lifetime from this machine's clock, which may differ from Cognito's.
+      expiresAt: new Date(this.deps.now().getTime() + (exp - iat) * 1000).toISOString(),
       role,
-      ...(result.RefreshToken ? { refreshToken: result.RefreshToken } : {}),
+      ...(refreshToken ? { refreshToken } : {}),
     };
   }
-
-  /** One call of the user pool API: POST, the operation in X-Amz-Target, JSON both ways. */
-  private async call<T>(operation: string, body: Record<string, unknown>): Promise<T> {
-    let response: Response;
-    try {
-      response = await this.deps.fetch(this.endpoint, {
-        method: 'POST',
-        headers: { 'Content-Type': 'application/x-amz-json-1.1', 'X-Amz-Target': `AWSCognitoIdentityProviderService.${operation}` },
-        body: JSON.stringify(body),
-        cache: 'no-store',
-        credentials: 'omit',
-        signal: AbortSignal.timeout(20_000),
-      });
-    } catch {
-      throw new SignInProblem('unreachable', "Couldn't reach the sign-in service. Check your connection and try again.");
-    }
-    const text = await response.text();
-    let json: Record<string, unknown> = {};
-    try {
-      json = text ? (JSON.parse(text) as Record<string, unknown>) : {};
-    } catch {
-      // An answer that is not JSON: treated as the error it is below.
-    }
-    if (!response.ok) {
-      // "__type" is the error's name, sometimes prefixed with its namespace ("…#NotAuthorizedException").
-      const type = String(json.__type ?? response.headers.get('x-amzn-errortype') ?? `HTTP ${response.status}`).split('#').pop()!.split(':')[0]!;
-      throw new CognitoError(type, String(json.message ?? json.Message ?? ''));
-    }
-    return json as T;
-  }
-}
-
-/** The role the console shows pages for: the first Cognito group that names a role (as the functions read it). */
-function roleOf(accessToken: string): Role | undefined {
-  try {
-    const payload = JSON.parse(new TextDecoder().decode(base64ToBytes(accessToken.split('.')[1] ?? ''))) as Record<string, unknown>;
-    const groups = payload['cognito:groups'];
-    const parsed = Role.safeParse(Array.isArray(groups) ? groups[0] : undefined);
-    return parsed.success ? parsed.data : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-function unexpected(response: ChallengeResponse): SignInProblem {
-  return new SignInProblem('refused', `Cognito asked for a step the console does not support (${response.ChallengeName ?? 'no challenge'}). Ask an admin to check the user pool's settings.`);
 }
 
 /**
- * Cognito's errors as the console's sign-in problems. Where a call was made
- * decides what NotAuthorized means: a wrong password at the password step,
- * an expired or used-up sign-in session at a later one.
+ * A code from an authenticator app: six digits, spaces allowed. Anything else is
+ * refused here, not sent: Amplify would read it as another answer (at MFA
+ * setup, "EMAIL" or an address choose email MFA).
+ */
+function totpCode(code: string): string {
+  const digits = code.replace(/\s/g, '');
+  if (!/^\d{6}$/.test(digits)) throw new SignInProblem('wrong-code', 'That code was not right. Check the time on your phone and try the next one.');
+  return digits;
+}
+
+function parseJwt(token: string): JWT {
+  try {
+    return decodeJWT(token);
+  } catch {
+    throw new SignInProblem('expired', 'Your session has ended. Please sign in again.');
+  }
+}
+
+/** Cognito's user name for the account (its access token's `username` claim), which Amplify files tokens under. */
+function usernameOf(accessToken: JWT): string {
+  const { username, sub } = accessToken.payload;
+  return String(username ?? sub ?? '');
+}
+
+/** The role the console shows pages for: the first Cognito group that names a role (as the functions read it). */
+function roleOf(accessToken: JWT): Role | undefined {
+  const groups = accessToken.payload['cognito:groups'];
+  const parsed = Role.safeParse(Array.isArray(groups) ? groups[0] : undefined);
+  return parsed.success ? parsed.data : undefined;
+}
+
+class TimedOut extends Error {}
+
+function withTimeout<T>(promise: Promise<T>): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new TimedOut('no answer')), CALL_TIMEOUT_MS);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+/**
+ * Cognito's errors (Amplify's AuthError carries Cognito's error type as its
+ * name) as the console's sign-in problems. Where a call was made decides what
+ * NotAuthorized means: a wrong password at the password step, an expired or
+ * used-up sign-in session at a later one.
  */
 function problemFrom(error: unknown, at: 'password' | 'challenge' | 'session'): SignInProblem {
   if (error instanceof SignInProblem) return error;
-  if (!(error instanceof CognitoError)) return new SignInProblem('unreachable', "Couldn't reach the sign-in service. Check your connection and try again.");
-  switch (error.type) {
+  const unreachable = new SignInProblem('unreachable', "Couldn't reach the sign-in service. Check your connection and try again.");
+  if (!(error instanceof Error) || error instanceof TimedOut || error instanceof TypeError) return unreachable;
+  const answered = typeof (error as { metadata?: { httpStatusCode?: unknown } }).metadata?.httpStatusCode === 'number';
+  switch (error.name) {
     case 'NotAuthorizedException':
       if (/attempts exceeded/i.test(error.message)) return new SignInProblem('too-many', 'Too many attempts: wait a few minutes, then try again.');
       if (at === 'password') return new SignInProblem('not-recognised', 'Email or password not recognised.');
@@ -281,7 +274,12 @@ function problemFrom(error: unknown, at: 'password' | 'challenge' | 'session'): 
       return new SignInProblem('too-many', 'Too many attempts: wait a few minutes, then try again.');
     case 'PasswordResetRequiredException':
       return new SignInProblem('refused', 'Your password must be reset: ask an admin.');
+    // Amplify's own: the sign-in it was following is over (finished, failed, or the page was reloaded).
+    case 'SignInException':
+      return new SignInProblem('expired', 'Your sign-in took too long or has ended. Please sign in again.');
+    case 'NetworkError':
+      return unreachable;
     default:
-      return new SignInProblem('refused', `Couldn't sign in: ${error.message || error.type}`);
+      return answered ? new SignInProblem('refused', `Couldn't sign in: ${error.message || error.name}`) : unreachable;
   }
 }
