@@ -1,7 +1,7 @@
 /**
  * npm run pont -- demo-cohort [--participants 10000] [--waves 3] [--study demo-cohort] [--seed pont]
  *
- * Fills a new study with a synthetic cohort (functions/domain/demo-cohort.ts),
+ * Fills a new study with a synthetic cohort (cli/synthetic-cohort.ts),
  * writing straight to DynamoDB: 10,000 participants are well over 100,000
  * items, far beyond what the API can take within its 30 s limit. Where it writes:
  *   TABLE_NAME (and DYNAMODB_ENDPOINT for DynamoDB Local) from the environment;
