@@ -1,0 +1,395 @@
+/** Item variables: what questions an instrument version has, one column per name across versions, and how a stored answer is coded. */
+import type { LocalisedText } from '../../contracts/common.js';
+import { type QuestionJson, questionsOf } from '../instrument-questions.js';
+import type { InstrumentVersion } from '../instrument.js';
+import { AGE_BANDS, AGE_BANDS_IN_WORDS, ageBandOf, DATE_INPUT_TYPES, monthOf } from './privacy.js';
+import { about, compareVersions, GENERALISED_VALUE, inWave, type ItemCoding, maxBytes, newest, type PlanContext, type PlanOptions, prefixed, SPECIAL_CODES, TEXT, type ValueLabel, type Variable } from './variable-model.js';
+
+// ---- items: what questions an instrument version has -------------------------------------------
+
+type RawValue = string | number;
+type Choice = { value: RawValue; text: LocalisedText };
+
+/** One column an instrument version's question makes, before versions are merged. */
+type ItemColumn = {
+  name: string;
+  itemName: string;
+  instrumentId: string;
+  versions: string[];
+  coding: ItemCoding;
+  /** The question's title, and the matrix row's or checkbox choice's text. */
+  title: LocalisedText;
+  partText?: LocalisedText;
+  /** The values a single-value column takes; empty for numbers and free text. */
+  choices: Choice[];
+  /** Whether every non-special value is a number (choices, ratings, number inputs). */
+  numeric: boolean;
+  /** Free text: the longest answer in characters. */
+  maxLength?: number;
+};
+
+/** Elements that show something but take no answer. */
+export const NO_ANSWER = new Set(['html', 'expression', 'image']);
+/** survey-core's limit on text answers when a question sets none (answer-validation.ts). */
+const DEFAULT_TEXT_LIMIT = 10_000;
+const SPSS_MAX_STRING = 32_767;
+
+/** Question types whose one answer can be an age in years. */
+const AGE_HOLDERS = new Set(['text', 'rating', 'radiogroup', 'dropdown']);
+
+/** The columns one instrument version makes, in survey order. `ages`: questions marked as ages in the design, by answer name. */
+export function itemColumnsOf(instrument: InstrumentVersion, options: PlanOptions, ages: ReadonlySet<string>): ItemColumn[] {
+  const columns: ItemColumn[] = [];
+  for (const question of questionsOf(instrument)) {
+    const type = String(question.type);
+    if (NO_ANSWER.has(type)) continue;
+    const itemName = String(question.valueName ?? question.name);
+    const base = {
+      itemName,
+      instrumentId: instrument.id,
+      versions: [instrument.version],
+      title: localised(question.title, itemName),
+    };
+    const single = (coding: ItemCoding, choices: Choice[], numeric: boolean): ItemColumn => ({ ...base, name: itemName, coding, choices, numeric });
+
+    if (ages.has(itemName)) {
+      if (!AGE_HOLDERS.has(type)) {
+        throw new Error(`${instrument.id}@${instrument.version}: question "${itemName}" is marked as an age but is a ${type}, which cannot hold one; the export cannot band it`);
+      }
+      // Only the band leaves: the bands are the column's values, with the question's own "prefer not to say" and the like.
+      const bands = AGE_BANDS.map((band) => ({ value: band.code, text: band.label }));
+      columns.push(single({ kind: 'ageBand' }, [...bands, ...choicesOf(question).filter((c) => isSpecial(c.value))], false));
+      continue;
+    }
+
+    switch (type) {
+      case 'radiogroup':
+      case 'dropdown':
+        columns.push(single({ kind: 'value' }, choicesOf(question), allNumeric(choicesOf(question))));
+        break;
+      case 'imagepicker':
+        if (question.multiSelect === true) columns.push(...checkboxColumns(base, choicesOf(question)));
+        else columns.push(single({ kind: 'value' }, choicesOf(question), allNumeric(choicesOf(question))));
+        break;
+      case 'rating': {
+        const choices = ratingChoices(question);
+        columns.push(single({ kind: 'value' }, choices, allNumeric(choices)));
+        break;
+      }
+      case 'boolean':
+        columns.push(
+          single(
+            { kind: 'boolean', valueTrue: jsonScalar(question.valueTrue, true), valueFalse: jsonScalar(question.valueFalse, false) },
+            [
+              { value: 1, text: question.labelTrue ? localised(question.labelTrue, 'Yes') : TEXT.yes },
+              { value: 0, text: question.labelFalse ? localised(question.labelFalse, 'No') : TEXT.no },
+            ],
+            true,
+          ),
+        );
+        break;
+      case 'checkbox':
+      case 'tagbox':
+        columns.push(...checkboxColumns(base, choicesOf(question)));
+        break;
+      case 'matrix': {
+        const values = listOf(question.columns).map(toChoice);
+        for (const row of listOf(question.rows).map(toChoice)) {
+          columns.push({
+            ...base,
+            name: `${itemName}_${nameSafe(row.value)}`,
+            coding: { kind: 'matrixRow', row: String(row.value) },
+            partText: row.text,
+            choices: values,
+            numeric: allNumeric(values),
+          });
+        }
+        break;
+      }
+      case 'text':
+      case 'comment':
+        if (type === 'text' && (question.inputType === 'number' || question.inputType === 'range')) {
+          columns.push(single({ kind: 'value' }, [], true));
+        } else if (type === 'text' && DATE_INPUT_TYPES.has(String(question.inputType))) {
+          // A date is never exported whole, even with free text: only its month, and only when free text is asked for.
+          if (options.includeFreeText) columns.push(single({ kind: 'month' }, [], false));
+        } else if (options.includeFreeText) {
+          // Any other text input (email, tel, time…) is free text too: it may name people or places.
+          columns.push({ ...single({ kind: 'text' }, [], false), maxLength: typeof question.maxLength === 'number' && question.maxLength > 0 ? question.maxLength : DEFAULT_TEXT_LIMIT });
+        }
+        break;
+      default:
+        // Nothing is dropped silently: a question the export cannot lay out stops the plan.
+        throw new Error(
+          `${instrument.id}@${instrument.version}: question "${itemName}" is a ${type}, which the export cannot lay out in fixed columns (supported: radiogroup, dropdown, rating, boolean, checkbox, tagbox, imagepicker, matrix, text, comment)`,
+        );
+    }
+  }
+  return columns;
+}
+
+function checkboxColumns(base: Pick<ItemColumn, 'itemName' | 'instrumentId' | 'versions' | 'title'>, choices: Choice[]): ItemColumn[] {
+  return choices.map((choice) => ({
+    ...base,
+    name: `${base.itemName}_${nameSafe(choice.value)}`,
+    coding: { kind: 'checkboxChoice', choice: choice.value },
+    partText: choice.text,
+    choices: [
+      { value: 1, text: TEXT.selected },
+      { value: 0, text: TEXT.notSelected },
+    ],
+    numeric: true,
+  }));
+}
+
+/** A question's choices, with the extra items SurveyJS adds when asked (other, none, refuse, don't know). */
+function choicesOf(question: QuestionJson): Choice[] {
+  const choices = listOf(question.choices).map(toChoice);
+  const extra = (flag: unknown, value: string, text: unknown, fallback: LocalisedText) => {
+    if (flag === true) choices.push({ value, text: text ? localised(text, fallback.en) : fallback });
+  };
+  extra(question.showNoneItem, 'none', question.noneText, { en: 'None', cy: 'Dim' });
+  extra(question.showOtherItem, 'other', question.otherText, { en: 'Other', cy: 'Arall' });
+  extra(question.showRefuseItem, 'refused', question.refuseText, { en: 'Refuse to answer', cy: 'Gwrthod ateb' });
+  extra(question.showDontKnowItem, 'dontknow', question.dontKnowText, { en: "Don't know", cy: 'Ddim yn gwybod' });
+  return choices;
+}
+
+/**
+ * A rating's labelled values: its rateValues, or else the ends of
+ * rateMin..rateMax where the instrument describes them (0 "Not at all", 10
+ * "Completely"); the numbers between need no label.
+ */
+function ratingChoices(question: QuestionJson): Choice[] {
+  const rateValues = listOf(question.rateValues);
+  if (rateValues.length > 0) return rateValues.map(toChoice);
+  const min = typeof question.rateMin === 'number' ? question.rateMin : 1;
+  const max = typeof question.rateMax === 'number' ? question.rateMax : 5;
+  const ends: Choice[] = [];
+  if (question.minRateDescription) ends.push({ value: min, text: localised(question.minRateDescription, String(min)) });
+  if (question.maxRateDescription) ends.push({ value: max, text: localised(question.maxRateDescription, String(max)) });
+  return ends;
+}
+
+function listOf(value: unknown): unknown[] {
+  return Array.isArray(value) ? value : [];
+}
+
+function toChoice(item: unknown): Choice {
+  if (item !== null && typeof item === 'object') {
+    const { value, text } = item as { value?: unknown; text?: unknown };
+    const raw = jsonScalar(value, '') as RawValue;
+    return { value: raw, text: localised(text, String(raw)) };
+  }
+  const raw = jsonScalar(item, '') as RawValue;
+  return { value: raw, text: { en: String(raw), cy: String(raw) } };
+}
+
+function jsonScalar(value: unknown, fallback: string | number | boolean): string | number | boolean {
+  return typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' ? value : fallback;
+}
+
+function localised(text: unknown, fallback: string): LocalisedText {
+  if (typeof text === 'string') return { en: text, cy: text };
+  if (text !== null && typeof text === 'object') {
+    const t = text as Record<string, unknown>;
+    const en = typeof t.en === 'string' ? t.en : typeof t.default === 'string' ? t.default : fallback;
+    return { en, cy: typeof t.cy === 'string' ? t.cy : en };
+  }
+  return { en: fallback, cy: fallback };
+}
+
+/** Choices that are not answers, and their codes in numeric variables (their labels are the instrument's own texts). */
+const SPECIAL_CHOICES: Record<string, number> = {
+  [SPECIAL_CODES.preferNotToSay.string]: SPECIAL_CODES.preferNotToSay.numeric,
+  [SPECIAL_CODES.notApplicable.string]: SPECIAL_CODES.notApplicable.numeric,
+};
+
+function isSpecial(value: RawValue): boolean {
+  return typeof value === 'string' && Object.hasOwn(SPECIAL_CHOICES, value);
+}
+
+function allNumeric(choices: readonly Choice[]): boolean {
+  return choices.every((choice) => typeof choice.value === 'number' || isSpecial(choice.value));
+}
+
+/** Choice and row values become part of a column name: lower-case letters, digits and underscores. */
+function nameSafe(value: RawValue): string {
+  return String(value)
+    .toLowerCase()
+    .replace(/[^a-z0-9_]/g, '_');
+}
+
+// ---- items: one column per name across versions -------------------------------------------------
+
+/**
+ * The long file's item columns: the same name in every version is one column
+ * (in order of first appearance); its choices are the union of the versions'
+ * and its texts the newest version's.
+ */
+export function mergeAcrossVersions(columns: readonly ItemColumn[]): ItemColumn[] {
+  const merged = new Map<string, ItemColumn>();
+  for (const column of columns) {
+    const seen = merged.get(column.name);
+    if (!seen) {
+      merged.set(column.name, { ...column, versions: [...column.versions], choices: [...column.choices] });
+      continue;
+    }
+    const where = `${column.instrumentId}@${column.versions.join(', ')}`;
+    if (seen.instrumentId !== column.instrumentId) {
+      throw new Error(
+        `Question names are dataset columns: "${column.name}" is asked by both ${seen.instrumentId} and ${column.instrumentId}; give one of them another name (prefix it with its instrument)`,
+      );
+    }
+    if (seen.itemName !== column.itemName || !compatibleCodings(seen.coding, column.coding)) {
+      throw new Error(
+        `${where}: column "${column.name}" (from question ${column.itemName}) is made differently in ${seen.instrumentId}@${seen.versions.join(', ')} (from question ${seen.itemName}, another type or part); a question whose type changes needs a new name`,
+      );
+    }
+    const newer = compareVersions(column.versions[0]!, newest(seen.versions)) > 0;
+    for (const version of column.versions) if (!seen.versions.includes(version)) seen.versions.push(version);
+    for (const choice of column.choices) {
+      const index = seen.choices.findIndex((c) => c.value === choice.value);
+      if (index < 0) seen.choices.push(choice);
+      else if (newer) seen.choices[index] = choice;
+    }
+    if (newer) {
+      seen.title = column.title;
+      if (column.partText) seen.partText = column.partText;
+    }
+    // A number input in one version and choices in another stay numeric only if every value is a number.
+    seen.numeric = seen.numeric && column.numeric;
+    // A date in any version keeps the column to months: a whole date never slips out through a free-text version.
+    if (column.coding.kind === 'month' || (column.coding.kind === 'text' && seen.coding.kind !== 'month')) seen.coding = column.coding;
+    if (column.maxLength !== undefined) seen.maxLength = Math.max(seen.maxLength ?? 0, column.maxLength);
+  }
+  return [...merged.values()];
+}
+
+/** Whether two versions' columns of one name can share a column: the same part of the answer, free text and single values mixing. */
+function compatibleCodings(a: ItemCoding, b: ItemCoding): boolean {
+  const single = (c: ItemCoding) => c.kind === 'value' || c.kind === 'text';
+  const textual = (c: ItemCoding) => c.kind === 'text' || c.kind === 'month';
+  if (single(a) && single(b)) return true;
+  if (textual(a) && textual(b)) return true;
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
+export function itemVariable(column: ItemColumn, context: PlanContext, wave?: { prefix: string; waveId: string; name: LocalisedText }): Variable {
+  const free = column.coding.kind === 'text';
+  const month = column.coding.kind === 'month';
+  const age = column.coding.kind === 'ageBand';
+  const numeric = !free && !month && !age && column.numeric;
+  const quasi = context.quasiItems.has(column.itemName);
+  const k = context.options.k ?? 5;
+  const valueLabels: ValueLabel[] = [];
+  const missingValues: (number | string)[] = [];
+  for (const choice of column.choices) {
+    if (isSpecial(choice.value)) {
+      const code = numeric ? SPECIAL_CHOICES[choice.value]! : choice.value;
+      valueLabels.push({ value: code, label: choice.text });
+      missingValues.push(code);
+    } else {
+      const taken = Object.values(SPECIAL_CODES).some((code) => code.numeric === choice.value);
+      if (numeric && taken) {
+        throw new Error(`${column.instrumentId}: question ${column.itemName} has a choice valued ${choice.value}, a code the export keeps for values that are not answers`);
+      }
+      valueLabels.push({ value: numeric ? choice.value : String(choice.value), label: choice.text });
+    }
+  }
+  if (quasi && !numeric && !valueLabels.some((l) => l.value === GENERALISED_VALUE)) valueLabels.push({ value: GENERALISED_VALUE, label: TEXT.generalised });
+  const suppressed = numeric ? SPECIAL_CODES.suppressed.numeric : SPECIAL_CODES.suppressed.string;
+  valueLabels.push({ value: suppressed, label: TEXT.suppressed });
+  missingValues.push(suppressed);
+
+  const itemText = column.partText ? about(column.title, column.partText, ': ') : column.title;
+  const derivation = [
+    free && "The respondent's own words; line breaks are written as spaces.",
+    column.coding.kind === 'checkboxChoice' && `1 when "${column.partText?.en}" was among the answers to ${column.itemName}, 0 when the question was answered without it; empty when not answered.`,
+    column.coding.kind === 'boolean' && '1 for yes, 0 for no.',
+    column.coding.kind === 'matrixRow' && `The answer given in row "${column.partText?.en}" of ${column.itemName}.`,
+    age && `An age in years, marked so by its instrument: exported only as its band (${AGE_BANDS_IN_WORDS}; whole years). The age itself is not exported.`,
+    month && 'A date answer, exported as its month only (YYYY-MM; a week as the month of its Thursday). The day is not exported; anything that is not a date is left empty.',
+    quasi &&
+      `A quasi-identifier (${context.markedItems.has(column.itemName) ? 'marked so by its instrument' : 'named so by the study'}): ${numeric ? '' : `categories held by fewer than ${k} participants are merged into "${GENERALISED_VALUE}", and `}values are coded as suppressed where a combination of quasi-identifiers would still single out fewer than ${k}.`,
+  ]
+    .filter(Boolean)
+    .join(' ');
+  return {
+    name: prefixed(wave?.prefix, column.name),
+    kind: 'item',
+    type: numeric ? 'numeric' : 'string',
+    label: inWave(wave?.name, itemText),
+    itemText,
+    valueLabels,
+    missingValues,
+    ...(!numeric && {
+      width: free
+        ? Math.min(SPSS_MAX_STRING, (column.maxLength ?? DEFAULT_TEXT_LIMIT) * 4 + 1) // up to 4 bytes a character, and the ' a formula-like text gets
+        : maxBytes(valueLabels.map((l) => String(l.value))),
+    }),
+    source: {
+      instrumentId: column.instrumentId,
+      versions: [...column.versions].sort(compareVersions),
+      itemName: column.itemName,
+      ...(wave && { waveId: wave.waveId }),
+    },
+    ...(derivation && { derivation }),
+    value: { from: 'item', itemName: column.itemName, instrumentId: column.instrumentId, ...(wave && { waveId: wave.waveId }), coding: column.coding },
+  };
+}
+
+// ---- encoding a stored answer -----------------------------------------------------------------
+
+/**
+ * What a stored SurveyJS answer becomes in an item variable's cell: special
+ * choices become their codes in numeric variables, a checkbox's list becomes
+ * 1/0 for the variable's choice, a matrix's object the variable's row, a
+ * boolean 1/0; an absent answer, or one the variable has no code for, null.
+ */
+export function encodeItemValue(variable: Variable, raw: unknown): string | number | null {
+  if (variable.value.from !== 'item') throw new Error(`${variable.name} is not an item variable`);
+  if (raw === undefined || raw === null) return null;
+  const coding = variable.value.coding ?? { kind: 'value' };
+  switch (coding.kind) {
+    case 'value':
+      return codeSingleValue(variable, raw);
+    case 'text':
+      // SPSS (GET DATA) and PSPP end a row at a line break even inside quotes: a free-text answer stays on one line.
+      return typeof raw === 'string' || typeof raw === 'number' ? String(raw).replace(/\r\n|\r|\n/g, ' ') : null;
+    case 'matrixRow':
+      return isPlainObject(raw) ? codeSingleValue(variable, raw[coding.row]) : null;
+    case 'checkboxChoice':
+      return Array.isArray(raw) ? (raw.includes(coding.choice) ? 1 : 0) : null;
+    case 'boolean':
+      return raw === coding.valueTrue ? 1 : raw === coding.valueFalse ? 0 : null;
+    case 'ageBand':
+      return codeAge(variable, raw);
+    case 'month':
+      return typeof raw === 'string' ? monthOf(raw) : null;
+  }
+}
+
+/** An age answer becomes its band; "prefer not to say" and the like keep their codes; anything else is empty. */
+function codeAge(variable: Variable, raw: unknown): string | null {
+  const years = typeof raw === 'number' ? raw : typeof raw === 'string' && /^\d+(\.\d+)?$/.test(raw.trim()) ? Number(raw) : null;
+  if (years !== null) return ageBandOf(years);
+  return typeof raw === 'string' && variable.valueLabels.some((label) => label.value === raw) ? raw : null;
+}
+
+function codeSingleValue(variable: Variable, raw: unknown): string | number | null {
+  if (raw === undefined || raw === null || raw === '') return null;
+  if (variable.type === 'numeric') {
+    if (typeof raw === 'number') return Number.isFinite(raw) ? raw : null;
+    if (typeof raw === 'string' && Object.hasOwn(SPECIAL_CHOICES, raw)) return SPECIAL_CHOICES[raw]!;
+    return null;
+  }
+  if (typeof raw !== 'string' && typeof raw !== 'number') return null;
+  // Only the choices' own codes: a value the variable does not list (free text of another version) never slips in.
+  const code = String(raw);
+  return variable.valueLabels.some((label) => label.value === code) ? code : null;
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
