@@ -34,8 +34,8 @@ describe('parseCss and printCss', () => {
   });
 
   it('refuses a stylesheet whose braces do not balance', () => {
-    expect(() => parseCss('.a{color:red')).toThrow(/never closes/);
-    expect(() => parseCss('.a{color:red}}')).toThrow(/unexpected \}/);
+    expect(() => parseCss('.a{color:red')).toThrow(/Unclosed block/);
+    expect(() => parseCss('.a{color:red}}')).toThrow(/Unexpected \}/);
   });
 
   it('print back any stylesheet made of rules, groups and keyframes (fuzzed)', () => {

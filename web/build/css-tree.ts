@@ -1,15 +1,13 @@
 /**
- * Just enough of a CSS parser to take rules out of a stylesheet and print the
- * rest unchanged: rules, at-rules with a block of rules inside (@media,
- * @supports, @container, @layer, @-moz-document), at-rules with a block of
- * declarations (@keyframes, @font-face, @page…), statements (@import;) and
- * comments. Strings, comments, escapes and brackets are respected, so a `{`
- * or `,` inside "…", url(…) or [attr="…"] never splits anything.
- *
- * Not a validator: it assumes the stylesheet is well formed (it is a
- * published library's own CSS), and fails loudly rather than guess when the
- * braces do not balance.
+ * A stylesheet as the build's CSS trimming sees it (strip-css.ts): rules,
+ * at-rules with a block of rules inside (@media, @supports, @container,
+ * @layer, @-moz-document), at-rules with a block of declarations (@keyframes,
+ * @font-face, @page…), statements (@import;) and comments. postcss parses it
+ * (strings, comments, escapes and brackets respected, so a `{` or `,` inside
+ * "…", url(…) or [attr="…"] never splits anything; unbalanced braces fail
+ * loudly); the selector scanning below is this project's own.
  */
+import postcss, { type Container, type Root } from 'postcss';
 
 export type CssNode =
   /** `prelude { body }`, body kept as written (declarations, or nested rules left alone). */
@@ -46,89 +44,42 @@ function skipComment(css: string, start: number): number {
   return end + 2;
 }
 
-/** Index of the `}` that closes the block whose `{` is at `open`. */
-function closingBrace(css: string, open: number): number {
-  let depth = 0;
-  let i = open;
-  while (i < css.length) {
-    const ch = css[i];
-    if (ch === '"' || ch === "'") {
-      i = skipString(css, i);
-      continue;
-    }
-    if (ch === '/' && css[i + 1] === '*') {
-      i = skipComment(css, i);
-      continue;
-    }
-    if (ch === '\\') {
-      i += 2;
-      continue;
-    }
-    if (ch === '{') depth += 1;
-    else if (ch === '}') {
-      depth -= 1;
-      if (depth === 0) return i;
-    }
-    i += 1;
+/**
+ * The stylesheet's top-level nodes, parsed by postcss. Preludes and bodies are
+ * sliced from the text itself (postcss's source offsets), so printing them
+ * back gives the stylesheet exactly as written.
+ */
+export function parseCss(css: string): CssNode[] {
+  let root: Root;
+  try {
+    root = postcss.parse(css);
+  } catch (error) {
+    throw new Error(`css: ${error instanceof Error ? error.message : String(error)}`);
   }
-  throw new Error(`css: block opened at ${open} never closes`);
+  return nodesOf(root, css);
 }
 
-export function parseCss(css: string): CssNode[] {
-  const nodes: CssNode[] = [];
-  let i = 0;
-  let preludeStart = 0;
-  const atName = (prelude: string) => /^@([-\w]+)/.exec(prelude)?.[1]?.toLowerCase() ?? null;
-  while (i < css.length) {
-    const ch = css[i]!;
-    if (ch === '/' && css[i + 1] === '*' && css.slice(preludeStart, i).trim() === '') {
-      const end = skipComment(css, i);
-      nodes.push({ kind: 'comment', text: css.slice(i, end) });
-      i = end;
-      preludeStart = i;
-      continue;
+function nodesOf(container: Container, css: string): CssNode[] {
+  return (container.nodes ?? []).map((node): CssNode => {
+    const text = css.slice(node.source!.start!.offset, node.source!.end!.offset);
+    switch (node.type) {
+      case 'comment':
+        return { kind: 'comment', text };
+      case 'rule': {
+        const open = `${node.raws.selector?.raw ?? node.selector}${node.raws.between ?? ''}`.length;
+        return { kind: 'rule', prelude: text.slice(0, open).trim(), body: text.slice(open + 1, -1) };
+      }
+      case 'atrule': {
+        const name = node.name.toLowerCase();
+        if (!node.nodes) return { kind: 'statement', text };
+        const open = `@${node.name}${node.raws.afterName ?? ''}${node.raws.params?.raw ?? node.params}${node.raws.between ?? ''}`.length;
+        if (GROUPING.has(name)) return { kind: 'group', name, prelude: node.params, children: nodesOf(node, css) };
+        return { kind: 'at-block', name, prelude: node.params, body: text.slice(open + 1, -1) };
+      }
+      case 'decl':
+        throw new Error(`css: a declaration outside any rule: ${text.slice(0, 40)}`);
     }
-    if (ch === '/' && css[i + 1] === '*') {
-      i = skipComment(css, i);
-      continue;
-    }
-    if (ch === '"' || ch === "'") {
-      i = skipString(css, i);
-      continue;
-    }
-    if (ch === '\\') {
-      i += 2;
-      continue;
-    }
-    if (ch === '(' || ch === '[') {
-      i = closingBracket(css, i);
-      continue;
-    }
-    if (ch === ';') {
-      const text = css.slice(preludeStart, i + 1).trim();
-      if (text !== ';') nodes.push({ kind: 'statement', text });
-      i += 1;
-      preludeStart = i;
-      continue;
-    }
-    if (ch === '}') throw new Error(`css: unexpected } at ${i}`);
-    if (ch === '{') {
-      const prelude = css.slice(preludeStart, i).trim();
-      const close = closingBrace(css, i);
-      const body = css.slice(i + 1, close);
-      const name = atName(prelude);
-      if (name === null) nodes.push({ kind: 'rule', prelude, body });
-      else if (GROUPING.has(name)) nodes.push({ kind: 'group', name, prelude: prelude.slice(name.length + 1).trim(), children: parseCss(body) });
-      else nodes.push({ kind: 'at-block', name, prelude: prelude.slice(name.length + 1).trim(), body });
-      i = close + 1;
-      preludeStart = i;
-      continue;
-    }
-    i += 1;
-  }
-  const rest = css.slice(preludeStart).trim();
-  if (rest !== '') throw new Error(`css: text after the last rule: ${rest.slice(0, 40)}`);
-  return nodes;
+  });
 }
 
 /** Index just past the bracket (or parenthesis) opened at `open`, respecting nesting and strings. */
