@@ -219,23 +219,14 @@ function MemberChange(props: { studyId: string; member: Member; groups: Group[];
       <label>
         Role<span className="visually-hidden"> of {member.email}</span>
         <select value={role} onChange={(e) => setRole(e.target.value as StudyRole)}>
-          {STUDY_ROLES.map((r) => (
-            <option key={r} value={r}>
-              {ROLE_TEXT[r]}
-            </option>
-          ))}
+          <RoleOptions />
         </select>
       </label>
       {props.groups.length > 0 && (
         <label>
           Group<span className="visually-hidden"> of {member.email}</span>
           <select value={effectiveGroup} disabled={role === 'owner'} onChange={(e) => setGroup(e.target.value)}>
-            <option value="">{WHOLE_STUDY}</option>
-            {props.groups.map((g) => (
-              <option key={g.value} value={g.value}>
-                {g.label}
-              </option>
-            ))}
+            <GroupOptions groups={props.groups} />
           </select>
         </label>
       )}
@@ -293,11 +284,7 @@ function AddMemberForm(props: { study: Study; members: Member[]; groups: Group[]
         <label>
           Study role
           <select value={role} onChange={(e) => setRole(e.target.value as StudyRole)}>
-            {STUDY_ROLES.map((r) => (
-              <option key={r} value={r}>
-                {ROLE_TEXT[r]}
-              </option>
-            ))}
+            <RoleOptions />
           </select>
         </label>
         {props.groups.length > 0 && (
@@ -305,12 +292,7 @@ function AddMemberForm(props: { study: Study; members: Member[]; groups: Group[]
             <label>
               Data access group
               <select value={effectiveGroup} disabled={role === 'owner'} onChange={(e) => setGroup(e.target.value)} aria-describedby="add-member-group-hint">
-                <option value="">{WHOLE_STUDY}</option>
-                {props.groups.map((g) => (
-                  <option key={g.value} value={g.value}>
-                    {g.label}
-                  </option>
-                ))}
+                <GroupOptions groups={props.groups} />
               </select>
             </label>
             <p className="muted console-hint" id="add-member-group-hint">
@@ -386,5 +368,32 @@ export function AddMeForm(props: { study: Study; onAdded(): void }) {
         {busy ? 'Adding…' : 'Add me to this study'}
       </button>
     </form>
+  );
+}
+
+/** The study roles a member can be given, for the members table and the add form alike. */
+function RoleOptions() {
+  return (
+    <>
+      {STUDY_ROLES.map((r) => (
+        <option key={r} value={r}>
+          {ROLE_TEXT[r]}
+        </option>
+      ))}
+    </>
+  );
+}
+
+/** The study as a whole, then each data access group. */
+function GroupOptions(props: { groups: Group[] }) {
+  return (
+    <>
+      <option value="">{WHOLE_STUDY}</option>
+      {props.groups.map((g) => (
+        <option key={g.value} value={g.value}>
+          {g.label}
+        </option>
+      ))}
+    </>
   );
 }
