@@ -89,7 +89,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
   const identityTableName = options.database?.identityTableName ?? IDENTITY_TABLE_NAME;
   const dynamo: Platform['dynamo'] = options.database
     ? { endpoint: options.database.endpoint, state: () => 'ready', stop: async () => undefined }
-    : await superviseDynamoDbLocal({ ...(dataDir ? { dataDir: join(dataDir, 'dynamodb') } : {}), afterRestart: () => ensureTables(dynamo.endpoint, tableName, identityTableName) });
+    : await superviseDynamoDbLocal({ ...(dataDir ? { dataDir: join(dataDir, 'dynamodb') } : {}), afterRestart: async () => void (await ensureTables(dynamo.endpoint, tableName, identityTableName)) });
   let server: Server | undefined;
   let control: Awaited<ReturnType<typeof startControlServer>> | undefined;
   let temporaryOutbox: string | undefined;
@@ -116,10 +116,11 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     process.env.EXPORT_URL_SECRET = randomBytes(32).toString('base64url');
     resetExportStore();
     reloadConfig();
-    await ensureTables(dynamo.endpoint, tableName, identityTableName);
+    const tables = await ensureTables(dynamo.endpoint, tableName, identityTableName);
     // Data folders made by an older Pont get the upgrades they have not had (functions/upgrades/), before
     // seeding: the same runner a deploy runs in AWS. A failed upgrade stops the start; the next start retries it.
-    const upgradesRun = (await runUpgrades()).filter((outcome) => outcome.status !== 'done_before');
+    // A new data folder has nothing to upgrade: the upgrades are recorded as done, and nothing is said of them.
+    const upgradesRun = (await runUpgrades()).filter((outcome) => outcome.status !== 'done_before' && tables === 'existed');
 
     const seeded = options.seed ? await seedDemo(options.instrumentsDir ?? join(REPO_ROOT, 'instruments')) : { demoLinks: [] };
     const demoLinks = rememberDemoLinks(dataDir, seeded.demoLinks);
@@ -191,12 +192,13 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
 export const TABLE_NAME = 'pont';
 export const IDENTITY_TABLE_NAME = 'pont-identity';
 
-/** Both tables, from the one table definition; a no-op for tables that exist. */
-export async function ensureTables(endpoint: string, tableName = TABLE_NAME, identityTableName = IDENTITY_TABLE_NAME): Promise<void> {
+/** Both tables, from the one table definition; a no-op for tables that exist. Says whether the main table was new. */
+export async function ensureTables(endpoint: string, tableName = TABLE_NAME, identityTableName = IDENTITY_TABLE_NAME): Promise<'created' | 'existed'> {
   const client = new DynamoDBClient({ endpoint, region: 'eu-west-2', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
   try {
-    await ensureTable(client, mainTable, tableName);
+    const main = await ensureTable(client, mainTable, tableName);
     await ensureTable(client, identityTable, identityTableName);
+    return main;
   } finally {
     client.destroy();
   }
