@@ -31,6 +31,7 @@ import { startDynamoDbLocal } from '../infra/local/dynamodb-local.js';
 import { sendControl, type ControlEndpoint } from '../infra/local/maintenance.js';
 import { ensureTables, IDENTITY_TABLE_NAME, REPO_ROOT, TABLE_NAME } from '../infra/local/platform.js';
 import { BackupUnreadable, MIN_PASSPHRASE_LENGTH, readBackup, writeBackup, type BackupLine } from './backup-file.js';
+import { writeUntilProcessed } from './batch-write.js';
 
 /** What the embedded platform writes at start (infra/local/platform.ts). */
 const PlatformFile = z.object({
@@ -299,7 +300,7 @@ async function emptyTables(target: Target): Promise<void> {
   await writer.flush();
 }
 
-/** BatchWriteItem, 25 requests at a time, sending again what DynamoDB left unprocessed. */
+/** BatchWriteItem, 25 requests at a time, sending again what DynamoDB left unprocessed (batch-write.ts). */
 class BatchWriter {
   private pending: Array<{ table: string; request: WriteRequest }> = [];
   constructor(private readonly client: DynamoDBClient) {}
@@ -320,14 +321,13 @@ class BatchWriter {
   async flush(): Promise<void> {
     while (this.pending.length > 0) {
       const batch = this.pending.splice(0, 25);
-      let requests: Record<string, WriteRequest[]> = {};
+      const requests: Record<string, WriteRequest[]> = {};
       for (const { table, request } of batch) (requests[table] ??= []).push(request);
-      for (let attempt = 0; Object.keys(requests).length > 0; attempt += 1) {
-        if (attempt > 10) throw new Error('DynamoDB kept refusing writes: the restore stopped part-way (the backup taken before it has the data that was there)');
-        if (attempt > 0) await new Promise((done) => setTimeout(done, 50 * 2 ** Math.min(attempt, 6)));
-        const { UnprocessedItems } = await this.client.send(new BatchWriteItemCommand({ RequestItems: requests }));
-        requests = UnprocessedItems ?? {};
-      }
+      await writeUntilProcessed(
+        requests,
+        async (RequestItems) => (await this.client.send(new BatchWriteItemCommand({ RequestItems }))).UnprocessedItems,
+        () => new Error('DynamoDB kept refusing writes: the restore stopped part-way (the backup taken before it has the data that was there)'),
+      );
     }
   }
 }

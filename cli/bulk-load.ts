@@ -5,8 +5,8 @@
  * built by the same …Item functions the normal writes use, so a loaded study
  * reads back exactly like one filled through the API.
  */
-import { setTimeout as sleep } from 'node:timers/promises';
-import { BatchWriteCommand, type BatchWriteCommandOutput } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, type BatchWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import { MAX_BATCH_ATTEMPTS, writeUntilProcessed } from './batch-write.js';
 import type { SyntheticParticipant } from './synthetic-cohort.js';
 import { hashToken, newLinkToken } from '../functions/domain/tokens.js';
 import { db, tableName } from '../functions/storage/client.js';
@@ -19,8 +19,6 @@ export type Item = Record<string, unknown>;
 
 /** DynamoDB's limit on items in one BatchWriteItem call. */
 const BATCH_SIZE = 25;
-/** Retries of the items DynamoDB hands back unprocessed (throttling) before giving up. */
-const MAX_ATTEMPTS = 10;
 
 export type BulkWriteOptions = {
   /** Batches in flight at once. */
@@ -32,8 +30,7 @@ export type BulkWriteOptions = {
 /**
  * Writes every item the iterable yields and returns how many. Items are
  * pulled as batches are sent, so a generator of a large cohort is never held
- * in memory whole. Items a call leaves unprocessed are sent again with
- * exponential backoff and jitter, as AWS advises.
+ * in memory whole. Items a call leaves unprocessed are sent again (batch-write.ts).
  */
 export async function batchWriteItems(items: Iterable<Item>, options: BulkWriteOptions = {}): Promise<number> {
   const source = items[Symbol.iterator]();
@@ -59,14 +56,14 @@ export async function batchWriteItems(items: Iterable<Item>, options: BulkWriteO
   return written;
 }
 
+type BatchWriteRequest = BatchWriteCommandInput['RequestItems'] extends Record<string, (infer R)[]> | undefined ? R : never;
+
 async function writeBatch(items: Item[]): Promise<void> {
-  let requests: NonNullable<BatchWriteCommandOutput['UnprocessedItems']>[string] = items.map((Item) => ({ PutRequest: { Item } }));
-  for (let attempt = 0; requests.length > 0; attempt += 1) {
-    if (attempt === MAX_ATTEMPTS) throw new Error(`DynamoDB left ${requests.length} items unwritten after ${MAX_ATTEMPTS} attempts`);
-    if (attempt > 0) await sleep(Math.random() * Math.min(5_000, 50 * 2 ** attempt));
-    const result = await db().send(new BatchWriteCommand({ RequestItems: { [tableName()]: requests } }));
-    requests = result.UnprocessedItems?.[tableName()] ?? [];
-  }
+  await writeUntilProcessed<BatchWriteRequest>(
+    { [tableName()]: items.map((Item) => ({ PutRequest: { Item } })) },
+    async (RequestItems) => (await db().send(new BatchWriteCommand({ RequestItems }))).UnprocessedItems,
+    (left) => new Error(`DynamoDB left ${left} items unwritten after ${MAX_BATCH_ATTEMPTS} attempts`),
+  );
 }
 
 /**

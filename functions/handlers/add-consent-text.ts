@@ -4,7 +4,6 @@ import { studyHandler } from '../http/researcher-handler.js';
 import { parseJsonBody } from '../http/body.js';
 import { HttpError } from '../http/errors.js';
 import { json } from '../http/responses.js';
-import { recordAudit } from '../storage/audit.js';
 import { addConsentText } from '../storage/consent-texts.js';
 import { getStudy } from '../storage/studies.js';
 
@@ -14,11 +13,13 @@ export const handler = studyHandler('AddConsentText', async (event, researcher) 
   // Studies are never deleted, so this read cannot go stale before the write.
   if (!(await getStudy(studyId))) throw new HttpError(404, 'study_not_found', 'There is no such study');
 
-  const outcome = await addConsentText({ studyId, version: request.version, text: request.text, createdAt: new Date().toISOString() });
+  const outcome = await addConsentText(
+    { studyId, version: request.version, text: request.text, createdAt: new Date().toISOString() },
+    { scope: studyId, actor: researcher.userId, action: 'consent_text.added', detail: { consentVersion: request.version } },
+  );
   if (outcome === 'conflict') {
     throw new HttpError(409, 'consent_version_exists', `Consent version "${request.version}" already has another text: versions never change, so give the new text a new version`);
   }
-  if (outcome === 'created') await recordAudit({ scope: studyId, actor: researcher.userId, action: 'consent_text.added', detail: { consentVersion: request.version } });
   const result: AddConsentTextResult = { version: request.version, created: outcome === 'created' };
   return json(outcome === 'created' ? 201 : 200, result);
 });

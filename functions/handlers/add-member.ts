@@ -11,7 +11,7 @@ import { studyHandler } from '../http/researcher-handler.js';
 import { parseJsonBody } from '../http/body.js';
 import { HttpError } from '../http/errors.js';
 import { json } from '../http/responses.js';
-import { recordAudit } from '../storage/audit.js';
+import type { AuditNote } from '../storage/audit.js';
 import { getMember, MembershipRefused, putMember, type StoredMember } from '../storage/members.js';
 import { getStudy, studyGroups } from '../storage/studies.js';
 
@@ -42,19 +42,19 @@ export const handler = studyHandler('AddMember', async (event, researcher) => {
   if (previous && previous.role === member.role && previous.group === member.group) {
     return json(200, { member: withoutStudy(previous), created: false } satisfies AddMemberResult);
   }
+  const audit: AuditNote = {
+    scope: studyId,
+    actor: researcher.userId,
+    action: previous ? 'member.changed' : member.selfAddedAdmin ? 'member.admin_added_self' : 'member.added',
+    detail: { userId: member.userId, role: member.role, ...(member.group ? { group: member.group } : {}), ...(previous ? { previousRole: previous.role } : {}) },
+  };
   try {
-    await putMember(member, previous);
+    await putMember(member, previous, audit);
   } catch (error) {
     if (!(error instanceof MembershipRefused)) throw error;
     if (error.reason === 'last_owner') throw new HttpError(409, 'last_owner', 'A study must keep at least one owner: make someone else an owner first');
     throw new HttpError(409, 'member_changed_meanwhile', 'This member was changed at the same time: look again and retry');
   }
-  await recordAudit({
-    scope: studyId,
-    actor: researcher.userId,
-    action: previous ? 'member.changed' : member.selfAddedAdmin && !previous ? 'member.admin_added_self' : 'member.added',
-    detail: { userId: member.userId, role: member.role, ...(member.group ? { group: member.group } : {}), ...(previous ? { previousRole: previous.role } : {}) },
-  });
   return json(previous ? 200 : 201, { member: withoutStudy(member), created: !previous } satisfies AddMemberResult);
 });
 

@@ -6,7 +6,6 @@ import { studyHandler } from '../http/researcher-handler.js';
 import { parseJsonBody } from '../http/body.js';
 import { HttpError } from '../http/errors.js';
 import { json } from '../http/responses.js';
-import { recordAudit } from '../storage/audit.js';
 import { createExportJob, newExportId } from '../storage/exports.js';
 import { getStudy } from '../storage/studies.js';
 
@@ -30,9 +29,8 @@ export const handler = studyHandler('CreateExport', async (event, researcher) =>
     requestedAt: now.toISOString(),
     progress: { phase: 'queued', done: 0, total: null },
   };
-  // Recorded before any data is read: the options that weaken anonymisation (free text, a stable key) are in the entry.
-  await recordAudit({ scope: studyId, actor: researcher.userId, action: 'export.requested', detail: { exportId: job.exportId, ...exportOptionsForAudit(job.options) } }, now);
-  await createExportJob({ ...job, requestedBy: researcher.userId });
+  // Recorded with the job, before any data is read: the options that weaken anonymisation (free text, a stable key) are in the entry.
+  await createExportJob({ ...job, requestedBy: researcher.userId }, { scope: studyId, actor: researcher.userId, action: 'export.requested', detail: { exportId: job.exportId, ...exportOptionsForAudit(job.options) } });
   await startExport(studyId, job.exportId);
   return json(202, job);
 });

@@ -4,7 +4,6 @@ import { researcherHandler } from '../http/researcher-handler.js';
 import { parseJsonBody } from '../http/body.js';
 import { HttpError } from '../http/errors.js';
 import { json } from '../http/responses.js';
-import { recordAudit } from '../storage/audit.js';
 import { firstOwner } from '../storage/members.js';
 import { AlreadyExists, createStudyWithConsent } from '../storage/studies.js';
 import { userDirectory } from '../auth/user-directory.js';
@@ -33,11 +32,11 @@ export const handler = researcherHandler('CreateStudy', async (event, researcher
       },
       { studyId: request.studyId, version: request.consent.version, text: request.consent.text, createdAt },
       firstOwner(request.studyId, { userId: researcher.userId, email: account?.email ?? researcher.userId }, createdAt),
+      { scope: request.studyId, actor: researcher.userId, action: 'study.created', detail: { consentVersion: request.consent.version } },
     );
   } catch (error) {
     if (error instanceof AlreadyExists) throw new HttpError(409, 'study_exists', `There is already a study called ${request.studyId}`);
     throw error;
   }
-  await recordAudit({ scope: request.studyId, actor: researcher.userId, action: 'study.created', detail: { consentVersion: request.consent.version } });
   return json(201, { studyId: request.studyId });
 });

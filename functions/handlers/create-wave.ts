@@ -6,7 +6,6 @@ import { studyHandler } from '../http/researcher-handler.js';
 import { parseJsonBody } from '../http/body.js';
 import { HttpError } from '../http/errors.js';
 import { json } from '../http/responses.js';
-import { recordAudit } from '../storage/audit.js';
 import { getInstrumentVersion } from '../storage/instruments.js';
 import { AlreadyExists, createWave, getConsentText, getStudy, listWaves } from '../storage/studies.js';
 
@@ -47,22 +46,24 @@ export const handler = studyHandler('CreateWave', async (event, researcher) => {
   }));
 
   try {
-    await createWave({
-      studyId,
-      waveId: request.waveId,
-      ordinal: request.ordinal,
-      name: request.name,
-      window: request.window,
-      instruments: request.instruments,
-      consentVersion: request.consentVersion,
-      ...(request.registrations ? { registrations: request.registrations } : {}),
-      ...(request.reminders ? { reminders: request.reminders } : {}),
-    });
+    await createWave(
+      {
+        studyId,
+        waveId: request.waveId,
+        ordinal: request.ordinal,
+        name: request.name,
+        window: request.window,
+        instruments: request.instruments,
+        consentVersion: request.consentVersion,
+        ...(request.registrations ? { registrations: request.registrations } : {}),
+        ...(request.reminders ? { reminders: request.reminders } : {}),
+      },
+      { scope: studyId, actor: researcher.userId, action: 'wave.created', detail: { waveId: request.waveId, warnings: warnings.length } },
+    );
   } catch (error) {
     if (error instanceof AlreadyExists) throw new HttpError(409, 'wave_exists', `The study already has a wave called ${request.waveId}`);
     throw error;
   }
-  await recordAudit({ scope: studyId, actor: researcher.userId, action: 'wave.created', detail: { waveId: request.waveId, warnings: warnings.length } });
   const result: CreateWaveResult = { waveId: request.waveId, warnings };
   return json(201, result);
 });
@@ -76,3 +77,4 @@ function checkWindow(request: CreateWaveRequest): void {
     throw new HttpError(400, 'body_invalid', 'The baseline needs fixed dates: follow-ups count from it', [{ path: 'window', message: 'use kind "fixed" for the baseline' }]);
   }
 }
+

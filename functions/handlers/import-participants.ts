@@ -5,7 +5,6 @@ import { studyHandler } from '../http/researcher-handler.js';
 import { readTextBody } from '../http/body.js';
 import { HttpError } from '../http/errors.js';
 import { json } from '../http/responses.js';
-import { recordAudit } from '../storage/audit.js';
 import { existingParticipantCodes, importParticipants, ParticipantsAlreadyExist } from '../storage/participants.js';
 import { getStudy } from '../storage/studies.js';
 
@@ -36,12 +35,14 @@ export const handler = studyHandler('ImportParticipants', async (event, research
 
   const createdAt = new Date().toISOString();
   try {
-    await importParticipants(rows.map((row) => ({ studyId, participantCode: row.participantCode, attributes: row.attributes, createdAt })));
+    await importParticipants(
+      rows.map((row) => ({ studyId, participantCode: row.participantCode, attributes: row.attributes, createdAt })),
+      { scope: studyId, actor: researcher.userId, action: 'participants.imported', detail: { count: rows.length } },
+    );
   } catch (error) {
     if (error instanceof ParticipantsAlreadyExist) throw new HttpError(409, 'participants_exist', 'Someone added some of these participants meanwhile; nothing was imported. Try again.');
     throw error;
   }
-  await recordAudit({ scope: studyId, actor: researcher.userId, action: 'participants.imported', detail: { count: rows.length } });
   const result: ImportParticipantsResult = { imported: rows.length };
   return json(201, result);
 });

@@ -5,7 +5,7 @@ import { researcherHandler } from '../http/researcher-handler.js';
 import { parseJsonBody } from '../http/body.js';
 import { HttpError } from '../http/errors.js';
 import { json } from '../http/responses.js';
-import { PLATFORM_SCOPE, recordAudit } from '../storage/audit.js';
+import { PLATFORM_SCOPE } from '../storage/audit.js';
 import { InstrumentVersionConflict, publishInstrumentVersion } from '../storage/instruments.js';
 
 const MAX_INSTRUMENT_BYTES = 1024 * 1024;
@@ -22,13 +22,15 @@ export const handler = researcherHandler('PublishInstrumentVersion', async (even
 
   let status: PublishInstrumentResult['status'];
   try {
-    status = await publishInstrumentVersion(instrument, new Date().toISOString());
+    status = await publishInstrumentVersion(instrument, new Date().toISOString(), {
+      scope: PLATFORM_SCOPE,
+      actor: researcher.userId,
+      action: 'instrument.published',
+      detail: { instrumentId: instrument.id, version: instrument.version, contentHash: instrument.contentHash },
+    });
   } catch (error) {
     if (error instanceof InstrumentVersionConflict) throw new HttpError(409, 'version_already_published', error.message);
     throw error;
-  }
-  if (status === 'published') {
-    await recordAudit({ scope: PLATFORM_SCOPE, actor: researcher.userId, action: 'instrument.published', detail: { instrumentId: instrument.id, version: instrument.version, contentHash: instrument.contentHash } });
   }
   const result: PublishInstrumentResult = { status, id: instrument.id, version: instrument.version, contentHash: instrument.contentHash };
   return json(status === 'published' ? 201 : 200, result);

@@ -11,7 +11,7 @@ import { studyHandler } from '../http/researcher-handler.js';
 import { parseJsonBody } from '../http/body.js';
 import { HttpError } from '../http/errors.js';
 import { json } from '../http/responses.js';
-import { participantAuditRef, recordAudit } from '../storage/audit.js';
+import { participantAuditRef, type AuditNote } from '../storage/audit.js';
 import { ContactChangedMeanwhile, getContact, replaceContact, setContact, type Contact } from '../storage/identities.js';
 
 export const handler = studyHandler('SetParticipantContact', async (event, researcher) => {
@@ -27,22 +27,22 @@ export const handler = studyHandler('SetParticipantContact', async (event, resea
   if (holdsDetails && !reason) {
     throw new HttpError(400, 'reason_required', 'Say why the contact details change: the previous details are kept and the change is audited', [{ path: 'reason', message: 'required when replacing contact details' }]);
   }
-  const now = new Date();
-  try {
-    if (current) await replaceContact(current, details, { by: researcher.userId, reason: reason ?? 'details added', at: now });
-    else await setContact({ studyId, participantCode, ...details, updatedAt: now.toISOString() }, researcher.userId);
-  } catch (error) {
-    if (error instanceof ContactChangedMeanwhile) throw new HttpError(409, 'contact_changed_meanwhile', 'Someone changed these contact details meanwhile: look again before changing them');
-    throw error;
-  }
   // The reference, not the code: see participantAuditRef. The reason is the member's own words about the change, never the details.
   const participant = await participantAuditRef(studyId, participantCode);
-  await recordAudit({
+  const audit: AuditNote = {
     scope: studyId,
     actor: researcher.userId,
     action: holdsDetails ? 'contact.replaced' : 'contact.set',
     detail: { ...(participant ? { participant } : {}), ...(holdsDetails && reason ? { reason } : {}) },
-  });
+  };
+  const now = new Date();
+  try {
+    if (current) await replaceContact(current, details, { by: researcher.userId, reason: reason ?? 'details added', at: now }, audit);
+    else await setContact({ studyId, participantCode, ...details, updatedAt: now.toISOString() }, researcher.userId, audit);
+  } catch (error) {
+    if (error instanceof ContactChangedMeanwhile) throw new HttpError(409, 'contact_changed_meanwhile', 'Someone changed these contact details meanwhile: look again before changing them');
+    throw error;
+  }
   return json(200, { saved: true, replaced: holdsDetails } satisfies SetContactResult);
 });
 

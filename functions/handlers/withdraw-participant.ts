@@ -18,10 +18,9 @@ export const handler = studyHandler('WithdrawParticipant', async (event, researc
   if (!participant) throw new HttpError(404, 'participant_not_found', 'There is no such participant in this study');
 
   if (scope === 'future-waves') {
-    await withdrawFromFutureWaves(studyId, participantCode, new Date());
     // The reference, not the code: should they later be erased, this entry no longer points to them.
     const ref = await participantAuditRef(studyId, participantCode);
-    await recordAudit({ scope: studyId, actor: researcher.userId, action: 'participant.withdrawn', detail: ref ? { participant: ref } : {} });
+    await withdrawFromFutureWaves(studyId, participantCode, new Date(), { scope: studyId, actor: researcher.userId, action: 'participant.withdrawn', detail: ref ? { participant: ref } : {} });
     const result: WithdrawResult = { scope, itemsErased: 0, messagesErased: 0 };
     return json(200, result);
   }
@@ -37,6 +36,7 @@ export const handler = studyHandler('WithdrawParticipant', async (event, researc
   // Once more, now that nothing can send them anything: a reminder claimed just before the erasure may have been written since.
   messagesErased += await forgetMessages();
   // The erasure is recorded without the participant's code or reference: nothing left may point back to them.
+  // It is many writes, not one transaction, so it is recorded once done (an interrupted erasure is run again).
   await recordAudit({ scope: studyId, actor: researcher.userId, action: 'participant.erased', detail: { itemsErased, messagesErased } });
   const result: WithdrawResult = { scope, itemsErased, messagesErased };
   return json(200, result);

@@ -5,7 +5,8 @@
  * any study (publishing an instrument version).
  */
 import { createHmac, randomBytes, randomUUID } from 'node:crypto';
-import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { GetCommand, PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { db, isConditionalCheckFailed, queryAll, tableName } from './client.js';
 import { keys } from './keys.js';
 
@@ -22,13 +23,45 @@ export type AuditEntry = {
   at: string;
 };
 
-export async function recordAudit(entry: Omit<AuditEntry, 'at'>, at = new Date()): Promise<void> {
-  await db().send(
-    new PutCommand({
-      TableName: tableName(),
-      Item: { ...keys.audit(entry.scope, at, randomUUID()), type: 'audit', ...entry, at: at.toISOString() },
-    }),
-  );
+/** What a handler says about its action; the time is added where it is written. */
+export type AuditNote = Omit<AuditEntry, 'at'>;
+
+/** Records an action that changes nothing else (a read, a sign-in), or one made of many writes (see writeAudited). */
+export async function recordAudit(entry: AuditNote, at = new Date()): Promise<void> {
+  await db().send(new PutCommand(auditPut(entry, at).Put));
+}
+
+/** The audit entry as one item of a transaction. */
+export function auditPut(entry: AuditNote, at = new Date()) {
+  return { Put: { TableName: tableName(), Item: { ...keys.audit(entry.scope, at, randomUUID()), type: 'audit', ...entry, at: at.toISOString() } } };
+}
+
+type TransactItem = NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>[number];
+
+/**
+ * Writes a change and its audit entry in one transaction: a change is never
+ * stored without the entry saying who made it, and an entry never tells of a
+ * change that did not happen. When the change's condition fails, this throws
+ * what the change alone would have (a ConditionalCheckFailedException carrying
+ * the stored item, raw, when the change asked for it), so callers handle a
+ * refusal the same way whether or not it is audited.
+ */
+export async function writeAudited(change: TransactItem, entry: AuditNote | undefined, at = new Date()): Promise<void> {
+  // Tools that write straight to the table (seeding, the synthetic cohort, tests) audit nothing: one plain write.
+  if (!entry) return writeAlone(change);
+  try {
+    await db().send(new TransactWriteCommand({ TransactItems: [change, auditPut(entry, at)] }));
+  } catch (error) {
+    const refusal = error instanceof TransactionCanceledException ? error.CancellationReasons?.[0] : undefined;
+    if (refusal?.Code !== 'ConditionalCheckFailed') throw error;
+    throw Object.assign(new Error(refusal.Message ?? 'The conditional request failed'), { name: 'ConditionalCheckFailedException', Item: refusal.Item });
+  }
+}
+
+async function writeAlone(change: TransactItem): Promise<void> {
+  if (change.Put) await db().send(new PutCommand(change.Put));
+  else if (change.Update) await db().send(new UpdateCommand(change.Update));
+  else throw new Error('writeAudited writes a Put or an Update');
 }
 
 /**

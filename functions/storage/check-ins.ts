@@ -1,6 +1,7 @@
 /** "I'd like my worker to check in with me": one request per participant per wave, holding no answers. */
-import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { Language } from '../contracts/common.js';
+import { writeAudited, type AuditNote } from './audit.js';
 import { db, isConditionalCheckFailed, tableName } from './client.js';
 import { keys } from './keys.js';
 
@@ -43,16 +44,20 @@ export async function listCheckInRequests(studyId: string): Promise<CheckInReque
 }
 
 /** Marks a request handled once; false when there is no such request. */
-export async function markCheckInHandled(studyId: string, waveId: string, participantCode: string, now: Date): Promise<boolean> {
+export async function markCheckInHandled(studyId: string, waveId: string, participantCode: string, now: Date, audit?: AuditNote): Promise<boolean> {
   try {
-    await db().send(
-      new UpdateCommand({
-        TableName: tableName(),
-        Key: keys.checkInRequest(studyId, waveId, participantCode),
-        UpdateExpression: 'SET handledAt = if_not_exists(handledAt, :now)',
-        ConditionExpression: 'attribute_exists(PK)',
-        ExpressionAttributeValues: { ':now': now.toISOString() },
-      }),
+    await writeAudited(
+      {
+        Update: {
+          TableName: tableName(),
+          Key: keys.checkInRequest(studyId, waveId, participantCode),
+          UpdateExpression: 'SET handledAt = if_not_exists(handledAt, :now)',
+          ConditionExpression: 'attribute_exists(PK)',
+          ExpressionAttributeValues: { ':now': now.toISOString() },
+        },
+      },
+      audit,
+      now,
     );
     return true;
   } catch (error) {

@@ -5,23 +5,26 @@
  * with another text it is refused.
  */
 import type { LocalisedText } from '../contracts/common.js';
-import { PutCommand } from '@aws-sdk/lib-dynamodb';
-import { db, isConditionalCheckFailed, queryAll, tableName } from './client.js';
+import { writeAudited, type AuditNote } from './audit.js';
+import { isConditionalCheckFailed, queryAll, tableName } from './client.js';
 import { keys } from './keys.js';
 import { consentTextItem, type ConsentText } from './studies.js';
 
 type AddConsentOutcome = 'created' | 'unchanged' | 'conflict';
 
-export async function addConsentText(consent: ConsentText): Promise<AddConsentOutcome> {
+export async function addConsentText(consent: ConsentText, audit?: AuditNote): Promise<AddConsentOutcome> {
   try {
     // One conditional Put: two researchers adding the same version at once cannot both write it.
-    await db().send(
-      new PutCommand({
-        TableName: tableName(),
-        Item: consentTextItem(consent),
-        ConditionExpression: 'attribute_not_exists(PK)',
-        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-      }),
+    await writeAudited(
+      {
+        Put: {
+          TableName: tableName(),
+          Item: consentTextItem(consent),
+          ConditionExpression: 'attribute_not_exists(PK)',
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+        },
+      },
+      audit,
     );
     return 'created';
   } catch (error) {

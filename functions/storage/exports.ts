@@ -4,6 +4,7 @@ import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { ExportJob } from '../contracts/exports.js';
+import { writeAudited, type AuditNote } from './audit.js';
 import { db, isConditionalCheckFailed, tableName } from './client.js';
 import { keys, prefixes } from './keys.js';
 
@@ -12,13 +13,17 @@ export function newExportId(now: Date): string {
   return `${now.toISOString().replace(/[-:]/g, '').replace(/\.\d+/, '')}-${randomBytes(4).toString('hex')}`;
 }
 
-export async function createExportJob(job: ExportJob & { requestedBy: string }): Promise<void> {
-  await db().send(
-    new PutCommand({
-      TableName: tableName(),
-      Item: { ...keys.exportJob(job.studyId, job.exportId), type: 'export', ...job },
-      ConditionExpression: 'attribute_not_exists(PK)',
-    }),
+export async function createExportJob(job: ExportJob & { requestedBy: string }, audit?: AuditNote): Promise<void> {
+  await writeAudited(
+    {
+      Put: {
+        TableName: tableName(),
+        Item: { ...keys.exportJob(job.studyId, job.exportId), type: 'export', ...job },
+        ConditionExpression: 'attribute_not_exists(PK)',
+      },
+    },
+    audit,
+    new Date(job.requestedAt),
   );
 }
 

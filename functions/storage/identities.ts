@@ -8,8 +8,9 @@
  * then DynamoDB's TTL removes it; erasure removes the history with the contact.
  */
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { BatchGetCommand, DeleteCommand, GetCommand, TransactWriteCommand, UpdateCommand, type BatchGetCommandOutput } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, DeleteCommand, GetCommand, TransactWriteCommand, type BatchGetCommandOutput } from '@aws-sdk/lib-dynamodb';
 import { config } from '../config.js';
+import { auditPut, writeAudited, type AuditNote } from './audit.js';
 import { db, queryAll } from './client.js';
 import { keys } from './keys.js';
 
@@ -49,7 +50,7 @@ export class ContactChangedMeanwhile extends Error {
  * the history, in one transaction conditioned on nobody having changed them
  * since they were read: a replacement is always of what the caller saw.
  */
-export async function replaceContact(previous: Contact, next: { email?: string; phone?: string }, change: { by: string; reason: string; at: Date }): Promise<void> {
+export async function replaceContact(previous: Contact, next: { email?: string; phone?: string }, change: { by: string; reason: string; at: Date }, audit?: AuditNote): Promise<void> {
   const table = identityTableName();
   const at = change.at.toISOString();
   try {
@@ -82,6 +83,8 @@ export async function replaceContact(previous: Contact, next: { email?: string; 
               },
             },
           },
+          // In the main table: the entry says a change happened, never what the details were.
+          ...(audit ? [auditPut(audit, change.at)] : []),
         ],
       }),
     );
@@ -115,23 +118,27 @@ export async function contactHistory(studyId: string, participantCode: string): 
  * them their manager. Conditional: details someone else set meanwhile are never
  * overwritten (ContactChangedMeanwhile); replacing goes through replaceContact.
  */
-export async function setContact(contact: Omit<Contact, 'managedBy' | 'replacedAt'>, managerId: string): Promise<void> {
+export async function setContact(contact: Omit<Contact, 'managedBy' | 'replacedAt'>, managerId: string, audit?: AuditNote): Promise<void> {
   try {
-    await db().send(
-    new UpdateCommand({
-      TableName: identityTableName(),
-      Key: contactKey(contact.studyId, contact.participantCode),
-      ConditionExpression: 'attribute_not_exists(PK)',
-      UpdateExpression: 'SET studyId = :s, participantCode = :p, email = :email, phone = :phone, updatedAt = :at ADD managedBy :manager',
-      ExpressionAttributeValues: {
-        ':s': contact.studyId,
-        ':p': contact.participantCode,
-        ':email': contact.email ?? null,
-        ':phone': contact.phone ?? null,
-        ':at': contact.updatedAt,
-        ':manager': new Set([managerId]),
+    await writeAudited(
+      {
+        Update: {
+          TableName: identityTableName(),
+          Key: contactKey(contact.studyId, contact.participantCode),
+          ConditionExpression: 'attribute_not_exists(PK)',
+          UpdateExpression: 'SET studyId = :s, participantCode = :p, email = :email, phone = :phone, updatedAt = :at ADD managedBy :manager',
+          ExpressionAttributeValues: {
+            ':s': contact.studyId,
+            ':p': contact.participantCode,
+            ':email': contact.email ?? null,
+            ':phone': contact.phone ?? null,
+            ':at': contact.updatedAt,
+            ':manager': new Set([managerId]),
+          },
+        },
       },
-    }),
+      audit,
+      new Date(contact.updatedAt),
     );
   } catch (error) {
     if (error instanceof Error && error.name === 'ConditionalCheckFailedException') throw new ContactChangedMeanwhile();

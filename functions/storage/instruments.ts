@@ -1,6 +1,7 @@
 /** Published instrument versions: immutable once stored. */
-import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { InstrumentVersion } from '../domain/instrument.js';
+import { writeAudited, type AuditNote } from './audit.js';
 import { db, isConditionalCheckFailed, tableName } from './client.js';
 import { keys } from './keys.js';
 
@@ -16,24 +17,28 @@ export class InstrumentVersionConflict extends Error {
  * existing, so two concurrent publishes cannot both win; a failed condition
  * returns the stored item, and identical content makes the call a no-op.
  */
-export async function publishInstrumentVersion(instrument: InstrumentVersion, publishedAt: string): Promise<'published' | 'unchanged'> {
+export async function publishInstrumentVersion(instrument: InstrumentVersion, publishedAt: string, audit?: AuditNote): Promise<'published' | 'unchanged'> {
   try {
-    await db().send(
-      new PutCommand({
-        TableName: tableName(),
-        Item: {
-          ...keys.instrumentVersion(instrument.id, instrument.version),
-          type: 'instrumentVersion',
-          instrumentId: instrument.id,
-          version: instrument.version,
-          contentHash: instrument.contentHash,
-          // Stored as text: SurveyJS JSON is arbitrary and must round-trip byte for byte.
-          instrumentJson: JSON.stringify(instrument),
-          publishedAt,
+    await writeAudited(
+      {
+        Put: {
+          TableName: tableName(),
+          Item: {
+            ...keys.instrumentVersion(instrument.id, instrument.version),
+            type: 'instrumentVersion',
+            instrumentId: instrument.id,
+            version: instrument.version,
+            contentHash: instrument.contentHash,
+            // Stored as text: SurveyJS JSON is arbitrary and must round-trip byte for byte.
+            instrumentJson: JSON.stringify(instrument),
+            publishedAt,
+          },
+          ConditionExpression: 'attribute_not_exists(PK)',
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
         },
-        ConditionExpression: 'attribute_not_exists(PK)',
-        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-      }),
+      },
+      audit,
+      new Date(publishedAt),
     );
     return 'published';
   } catch (error) {

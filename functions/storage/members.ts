@@ -14,6 +14,7 @@
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { Member, StudyRole } from '../contracts/members.js';
+import { auditPut, type AuditNote } from './audit.js';
 import { db, queryAll, tableName } from './client.js';
 import { keys, prefixes } from './keys.js';
 
@@ -71,7 +72,7 @@ export class MembershipRefused extends Error {
  * meanwhile by someone else cancel this one rather than be overwritten, which
  * also keeps the owner count true.
  */
-export async function putMember(member: StoredMember, previous: StoredMember | undefined): Promise<void> {
+export async function putMember(member: StoredMember, previous: StoredMember | undefined, audit?: AuditNote): Promise<void> {
   const ownerChange = (member.role === 'owner' ? 1 : 0) - (previous?.role === 'owner' ? 1 : 0);
   await transact([
     {
@@ -84,11 +85,12 @@ export async function putMember(member: StoredMember, previous: StoredMember | u
       },
     },
     ...ownerCountChange(member.studyId, ownerChange),
+    ...(audit ? [auditPut(audit)] : []),
   ]);
 }
 
 /** Removes a member as read (`member`); refused when they are the study's last owner. */
-export async function removeMember(member: StoredMember): Promise<void> {
+export async function removeMember(member: StoredMember, audit?: AuditNote): Promise<void> {
   await transact([
     {
       Delete: {
@@ -100,6 +102,7 @@ export async function removeMember(member: StoredMember): Promise<void> {
       },
     },
     ...ownerCountChange(member.studyId, member.role === 'owner' ? -1 : 0),
+    ...(audit ? [auditPut(audit)] : []),
   ]);
 }
 
@@ -126,7 +129,7 @@ async function transact(TransactItems: NonNullable<ConstructorParameters<typeof 
   } catch (error) {
     if (!(error instanceof TransactionCanceledException)) throw error;
     const reasons = error.CancellationReasons ?? [];
-    // The second item, when there is one, is the owner count.
+    // The second item, when there is one, is the owner count (the audit entry, last, has no condition).
     throw new MembershipRefused(reasons[1]?.Code === 'ConditionalCheckFailed' ? 'last_owner' : 'conflict');
   }
 }

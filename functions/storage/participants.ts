@@ -3,6 +3,7 @@ import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { BatchGetCommand, DeleteCommand, GetCommand, PutCommand, QueryCommand, TransactWriteCommand, type BatchGetCommandOutput, type QueryCommandOutput } from '@aws-sdk/lib-dynamodb';
 import type { Language } from '../contracts/common.js';
 import { seesParticipant, type StudyAccess } from '../domain/study-access.js';
+import { auditPut, type AuditNote } from './audit.js';
 import { db, queryAll, tableName } from './client.js';
 import { keys } from './keys.js';
 
@@ -118,24 +119,17 @@ export class ParticipantsAlreadyExist extends Error {
  * Stores every participant or none. Each chunk of 100 is one conditional
  * transaction; if a later chunk fails (someone added the same code meanwhile),
  * the chunks already written are deleted again, so an import never stays half done.
+ * The audit entry rides in the last chunk: it is written exactly when the
+ * import completes.
  */
-export async function importParticipants(participants: Participant[]): Promise<void> {
+export async function importParticipants(participants: Participant[], audit?: AuditNote): Promise<void> {
   const written: Participant[] = [];
+  const items = [...participants.map((p) => ({ participant: p, write: participantPut(p) })), ...(audit ? [{ participant: undefined, write: auditPut(audit) }] : [])];
   try {
-    for (let i = 0; i < participants.length; i += TRANSACTION_ITEMS) {
-      const chunk = participants.slice(i, i + TRANSACTION_ITEMS);
-      await db().send(
-        new TransactWriteCommand({
-          TransactItems: chunk.map((p) => ({
-            Put: {
-              TableName: tableName(),
-              Item: participantItem(p),
-              ConditionExpression: 'attribute_not_exists(PK)',
-            },
-          })),
-        }),
-      );
-      written.push(...chunk);
+    for (let i = 0; i < items.length; i += TRANSACTION_ITEMS) {
+      const chunk = items.slice(i, i + TRANSACTION_ITEMS);
+      await db().send(new TransactWriteCommand({ TransactItems: chunk.map((item) => item.write) }));
+      written.push(...chunk.flatMap((item) => (item.participant ? [item.participant] : [])));
     }
   } catch (error) {
     for (const p of written) {
@@ -146,6 +140,9 @@ export async function importParticipants(participants: Participant[]): Promise<v
   }
 }
 
+function participantPut(participant: Participant) {
+  return { Put: { TableName: tableName(), Item: participantItem(participant), ConditionExpression: 'attribute_not_exists(PK)' } };
+}
 
 function toParticipant(item: Record<string, unknown>): Participant {
   const { studyId, participantCode, attributes, language, baselineCompletedAt, withdrawnAt, createdAt } = item as Participant;

@@ -6,6 +6,7 @@ import type { ParticipantAttribute } from '../contracts/studies.js';
 import type { WaveWindow } from '../domain/wave-window.js';
 import { db, isConditionalCheckFailed, tableName } from './client.js';
 import { itemCache } from './item-cache.js';
+import { auditPut, writeAudited, type AuditNote } from './audit.js';
 import { keys, prefixes } from './keys.js';
 import { memberItem, studyOwnersItem, type StoredMember } from './members.js';
 
@@ -83,7 +84,7 @@ export class AlreadyExists extends Error {
  * cohort, the bench) may leave out the owner, when no account exists to name:
  * an admin then adds themselves on the members page.
  */
-export async function createStudyWithConsent(study: Study, consent: ConsentText, owner: StoredMember | undefined): Promise<void> {
+export async function createStudyWithConsent(study: Study, consent: ConsentText, owner: StoredMember | undefined, audit?: AuditNote): Promise<void> {
   try {
     await db().send(
       new TransactWriteCommand({
@@ -108,6 +109,7 @@ export async function createStudyWithConsent(study: Study, consent: ConsentText,
                 { Put: { TableName: tableName(), Item: studyOwnersItem(study.studyId, 1), ConditionExpression: 'attribute_not_exists(PK)' } },
               ]
             : []),
+          ...(audit ? [auditPut(audit)] : []),
         ],
       }),
     );
@@ -144,14 +146,17 @@ export async function listStudies(): Promise<Study[]> {
   return Items.map(toStudy);
 }
 
-export async function createWave(wave: Wave): Promise<void> {
+export async function createWave(wave: Wave, audit?: AuditNote): Promise<void> {
   try {
-    await db().send(
-      new PutCommand({
-        TableName: tableName(),
-        Item: { ...keys.wave(wave.studyId, wave.waveId), type: 'wave', ...wave },
-        ConditionExpression: 'attribute_not_exists(PK)',
-      }),
+    await writeAudited(
+      {
+        Put: {
+          TableName: tableName(),
+          Item: { ...keys.wave(wave.studyId, wave.waveId), type: 'wave', ...wave },
+          ConditionExpression: 'attribute_not_exists(PK)',
+        },
+      },
+      audit,
     );
   } catch (error) {
     if (isConditionalCheckFailed(error)) throw new AlreadyExists(`Wave ${wave.waveId}`);

@@ -4,11 +4,10 @@
  * upgrade makes. The runner and the upgrades themselves go through this
  * module, never through the SDK.
  */
-import { randomUUID } from 'node:crypto';
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import type { AuditEntry } from './audit.js';
+import { auditPut, type AuditNote } from './audit.js';
 import { db, isConditionalCheckFailed, queryAll, tableName } from './client.js';
 import { keys } from './keys.js';
 import { memberItem, studyOwnersItem, type StoredMember } from './members.js';
@@ -91,9 +90,9 @@ export async function listEveryStudy(): Promise<Array<{ studyId: string; created
  * The audit entry is written in the same transaction, so a crash can never
  * leave owners made by the upgrade without the entry that tells them to hand
  * ownership on (a later run would find members and skip the study). It is
- * the item `recordAudit` writes (functions/storage/audit.ts).
+ * the item `auditPut` makes (functions/storage/audit.ts).
  */
-export async function giveFirstOwners(studyId: string, owners: StoredMember[], audit: Omit<AuditEntry, 'at' | 'scope'> | undefined, at: Date): Promise<boolean> {
+export async function giveFirstOwners(studyId: string, owners: StoredMember[], audit: Omit<AuditNote, 'scope'> | undefined, at: Date): Promise<boolean> {
   // A transaction holds at most 100 items: the owner count, an audit entry, and the owners.
   if (owners.length === 0 || owners.length > 98) throw new Error(`Study ${studyId}: cannot make ${owners.length} owners in one transaction`);
   const put = (Item: Record<string, unknown>) => ({ Put: { TableName: tableName(), Item, ConditionExpression: 'attribute_not_exists(PK)' } });
@@ -103,7 +102,7 @@ export async function giveFirstOwners(studyId: string, owners: StoredMember[], a
         TransactItems: [
           put(studyOwnersItem(studyId, owners.length)),
           ...owners.map((owner) => put(memberItem(owner))),
-          ...(audit ? [put({ ...keys.audit(studyId, at, randomUUID()), type: 'audit', scope: studyId, ...audit, at: at.toISOString() })] : []),
+          ...(audit ? [auditPut({ scope: studyId, ...audit }, at)] : []),
         ],
       }),
     );

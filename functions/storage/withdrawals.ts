@@ -2,7 +2,8 @@
  * Withdrawal, with the choice the consent allows: stop future waves (their
  * links stop working; what they gave is kept) or erase everything.
  */
-import { DeleteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand } from '@aws-sdk/lib-dynamodb';
+import { writeAudited, type AuditNote } from './audit.js';
 import { db, isConditionalCheckFailed, queryAll, tableName } from './client.js';
 import { keys } from './keys.js';
 
@@ -17,21 +18,29 @@ function participantItems(studyId: string, participantCode: string): Promise<Rec
 const linkTokenHashes = (items: Record<string, unknown>[]) =>
   items.filter((item) => item.type === 'participantLink').map((item) => item.tokenHash as string);
 
-function markWithdrawn(studyId: string, participantCode: string, now: Date) {
-  return db().send(
-    new UpdateCommand({
-      TableName: tableName(),
-      Key: keys.participant(studyId, participantCode),
-      UpdateExpression: 'SET withdrawnAt = if_not_exists(withdrawnAt, :now)',
-      ConditionExpression: 'attribute_exists(PK)',
-      ExpressionAttributeValues: { ':now': now.toISOString() },
-    }),
+function markWithdrawn(studyId: string, participantCode: string, now: Date, audit?: AuditNote) {
+  return writeAudited(
+    {
+      Update: {
+        TableName: tableName(),
+        Key: keys.participant(studyId, participantCode),
+        UpdateExpression: 'SET withdrawnAt = if_not_exists(withdrawnAt, :now)',
+        ConditionExpression: 'attribute_exists(PK)',
+        ExpressionAttributeValues: { ':now': now.toISOString() },
+      },
+    },
+    audit,
+    now,
   );
 }
 
-/** Stops every link of the participant and marks them withdrawn; their answers stay. */
-export async function withdrawFromFutureWaves(studyId: string, participantCode: string, now: Date): Promise<void> {
-  await markWithdrawn(studyId, participantCode, now);
+/**
+ * Stops every link of the participant and marks them withdrawn; their answers
+ * stay. The mark is what stops them (every link and save checks it), so the
+ * audit entry is written with it; deleting the link tokens only tidies up.
+ */
+export async function withdrawFromFutureWaves(studyId: string, participantCode: string, now: Date, audit?: AuditNote): Promise<void> {
+  await markWithdrawn(studyId, participantCode, now, audit);
   for (const tokenHash of linkTokenHashes(await participantItems(studyId, participantCode))) {
     await db().send(new DeleteCommand({ TableName: tableName(), Key: keys.linkToken(tokenHash) }));
   }
