@@ -5,11 +5,11 @@
  * sessions, audits every change, and refuses to let the last enabled admin
  * demote or disable themselves. In AWS, accounts are managed in Cognito.
  */
-import { useCallback, useEffect, useState, type FormEvent } from 'react';
+import { useCallback, useState, type FormEvent } from 'react';
 import { CreateUserRequest, type CreateUserResult, type Role, type UserSummary } from '../../../functions/contracts/researcher.js';
 import { ApiProblem } from '../api';
 import { createUser, listUsers, updateUser } from './consoleApi';
-import { ProblemBox, toProblem, useAction, useSession, type Problem } from './ui';
+import { ProblemBox, useAction, useLoad, useSession } from './ui';
 const ROLES: Role[] = ['admin', 'researcher', 'analyst'];
 const STATUS_TEXT: Record<UserSummary['status'], string> = {
   active: 'Active',
@@ -18,43 +18,28 @@ const STATUS_TEXT: Record<UserSummary['status'], string> = {
 };
 
 export function PeoplePage() {
-  const { token, explain } = useSession();
-  const [users, setUsers] = useState<UserSummary[] | null>(null);
-  const [problem, setProblem] = useState<Problem | null>(null);
-  const [unavailable, setUnavailable] = useState(false);
-  const [version, setVersion] = useState(0);
-  const reload = useCallback(() => setVersion((v) => v + 1), []);
-
-  useEffect(() => {
-    let live = true;
-    listUsers(token).then(
-      (list) => {
-        if (!live) return;
-        setUsers(list.users);
-        setProblem(null);
-      },
-      (error: unknown) => {
-        if (!live) return;
+  const { token } = useSession();
+  const load = useCallback(
+    () =>
+      listUsers(token).catch((error: unknown) => {
         // Not in this deployment (AWS: Cognito keeps the accounts).
-        if (error instanceof ApiProblem && (error.status === 404 || error.status === 501)) setUnavailable(true);
-        else setProblem(toProblem(error, explain));
-      },
-    );
-    return () => {
-      live = false;
-    };
-  }, [token, explain, version]);
+        if (error instanceof ApiProblem && (error.status === 404 || error.status === 501)) return 'unavailable' as const;
+        throw error;
+      }),
+    [token],
+  );
+  const { data, problem, reload } = useLoad(load);
 
   return (
     <>
       <h1>People</h1>
-      {unavailable ? (
+      {data === 'unavailable' ? (
         <p className="notice">Accounts are managed in the Cognito user pool in this deployment (the AWS console, or aws cognito-idp): see docs/aws.md.</p>
       ) : (
         <>
           <ProblemBox problem={problem} />
-          {users === null && !problem && <p className="muted">Loading accounts…</p>}
-          {users && <PeopleTable users={users} onChanged={reload} />}
+          {data === null && !problem && <p className="muted">Loading accounts…</p>}
+          {data && <PeopleTable users={data.users} onChanged={reload} />}
           <NewAccountForm onCreated={reload} />
         </>
       )}

@@ -14,6 +14,8 @@ export function StudiesPage() {
   const { token, role, navigate } = useSession();
   const load = useCallback(() => listStudies(token), [token]);
   const studies = useLoad<StudyList>(load);
+  // A failed read shows its message in place of the list.
+  const list = studies.problem ? null : studies.data;
   const [creating, setCreating] = useState(false);
 
   return (
@@ -24,12 +26,10 @@ export function StudiesPage() {
         </p>
       )}
       <h1>Studies</h1>
-      {studies.state === 'loading' && <p className="muted">Loading studies…</p>}
-      {studies.state === 'error' && <p className="notice notice-warn">{studies.message}</p>}
-      {studies.state === 'ready' && studies.data.studies.length === 0 && (
-        <p>{role === 'analyst' ? "No studies yet: a study's owner adds you to theirs." : 'No studies yet.'}</p>
-      )}
-      {studies.state === 'ready' && studies.data.studies.map((study) => <StudyCard key={study.studyId} study={study} />)}
+      {!studies.data && !studies.problem && <p className="muted">Loading studies…</p>}
+      {studies.problem && <p className="notice notice-warn">{studies.problem.message}</p>}
+      {list && list.studies.length === 0 && <p>{role === 'analyst' ? "No studies yet: a study's owner adds you to theirs." : 'No studies yet.'}</p>}
+      {list && list.studies.map((study) => <StudyCard key={study.studyId} study={study} />)}
       {/* Whoever creates a study is its first owner: admins and researchers may. */}
       {role !== 'analyst' &&
         (creating ? (
@@ -46,7 +46,7 @@ export function StudiesPage() {
             </button>
           </p>
         ))}
-      {role === 'admin' && <AuditSection scopes={['_platform', ...(studies.state === 'ready' ? studies.data.studies.map((s) => s.studyId) : [])]} />}
+      {role === 'admin' && <AuditSection scopes={['_platform', ...(list ? list.studies.map((s) => s.studyId) : [])]} />}
     </>
   );
 }

@@ -6,7 +6,7 @@
  * page, where they can add themselves. The server decides access: this only
  * spares people buttons that would be refused.
  */
-import { Suspense, lazy, useCallback, useEffect, useState } from 'react';
+import { Suspense, lazy, useCallback } from 'react';
 import type { StudyList } from '../../../functions/contracts/researcher.js';
 import { AnalystStudyPage } from './AnalystStudyPage';
 import { listStudies } from './consoleApi';
@@ -71,16 +71,10 @@ function NonMemberStudyPage(props: { study: Study; onJoined(): void }) {
 
 export function StudyRoute(props: { studyId: string; view: StudyView }) {
   const { token } = useSession();
-  const [version, setVersion] = useState(0);
-  const load = useCallback(() => listStudies(token), [token, version]);
+  const load = useCallback(() => listStudies(token), [token]);
   const studies = useLoad<StudyList>(load);
-  const [last, setLast] = useState<StudyList | null>(null);
-  useEffect(() => {
-    if (studies.state === 'ready') setLast(studies.data);
-  }, [studies]);
-  const data = studies.state === 'ready' ? studies.data : last;
+  const { data, reload } = studies;
   const study = data?.studies.find((s) => s.studyId === props.studyId);
-  const reload = useCallback(() => setVersion((v) => v + 1), []);
   const anonymisedData = study?.role === 'owner' || study?.role === 'analyst';
   const participantWork = study?.role === 'owner' || study?.role === 'researcher';
 
@@ -95,8 +89,8 @@ export function StudyRoute(props: { studyId: string; view: StudyView }) {
           </>
         )}
       </p>
-      {!data && studies.state === 'loading' && <p className="muted">Loading the study…</p>}
-      {studies.state === 'error' && <p className="notice notice-warn">{studies.message}</p>}
+      {!data && !studies.problem && <p className="muted">Loading the study…</p>}
+      {studies.problem && <p className="notice notice-warn">{studies.problem.message}</p>}
       {data && !study && <p className="notice notice-warn">There is no study called {props.studyId}, or you are not a member of it.</p>}
       {study && <StudyTabs study={study} view={props.view} />}
       {study && props.view === 'members' && <MembersPage study={study} onMembershipChanged={reload} />}

@@ -22,9 +22,9 @@ export function WaveResponsesPage(props: { studyId: string; waveId: string }) {
       <h1>
         Responses <span className="muted">{studyId} / {waveId}</span>
       </h1>
-      {responses.state === 'loading' && <p className="muted">Loading responses…</p>}
-      {responses.state === 'error' && <p className="notice notice-warn">{responses.message}</p>}
-      {responses.state === 'ready' && <ResponsesTable rows={responses.data.responses} />}
+      {!responses.data && !responses.problem && <p className="muted">Loading responses…</p>}
+      {responses.problem && <p className="notice notice-warn">{responses.problem.message}</p>}
+      {responses.data && !responses.problem && <ResponsesTable rows={responses.data.responses} />}
     </>
   );
 }

@@ -3,33 +3,17 @@
  * never changes: a changed wording is a new version). The wave form offers
  * these versions.
  */
-import { useCallback, useEffect, useState, type FormEvent } from 'react';
+import { useCallback, useState, type FormEvent } from 'react';
 import { AddConsentTextRequest, type ConsentTextSummary } from '../../../../functions/contracts/studies.js';
 import { addConsentText, listConsentTexts } from '../consoleApi';
-import { ProblemBox, formProblem, toProblem, useAction, useSession, type Problem } from '../ui';
+import { ProblemBox, formProblem, useAction, useLoad, useSession, type Problem } from '../ui';
 
 /** The study's consent versions (null while loading or when they could not be loaded), and a way to read them again. */
 export function useConsentTexts(studyId: string): { consents: ConsentTextSummary[] | null; problem: Problem | null; reload(): void } {
-  const { token, explain } = useSession();
-  const [consents, setConsents] = useState<ConsentTextSummary[] | null>(null);
-  const [problem, setProblem] = useState<Problem | null>(null);
-  const [version, setVersion] = useState(0);
-  useEffect(() => {
-    let live = true;
-    listConsentTexts(token, studyId).then(
-      (list) => {
-        if (!live) return;
-        setConsents(list.consents);
-        setProblem(null);
-      },
-      (error: unknown) => live && setProblem(toProblem(error, explain)),
-    );
-    return () => {
-      live = false;
-    };
-  }, [token, studyId, explain, version]);
-  const reload = useCallback(() => setVersion((v) => v + 1), []);
-  return { consents, problem, reload };
+  const { token } = useSession();
+  const load = useCallback(() => listConsentTexts(token, studyId), [token, studyId]);
+  const { data, problem, reload } = useLoad(load);
+  return { consents: data?.consents ?? null, problem, reload };
 }
 
 /** `canAdd`: the caller owns the study (only owners add consent versions, as they add waves). */

@@ -9,10 +9,10 @@
  * study role, a study keeps at least one owner, owners are never placed in a
  * group): its refusals are shown as they come.
  */
-import { useCallback, useEffect, useState, type FormEvent } from 'react';
+import { useCallback, useState, type FormEvent } from 'react';
 import type { Member, MemberList, StudyRole } from '../../../../functions/contracts/members.js';
 import { addMember, listMembers, removeMember } from '../consoleApi';
-import { ProblemBox, formatDateTime, groupLabel, toProblem, useAction, useSession, type Problem, type Study } from '../ui';
+import { ProblemBox, formatDateTime, groupLabel, toProblem, useAction, useLoad, useSession, type Problem, type Study } from '../ui';
 
 const STUDY_ROLES: StudyRole[] = ['owner', 'researcher', 'analyst'];
 const ROLE_TEXT: Record<StudyRole, string> = { owner: 'Owner', researcher: 'Researcher', analyst: 'Analyst' };
@@ -23,31 +23,15 @@ const byStanding = (a: Member, b: Member) => Number(b.role === 'owner') - Number
 
 export function MembersPage(props: { study: Study; onMembershipChanged(): void }) {
   const { study, onMembershipChanged } = props;
-  const { token, role: platformRole, explain } = useSession();
-  const [list, setList] = useState<MemberList | null>(null);
-  const [problem, setProblem] = useState<Problem | null>(null);
-  const [version, setVersion] = useState(0);
-
-  useEffect(() => {
-    let live = true;
-    listMembers(token, study.studyId).then(
-      (members) => {
-        if (!live) return;
-        setList(members);
-        setProblem(null);
-      },
-      (error: unknown) => live && setProblem(toProblem(error, explain)),
-    );
-    return () => {
-      live = false;
-    };
-  }, [token, study.studyId, explain, version]);
+  const { token, role: platformRole } = useSession();
+  const load = useCallback(() => listMembers(token, study.studyId), [token, study.studyId]);
+  const { data: list, problem, reload } = useLoad<MemberList>(load);
 
   // A change can be the caller's own (an admin adding themselves, an owner stepping down): the study list says what they may do now.
   const changed = useCallback(() => {
-    setVersion((v) => v + 1);
+    reload();
     onMembershipChanged();
-  }, [onMembershipChanged]);
+  }, [reload, onMembershipChanged]);
 
   const canManage = study.role === 'owner' || platformRole === 'admin';
   const groupBy = list?.groupBy ?? study.groupBy;

@@ -1,40 +1,26 @@
 /** Progress per wave (invited, opened, … withdrawn) and retention from baseline, for the whole study, one group or one attribute value. */
-import { useEffect, useState } from 'react';
+import { useCallback, useState } from 'react';
 import type { StudyProgress } from '../../../../functions/contracts/participants.js';
 import { studyProgress } from '../consoleApi';
-import { ProblemBox, groupLabel, toProblem, useSession, type Problem, type Study } from '../ui';
+import { ProblemBox, groupLabel, useLoad, useSession, type Study } from '../ui';
 import { GroupFilter, GroupNote, groupChoices } from './groups';
 import { STATUS_ROWS } from './status';
 
 export function ProgressSection(props: { study: Study; version: number }) {
   const { study, version } = props;
-  const { token, explain } = useSession();
+  const { token } = useSession();
   // The attributes the study declares (from the study list): filter by choosing, not by typing ids.
   const attributes = study.attributes.length > 0 ? study.attributes : null;
   const [attribute, setAttribute] = useState('');
   const [value, setValue] = useState('');
   const [filter, setFilter] = useState<{ attribute: string; value: string } | null>(null);
-  const [progress, setProgress] = useState<StudyProgress | null>(null);
-  const [problem, setProblem] = useState<Problem | null>(null);
-  const [tick, setTick] = useState(0);
   const waveNames = new Map(study.waves.map((w) => [w.waveId, w.name.en]));
   const groups = groupChoices(study);
   const [group, setGroup] = useState('');
 
-  useEffect(() => {
-    let live = true;
-    studyProgress(token, study.studyId, filter).then(
-      (p) => {
-        if (!live) return;
-        setProgress(p);
-        setProblem(null);
-      },
-      (error: unknown) => live && setProblem(toProblem(error, explain)),
-    );
-    return () => {
-      live = false;
-    };
-  }, [token, study.studyId, filter, explain, version, tick, study.waves.length]);
+  // Not sent, but a change to either changes the counts: `version` (the study page's changes to participants) and the number of waves.
+  const load = useCallback(() => studyProgress(token, study.studyId, filter), [token, study.studyId, filter, version, study.waves.length]);
+  const { data: progress, problem, reload } = useLoad<StudyProgress>(load);
 
   const chosen = attributes?.find((a) => a.id === attribute);
 
@@ -117,7 +103,7 @@ export function ProgressSection(props: { study: Study; version: number }) {
             </button>
           </>
         )}
-        <button type="button" className="console-link-button" onClick={() => setTick((t) => t + 1)}>
+        <button type="button" className="console-link-button" onClick={reload}>
           Refresh progress
         </button>
       </form>
