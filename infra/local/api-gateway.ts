@@ -184,13 +184,22 @@ export function writeResult(response: ServerResponse, result: APIGatewayProxyStr
 }
 
 /** Reads a request body, refusing more than the HTTP API would accept. */
-export async function readBody(request: IncomingMessage): Promise<Buffer | 'too_large'> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of request) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_PAYLOAD_BYTES) return 'too_large';
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks);
+export function readBody(request: IncomingMessage): Promise<Buffer | 'too_large'> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const collect = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= MAX_PAYLOAD_BYTES) return void chunks.push(chunk);
+      // Answered now, but the rest is still read and dropped rather than the socket closed
+      // under the sender: a reset can reach the client before the 413 does, and it sees no answer.
+      request.off('data', collect);
+      request.resume();
+      chunks.length = 0;
+      resolve('too_large');
+    };
+    request.on('data', collect);
+    request.once('end', () => resolve(Buffer.concat(chunks)));
+    request.once('error', reject);
+  });
 }

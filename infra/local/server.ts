@@ -50,6 +50,7 @@ export function createEmbeddedServer(options: {
   const gate = options.gate ?? new RequestGate();
   const compiled = compileRoutes(options.routes);
 
+  const TOO_LARGE_LINGER_MS = 2_000;
   const serveApi = async (request: IncomingMessage, response: ServerResponse, url: URL, method: string) => {
     const match = matchRoute(compiled, method, url.pathname);
     if (!match) {
@@ -59,7 +60,10 @@ export function createEmbeddedServer(options: {
     const body = await readBody(request);
     if (body === 'too_large') {
       writeResult(response, jsonError(413, 'body_too_large', 'The request is larger than 10 MB'));
-      request.destroy();
+      // What the client is still sending is read and dropped for a moment, so that it reads the 413
+      // (a reset while it sends can reach it first); a sender still going after that is cut off.
+      const stopIfStillSending = () => void (request.readableEnded || request.destroy());
+      response.once('finish', () => setTimeout(stopIfStillSending, TOO_LARGE_LINGER_MS).unref());
       return;
     }
     if (!databaseReady()) return writeResult(response, databaseUnavailable());
