@@ -2,8 +2,11 @@
  * Rules for which instrument versions a wave may run. A study setting up its
  * waves (issue #5) calls these before it stores a wave.
  */
+import { sharedQuestionNames } from './export/column-names.js';
+import { itemColumnsOf } from './export/item-columns.js';
 import { diffInstruments } from './instrument-diff.js';
-import type { InstrumentFile } from './instrument.js';
+import { answerNameOf, questionsOf } from './instrument-questions.js';
+import type { InstrumentFile, InstrumentVersion } from './instrument.js';
 import { linkOriginProblems } from './instrument-markup.js';
 
 export type InstrumentRegistrations = Readonly<Record<string, string | undefined>>;
@@ -88,4 +91,27 @@ export function versionChangeWarnings(
       },
     ];
   });
+}
+
+export type SharedQuestionName = { column: string; instrumentIds: string[] };
+
+/**
+ * Question names are dataset columns: a wave may not make two instruments of
+ * the study ask questions stored under the same name (both ask `email`), or
+ * their answers could only be exported under invented names. `studyPins`: the
+ * instrument versions the study's waves already run; a clash among those alone
+ * (a study set up before this check) is the export's to rename, not this wave's.
+ */
+export function sharedQuestionNameProblems(studyPins: readonly InstrumentVersion[], wavePins: readonly InstrumentVersion[]): SharedQuestionName[] {
+  const columnsOf = (instrument: InstrumentVersion) => {
+    try {
+      return itemColumnsOf(instrument, { includeFreeText: true }, new Set());
+    } catch {
+      // A version published before its question types were checked (one the export cannot lay out): its answer names still clash.
+      return questionsOf(instrument).map((question) => ({ name: answerNameOf(question) }));
+    }
+  };
+  const key = (shared: SharedQuestionName) => `${shared.column}\n${[...shared.instrumentIds].sort().join('\n')}`;
+  const before = new Set(sharedQuestionNames(studyPins, columnsOf).map(key));
+  return sharedQuestionNames([...studyPins, ...wavePins], columnsOf).filter((shared) => !before.has(key(shared)));
 }

@@ -34,6 +34,7 @@ import { getInstrumentVersion } from '../storage/instruments.js';
 import { listParticipants, type Participant } from '../storage/participants.js';
 import { getStudy, listWaves } from '../storage/studies.js';
 import { responsePagesOfWave } from '../storage/wave-index.js';
+import { ExportNotPossible } from '../domain/export/export-not-possible.js';
 
 export type ExportProgress = { phase: 'reading' | 'writing' | 'packing'; done: number; total: number | null };
 
@@ -162,7 +163,7 @@ async function studyDesign(studyId: string, study: NonNullable<Awaited<ReturnTyp
         instruments: await Promise.all(
           wave.instruments.map(async (pin) => {
             const version = await getInstrumentVersion(pin.id, pin.version);
-            if (!version) throw new Error(`Wave ${wave.waveId} pins ${pin.id}@${pin.version}, which is not published`);
+            if (!version) throw new ExportNotPossible(`Wave ${wave.waveId} pins ${pin.id}@${pin.version}, which is not published`);
             return version;
           }),
         ),

@@ -7,6 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ExportJob } from '../contracts/exports.js';
+import { ExportNotPossible } from '../domain/export/export-not-possible.js';
 import { claimExportJob, failExportJob, finishExportJob, getExportJob, updateExportProgress } from '../storage/exports.js';
 import { buildDatasetPackage, type ExportProgress } from './build-dataset.js';
 import { exportStore } from './configured-export-store.js';
@@ -44,7 +45,11 @@ export async function runExport(studyId: string, exportId: string): Promise<void
   } catch (error) {
     // The error's name and message only: an export's data never goes to a log.
     console.error(JSON.stringify({ level: 'error', operation: 'export', studyId, exportId, error: (error as Error)?.name, message: (error as Error)?.message }));
-    await failExportJob(studyId, exportId, 'The export could not be built. Try again; if it fails again, the platform log says why.', new Date());
+    const reason =
+      error instanceof ExportNotPossible
+        ? `This study cannot be exported as it is set up, so trying again will not help: ${error.message}`
+        : "The export could not be built. Try again; if it fails again, tell the platform's administrator (the platform log says why).";
+    await failExportJob(studyId, exportId, reason, new Date());
   } finally {
     rmSync(workDir, { recursive: true, force: true });
   }

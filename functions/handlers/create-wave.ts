@@ -1,7 +1,7 @@
 /** POST /api/studies/{studyId}/waves: a baseline or follow-up wave, pinned to published instrument versions. */
 import { CreateWaveRequest, type CreateWaveResult } from '../contracts/studies.js';
 import type { InstrumentVersion } from '../domain/instrument.js';
-import { linkProblems, registrationProblems, versionChangeWarnings } from '../domain/wave-instruments.js';
+import { linkProblems, registrationProblems, sharedQuestionNameProblems, versionChangeWarnings } from '../domain/wave-instruments.js';
 import { studyHandler } from '../http/researcher-handler.js';
 import { parseJsonBody } from '../http/body.js';
 import { HttpError } from '../http/errors.js';
@@ -33,6 +33,17 @@ export const handler = studyHandler('CreateWave', async (event, researcher) => {
   const offSite = linkProblems(pinned, study.supportContacts);
   if (offSite.length > 0) {
     throw new HttpError(422, 'instrument_link_not_allowed', "An instrument links to a site none of the study's support contacts names", offSite.map(({ path, message }) => ({ path, message })));
+  }
+
+  const studyPins = await Promise.all(uniquePins(waves.flatMap((w) => w.instruments)).map((pin) => getInstrumentVersion(pin.id, pin.version)));
+  const shared = sharedQuestionNameProblems(studyPins.filter((i): i is InstrumentVersion => !!i), pinned);
+  if (shared.length > 0) {
+    throw new HttpError(
+      422,
+      'question_names_shared',
+      'Question names are dataset columns: these are asked by more than one instrument of the study. Give one of each pair another name (prefix it with its instrument) in a new version',
+      shared.map(({ column, instrumentIds }) => ({ path: 'instruments', message: `"${column}" is asked by both ${instrumentIds.join(' and ')}` })),
+    );
   }
 
   const baseline = waves.find((w) => w.ordinal === 0);
@@ -78,3 +89,6 @@ function checkWindow(request: CreateWaveRequest): void {
   }
 }
 
+function uniquePins(pins: readonly { id: string; version: string }[]): { id: string; version: string }[] {
+  return [...new Map(pins.map((pin) => [`${pin.id}@${pin.version}`, pin])).values()];
+}

@@ -95,6 +95,7 @@ export const handler = studyHandler('IssueLinks', async (event, researcher) => {
   }
   result.links.sort((a, b) => a.participantCode.localeCompare(b.participantCode));
   result.skipped.sort((a, b) => a.participantCode.localeCompare(b.participantCode));
+  // One entry for the whole run, written once the links exist: each link is its own conditional write, so no one transaction holds them all.
   await recordAudit({
     scope: studyId,
     actor: researcher.userId,

@@ -443,10 +443,24 @@ describe('column names', () => {
     expect(error).toMatch(/responses_long\.csv: "by" \(attribute by\) is a reserved word in SPSS/);
   });
 
-  it('refuse one question name in two instruments, and a question the export cannot lay out', () => {
+  it('give one question name in two instruments two columns, the second named after its instrument', () => {
     const a = instrumentWith('first-one', [rating('shared_name')]);
     const b = instrumentWith('second-one', [rating('shared_name')]);
-    expect(() => planVariables(oneWave(a, b), { includeFreeText: false })).toThrow(/"shared_name" is asked by both first-one and second-one/);
+
+    const { long, wide } = planVariables(oneWave(a, b), { includeFreeText: false });
+
+    const fromItems = (variables: { name: string; value: { from: string; instrumentId?: string } }[]) => variables.filter((v) => v.value.from === 'item').map((v) => [v.name, v.value.instrumentId]);
+    expect(fromItems(long)).toEqual([
+      ['shared_name', 'first-one'],
+      ['second_one_shared_name', 'second-one'],
+    ]);
+    expect(fromItems(wide)).toEqual([
+      ['b_shared_name', 'first-one'],
+      ['b_second_one_shared_name', 'second-one'],
+    ]);
+  });
+
+  it('refuse a question the export cannot lay out', () => {
 
     const ranking = instrumentWith('ranking-one', [
       {

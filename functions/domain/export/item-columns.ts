@@ -4,6 +4,7 @@ import { type QuestionJson, questionsOf } from '../instrument-questions.js';
 import type { InstrumentVersion } from '../instrument.js';
 import { AGE_BANDS, AGE_BANDS_IN_WORDS, ageBandOf, DATE_INPUT_TYPES, monthOf } from './privacy.js';
 import { about, compareVersions, GENERALISED_VALUE, inWave, type ItemCoding, maxBytes, newest, type PlanContext, type PlanOptions, prefixed, SPECIAL_CODES, TEXT, type ValueLabel, type Variable } from './variable-model.js';
+import { ExportNotPossible } from './export-not-possible.js';
 
 // ---- items: what questions an instrument version has -------------------------------------------
 
@@ -11,7 +12,7 @@ type RawValue = string | number;
 type Choice = { value: RawValue; text: LocalisedText };
 
 /** One column an instrument version's question makes, before versions are merged. */
-type ItemColumn = {
+export type ItemColumn = {
   name: string;
   itemName: string;
   instrumentId: string;
@@ -26,6 +27,8 @@ type ItemColumn = {
   numeric: boolean;
   /** Free text: the longest answer in characters. */
   maxLength?: number;
+  /** Why the column is not named after its question (column-names.ts), for the codebook. */
+  renamedBecause?: string;
 };
 
 /** Elements that show something but take no answer. */
@@ -54,7 +57,7 @@ export function itemColumnsOf(instrument: InstrumentVersion, options: PlanOption
 
     if (ages.has(itemName)) {
       if (!AGE_HOLDERS.has(type)) {
-        throw new Error(`${instrument.id}@${instrument.version}: question "${itemName}" is marked as an age but is a ${type}, which cannot hold one; the export cannot band it`);
+        throw new ExportNotPossible(`${instrument.id}@${instrument.version}: question "${itemName}" is marked as an age but is a ${type}, which cannot hold one; the export cannot band it`);
       }
       // Only the band leaves: the bands are the column's values, with the question's own "prefer not to say" and the like.
       const bands = AGE_BANDS.map((band) => ({ value: band.code, text: band.label }));
@@ -120,7 +123,7 @@ export function itemColumnsOf(instrument: InstrumentVersion, options: PlanOption
         break;
       default:
         // Nothing is dropped silently: a question the export cannot lay out stops the plan.
-        throw new Error(
+        throw new ExportNotPossible(
           `${instrument.id}@${instrument.version}: question "${itemName}" is a ${type}, which the export cannot lay out in fixed columns (supported: radiogroup, dropdown, rating, boolean, checkbox, tagbox, imagepicker, matrix, text, comment)`,
         );
     }
@@ -237,12 +240,12 @@ export function mergeAcrossVersions(columns: readonly ItemColumn[]): ItemColumn[
     }
     const where = `${column.instrumentId}@${column.versions.join(', ')}`;
     if (seen.instrumentId !== column.instrumentId) {
-      throw new Error(
+      throw new ExportNotPossible(
         `Question names are dataset columns: "${column.name}" is asked by both ${seen.instrumentId} and ${column.instrumentId}; give one of them another name (prefix it with its instrument)`,
       );
     }
     if (seen.itemName !== column.itemName || !compatibleCodings(seen.coding, column.coding)) {
-      throw new Error(
+      throw new ExportNotPossible(
         `${where}: column "${column.name}" (from question ${column.itemName}) is made differently in ${seen.instrumentId}@${seen.versions.join(', ')} (from question ${seen.itemName}, another type or part); a question whose type changes needs a new name`,
       );
     }
@@ -267,7 +270,7 @@ export function mergeAcrossVersions(columns: readonly ItemColumn[]): ItemColumn[
 }
 
 /** Whether two versions' columns of one name can share a column: the same part of the answer, free text and single values mixing. */
-function compatibleCodings(a: ItemCoding, b: ItemCoding): boolean {
+export function compatibleCodings(a: ItemCoding, b: ItemCoding): boolean {
   const single = (c: ItemCoding) => c.kind === 'value' || c.kind === 'text';
   const textual = (c: ItemCoding) => c.kind === 'text' || c.kind === 'month';
   if (single(a) && single(b)) return true;
@@ -292,7 +295,7 @@ export function itemVariable(column: ItemColumn, context: PlanContext, wave?: { 
     } else {
       const taken = Object.values(SPECIAL_CODES).some((code) => code.numeric === choice.value);
       if (numeric && taken) {
-        throw new Error(`${column.instrumentId}: question ${column.itemName} has a choice valued ${choice.value}, a code the export keeps for values that are not answers`);
+        throw new ExportNotPossible(`${column.instrumentId}: question ${column.itemName} has a choice valued ${choice.value}, a code the export keeps for values that are not answers`);
       }
       valueLabels.push({ value: numeric ? choice.value : String(choice.value), label: choice.text });
     }
@@ -304,6 +307,7 @@ export function itemVariable(column: ItemColumn, context: PlanContext, wave?: { 
 
   const itemText = column.partText ? about(column.title, column.partText, ': ') : column.title;
   const derivation = [
+    column.renamedBecause,
     free && "The respondent's own words; line breaks are written as spaces.",
     column.coding.kind === 'checkboxChoice' && `1 when "${column.partText?.en}" was among the answers to ${column.itemName}, 0 when the question was answered without it; empty when not answered.`,
     column.coding.kind === 'boolean' && '1 for yes, 0 for no.',

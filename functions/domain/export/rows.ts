@@ -10,6 +10,7 @@ import type { InstrumentVersion, Scale } from '../instrument.js';
 import { scoreChange, scoreScale, type ScaleScore, type ScoreChange } from '../scoring.js';
 import type { QuasiValue } from './k-anonymity.js';
 import { encodeItemValue, type DatasetVariables, type Variable } from './variables.js';
+import { ExportNotPossible } from './export-not-possible.js';
 
 export type Cell = string | number | null;
 
@@ -94,7 +95,7 @@ export class ParticipantRowBuilder {
       const wave = this.waves.get(response.waveId);
       const instrument = wave?.instruments.find((i) => i.id === response.instrumentId && i.version === response.instrumentVersion);
       // A response to a wave or version the study no longer pins cannot be placed in the columns.
-      if (!wave || !instrument) throw new Error(`A response names ${response.instrumentId}@${response.instrumentVersion} in wave ${response.waveId}, which the study does not pin`);
+      if (!wave || !instrument) throw new ExportNotPossible(`A response names ${response.instrumentId}@${response.instrumentVersion} in wave ${response.waveId}, which the study does not pin`);
       const scales = response.status === 'complete' ? (instrument.scales ?? []).map((scale) => ({ score: scoreScale(scale, response.answers), baseline: null, change: null })) : [];
       scored.push({ ...response, ordinal: wave.ordinal, instrument, scales });
     }
@@ -157,7 +158,8 @@ export class ParticipantRowBuilder {
         return this.protect(participant.pseudonym, quasiIdentifierIds.attribute(source.attributeId), value);
       }
       case 'item': {
-        const holder = responsesOf(scored, response, source.waveId).find((r) => Object.hasOwn(r.answers, source.itemName));
+        // By instrument too: two instruments of a wave may store answers under the same name (column-names.ts).
+        const holder = responsesOf(scored, response, source.waveId).find((r) => (!source.instrumentId || r.instrumentId === source.instrumentId) && Object.hasOwn(r.answers, source.itemName));
         if (!holder) return null;
         const value = encodeItemValue(variable, holder.answers[source.itemName]);
         return this.protect(participant.pseudonym, quasiIdentifierIds.item(holder.waveId, source.itemName), value);

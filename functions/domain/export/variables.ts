@@ -15,12 +15,15 @@
  * (rows.ts), are in variable-model.ts and re-exported here.
  */
 import { questionsOf } from '../instrument-questions.js';
+import type { InstrumentVersion } from '../instrument.js';
 import { attributeVariable, daysSinceBaselineVariable, instrumentVersionVariable, languageVariable, pseudonymVariable, rowDesignVariables, statusVariable } from './design-variables.js';
-import { itemColumnsOf, itemVariable, mergeAcrossVersions, NO_ANSWER } from './item-columns.js';
+import { nameColumns } from './column-names.js';
+import { itemColumnsOf, itemVariable, mergeAcrossVersions, NO_ANSWER, type ItemColumn } from './item-columns.js';
 import { privacyOf } from './privacy.js';
 import { baselineScaleOf, scaleColumnNames, scoreFileVariables, wideScaleVariables } from './score-variables.js';
 import { columnNameProblems } from './spss-names.js';
 import { DATASET_FILES, type DatasetVariables, type PlanContext, type PlanOptions, type StudyDesign, type Variable, type Wave, wavePrefix } from './variable-model.js';
+import { ExportNotPossible } from './export-not-possible.js';
 
 export { DATASET_FILES, GENERALISED_VALUE, SPECIAL_CODES, wavePrefix } from './variable-model.js';
 export type { DatasetVariables, ItemCoding, PlanOptions, StudyDesign, ValueLabel, ValueSource, Variable, VariableKind } from './variable-model.js';
@@ -73,7 +76,8 @@ export function studyPrivacy(design: StudyDesign, studyItems: readonly string[] 
 }
 
 /**
- * Every column of the three files, from the design alone. Throws one error
+ * Every column of the three files, from the design alone. Questions that
+ * would make the same column are renamed (column-names.ts). Throws one error
  * listing every problem when a column name would be invalid in SPSS or taken
  * twice, or when a question cannot be laid out in fixed columns.
  */
@@ -88,6 +92,9 @@ export function planVariables(design: StudyDesign, options: PlanOptions): Datase
     ageItems: new Set(privacy.ageItems),
   };
   const attributes = design.attributes.map((attribute) => attributeVariable(attribute, options));
+  const columnsOf = (instrument: InstrumentVersion) => itemColumnsOf(instrument, options, context.ageItems);
+  const naming = nameColumns(waves.flatMap((wave) => wave.instruments.flatMap(columnsOf)));
+  const namedColumnsOf = (instrument: InstrumentVersion) => columnsOf(instrument).map(naming.rename);
 
   const long: Variable[] = [
     pseudonymVariable(options),
@@ -95,30 +102,28 @@ export function planVariables(design: StudyDesign, options: PlanOptions): Datase
     statusVariable({}),
     languageVariable({}),
     ...attributes,
-    ...mergeAcrossVersions(waves.flatMap((wave) => wave.instruments.flatMap((instrument) => itemColumnsOf(instrument, options, context.ageItems)))).map((column) =>
-      itemVariable(column, context),
-    ),
+    ...mergeAcrossVersions(waves.flatMap((wave) => wave.instruments.flatMap(namedColumnsOf))).map((column) => itemVariable(column, context)),
   ];
 
   const wide: Variable[] = [pseudonymVariable(options), ...attributes];
   const baseline = waves.find((wave) => wave.ordinal === 0);
-  for (const wave of waves) wide.push(...wideWaveVariables(wave, baseline, context));
+  for (const wave of waves) wide.push(...wideWaveVariables(wave, baseline, context, namedColumnsOf));
 
   const scores: Variable[] = [pseudonymVariable(options), ...rowDesignVariables(waves), ...scoreFileVariables(waves)];
 
   const problems = [...columnNameProblems(DATASET_FILES.long, long), ...columnNameProblems(DATASET_FILES.wide, wide), ...columnNameProblems(DATASET_FILES.scores, scores)];
-  if (problems.length > 0) throw new Error(`The study's columns cannot be exported:\n${problems.map((p) => `  ${p}`).join('\n')}`);
+  if (problems.length > 0) throw new ExportNotPossible(`The study's columns cannot be exported:\n${problems.map((p) => `  ${p}`).join('\n')}`);
   return { long, wide, scores };
 }
 
-function wideWaveVariables(wave: Wave, baseline: Wave | undefined, context: PlanContext): Variable[] {
+function wideWaveVariables(wave: Wave, baseline: Wave | undefined, context: PlanContext, columnsOf: (instrument: InstrumentVersion) => ItemColumn[]): Variable[] {
   const where = { waveId: wave.waveId, prefix: wavePrefix(wave.ordinal), waveName: wave.name };
   const variables: Variable[] = [daysSinceBaselineVariable(where), languageVariable(where)];
   for (const instrument of wave.instruments) {
     const ofInstrument = { ...where, instrumentId: instrument.id, title: instrument.title };
     variables.push(statusVariable(ofInstrument), instrumentVersionVariable(ofInstrument, [instrument.version]));
     // One version: two questions making the same column are caught by the name check.
-    for (const column of itemColumnsOf(instrument, context.options, context.ageItems)) {
+    for (const column of columnsOf(instrument)) {
       variables.push(itemVariable(column, context, { prefix: where.prefix, waveId: wave.waveId, name: wave.name }));
     }
     for (const scale of instrument.scales ?? []) {

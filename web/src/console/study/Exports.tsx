@@ -275,7 +275,7 @@ function ExportItem(props: { job: ExportJob; downloading: boolean; onDownload():
           {job.bytes !== undefined ? ` (${formatBytes(job.bytes)})` : ''}. The download is recorded in the audit log.
         </p>
       )}
-      {job.status === 'failed' && <p className="notice notice-warn">{job.error ?? 'This export failed.'} Start a new one; if it fails again, tell the platform's administrator.</p>}
+      {job.status === 'failed' && <p className="notice notice-warn">{job.error ?? "This export failed. Start a new one; if it fails again, tell the platform's administrator."}</p>}
     </li>
   );
 }
