@@ -65,7 +65,8 @@ export type SensitivityFigures = {
    */
   switchingOutsideRange: number | null;
   /**
-   * In words: "1:1 at 23.45%"; "none in range (1:1 at 60.58%, outside the
+   * In words: "1:1 at 23.45%"; "1:1 between 1 and 2 years" (durations are whole
+   * years); "none in range (1:1 at 60.58%, outside the
    * stated 10–30%)"; or "none in range (not 1:1 at any value from 0% to 100%)".
    */
   switching: string;
@@ -300,7 +301,8 @@ function analyse(model: SroiModel, dataset: Dataset | null): SroiResult {
 }
 
 function paybackFigures(figures: Calculation<Exact>): SroiResult['payback'] {
-  const months = (value: Exact | null) => (value === null ? null : fixed(value, 2));
+  // Full precision in sroi.json, as for every other figure; two decimals where people read it.
+  const months = (value: Exact | null) => (value === null ? null : fixed(value, 6));
   const inWords = (value: number | null, none: string) => (value === null ? none : `${value.toFixed(2)} months`);
   const simpleMonths = months(figures.simplePaybackMonths);
   const cumulativeMonths = months(figures.cumulativePaybackMonths);
@@ -450,6 +452,7 @@ function sensitivityFigures(model: SroiModel) {
       return unit === 'percent' ? fixed(exact.times(Exact.of(100)), 6) : unit === 'pounds' ? money(exact) : fixed(exact, 6);
     };
     const oneToOne = switching.found ? shown(switching.value) : null;
+    const where = (value: number) => (switching.found && switching.after !== undefined ? `between ${switching.after} and ${formatIn(unit, value)}` : `at ${formatIn(unit, value)}`);
     const low = shown(parameter.low);
     const high = shown(parameter.high);
     // Only a 1:1 point within the range tested is a switching value; one outside it is told as extra information.
@@ -470,8 +473,8 @@ function sensitivityFigures(model: SroiModel) {
       switching: !switching.found
         ? `none in range (not 1:1 ${switching.domain})`
         : inRange
-          ? `1:1 at ${formatIn(unit, oneToOne!)}`
-          : `none in range (1:1 at ${formatIn(unit, oneToOne!)}, outside the stated ${formatRange(unit, low, high)})`,
+          ? `1:1 ${where(oneToOne!)}`
+          : `none in range (1:1 ${where(oneToOne!)}, outside the stated ${formatRange(unit, low, high)})`,
     };
   };
 }

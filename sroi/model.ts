@@ -229,7 +229,7 @@ export type ModelCheck = { ok: true; model: SroiModel } | { ok: false; problems:
 /** Parses and checks a model (already read from JSON); every problem names its field. */
 export function checkSroiModel(value: unknown): ModelCheck {
   const parsed = SroiModel.safeParse(value);
-  if (!parsed.success) return { ok: false, problems: parsed.error.issues.map((issue) => ({ path: jsonPath(issue.path), message: issue.message })) };
+  if (!parsed.success) return { ok: false, problems: parsed.error.issues.map((issue) => ({ path: jsonPath(issue.path), message: inPlainWords(issue) })) };
   const problems = checkModelReferences(parsed.data);
   return problems.length > 0 ? { ok: false, problems } : { ok: true, model: parsed.data };
 }
@@ -317,6 +317,40 @@ function checkModelReferences(model: SroiModel): ModelProblem[] {
 function checkRange(range: { low: number; high: number }, central: number, min: number, max: number, path: string, problem: (path: string, message: string) => void) {
   if (range.low < min || range.high > max) problem(path, `must lie within ${min}–${max === Infinity ? '∞' : max}`);
   else if (central < range.low || central > range.high) problem(path, `must contain the central value ${central} (low ${range.low}, high ${range.high})`);
+}
+
+/** What to write where a field is missing, by the field's name; anything else is "is missing: add it". */
+const MISSING: Readonly<Record<string, string>> = {
+  source: 'write where this value comes from',
+  label: 'give it a label people will read',
+  id: 'give it an id (lower-case letters, digits and hyphens)',
+  value: 'give the value',
+  low: 'give the lowest plausible value',
+  high: 'give the highest plausible value',
+  priceYear: 'give the year whose prices the value is in, e.g. 2025',
+  kind: 'say which kind it is',
+};
+
+const TYPE_WORDS: Readonly<Record<string, string>> = {
+  string: 'text in quotes',
+  number: 'a number, without quotes',
+  boolean: 'true or false',
+  array: 'a list in [ ]',
+  object: 'an object in { }',
+};
+
+/** The validation library's wording ("Invalid input: expected string, received undefined") in the words the other checks use. */
+function inPlainWords(issue: z.core.$ZodIssue): string {
+  const field = String(issue.path.at(-1) ?? '');
+  // The schema's own messages ("must be a whole number of years") are already words for people.
+  if (issue.code === 'invalid_type' && issue.message.startsWith('Invalid input')) {
+    if (/received undefined$/.test(issue.message)) return `is missing: ${MISSING[field] ?? 'add it'}`;
+    return `must be ${TYPE_WORDS[issue.expected] ?? issue.expected}`;
+  }
+  if (issue.code === 'unrecognized_keys') {
+    return `${issue.keys.map((key) => `"${key}"`).join(', ')} ${issue.keys.length === 1 ? 'is not a field' : 'are not fields'} here: check the spelling (docs/sroi.md lists the fields)`;
+  }
+  return issue.message;
 }
 
 function jsonPath(path: readonly PropertyKey[]): string {

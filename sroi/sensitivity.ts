@@ -68,7 +68,13 @@ export function withParameter<N>(num: Arithmetic<N>, base: Assumptions<N>, param
 
 export type Switching =
   /** The 1:1 point, and whether it lies within the parameter's range [low, high]. */
-  | { found: true; value: Exact | number; withinRange: boolean }
+  | {
+      found: true;
+      value: Exact | number;
+      withinRange: boolean;
+      /** Durations only: the whole year before `value`, when the ratio passes 1:1 between the two rather than lands on it. */
+      after?: number;
+    }
   /** No 1:1 point anywhere the parameter can be; `domain` says where that was searched, e.g. "at any value from 0% to 100%". */
   | { found: false; domain: string };
 
@@ -105,7 +111,8 @@ export function sensitivityRows(base: Assumptions<Exact>, parameters: readonly P
  *  - drop-off and discount rate (0–100%): bisection, to far below the 0.01%
  *    the report shows;
  *  - duration: the shortest whole number of years at which the ratio reaches
- *    1:1 (one year less and it is below).
+ *    1:1 (one year less and it is below), and whether it passes 1:1 between
+ *    that year and the one before rather than landing on it.
  */
 export function switchingValue(base: Assumptions<Exact>, parameter: Parameter): Switching {
   const inRange = (value: Exact | number) => {
@@ -137,9 +144,12 @@ export function switchingValue(base: Assumptions<Exact>, parameter: Parameter): 
     const outcome = base.outcomes[parameter.outcomeIndex!]!;
     // Years after the analysis period add nothing, so longer durations need not be tried.
     const longest = Math.max(1, base.periodYears - outcome.startYear + 1);
-    const reaches = Array.from({ length: longest }, (_, i) => pvAt(Exact.of(i + 1)).compare(investment) >= 0);
+    const gaps = Array.from({ length: longest }, (_, i) => pvAt(Exact.of(i + 1)).compare(investment));
+    const reaches = gaps.map((gap) => gap >= 0);
     for (let years = 2; years <= longest; years++) {
-      if (reaches[years - 1] !== reaches[years - 2]) return { found: true, value: years, withinRange: inRange(years) };
+      if (reaches[years - 1] === reaches[years - 2]) continue;
+      // Durations are whole years: unless it lands on 1:1 exactly, the ratio passes it between the two.
+      return { found: true, value: years, withinRange: inRange(years), ...(gaps[years - 1] === 0 ? {} : { after: years - 1 }) };
     }
     return { found: false, domain: `at any duration from 1 to ${longest} year${longest === 1 ? '' : 's'}` };
   }

@@ -241,9 +241,9 @@ describe('an SROI analysis of an exported study', () => {
     expect(result.totals).toEqual({ totalImpact: 265370, presentValue: 385749.26, investment: 200000, netPresentValue: 185749.26, ratio: 1.928746, netRatio: 0.928746 });
     expect(result.payback).toEqual({
       firstYearValue: 245370,
-      simpleMonths: 9.78,
-      cumulativeMonths: 9.78,
-      discountedCumulativeMonths: 10.12,
+      simpleMonths: 9.781147,
+      cumulativeMonths: 9.781147,
+      discountedCumulativeMonths: 10.123487,
       inWords: { simple: '9.78 months', cumulative: '9.78 months', discountedCumulative: '10.12 months' },
     });
   });

@@ -90,7 +90,9 @@ describe('an invalid model', () => {
       /must contain the central value 20/,
     ],
     ['a sensitivity range beyond 100%', (m) => (m.outcomes[0].sensitivity = { attributionPercent: { low: 0, high: 150 } }), 'outcomes[0].sensitivity.attributionPercent', /within 0–100/],
-    ['an unknown field', (m) => (m.outcomes[0].deadWeight = 3), 'outcomes[0]', /deadWeight/],
+    ['an unknown field', (m) => (m.outcomes[0].deadWeight = 3), 'outcomes[0]', /^"deadWeight" is not a field here: check the spelling/],
+    ['a proxy without its source', (m) => delete m.outcomes[0].proxy.source, 'outcomes[0].proxy.source', /^is missing: write where this value comes from$/],
+    ['a quantity written as text', (m) => (m.settings.discountRatePercent = '3.5'), 'settings.discountRatePercent', /^must be a number, without quotes$/],
   ])('refuses %s, naming the field', (_name, change, path, message) => {
     expect(problemsOf(change)).toContainEqual({ path, message: expect.stringMatching(message) });
   });

@@ -118,13 +118,13 @@ describe('one assumption at a time', () => {
 
   it('gives the duration in whole years: 1 year is worth £7,729.47, below £10,000; 2 years £14,450.75', () => {
     // 2 years lies within the default 2–4 years (3 ± 1)
-    expect(rowOf(result, 'outcomes[0].duration')).toMatchObject({ unit: 'years', low: 2, high: 4, switchingValue: 2, switchingOutsideRange: null, switching: '1:1 at 2 years' });
+    expect(rowOf(result, 'outcomes[0].duration')).toMatchObject({ unit: 'years', low: 2, high: 4, switchingValue: 2, switchingOutsideRange: null, switching: '1:1 between 1 and 2 years' });
     // … and outside a stated 3–4 years
     const stated = analyse(model((m) => (m.outcomes[0].sensitivity = { durationYears: { low: 3, high: 4 } })));
     expect(rowOf(stated, 'outcomes[0].duration')).toMatchObject({
       switchingValue: null,
       switchingOutsideRange: 2,
-      switching: 'none in range (1:1 at 2 years, outside the stated 3–4 years)',
+      switching: 'none in range (1:1 between 1 and 2 years, outside the stated 3–4 years)',
     });
   });
 
