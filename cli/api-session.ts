@@ -1,18 +1,20 @@
 /**
  * How the researcher tools reach a running Pont: its URL and a researcher token.
- *   PONT_URL       default http://localhost:3000 (the embedded platform)
+ *   PONT_URL       default: the embedded platform running on this machine, on
+ *                  whatever port (running-platform.ts), else http://localhost:3000
  *   PONT_TOKEN     a researcher JWT (AWS: from Cognito), used as it is; or
  *   PONT_EMAIL / PONT_PASSWORD   embedded sign-in (the password is asked for when not set)
  */
 import { createInterface } from 'node:readline/promises';
 import { ApiError } from '../functions/contracts/common.js';
 import { SignInResult } from '../functions/contracts/researcher.js';
+import { runningPlatform } from './running-platform.js';
 
 export type ApiSession = { url: string; token: string };
 
 export async function openSession(options: { url?: string; env?: NodeJS.ProcessEnv } = {}): Promise<ApiSession> {
   const env = options.env ?? process.env;
-  const url = (options.url ?? env.PONT_URL ?? 'http://localhost:3000').replace(/\/$/, '');
+  const url = platformUrl(options, env);
   if (env.PONT_TOKEN) return { url, token: env.PONT_TOKEN };
   const email = env.PONT_EMAIL ?? 'admin@pont.local';
   const password = env.PONT_PASSWORD ?? (await ask(`Password for ${email} at ${url}: `));
@@ -23,6 +25,10 @@ export async function openSession(options: { url?: string; env?: NodeJS.ProcessE
   }
   if (!response.ok) throw new Error(`Sign-in failed: ${errorMessage(body, response.status)}`);
   return { url, token: SignInResult.parse(body).token };
+}
+
+export function platformUrl(options: { url?: string }, env: NodeJS.ProcessEnv): string {
+  return (options.url ?? env.PONT_URL ?? runningPlatform(env)?.url ?? 'http://localhost:3000').replace(/\/$/, '');
 }
 
 export async function reach(url: string, path: string, init: RequestInit): Promise<Response> {

@@ -9,7 +9,6 @@
  *   otherwise the embedded platform that is running: <PONT_DATA_DIR>/platform.json (default .data).
  * It only ever creates a study: an existing one, synthetic or not, is refused and left as it is.
  */
-import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
@@ -32,6 +31,7 @@ import { AlreadyExists, createStudyWithConsent, createWave, getStudy } from '../
 import { getLocalUser } from '../functions/storage/users.js';
 import { ADMIN_EMAIL, DEMO_CONSENT_TEXT, DEMO_SUPPORT_CONTACTS, publishShippedInstruments } from '../infra/local/seed.js';
 import { INSTRUMENTS_DIR, REPO_ROOT } from './instrument-files.js';
+import { platformFilePath, runningPlatform } from './running-platform.js';
 
 export const DEFAULT_STUDY_ID = 'demo-cohort';
 /** The audit log's actor for this tool: it runs with database access, not as a signed-in researcher. */
@@ -132,9 +132,6 @@ const Environment = z.object({
   PONT_DATA_DIR: z.string().default(join(REPO_ROOT, '.data')),
 });
 
-/** What the embedded platform writes at start (infra/local/platform.ts). */
-const PlatformFile = z.object({ url: z.string(), dynamodbEndpoint: z.url(), tableName: z.string(), identityTableName: z.string() });
-
 /** Points the storage modules at the table to fill, and says which it is. */
 function useTargetTable(env: NodeJS.ProcessEnv): string {
   const settings = Environment.parse(env);
@@ -144,13 +141,12 @@ function useTargetTable(env: NodeJS.ProcessEnv): string {
     return DYNAMODB_ENDPOINT ? `table ${TABLE_NAME} at ${DYNAMODB_ENDPOINT}` : `table ${TABLE_NAME} in AWS (${AWS_REGION})`;
   }
   if (settings.DYNAMODB_ENDPOINT) throw new DemoCohortRefused('DYNAMODB_ENDPOINT is set without TABLE_NAME: set both, or neither to use the running embedded platform');
-  const file = join(settings.PONT_DATA_DIR, 'platform.json');
-  if (!existsSync(file)) {
+  const platform = runningPlatform({ ...env, PONT_DATA_DIR: settings.PONT_DATA_DIR });
+  if (!platform) {
     throw new DemoCohortRefused(
-      `No running Pont found (${file} is missing). Start it with npm start, or set TABLE_NAME (and DYNAMODB_ENDPOINT for DynamoDB Local).`,
+      `No running Pont found (${platformFilePath({ ...env, PONT_DATA_DIR: settings.PONT_DATA_DIR })} is missing). Start it with npm start, or set TABLE_NAME (and DYNAMODB_ENDPOINT for DynamoDB Local).`,
     );
   }
-  const platform = PlatformFile.parse(JSON.parse(readFileSync(file, 'utf8')));
   // The same variables the embedded platform gives its handlers.
   Object.assign(env, { TABLE_NAME: platform.tableName, DYNAMODB_ENDPOINT: platform.dynamodbEndpoint });
   reloadConfig();

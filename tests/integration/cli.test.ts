@@ -14,7 +14,8 @@ let platform: Platform;
 let adminPassword: string;
 
 beforeAll(async () => {
-  platform = await startPlatform({ port: 0, host: '127.0.0.1', seed: true });
+  // Announced where only these tests look, as npm start announces itself in .data.
+  platform = await startPlatform({ port: 0, host: '127.0.0.1', seed: true, announceIn: join(workDir, 'announced') });
   adminPassword = await adminPasswordOf(platform);
 });
 afterAll(async () => {
@@ -22,10 +23,11 @@ afterAll(async () => {
   rmSync(workDir, { recursive: true, force: true });
 });
 
-async function pont(args: string[]): Promise<{ code: number; out: string; err: string }> {
+async function pont(args: string[], env: Record<string, string> = { PONT_URL: platform.url }): Promise<{ code: number; out: string; err: string }> {
   try {
+    const { PONT_URL: _ignored, ...inherited } = process.env;
     const { stdout, stderr } = await exec(join(REPO_ROOT, 'node_modules/.bin/tsx'), [join(REPO_ROOT, 'cli/pont.ts'), ...args], {
-      env: { ...process.env, PONT_URL: platform.url, PONT_EMAIL: platform.adminEmail, PONT_PASSWORD: adminPassword },
+      env: { ...inherited, PONT_EMAIL: platform.adminEmail, PONT_PASSWORD: adminPassword, ...env },
     });
     return { code: 0, out: stdout, err: stderr };
   } catch (error) {
@@ -78,6 +80,14 @@ describe('npm run pont -- instrument publish', () => {
     expect(first.out).toContain('Published cli-publish@1.0.0');
     expect(second.code).toBe(0);
     expect(second.out).toContain('already published with this content');
+  });
+
+  it('finds the platform running on this machine, on its own port, without PONT_URL', async () => {
+    const result = await pont(['instrument', 'publish', instrumentCopy('cli-found')], { PONT_DATA_DIR: join(workDir, 'announced') });
+
+    expect(platform.url).not.toBe('http://localhost:3000');
+    expect(result.err).toBe('');
+    expect(result.out).toContain('Published cli-found@1.0.0');
   });
 
   it('refuses changed content under a published version', async () => {
