@@ -38,7 +38,7 @@ export interface UserDirectory {
 
 export class UserDirectoryRefusal extends Error {
   constructor(
-    readonly reason: 'not_found' | 'last_admin' | 'actor_not_admin' | 'conflict',
+    readonly reason: 'not_found' | 'last_admin' | 'self_disable' | 'actor_not_admin' | 'conflict',
     message: string,
   ) {
     super(message);
@@ -80,6 +80,10 @@ const dynamoUserDirectory: UserDirectory = {
     const witness = target.userId === actor.userId && removesAnAdmin ? users.find((u) => u.userId !== actor.userId && enabledAdmin(u)) : undefined;
     if (target.userId === actor.userId && removesAnAdmin && !witness) {
       throw new UserDirectoryRefusal('last_admin', 'You are the last enabled admin: make another account an admin first');
+    }
+    // Locked out by one's own click, with nobody told: another admin disables an account, and sees it done.
+    if (target.userId === actor.userId && disabled && !target.disabled) {
+      throw new UserDirectoryRefusal('self_disable', 'You cannot disable your own account: ask another admin to');
     }
     try {
       await changeLocalUser({ target, role, disabled, instrumentAuthor, actor, ...(witness ? { witness } : {}) });

@@ -1,7 +1,8 @@
 /**
  * PUT /api/users/{userId}: an admin changes an account's role, or disables or
  * enables it. The account's current sessions end at their next request; the
- * last enabled admin cannot demote or disable themselves. Audited.
+ * last enabled admin cannot demote or disable themselves, and no admin can
+ * disable themselves. Audited.
  */
 import { UpdateUserRequest } from '../contracts/researcher.js';
 import { userDirectory, UserDirectoryRefusal } from '../auth/user-directory.js';
@@ -21,6 +22,7 @@ export const handler = researcherHandler('UpdateUser', async (event, admin) => {
     if (!(error instanceof UserDirectoryRefusal)) throw error;
     if (error.reason === 'not_found') throw new HttpError(404, 'user_not_found', error.message);
     if (error.reason === 'last_admin') throw new HttpError(409, 'last_admin', error.message);
+    if (error.reason === 'self_disable') throw new HttpError(409, 'self_disable', error.message);
     if (error.reason === 'conflict') throw new HttpError(409, 'changed_meanwhile', error.message);
     throw new HttpError(403, 'forbidden', error.message);
   }

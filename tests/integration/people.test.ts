@@ -41,7 +41,7 @@ async function users(token: string): Promise<{ userId: string; email: string; ro
 }
 
 describe('the last enabled admin', () => {
-  it('cannot demote or disable themselves; with another admin they can', async () => {
+  it('cannot demote or disable themselves; with another admin they can step down, but never disable their own account', async () => {
     const first = await account('first-admin@example.org', 'admin');
 
     const demote = await change(first.token, first.userId, { role: 'researcher' });
@@ -53,8 +53,12 @@ describe('the last enabled admin', () => {
     expect((await users(first.token)).find((u) => u.userId === first.userId)).toMatchObject({ role: 'admin', status: 'active' });
 
     await account('second-admin@example.org', 'admin');
+    const disableNow = await change(first.token, first.userId, { enabled: false });
     const demoteNow = await change(first.token, first.userId, { role: 'researcher' });
 
+    // Another admin existing makes no difference to disabling oneself: never.
+    expect(disableNow.status).toBe(409);
+    expect(disableNow.json.error.code).toBe('self_disable');
     expect(demoteNow.status).toBe(200);
     expect(demoteNow.json).toMatchObject({ role: 'researcher', status: 'active' });
     // The demotion ended the session it was made with.
