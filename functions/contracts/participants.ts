@@ -78,6 +78,11 @@ export const StudyProgress = z.object({
       counts: Counts,
       /** Of those who completed the baseline, the share who completed this wave; null for the baseline or before anyone completed it. */
       retentionFromBaseline: z.nullable(z.number()),
+      /**
+       * For how many of these participants the wave's window has opened (open or closed since), and when it
+       * next opens for one it has not yet (null when none is waiting for a date: a relative wave waits for baselines).
+       */
+      window: z.object({ openedFor: z.number(), nextOpensAt: z.nullable(z.string()) }),
     }),
   ),
 });

@@ -1,6 +1,7 @@
 /** GET /api/studies/{studyId}/progress: where participants stand in each wave, optionally for one attribute value. */
 import type { StudyProgress } from '../contracts/participants.js';
 import { countStatuses, retention, waveStatus, type ParticipantWaveStatus } from '../domain/progress.js';
+import { participantWindow, waveWindowState, type WaveWindow } from '../domain/wave-window.js';
 import { studyHandler } from '../http/researcher-handler.js';
 import { HttpError } from '../http/errors.js';
 import { json } from '../http/responses.js';
@@ -48,6 +49,7 @@ export const handler = studyHandler('StudyProgress', async (event, { access }) =
     }),
   );
   const baseline = statusesByWave[waves.findIndex((w) => w.ordinal === 0)];
+  const now = new Date();
 
   const result: StudyProgress = {
     studyId,
@@ -59,7 +61,23 @@ export const handler = studyHandler('StudyProgress', async (event, { access }) =
       ordinal: wave.ordinal,
       counts: countStatuses([...statusesByWave[i]!.values()]),
       retentionFromBaseline: wave.ordinal === 0 || !baseline ? null : retention(baseline, statusesByWave[i]!),
+      window: windowReach(wave.window, participants, now),
     })),
   };
   return json(200, result);
 });
+
+/** For how many participants a wave has opened, and when it next opens for one it has not (their own dates for a relative wave). */
+function windowReach(window: WaveWindow, participants: readonly { baselineCompletedAt?: string }[], now: Date): StudyProgress['waves'][number]['window'] {
+  let openedFor = 0;
+  let nextOpensAt: string | null = null;
+  for (const participant of participants) {
+    const dates = participantWindow(window, participant.baselineCompletedAt);
+    const state = waveWindowState(dates, now);
+    if (state === 'open' || state === 'closed') openedFor += 1;
+    else if (state === 'not_open_yet' && dates && (nextOpensAt === null || dates.opensAt < nextOpensAt)) nextOpensAt = dates.opensAt;
+  }
+  // A fixed wave opens on its own date even for a study with nobody in it yet.
+  if (participants.length === 0 && window.kind === 'fixed' && waveWindowState(window, now) === 'not_open_yet') nextOpensAt = window.opensAt;
+  return { openedFor, nextOpensAt };
+}

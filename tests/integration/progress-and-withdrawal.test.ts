@@ -46,7 +46,32 @@ describe('the progress view', () => {
       ordinal: 0,
       counts: { not_invited: 1, invited: 1, opened: 1, consented: 1, in_progress: 1, completed: 2, declined: 1, withdrawn: 0 },
       retentionFromBaseline: null,
+      // The fixture's baseline opened before the test: open for all 8.
+      window: { openedFor: 8, nextOpensAt: null },
     });
+  });
+});
+
+describe('a follow-up that has not opened yet', () => {
+  it('says when it opens: for a +182-day follow-up, 182 days after the first baseline completed', async () => {
+    const { studyId } = await createLink();
+    await joinStudy(studyId, 'researcher-1', 'researcher');
+    await createWave({
+      studyId,
+      waveId: 'six-months',
+      ordinal: 1,
+      name: { en: 'Six months', cy: 'Chwe mis' },
+      window: { kind: 'relative', opensAfterDays: 182, openForDays: 42 },
+      instruments: [{ id: 'check-in', version: '1.0.0' }],
+      consentVersion: CONSENT_VERSION,
+    });
+    await participant(studyId, 'R-1', 'completed');
+    const completedAt = (await table.scanAll()).find((item) => item.type === 'participant' && item.participantCode === 'R-1')!.baselineCompletedAt as string;
+
+    const progress = await callRoute('GET', `/api/studies/${studyId}/progress`, { headers: await researcher() });
+
+    const followUp = progress.json.waves.find((w: { waveId: string }) => w.waveId === 'six-months');
+    expect(followUp.window).toEqual({ openedFor: 0, nextOpensAt: new Date(Date.parse(completedAt) + 182 * 86_400_000).toISOString() });
   });
 });
 
@@ -90,6 +115,8 @@ describe('withdrawal', () => {
     expect(followUp.counts).toMatchObject({ withdrawn: 1, completed: 0 });
     // Of the one who completed the baseline (W-2), none completed the follow-up: 0, not "nobody completed the baseline".
     expect(followUp.retentionFromBaseline).toBe(0);
+    // It opens tomorrow: the console says "not yet open" rather than 0%.
+    expect(followUp.window).toEqual({ openedFor: 0, nextOpensAt: new Date(now + 86_400_000).toISOString() });
     const list = await callRoute('GET', `/api/studies/${studyId}/participants?prefix=W-2`, { headers: await researcher() });
     expect(list.json.participants[0]).toMatchObject({ withdrawn: true, waves: { baseline: { status: 'completed' }, 'follow-up': { status: 'withdrawn' } } });
   });

@@ -2,7 +2,7 @@
 import { useCallback, useState } from 'react';
 import type { StudyProgress } from '../../../../functions/contracts/participants.js';
 import { studyProgress } from '../consoleApi';
-import { ProblemBox, groupLabel, useLoad, useSession, type Study } from '../ui';
+import { ProblemBox, formatDateTime, groupLabel, useLoad, useSession, type Study } from '../ui';
 import { GroupFilter, GroupNote, groupChoices } from './groups';
 import { STATUS_ROWS } from './status';
 
@@ -125,11 +125,7 @@ export function ProgressSection(props: { study: Study; version: number }) {
               return (
                 <div key={wave.waveId} className="console-progress-wave">
                   <h3>{name}</h3>
-                  {wave.ordinal > 0 && (
-                    <p>
-                      Retention from baseline: {wave.retentionFromBaseline === null ? 'not yet (nobody has completed the baseline)' : `${Math.round(wave.retentionFromBaseline * 100)}%`}
-                    </p>
-                  )}
+                  {wave.ordinal > 0 && <p>Retention from baseline: {retentionText(wave)}</p>}
                   <div className="console-progress-grid">
                     <table className="console-table">
                       <caption>Progress: {name}</caption>
@@ -194,13 +190,23 @@ function RetentionChart({ progress, waveNames }: { progress: StudyProgress; wave
             <li key={wave.waveId}>
               <span className="console-bar-label">{name}</span>
               <span className="console-bar-track" aria-hidden="true">
-                <span className="console-bar console-bar-retention" style={{ width: `${Math.round((share ?? 0) * 100)}%` }} />
+                <span className="console-bar console-bar-retention" style={{ width: `${notYetOpen(wave) ? 0 : Math.round((share ?? 0) * 100)}%` }} />
               </span>
-              <span className="console-bar-value">{share === null ? 'not yet' : `${Math.round(share * 100)}%`}</span>
+              <span className="console-bar-value">{notYetOpen(wave) ? 'not yet open' : share === null ? 'not yet' : `${Math.round(share * 100)}%`}</span>
             </li>
           );
         })}
       </ul>
     </figure>
   );
+}
+
+type WaveProgress = StudyProgress['waves'][number];
+
+/** A follow-up whose window has opened for nobody yet: 0% would read as everyone lost. */
+const notYetOpen = (wave: WaveProgress) => wave.ordinal > 0 && wave.window.openedFor === 0;
+
+function retentionText(wave: WaveProgress): string {
+  if (notYetOpen(wave)) return `not yet open${wave.window.nextOpensAt ? ` (opens ${formatDateTime(wave.window.nextOpensAt)})` : ' (it opens for each participant a set time after their baseline)'}`;
+  return wave.retentionFromBaseline === null ? 'not yet (nobody has completed the baseline)' : `${Math.round(wave.retentionFromBaseline * 100)}%`;
 }

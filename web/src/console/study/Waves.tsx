@@ -21,6 +21,7 @@ export function WavesSection(props: { study: Study; consentVersions: string[] | 
               <th scope="col">Ordinal</th>
               <th scope="col">Wave</th>
               <th scope="col">Window</th>
+              <th scope="col">Instruments</th>
               <th scope="col">Reminders</th>
               <th scope="col">Responses</th>
             </tr>
@@ -33,6 +34,7 @@ export function WavesSection(props: { study: Study; consentVersions: string[] | 
                   {wave.name.en} <span className="muted">({wave.waveId})</span>
                 </td>
                 <td>{windowText(wave.window)}</td>
+                <td>{wave.instruments.map((pin) => `${pin.id}@${pin.version}`).join(', ')}</td>
                 <td>{wave.reminders ? `${wave.reminders.afterDays.join(', ')} days after the email` : 'none'}</td>
                 <td>
                   <PageLink to={wavePath(study.studyId, wave.waveId)}>
