@@ -197,6 +197,16 @@ describe('the researcher console', () => {
     await expect.poll(() => page.locator('svg.console-qr').count()).toBe(50);
     expect(await page.getByRole('img', { name: `QR code for ${codes[0]}'s link` }).count()).toBe(1);
     await page.getByText(links.get(codes[0]!)!, { exact: true }).waitFor();
+    const slip = page.getByRole('listitem').filter({ hasText: links.get(codes[0]!)! });
+    await slip.getByText("Scan or type this link to take part. It's just for you.").waitFor();
+    await slip.getByText('Sganiwch neu teipiwch y ddolen hon i gymryd rhan.', { exact: false }).waitFor();
+    await slip.getByText('Leaving care outcomes', { exact: false }).first().waitFor();
+    // Printed: A4 pages of 8 slips, so 50 slips take 7 pages.
+    const pdf = (await page.pdf({ preferCSSPageSize: true })).toString('latin1');
+    expect(pdf.match(/\/Type\s*\/Page(?!s)/g)).toHaveLength(7);
+    // A4 in points: 595 × 842.
+    const [, width, height] = /\/MediaBox\s*\[\s*0\s+0\s+([\d.]+)\s+([\d.]+)/.exec(pdf) ?? [];
+    expect([Math.round(Number(width)), Math.round(Number(height))]).toEqual([595, 842]);
     a11y.push(...(await audit(page, 'print sheet')));
     await page.getByRole('button', { name: 'Back to the study' }).click();
     await page.getByRole('heading', { name: 'Progress' }).waitFor();

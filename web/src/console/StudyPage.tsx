@@ -38,7 +38,7 @@ export function StudyPage(props: { study: Study; reload(): void }) {
   const consentTexts = useConsentTexts(study.studyId);
   const consentVersions = useMemo(() => consentTexts.consents?.map((c) => c.version) ?? null, [consentTexts.consents]);
 
-  if (printing && links.issued) return <PrintSheet studyTitle={study.title.en} issued={links.issued} onBack={() => setPrinting(false)} />;
+  if (printing && links.issued) return <PrintSheet studyTitle={study.title} issued={links.issued} onBack={() => setPrinting(false)} />;
 
   return (
     <>
