@@ -26,7 +26,7 @@ import { resetLocalAdmin } from '../../functions/storage/users.js';
 import { runUpgrades, type UpgradeOutcome } from '../../functions/upgrades/run-upgrades.js';
 import type { LambdaHandler } from './api-gateway.js';
 import { superviseDynamoDbLocal, type SupervisedDynamoDbLocal } from './dynamodb-local.js';
-import { ADMIN_EMAIL, seedDemo, type DemoLink } from './seed.js';
+import { ADMIN_EMAIL, seedDemo, type DemoLink, type SeedResult, type ShippedInstruments } from './seed.js';
 import { RequestGate, startControlServer } from './maintenance.js';
 import { createEmbeddedServer } from './server.js';
 import { StaticSite } from './static-site.js';
@@ -68,6 +68,8 @@ export type PlatformOptions = {
 export type Platform = {
   url: string;
   demoLinks: DemoLink[];
+  /** When seeded: the shipped instrument versions, and how many this start published. */
+  instruments?: ShippedInstruments;
   /** Set when an admin password was created or reset by this start: show it once. */
   adminPassword?: string;
   adminEmail: string;
@@ -122,7 +124,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     // A new data folder has nothing to upgrade: the upgrades are recorded as done, and nothing is said of them.
     const upgradesRun = (await runUpgrades()).filter((outcome) => outcome.status !== 'done_before' && tables === 'existed');
 
-    const seeded = options.seed ? await seedDemo(options.instrumentsDir ?? join(REPO_ROOT, 'instruments')) : { demoLinks: [] };
+    const seeded: Partial<SeedResult> & Pick<SeedResult, 'demoLinks'> = options.seed ? await seedDemo(options.instrumentsDir ?? join(REPO_ROOT, 'instruments')) : { demoLinks: [] };
     const demoLinks = rememberDemoLinks(dataDir, seeded.demoLinks);
     let adminPassword = seeded.adminPassword;
     if (options.resetAdminPassword && !adminPassword) {
@@ -168,6 +170,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       dynamo,
       tables: { main: tableName, identity: identityTableName },
       ...(adminPassword ? { adminPassword } : {}),
+      ...(seeded.instruments ? { instruments: seeded.instruments } : {}),
       stop: async () => {
         reminders.stop();
         await runningControl?.close();

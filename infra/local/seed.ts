@@ -60,14 +60,19 @@ export const DEMO_SUPPORT_CONTACTS: SupportContact[] = [
 ];
 
 export type DemoLink = { participantCode: string; token: string };
-export type SeedResult = { demoLinks: DemoLink[]; adminPassword?: string };
+/** The instrument versions in instruments/, and how many of them this start published (the others were already). */
+export type ShippedInstruments = { shipped: number; publishedNow: number };
+export type SeedResult = { demoLinks: DemoLink[]; adminPassword?: string; instruments: ShippedInstruments };
 
-export async function publishShippedInstruments(instrumentsDir: string, pins: { id: string; version: string }[]): Promise<void> {
+/** Publishes the given shipped versions; returns how many were published now (the rest were already). */
+export async function publishShippedInstruments(instrumentsDir: string, pins: { id: string; version: string }[]): Promise<number> {
   const now = new Date().toISOString();
+  let published = 0;
   for (const pin of pins) {
     const file = join(instrumentsDir, pin.id, `${pin.version}.json`);
-    await publishInstrumentVersion(loadInstrumentText(readFileSync(file, 'utf8'), file), now);
+    if ((await publishInstrumentVersion(loadInstrumentText(readFileSync(file, 'utf8'), file), now)) === 'published') published += 1;
   }
+  return published;
 }
 
 /** Every shipped instrument version: instruments/<id>/<version>.json. */
@@ -90,25 +95,27 @@ export function shippedInstrumentPins(instrumentsDir: string): { id: string; ver
  * was published is refused, as any republication is, and reported rather than
  * stopping the platform.
  */
-async function publishEveryShippedInstrument(instrumentsDir: string): Promise<string[]> {
+async function publishEveryShippedInstrument(instrumentsDir: string): Promise<ShippedInstruments & { warnings: string[] }> {
   const warnings: string[] = [];
-  for (const pin of shippedInstrumentPins(instrumentsDir)) {
+  const pins = shippedInstrumentPins(instrumentsDir);
+  let published = 0;
+  for (const pin of pins) {
     try {
-      await publishShippedInstruments(instrumentsDir, [pin]);
+      published += await publishShippedInstruments(instrumentsDir, [pin]);
     } catch (error) {
       if (!(error instanceof InstrumentVersionConflict)) throw error;
       warnings.push(`${pin.id}@${pin.version}: the file differs from the version already published, so it was not published again (give the change a new version)`);
     }
   }
-  return warnings;
+  return { shipped: pins.length, publishedNow: published, warnings };
 }
 
 /** Returns the demo links only when it created them: tokens are stored hashed, so they cannot be read back later. */
 export async function seedDemo(instrumentsDir: string, now = new Date()): Promise<SeedResult> {
-  const instrumentWarnings = await publishEveryShippedInstrument(instrumentsDir);
+  const { warnings: instrumentWarnings, ...instruments } = await publishEveryShippedInstrument(instrumentsDir);
   for (const warning of instrumentWarnings) console.warn(`Instrument not published: ${warning}`);
   const adminPassword = await seedAdmin();
-  if (await getStudy(DEMO_STUDY_ID)) return { demoLinks: [], ...(adminPassword ? { adminPassword } : {}) };
+  if (await getStudy(DEMO_STUDY_ID)) return { demoLinks: [], instruments, ...(adminPassword ? { adminPassword } : {}) };
 
   const createdAt = now.toISOString();
   const admin = await getLocalUser(ADMIN_EMAIL);
@@ -142,7 +149,7 @@ export async function seedDemo(instrumentsDir: string, now = new Date()): Promis
     const token = await issueLink({ studyId: DEMO_STUDY_ID, participantCode, waveId: DEMO_WAVE_ID }, { reissue: false, now });
     demoLinks.push({ participantCode, token });
   }
-  return { demoLinks, ...(adminPassword ? { adminPassword } : {}) };
+  return { demoLinks, instruments, ...(adminPassword ? { adminPassword } : {}) };
 }
 
 /** Creates the admin account with a fresh random temporary password; undefined when it already exists. */

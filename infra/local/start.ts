@@ -21,6 +21,7 @@ import { z } from 'zod';
 import { JavaMissingError } from './dynamodb-local.js';
 import type { UpgradeOutcome } from '../../functions/upgrades/run-upgrades.js';
 import { ExposureRefused, REPO_ROOT, startPlatform } from './platform.js';
+import type { ShippedInstruments } from './seed.js';
 
 const Settings = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
@@ -61,6 +62,7 @@ async function main(): Promise<void> {
     values['in-memory']
       ? 'Data is in memory and will be gone when you stop.'
       : `Data is kept in ${settings.PONT_DATA_DIR}; emails (invitations, reminders, messages to the study team) are written to ${join(settings.PONT_DATA_DIR, 'outbox')} instead of being sent`,
+    ...(platform.instruments ? [instrumentLine(platform.instruments)] : []),
     ...upgradeLines(platform.upgradesRun),
     '',
     'Demo personal links (one per participant):',
@@ -100,6 +102,11 @@ function readTls(certFile: string | undefined, keyFile: string | undefined): { c
     }
   };
   return { cert: read(certFile, 'certificate'), key: read(keyFile, 'key') };
+}
+
+function instrumentLine({ shipped, publishedNow }: ShippedInstruments): string {
+  const versions = `${shipped} instrument version${shipped === 1 ? '' : 's'} in instruments/`;
+  return publishedNow === 0 ? `${versions}, all published` : `${versions}: ${publishedNow} published now, ready for waves`;
 }
 
 /** What the data upgrades run by this start did, then one plain line per thing someone must now do. */

@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startPlatform, type Platform } from '../../infra/local/platform.js';
+import { REPO_ROOT, startPlatform, type Platform } from '../../infra/local/platform.js';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'pont-platform-'));
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
@@ -31,6 +31,10 @@ describe('the embedded platform', () => {
   it('starts with a seeded demo study, serves the app and the API on one origin', async () => {
     expect(first.demoLinks).toHaveLength(3);
     expect(first.adminPassword).toMatch(/^[A-Za-z0-9_-]{20}$/);
+    // Every version in instruments/ is published at the first start, ready for waves.
+    const shipped = readdirSync(join(REPO_ROOT, 'instruments'), { recursive: true }).filter((f) => /\/\d+\.\d+\.\d+\.json$/.test(String(f))).length;
+    expect(shipped).toBeGreaterThan(3);
+    expect(first.instruments).toEqual({ shipped, publishedNow: shipped });
     const token = first.demoLinks[0]!.token;
     const page = await fetch(`${first.url}/s/${token}`);
     expect(page.status).toBe(200);
@@ -98,6 +102,7 @@ describe('the embedded platform', () => {
     const second = await start();
     try {
       expect(second.adminPassword).toBeUndefined();
+      expect(second.instruments).toEqual({ shipped: first.instruments!.shipped, publishedNow: 0 });
       expect(second.demoLinks.map((l) => l.token)).toEqual(first.demoLinks.map((l) => l.token));
       const reopened = await (await fetch(`${second.url}/api/s/${first.demoLinks[1]!.token}`)).json();
       expect(reopened.instruments[0].response).toMatchObject({ status: 'complete', answers });
