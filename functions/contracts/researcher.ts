@@ -38,6 +38,8 @@ export const StudyList = z.object({
       /** The attribute the study groups participants by, and its groups. */
       groupBy: z.nullable(z.string()),
       groups: z.array(z.string()),
+      /** Where messages for the study's team go, when the study names an address (else the platform's). */
+      teamEmail: z.optional(z.string()),
       /** The participant attributes the study declares (for filters and imports). */
       attributes: z.array(ParticipantAttribute),
       waves: z.array(

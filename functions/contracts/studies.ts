@@ -49,6 +49,8 @@ export const CreateStudyRequest = z.strictObject({
    * participants with that value.
    */
   groupBy: z.optional(z.string().check(z.regex(/^[a-z][a-z0-9_]{0,40}$/, 'name a declared attribute'))),
+  /** Where messages for the study's team go (a participant asked for a check-in); the platform's address when absent. */
+  teamEmail: z.optional(z.email('give an email address, e.g. leaving-care-team@council.gov.wales').check(z.maxLength(254))),
 });
 export type CreateStudyRequest = z.infer<typeof CreateStudyRequest>;
 

@@ -28,6 +28,7 @@ export const handler = researcherHandler('CreateStudy', async (event, researcher
         attributes: request.attributes,
         ...(request.quasiIdentifierItems?.length ? { quasiIdentifierItems: request.quasiIdentifierItems } : {}),
         ...(request.groupBy ? { groupBy: request.groupBy } : {}),
+        ...(request.teamEmail ? { teamEmail: request.teamEmail.toLowerCase() } : {}),
         createdAt,
       },
       { studyId: request.studyId, version: request.consent.version, text: request.consent.text, createdAt },

@@ -44,5 +44,5 @@ export const handler = researcherHandler('ListStudies', async (_event, researche
 });
 
 function summary(study: Study) {
-  return { studyId: study.studyId, title: study.title, groupBy: study.groupBy ?? null, groups: studyGroups(study) };
+  return { studyId: study.studyId, title: study.title, groupBy: study.groupBy ?? null, groups: studyGroups(study), ...(study.teamEmail ? { teamEmail: study.teamEmail } : {}) };
 }

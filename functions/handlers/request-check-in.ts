@@ -18,7 +18,7 @@ export const handler = apiHandler('RequestCheckIn', async (event) => {
     requestedAt: new Date().toISOString(),
   });
   if (created) {
-    await studyTeamNotifier().notify({
+    await studyTeamNotifier(study).notify({
       studyId: study.studyId,
       participantCode: participant.participantCode,
       subject: `Check-in requested: ${participant.participantCode} (${study.title.en}, ${wave.name.en})`,

@@ -1,8 +1,9 @@
 /**
  * Telling a study's team that something needs them (a participant asked for a
  * check-in), through the one Mailer: the outbox folder in embedded mode, SES in
- * AWS when STUDY_TEAM_EMAIL is set. Without a mailer or an address nothing is
- * sent, and the request itself is still stored and listed in the console.
+ * AWS. To the address the study names (`teamEmail`), else the platform's
+ * (STUDY_TEAM_EMAIL). Without a mailer or an address nothing is sent, and the
+ * request itself is still stored and listed in the console.
  * Messages carry the participant's study code, never an answer.
  */
 import { config } from '../config.js';
@@ -39,9 +40,9 @@ export class NoNotifier implements StudyTeamNotifier {
   async notify(): Promise<void> {}
 }
 
-export function studyTeamNotifier(): StudyTeamNotifier {
+export function studyTeamNotifier(study: { teamEmail?: string }): StudyTeamNotifier {
   const { STUDY_TEAM_EMAIL, OUTBOX_DIR } = config();
   const mail = mailer();
-  const to = STUDY_TEAM_EMAIL ?? (OUTBOX_DIR ? EMBEDDED_TEAM_ADDRESS : undefined);
+  const to = study.teamEmail ?? STUDY_TEAM_EMAIL ?? (OUTBOX_DIR ? EMBEDDED_TEAM_ADDRESS : undefined);
   return mail && to ? new MailingNotifier(mail, to) : new NoNotifier();
 }

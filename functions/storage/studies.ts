@@ -27,6 +27,8 @@ export type Study = {
   quasiIdentifierItems?: string[];
   /** The declared attribute whose values are the study's data access groups (e.g. local_authority), if it has groups. */
   groupBy?: string;
+  /** Where messages for the study's team go; the platform's address (STUDY_TEAM_EMAIL) when absent. */
+  teamEmail?: string;
   createdAt: string;
 };
 
@@ -231,7 +233,7 @@ export async function getConsentText(studyId: string, version: string): Promise<
 }
 
 function toStudy(item: Record<string, unknown>): Study {
-  const { studyId, title, supportContacts = [], attributes = [], synthetic, quasiIdentifierItems, groupBy, createdAt } = item as Study;
+  const { studyId, title, supportContacts = [], attributes = [], synthetic, quasiIdentifierItems, groupBy, teamEmail, createdAt } = item as Study;
   return {
     studyId,
     title,
@@ -240,6 +242,7 @@ function toStudy(item: Record<string, unknown>): Study {
     ...(synthetic ? { synthetic } : {}),
     ...(quasiIdentifierItems?.length ? { quasiIdentifierItems } : {}),
     ...(groupBy ? { groupBy } : {}),
+    ...(teamEmail ? { teamEmail } : {}),
     createdAt,
   };
 }

@@ -287,6 +287,21 @@ describe('reminders', () => {
   });
 });
 
+describe('messages to the study team', () => {
+  it('go to the address the study names, else the platform’s', async () => {
+    const named = await createLink({ teamEmail: 'leaving-care@council.example.gov.wales' });
+    const unnamed = await createLink();
+
+    for (const link of [named, unnamed]) {
+      const asked = await callRoute('POST', `/api/s/${link.token}/check-in`, { body: { language: 'cy' } });
+      expect(asked.status).toBe(200);
+    }
+
+    expect(messagesOf(named.studyId, 'study-team').map((m) => m.to)).toEqual(['leaving-care@council.example.gov.wales']);
+    expect(messagesOf(unnamed.studyId, 'study-team').map((m) => m.to)).toEqual(['study-team@pont.local']);
+  });
+});
+
 describe('sent messages (embedded outbox)', () => {
   it('lists a study\'s messages with recipients masked, and audits opening one', async () => {
     const { studyId } = await studyWithEmails(2);

@@ -50,6 +50,19 @@ describe('creating a study', () => {
     expect(second.json.error.code).toBe('study_exists');
   });
 
+  it('keeps the study team’s own address, and refuses one that is not an email address', async () => {
+    const body = (studyId: string, teamEmail: string) => ({ studyId, title: t('S'), supportContacts: [], attributes: [], consent: { version: 'v1', text: t('Do you agree?') }, teamEmail });
+    const bad = await callRoute('POST', '/api/studies', { headers: await as('researcher'), body: body('setup-team-bad', 'the leaving care team') });
+    const good = await callRoute('POST', '/api/studies', { headers: await as('researcher'), body: body('setup-team', 'Leaving-Care@Council.example.gov.wales') });
+    const listed = await callRoute('GET', '/api/studies', { headers: await as('researcher') });
+
+    expect(bad.status).toBe(400);
+    expect(bad.json.error.details).toEqual([{ path: 'teamEmail', message: expect.stringMatching(/give an email address/) }]);
+    expect(good.status).toBe(201);
+    expect(listed.json.studies.find((s: { studyId: string }) => s.studyId === 'setup-team').teamEmail).toBe('leaving-care@council.example.gov.wales');
+    expect(listed.json.studies.some((s: { studyId: string }) => s.studyId === 'setup-team-bad')).toBe(false);
+  });
+
   it('refuses a blank consent text or an unsafe version id, naming the field, and stores nothing', async () => {
     const body = (consent: unknown) => ({ studyId: 'setup-blank-consent', title: t('S'), supportContacts: [], attributes: [], consent });
     const blank = await callRoute('POST', '/api/studies', { headers: await as('admin'), body: body({ version: 'v1', text: { en: 'Do you agree?', cy: '  ' } }) });

@@ -85,7 +85,7 @@ export const CONSENT_VERSION = 'consent-v1';
  * the decision to the test.
  */
 export async function createLink(
-  options: { instrument?: InstrumentVersion; opensAt?: Date; closesAt?: Date; consent?: 'agreed' | 'declined' | null } = {},
+  options: { instrument?: InstrumentVersion; opensAt?: Date; closesAt?: Date; consent?: 'agreed' | 'declined' | null; teamEmail?: string } = {},
 ): Promise<LinkFixture> {
   const instrument = options.instrument ?? checkInInstrument();
   const now = Date.now();
@@ -98,6 +98,7 @@ export async function createLink(
     studyId,
     title: { en: 'Test study', cy: 'Astudiaeth brawf' },
     supportContacts: [{ name: { en: 'Helpline', cy: 'Llinell gymorth' }, description: { en: 'Help', cy: 'Help' }, phone: '0800 000 000' }],
+    ...(options.teamEmail ? { teamEmail: options.teamEmail } : {}),
     createdAt,
   });
   await createConsentText({ studyId, version: CONSENT_VERSION, text: { en: 'Do you agree?', cy: "Ydych chi'n cytuno?" }, createdAt });

@@ -18,6 +18,7 @@ export function NewStudyForm(props: { onCreated(studyId: string): void }) {
   const [attributes, setAttributes] = useState<AttributeDraft[]>([]);
   const [contacts, setContacts] = useState<ContactDraft[]>([]);
   const [groupBy, setGroupBy] = useState('');
+  const [teamEmail, setTeamEmail] = useState('');
   const action = useAction();
   // Groups come from a declared attribute: the choice lapses when that attribute is renamed or removed.
   const declared = attributes.map((a) => a.id.trim()).filter((id, i, ids) => id !== '' && ids.indexOf(id) === i);
@@ -33,6 +34,7 @@ export function NewStudyForm(props: { onCreated(studyId: string): void }) {
       title: { en: titleEn.trim(), cy: titleCy.trim() },
       consent: { version: consentVersion.trim(), text: { en: consentEn, cy: consentCy } },
       ...(grouping ? { groupBy: grouping } : {}),
+      ...(teamEmail.trim() ? { teamEmail: teamEmail.trim() } : {}),
       attributes: attributes.map((a) => ({
         id: a.id.trim(),
         label: { en: a.labelEn.trim(), cy: a.labelCy.trim() || a.labelEn.trim() },
@@ -74,6 +76,13 @@ export function NewStudyForm(props: { onCreated(studyId: string): void }) {
           <input required value={titleCy} onChange={(e) => setTitleCy(e.target.value)} />
         </label>
       </fieldset>
+      <label>
+        Study team's email (optional)
+        <input type="email" value={teamEmail} onChange={(e) => setTeamEmail(e.target.value)} aria-describedby="team-email-hint" />
+      </label>
+      <p id="team-email-hint" className="muted console-hint">
+        Where check-in requests from participants go. Empty: the platform's study team address.
+      </p>
       <fieldset>
         <legend>Consent</legend>
         <label>

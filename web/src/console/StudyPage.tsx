@@ -84,7 +84,7 @@ export function StudyPage(props: { study: Study; reload(): void }) {
       />
       <ProgressSection study={study} version={progressVersion} />
       <WithdrawSection studyId={study.studyId} onDone={bumpProgress} />
-      <CheckInsSection studyId={study.studyId} />
+      <CheckInsSection studyId={study.studyId} teamEmail={study.teamEmail} />
       <SentMessages studyId={study.studyId} version={progressVersion} />
       {role === 'admin' && <AuditSection scopes={[study.studyId, '_platform']} />}
     </>

@@ -3,7 +3,7 @@ import { useEffect, useState } from 'react';
 import { listCheckIns, markCheckInHandled } from '../consoleApi';
 import { ProblemBox, formatDateTime, toProblem, useAction, useSession } from '../ui';
 
-export function CheckInsSection(props: { studyId: string }) {
+export function CheckInsSection(props: { studyId: string; teamEmail?: string | undefined }) {
   const { studyId } = props;
   const { token, explain } = useSession();
   const [list, setList] = useState<Awaited<ReturnType<typeof listCheckIns>> | null>(null);
@@ -31,6 +31,7 @@ export function CheckInsSection(props: { studyId: string }) {
   return (
     <section id="check-ins" className="console-card" aria-labelledby="check-ins-heading">
       <h2 id="check-ins-heading">Check-in requests</h2>
+      <p className="muted">{props.teamEmail ? `Each request is also emailed to ${props.teamEmail}.` : "Each request is also emailed to the platform's study team address."}</p>
       <button type="button" className="console-link-button" onClick={() => setTick((t) => t + 1)}>
         Refresh check-ins
       </button>
