@@ -132,7 +132,7 @@ export const PROPERTIES = {
     ['showRefuseItem', 'showDontKnowItem', 'refuseText', 'dontKnowText'],
   ),
   nonAnswerKinds: refused(
-    'more than two of "prefer_not_to_say", "not_applicable", `showRefuseItem`, `showDontKnowItem` on a question with text-valued choices',
+    'more than two of "prefer_not_to_say", "not_applicable", `showRefuseItem`, `showDontKnowItem` on a radiogroup, dropdown or one-choice imagepicker with text-valued choices',
     'Its text column would need more than three missing values (one is kept for suppressed cells), which SPSS cannot declare: offer at most two, or give the choices numeric values.',
   ),
   showCommentArea: supported(
@@ -275,20 +275,24 @@ export type SurveyNode = {
 
 /** Question types whose answers are among their choices, which choicesFromQuestion may name. */
 const CHOICE_TYPES = new Set(['radiogroup', 'checkbox', 'dropdown', 'tagbox', 'imagepicker', 'ranking']);
-const TYPE_ENTRIES: ReadonlySet<string> = new Set(Object.keys(QUESTION_TYPES));
 const TEXT_INPUT_ENTRIES: Record<string, keyof typeof QUESTION_TYPES> = {
   number: 'textNumber', range: 'textNumber', date: 'textDate', 'datetime-local': 'textDate', month: 'textDate', week: 'textDate',
   time: 'textTime', color: 'textColor', password: 'textPassword', text: 'text', email: 'text', tel: 'text', url: 'text',
 };
 /** Special choices that are not answers (the export's missing values). */
 const NON_ANSWER_CHOICES = ['prefer_not_to_say', 'not_applicable'];
+/** Choice questions whose answer is one value in one column (a checkbox's choices are columns of 1/0 each). */
+const SINGLE_VALUE_TYPES = new Set(['radiogroup', 'dropdown']);
 const EMBEDDED_PICTURE = /^data:image\/(png|jpeg|gif|webp);base64,[A-Za-z0-9+/]+=*$/;
 
-/** The row of the table a question's type falls under. */
+/** Rows of the type table that are not SurveyJS type names: text inputs by inputType, and types the table does not name. */
+const ROWS_BEYOND_TYPES: ReadonlySet<string> = new Set(['textNumber', 'textDate', 'textTime', 'textColor', 'textPassword', 'unknown']);
+
+/** The row of the table a question falls under: its type's, or for a text input its inputType's. */
 export function typeEntryOf(question: Record<string, unknown>): keyof typeof QUESTION_TYPES {
   const type = String(question.type);
   if (type === 'text') return TEXT_INPUT_ENTRIES[String(question.inputType ?? 'text')] ?? 'text';
-  return TYPE_ENTRIES.has(type) && !['unknown', 'textNumber', 'textDate', 'textTime', 'textColor', 'textPassword'].includes(type) ? (type as keyof typeof QUESTION_TYPES) : 'unknown';
+  return Object.hasOwn(QUESTION_TYPES, type) && !ROWS_BEYOND_TYPES.has(type) ? (type as keyof typeof QUESTION_TYPES) : 'unknown';
 }
 
 /** Every object of a survey the support rules read, in survey order: the survey, pages, panels, questions and their choices and boxes. */
@@ -353,6 +357,8 @@ const RULES: readonly Rule[] = [
     entry: 'nonAnswerKinds',
     on: ['question'],
     refuses: (_, node, survey) => {
+      const single = SINGLE_VALUE_TYPES.has(String(node.json.type)) || (node.json.type === 'imagepicker' && node.json.multiSelect !== true);
+      if (!single) return false;
       const values = choiceValuesOf(node.json, survey);
       const kinds = NON_ANSWER_CHOICES.filter((v) => values.includes(v)).length + (isTrue(node.json.showRefuseItem) ? 1 : 0) + (isTrue(node.json.showDontKnowItem) ? 1 : 0);
       const textValued = values.some((v) => typeof v === 'string' && !NON_ANSWER_CHOICES.includes(v));

@@ -470,6 +470,12 @@ describe('the refusals', () => {
     }
   });
 
+  it('let a checkbox offer every kind of non-answer, each a 1/0 column of its own', () => {
+    const survey = { pages: [{ elements: [question('checkbox', 'all', { choices: choices('yes', 'prefer_not_to_say', 'not_applicable'), showRefuseItem: true, showDontKnowItem: true })] }] };
+
+    expect(supportProblems(survey)).toEqual([]);
+  });
+
   it('find pictures from other sites in every language, on choices, and at the survey', () => {
     const problems = supportProblems({
       logo: { en: PICTURE, cy: 'https://example.org/logo.png' },
