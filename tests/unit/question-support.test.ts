@@ -397,6 +397,13 @@ function oneWave(instrument: InstrumentVersion): StudyDesign {
   return { studyId: 'coverage', title: t('Coverage'), attributes: [], waves: [{ waveId: 'baseline', ordinal: 0, name: t('Baseline'), instruments: [instrument] }] };
 }
 
+/** Each row's instrument, checked once: several tests read it. */
+const checkedRows = new Map<string, ReturnType<typeof checkInstrument>>();
+function checkedRow(id: SupportEntryId, shape: Shape) {
+  if (!checkedRows.has(id)) checkedRows.set(id, checkInstrument(fileOf(id, shape)));
+  return checkedRows.get(id)!;
+}
+
 const rows = Object.entries(CASES) as [SupportEntryId, Case][];
 const supportedRows = rows.filter((row): row is [SupportEntryId, Supported] => 'valid' in row[1]);
 const refusedRows = rows.filter((row): row is [SupportEntryId, Refused] => 'refusedAt' in row[1]);
@@ -407,14 +414,14 @@ describe('every row of the coverage table', () => {
   });
 
   it.each(refusedRows)('%s: refused by instrument validate at its JSON path, with the reason', (id, shape) => {
-    const check = checkInstrument(fileOf(id, shape));
+    const check = checkedRow(id, shape);
 
     expect(check.ok).toBe(false);
     expect(!check.ok && check.problems).toContainEqual({ path: shape.refusedAt, message: expect.stringContaining(`Pont cannot run ${entryOf(id).name}`) });
   });
 
   it.each(supportedRows)('%s: passes validate; a valid answer is kept, an invalid one refused; the export lays it out with a codebook', (id, shape) => {
-    const check = checkInstrument(fileOf(id, shape));
+    const check = checkedRow(id, shape);
     expect(check.ok ? [] : check.problems).toEqual([]);
     const instrument = (check as { instrument: InstrumentVersion }).instrument;
     const submit = (answers: Answers) => checkAnswers(instrument, answers, { complete: true, language: 'cy' });
@@ -444,7 +451,7 @@ describe('every row of the coverage table', () => {
 describe('free text in every row', () => {
   it('is left out of the export unless asked for: text, dates, boxes of text, "other" words and comments', () => {
     for (const [id, shape] of supportedRows) {
-      const check = checkInstrument(fileOf(id, shape));
+      const check = checkedRow(id, shape);
       const instrument = (check as { instrument: InstrumentVersion }).instrument;
       const items = (includeFreeText: boolean) => planVariables(oneWave(instrument), { includeFreeText }).long.filter((v) => v.kind === 'item');
       const all = items(true);
@@ -465,7 +472,7 @@ describe('the refusals', () => {
 
   it('leave matrices and panels with several rows without a duplicate-name problem', () => {
     for (const id of ['matrixdropdown', 'matrixdynamic', 'paneldynamic'] as const) {
-      const check = checkInstrument(fileOf(id, CASES[id]));
+      const check = checkedRow(id, CASES[id]);
       expect(!check.ok && check.problems.map((p) => p.message).join('\n'), id).not.toMatch(/two questions store their answer/);
     }
   });
