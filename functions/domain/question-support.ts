@@ -257,7 +257,7 @@ export const PRESENTATION_PROPERTIES: readonly string[] = [
   'validateVisitedEmptyFields', 'autoGrowComment', 'allowResizeComment', 'commentAreaRows', 'startSurveyText', 'pagePrevText', 'pageNextText', 'completeText',
   'previewText', 'editText', 'requiredMark', 'questionTitlePattern', 'questionTitleTemplate', 'firstPageIsStartPage', 'isSinglePage', 'questionsOnPageMode',
   'showPreviewBeforeComplete', 'previewMode', 'showTimer', 'timerLocation', 'timerInfoMode', 'showTimerPanel', 'widthMode', 'gridLayoutEnabled',
-  'fitToContainer', 'headerView', 'backgroundImageFit', 'backgroundImageAttachment', 'backgroundOpacity', 'showBrandInfo', 'url',
+  'fitToContainer', 'headerView', 'backgroundImageFit', 'backgroundImageAttachment', 'backgroundOpacity', 'showBrandInfo',
 ];
 
 // ---- finding what an instrument uses ---------------------------------------------------------

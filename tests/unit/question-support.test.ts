@@ -504,7 +504,7 @@ describe('what the table covers', () => {
   it('every property survey-core declares for what Pont runs: each is presentation or decided by a row', () => {
     const decided = new Set([...PRESENTATION_PROPERTIES, ...Object.values({ ...QUESTION_TYPES, ...PROPERTIES }).flatMap((entry) => entry.covers ?? [])]);
     const runs = Object.keys(QUESTION_TYPES).filter((type) => entryOf(type as SupportEntryId).verdict === 'supported' && Serializer.findClass(type));
-    const classes = [...runs, 'survey', 'page', 'panel', 'choiceitem', 'checkboxitem', 'imageitemvalue', 'ratingitem', 'matrixcolumn', 'multipletextitem', 'calculatedvalue', 'sliderlabel', 'htmlconditionitem', 'urlconditionitem'];
+    const classes = [...runs, 'survey', 'page', 'panel', 'choiceitem', 'checkboxitem', 'imageitemvalue', 'ratingitem', 'matrixcolumn', 'multipletextitem', 'calculatedvalue', 'sliderlabel', 'htmlconditionitem'];
     const validators = ['numericvalidator', 'textvalidator', 'answercountvalidator', 'regexvalidator', 'emailvalidator', 'expressionvalidator'];
     const undecided = [...classes, ...validators].flatMap((className) => Serializer.getProperties(className).map((p) => p.name).filter((name) => !decided.has(name)).map((name) => `${className}.${name}`));
 
