@@ -210,7 +210,7 @@ function InstrumentSurvey({ instrument, lang, part, parts, onDone, onLinkProblem
     const submitAnswers = async (options: { allow: boolean }) => {
       setSubmit('sending');
       setServerErrors([]);
-      clearInvisibleValues(model);
+      clearUnusedAnswers(model);
       try {
         // 'queued' (no signal) still lets the participant finish: the answers go when they're back online.
         await outbox.submit(id, snapshot());
@@ -372,14 +372,19 @@ function resumeAt(model: Model, pageName: string | undefined) {
  * 3.0.0, hence the guard; the server remains the judge.) An answer given before
  * its question was disabled (enableIf) no longer applies either: SurveyJS keeps
  * it, the server refuses it, so it goes too, unless it is the question's own
- * default.
+ * default. Clearing one answer can hide or disable another (`visibleIf:
+ * "{why} notempty"`), so this repeats until nothing changes.
  */
-function clearInvisibleValues(model: Model) {
+function clearUnusedAnswers(model: Model) {
   const maybe = model as unknown as { clearUnusedValues?: () => void };
-  if (model.clearInvisibleValues === 'onComplete' && typeof maybe.clearUnusedValues === 'function') maybe.clearUnusedValues();
-  for (const question of model.getAllQuestions()) {
+  for (let pass = 0; pass < 5; pass += 1) {
+    if (model.clearInvisibleValues === 'onComplete' && typeof maybe.clearUnusedValues === 'function') maybe.clearUnusedValues();
     // Expression questions are never editable: the server computes their values itself.
-    if (question.getType() !== 'expression' && question.isReadOnly && !question.isEmpty() && !Helpers.isTwoValueEquals(question.value, question.defaultValue)) question.clearValue();
+    const disabled = model
+      .getAllQuestions()
+      .filter((question) => question.getType() !== 'expression' && question.isReadOnly && !question.isEmpty() && !Helpers.isTwoValueEquals(question.value, question.defaultValue));
+    if (disabled.length === 0) return;
+    for (const question of disabled) question.clearValue();
   }
 }
 
