@@ -3,10 +3,23 @@ import { existsSync, readFileSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { checkInstrumentText, type InstrumentProblem } from '../functions/domain/instrument-check.js';
 import type { InstrumentVersion } from '../functions/domain/instrument.js';
+import { supportTableMarkdown } from '../functions/domain/question-support.js';
 
 export const REPO_ROOT = resolve(import.meta.dirname, '..');
 export const INSTRUMENTS_DIR = join(REPO_ROOT, 'instruments');
 export const SCHEMA_FILE = join(INSTRUMENTS_DIR, 'instrument.schema.json');
+export const README_FILE = join(REPO_ROOT, 'README.md');
+
+const TABLE_START = '<!-- question-support table: npm run pont -- instrument support-table -->';
+const TABLE_END = '<!-- end of question-support table -->';
+
+/** The README with its coverage table made again from functions/domain/question-support.ts. */
+export function withSupportTable(readme: string): string {
+  const start = readme.indexOf(TABLE_START);
+  const end = readme.indexOf(TABLE_END);
+  if (start < 0 || end < start) throw new Error(`README.md has no coverage table between "${TABLE_START}" and "${TABLE_END}"`);
+  return `${readme.slice(0, start + TABLE_START.length)}\n${supportTableMarkdown()}\n${readme.slice(end)}`;
+}
 
 export type FileCheck = { file: string; instrument?: InstrumentVersion; problems: InstrumentProblem[] };
 

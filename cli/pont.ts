@@ -4,6 +4,7 @@
  *   instrument validate <file…>        check instrument files; non-zero exit on any problem
  *   instrument diff <id>@<a> <id>@<b>  what changed between two versions, and whether scores stay comparable
  *   instrument schema                  regenerate instruments/instrument.schema.json
+ *   instrument support-table           regenerate the README's table of supported question types and properties
  *   instrument publish <file>          publish a version to a running Pont (see cli/api-session.ts)
  *   instrument preview <file> [--port 3100]
  *                                      show a file in the respondent page, reloading as it changes (cli/preview/)
@@ -21,7 +22,7 @@ import type { PreviewResult } from '../functions/contracts/preview.js';
 import { instrumentJsonSchema } from '../functions/domain/instrument.js';
 import { errorMessage, openSession, reach } from './api-session.js';
 import { diffInstruments, type InstrumentDiff } from '../functions/domain/instrument-diff.js';
-import { checkInstrumentFile, fileOfReference, SCHEMA_FILE } from './instrument-files.js';
+import { checkInstrumentFile, fileOfReference, README_FILE, SCHEMA_FILE, withSupportTable } from './instrument-files.js';
 import { DEFAULT_PREVIEW_PORT, previewResult, startPreviewServer } from './preview/server.js';
 
 const USAGE = `Usage: npm run pont -- instrument <command> … | demo-cohort …
@@ -30,6 +31,7 @@ const USAGE = `Usage: npm run pont -- instrument <command> … | demo-cohort …
   instrument preview <file>     show a file in the respondent page, in English and Welsh (--port, default 3100)
   instrument diff <id>@<a> <id>@<b>   what changed between two versions; whether scores stay comparable
   instrument schema             regenerate instruments/instrument.schema.json
+  instrument support-table      regenerate the README's table of supported question types and properties
   demo-cohort --participants 10000 --waves 3 [--study demo-cohort] [--seed pont]
                                 fill a new study with synthetic participants and answers (marked synthetic)
   export <study> --out <dir> [--include-partial] [--include-free-text] [--study-stable-key] [--k 5]
@@ -105,6 +107,11 @@ const commands: Record<string, Command> = {
   'instrument schema': async () => {
     writeFileSync(SCHEMA_FILE, `${JSON.stringify(instrumentJsonSchema(), null, 2)}\n`);
     console.log(`Wrote ${SCHEMA_FILE}`);
+    return 0;
+  },
+  'instrument support-table': async () => {
+    writeFileSync(README_FILE, withSupportTable(readFileSync(README_FILE, 'utf8')));
+    console.log(`Wrote the coverage table in ${README_FILE}`);
     return 0;
   },
   'instrument preview': async (args) => {

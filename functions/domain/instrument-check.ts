@@ -2,12 +2,15 @@
  * Everything `pont instrument validate` checks, as one pure function:
  * the file format, the survey as survey-core reads it, bilingual text,
  * expressions, the HTML it shows (instrument-markup.ts: an allow-list, https
- * links only), and that every scale fits the questions it scores.
+ * links only), that it uses only what Pont runs end to end (question-support.ts),
+ * and that every scale fits the questions it scores.
  * Every problem names its JSON path and says what to do.
  */
 import { ConditionsParser, Model, Serializer, type Question } from 'survey-core';
 import { InstrumentFile, Privacy, Scale, toInstrumentVersion, type InstrumentVersion } from './instrument.js';
+import { answerProblem } from './answer-validation.js';
 import { markupProblems } from './instrument-markup.js';
+import { entryOf, supportProblems, surveyNodes } from './question-support.js';
 
 export type InstrumentProblem = { path: string; message: string };
 
@@ -50,7 +53,11 @@ export function checkInstrument(value: unknown): InstrumentCheck {
     }
     walkSurveyJson(survey as Record<string, unknown>, 'survey', ['survey'], problems);
     problems.push(...markupProblems(survey, 'survey'));
-    const names = model.getAllQuestions(false, false, true).map((q) => q.getValueName());
+    const unsupported = supportProblems(survey as Record<string, unknown>);
+    problems.push(...unsupported.map(({ path, message }) => ({ path, message })));
+    checkDefaultValues(survey as Record<string, unknown>, model, new Set(unsupported.map((p) => p.path)), problems);
+    // Questions inside a matrix's cells or a dynamic panel are not the survey's own (and are refused above): each row would count them again.
+    const names = model.getAllQuestions(false, false, false).map((q) => q.getValueName());
     for (const name of new Set(names.filter((n, i) => names.indexOf(n) !== i))) {
       problems.push({ path: 'survey', message: `two questions store their answer as "${name}": give each question its own name` });
     }
@@ -144,6 +151,22 @@ function checkBilingual(value: unknown, path: string, problems: InstrumentProble
     if (typeof text[language] !== 'string' || (text[language] as string).trim() === '') {
       problems.push({ path: `${path}.${language}`, message: `the ${language === 'en' ? 'English' : 'Welsh'} text is missing` });
     }
+  }
+}
+
+// ---- default values -------------------------------------------------------------------------
+
+/** Types whose value is not an answer the respondent gives: a default there means nothing to check. */
+const NO_DEFAULT = new Set(['html', 'image', 'expression']);
+
+/** A default answer must be one the server would accept at submission, or it is refused when the respondent submits it. */
+function checkDefaultValues(survey: Record<string, unknown>, model: Model, refusedPaths: ReadonlySet<string>, problems: InstrumentProblem[]): void {
+  const entry = entryOf('defaultValueInvalid');
+  for (const node of surveyNodes(survey)) {
+    if (node.kind !== 'question' || node.json.defaultValue === undefined || refusedPaths.has(node.path) || NO_DEFAULT.has(String(node.json.type))) continue;
+    const question = typeof node.json.name === 'string' ? model.getQuestionByName(node.json.name) : null;
+    const problem = question ? answerProblem(question, node.json.defaultValue) : null;
+    if (problem) problems.push({ path: `${node.path}.defaultValue`, message: `Pont cannot run ${entry.name}: it ${problem}. ${entry.detail}` });
   }
 }
 

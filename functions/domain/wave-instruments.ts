@@ -8,6 +8,7 @@ import { diffInstruments } from './instrument-diff.js';
 import { answerNameOf, questionsOf } from './instrument-questions.js';
 import type { InstrumentFile, InstrumentVersion } from './instrument.js';
 import { linkOriginProblems } from './instrument-markup.js';
+import { supportProblems } from './question-support.js';
 
 export type InstrumentRegistrations = Readonly<Record<string, string | undefined>>;
 
@@ -54,6 +55,18 @@ export function linkProblems(instruments: readonly Pick<InstrumentFile, 'id' | '
       version: instrument.version,
       origin: problem.origin,
     })),
+  );
+}
+
+/**
+ * A version published before instrument validate refused what Pont cannot run
+ * end to end (question-support.ts) keeps its content hash, so it stays
+ * published; a wave may not run it, or its answers would be refused or fail
+ * to export.
+ */
+export function unsupportedProblems(instruments: readonly Pick<InstrumentFile, 'id' | 'version' | 'survey'>[]): { path: string; message: string }[] {
+  return instruments.flatMap((instrument, index) =>
+    supportProblems(instrument.survey, `instruments[${index}].survey`).map((problem) => ({ path: problem.path, message: `${instrument.id}@${instrument.version}: ${problem.message}` })),
   );
 }
 

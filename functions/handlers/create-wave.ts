@@ -1,7 +1,7 @@
 /** POST /api/studies/{studyId}/waves: a baseline or follow-up wave, pinned to published instrument versions. */
 import { CreateWaveRequest, type CreateWaveResult } from '../contracts/studies.js';
 import type { InstrumentVersion } from '../domain/instrument.js';
-import { linkProblems, registrationProblems, sharedQuestionNameProblems, versionChangeWarnings } from '../domain/wave-instruments.js';
+import { linkProblems, registrationProblems, sharedQuestionNameProblems, unsupportedProblems, versionChangeWarnings } from '../domain/wave-instruments.js';
 import { studyHandler } from '../http/researcher-handler.js';
 import { parseJsonBody } from '../http/body.js';
 import { HttpError } from '../http/errors.js';
@@ -26,6 +26,10 @@ export const handler = studyHandler('CreateWave', async (event, researcher) => {
     throw new HttpError(422, 'instrument_not_published', 'Publish these instrument versions first', unpublished.map((p) => ({ path: 'instruments', message: `${p.id}@${p.version} is not published` })));
   }
   const pinned = instruments as InstrumentVersion[];
+  const unsupported = unsupportedProblems(pinned);
+  if (unsupported.length > 0) {
+    throw new HttpError(422, 'instrument_not_supported', 'An instrument uses what Pont cannot run: publish a new version without it', unsupported);
+  }
   const unregistered = registrationProblems(pinned, request.registrations ?? {});
   if (unregistered.length > 0) {
     throw new HttpError(422, 'registration_required', 'Record the registration references first', unregistered.map((p) => ({ path: `registrations.${p.instrumentId}`, message: p.message })));

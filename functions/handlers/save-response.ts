@@ -1,6 +1,6 @@
 /** PUT /api/s/{token}/responses/{instrumentId}: a partial save or the final submission of one instrument. */
 import { SaveResponseRequest, type SaveResponseResult } from '../contracts/respondent.js';
-import { validateAnswers } from '../domain/answer-validation.js';
+import { checkAnswers } from '../domain/answer-validation.js';
 import { apiHandler } from '../http/api-handler.js';
 import { parseJsonBody } from '../http/body.js';
 import { HttpError } from '../http/errors.js';
@@ -19,7 +19,8 @@ export const handler = apiHandler('SaveResponse', async (event) => {
   const instrument = await getInstrumentVersion(pin.id, pin.version);
   if (!instrument) throw new HttpError(500, 'wave_misconfigured', 'This study is not set up correctly. Please tell the research team.');
 
-  const problems = validateAnswers(instrument, request.answers, { complete: request.complete, language: request.language });
+  // The answers kept are the server's reading of them: computed values computed here, never taken from the device.
+  const { problems, answers } = checkAnswers(instrument, request.answers, { complete: request.complete, language: request.language });
   if (problems.length > 0) {
     throw new HttpError(422, 'answers_invalid', 'Some answers need another look', problems);
   }
@@ -33,7 +34,7 @@ export const handler = apiHandler('SaveResponse', async (event) => {
         instrumentId: instrument.id,
         instrumentVersion: instrument.version,
         contentHash: instrument.contentHash,
-        answers: request.answers,
+        answers,
         status: request.complete ? 'complete' : 'partial',
         language: request.language,
         savedAt: now.toISOString(),

@@ -141,6 +141,41 @@ describe('the respondent journey', () => {
     await page.close();
   });
 
+  it('submits only what the survey logic leaves standing: answers to a question since disabled (and to one that hid with it), a choice since hidden and a page since hidden are cleared first', async () => {
+    const pages = [
+      {
+        name: 'first',
+        elements: [
+          { type: 'rating', name: 'often', title: both('How often?', 'Pa mor aml?'), rateMin: 1, rateMax: 5 },
+          { type: 'text', name: 'why', title: both('Why?', 'Pam?'), enableIf: '{often} > 3' },
+          // Shown while "why" has an answer: clearing that answer hides this one, which then goes too.
+          { type: 'text', name: 'because', title: both('Because?', 'Oherwydd?'), visibleIf: '{why} notempty' },
+          { type: 'checkbox', name: 'used', title: both('Used', 'Wedi defnyddio'), choices: [...choices('a'), { ...choices('b')[0], visibleIf: '{often} > 3' }] },
+        ],
+      },
+      { name: 'second', visibleIf: '{often} > 3', elements: [{ type: 'comment', name: 'more', title: both('More', 'Mwy') }] },
+    ];
+    const link = await createLink({ instrument: instrumentWith('logic-left', pages) });
+    const context = await browser.newContext(DESKTOP);
+    const page = await openSurvey(context, link);
+
+    await page.locator('[data-name="often"] .sd-rating__item').getByText('5', { exact: true }).click();
+    await page.locator('[data-name="why"] input').fill('it helps');
+    await page.locator('[data-name="because"] input').fill('it does');
+    for (const choice of ['Choice a', 'Choice b']) await page.locator('[data-name="used"] .sd-item').filter({ hasText: choice }).locator('label').click();
+    await page.locator('.sd-navigation__next-btn').click();
+    await page.locator('[data-name="more"] textarea').fill('on the second page');
+    await page.locator('.sd-navigation__prev-btn').click();
+    await page.locator('[data-name="often"] .sd-rating__item').getByText('1', { exact: true }).click();
+    await page.locator('.sd-navigation__complete-btn').click();
+    await page.getByText('Thank you!').waitFor();
+
+    const [response] = await stored(link);
+    expect(response).toMatchObject({ status: 'complete', answers: { often: 1, used: ['a'] } });
+    expect(Object.keys(response!.answers).sort()).toEqual(['often', 'used']);
+    await context.close();
+  }, 60_000);
+
   it('on a phone, shows ratings as a list and matrices one row at a time, and keeps a rating list in the chosen language', async () => {
     const { context, page } = await phonePage();
     const link = platform.demoLinks[2]!;

@@ -338,3 +338,48 @@ describe('both scripts for the shipped instruments across three waves', () => {
     for (const variable of [...full.long, ...full.wide, ...full.scores]) expect(dictionary).toContain(`\n${variable.name},`);
   });
 });
+
+// ---- every kind of column ----------------------------------------------------------------------
+
+describe('both scripts for every kind of column Pont exports', () => {
+  const t = (en: string) => ({ en, cy: `${en} (cy)` });
+  const options = (...values: (string | number)[]) => values.map((value) => ({ value, text: t(String(value)) }));
+  const kinds = checkedInstrument(testInstrumentFile({
+    id: 'kinds',
+    survey: {
+      calculatedValues: [{ name: 'kind_total', expression: '{kind_slide} + 1', includeIntoResult: true }],
+      pages: [
+        {
+          name: 'one',
+          elements: [
+            { type: 'radiogroup', name: 'kind_often', title: t('How often?'), choices: options(1, 2, 3, 'prefer_not_to_say', 'not_applicable'), showRefuseItem: true, showDontKnowItem: true },
+            { type: 'ranking', name: 'kind_rank', title: t('Rank'), choices: options('a', 'b') },
+            { type: 'multipletext', name: 'kind_box', title: t('Boxes'), items: [{ name: 'n', inputType: 'number' }, { name: 'words' }, { name: 'd', inputType: 'date' }] },
+            { type: 'slider', name: 'kind_slide', title: t('Slide') },
+            { type: 'expression', name: 'kind_double', title: t('Double'), expression: '{kind_slide} * 2' },
+            { type: 'radiogroup', name: 'kind_where', title: t('Where?'), choices: options('home', 'away'), showOtherItem: true },
+            { type: 'rating', name: 'kind_mood', title: t('Mood'), showCommentArea: true },
+          ],
+        },
+      ],
+    },
+  }));
+  const design: StudyDesign = { studyId: 'kinds', title: t('Kinds'), attributes: [], waves: [{ waveId: 'baseline', ordinal: 0, name: t('Baseline'), instruments: [kinds] }] };
+  const planned = planVariables(design, { includeFreeText: true });
+  const often = planned.long.find((v) => v.name === 'kind_often')!;
+
+  it('keep a column with five kinds of non-answer numeric, declared missing in SPSS as their range', () => {
+    expect(often.missingValues).toEqual([-9, -8, -6, -5, -7]);
+    const row = Object.fromEntries(planned.long.map((v) => [v.name, v.type === 'numeric' ? 1 : 'x']));
+    const folder = exportFolder(planned, { long: [{ ...row, kind_often: -6 }, { ...row, kind_often: 2 }], wide: [], scores: [] });
+
+    const r = run('Rscript', ['-e', 'source("load.R"); cat(class(responses_long$kind_often), responses_long$kind_often, sep = ",")'], folder);
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toBe('numeric,NA,2');
+
+    const out = runPspp(folder, [{ dataset: 'responses_long', variables: ['kind_often', 'kind_rank_a', 'kind_box_words', 'kind_double', 'kind_total', 'kind_where_other', 'kind_mood_comment'] }]);
+    expect(out['responses_long.kind_often']).toMatch(/kind_often,\d+,How often\?,.*-9 THRU -5\n/);
+    expect(out['responses_long.kind_often']).toContain(',-6[a],Refuse to answer\n');
+    for (const name of ['kind_rank_a', 'kind_box_words', 'kind_double', 'kind_total', 'kind_where_other', 'kind_mood_comment']) expect(out[`responses_long.${name}`]).toContain(`${name},`);
+  });
+});

@@ -36,4 +36,13 @@ describe('reading an instrument\'s questions', () => {
     expect(names).toEqual(['a', 'b_value', 'note', 'people', 'c']);
     expect(names).toEqual(surveyCoreNames(survey));
   });
+
+  it('reads a survey whose questions sit at the top, without pages, and the older name "questions" for elements', () => {
+    const survey = { elements: [{ type: 'rating', name: 'a' }, { type: 'panel', name: 'group', questions: [{ type: 'text', name: 'b' }] }] };
+
+    const names = questionsOf({ survey }).map(answerNameOf);
+
+    expect(names).toEqual(['a', 'b']);
+    expect(names).toEqual(surveyCoreNames(survey));
+  });
 });

@@ -1,6 +1,6 @@
 /** Item variables: what questions an instrument version has, one column per name across versions, and how a stored answer is coded. */
 import type { LocalisedText } from '../../contracts/common.js';
-import { type QuestionJson, questionsOf } from '../instrument-questions.js';
+import { flagOf, propertyOf, type QuestionJson, questionsOf } from '../instrument-questions.js';
 import type { InstrumentVersion } from '../instrument.js';
 import { AGE_BANDS, AGE_BANDS_IN_WORDS, ageBandOf, DATE_INPUT_TYPES, monthOf } from './privacy.js';
 import { about, compareVersions, GENERALISED_VALUE, inWave, type ItemCoding, maxBytes, newest, type PlanContext, type PlanOptions, prefixed, SPECIAL_CODES, TEXT, type ValueLabel, type Variable } from './variable-model.js';
@@ -29,10 +29,12 @@ export type ItemColumn = {
   maxLength?: number;
   /** Why the column is not named after its question (column-names.ts), for the codebook. */
   renamedBecause?: string;
+  /** A computed value's expression, for the codebook. */
+  formula?: string;
 };
 
 /** Elements that show something but take no answer. */
-export const NO_ANSWER = new Set(['html', 'expression', 'image']);
+export const NO_ANSWER = new Set(['html', 'image']);
 /** survey-core's limit on text answers when a question sets none (answer-validation.ts). */
 const DEFAULT_TEXT_LIMIT = 10_000;
 const SPSS_MAX_STRING = 32_767;
@@ -40,10 +42,18 @@ const SPSS_MAX_STRING = 32_767;
 /** Question types whose one answer can be an age in years. */
 const AGE_HOLDERS = new Set(['text', 'rating', 'radiogroup', 'dropdown']);
 
+/** Text inputs whose answer is a number. */
+const NUMBER_INPUT_TYPES = new Set(['number', 'range']);
+
 /** The columns one instrument version makes, in survey order. `ages`: questions marked as ages in the design, by answer name. */
 export function itemColumnsOf(instrument: InstrumentVersion, options: PlanOptions, ages: ReadonlySet<string>): ItemColumn[] {
   const columns: ItemColumn[] = [];
-  for (const question of questionsOf(instrument)) {
+  const questions = questionsOf(instrument);
+  const byName = new Map(questions.map((question) => [String(question.name), question]));
+  const survey = instrument.survey;
+  const textLimit = (declared: unknown, surveyLimit: unknown) =>
+    typeof declared === 'number' && declared > 0 ? declared : typeof surveyLimit === 'number' && surveyLimit > 0 ? surveyLimit : DEFAULT_TEXT_LIMIT;
+  for (const question of questions) {
     const type = String(question.type);
     if (NO_ANSWER.has(type)) continue;
     const itemName = String(question.valueName ?? question.name);
@@ -54,6 +64,16 @@ export function itemColumnsOf(instrument: InstrumentVersion, options: PlanOption
       title: localised(question.title, itemName),
     };
     const single = (coding: ItemCoding, choices: Choice[], numeric: boolean): ItemColumn => ({ ...base, name: itemName, coding, choices, numeric });
+    /** A column for one part of the answer (a box, a ranked choice), named after the part. */
+    const part = (partName: RawValue, partText: LocalisedText, coding: ItemCoding, choices: Choice[], numeric: boolean): ItemColumn => ({
+      ...base,
+      name: `${itemName}_${nameSafe(partName)}`,
+      coding,
+      partText,
+      choices,
+      numeric,
+    });
+    const freeText = (column: ItemColumn, maxLength: number): ItemColumn => ({ ...column, maxLength });
 
     if (ages.has(itemName)) {
       if (!AGE_HOLDERS.has(type)) {
@@ -61,22 +81,31 @@ export function itemColumnsOf(instrument: InstrumentVersion, options: PlanOption
       }
       // Only the band leaves: the bands are the column's values, with the question's own "prefer not to say" and the like.
       const bands = AGE_BANDS.map((band) => ({ value: band.code, text: band.label }));
-      columns.push(single({ kind: 'ageBand' }, [...bands, ...choicesOf(question).filter((c) => isSpecial(c.value))], false));
+      columns.push(single({ kind: 'ageBand' }, [...bands, ...choicesOf(question, byName).filter((c) => isSpecial(c.value))], false));
       continue;
     }
 
     switch (type) {
       case 'radiogroup':
-      case 'dropdown':
-        columns.push(single({ kind: 'value' }, choicesOf(question), allNumeric(choicesOf(question))));
+      case 'dropdown': {
+        const choices = choicesOf(question, byName);
+        columns.push(single({ kind: 'value' }, choices, allNumeric(choices)));
         break;
-      case 'imagepicker':
-        if (question.multiSelect === true) columns.push(...checkboxColumns(base, choicesOf(question)));
-        else columns.push(single({ kind: 'value' }, choicesOf(question), allNumeric(choicesOf(question))));
+      }
+      case 'imagepicker': {
+        const choices = choicesOf(question, byName);
+        if (question.multiSelect === true) columns.push(...checkboxColumns(base, choices));
+        else columns.push(single({ kind: 'value' }, choices, allNumeric(choices)));
         break;
+      }
       case 'rating': {
         const choices = ratingChoices(question);
         columns.push(single({ kind: 'value' }, choices, allNumeric(choices)));
+        break;
+      }
+      case 'slider': {
+        const labels = listOf(question.customLabels).map(toChoice);
+        columns.push(single({ kind: 'value' }, labels, true));
         break;
       }
       case 'boolean':
@@ -93,43 +122,86 @@ export function itemColumnsOf(instrument: InstrumentVersion, options: PlanOption
         break;
       case 'checkbox':
       case 'tagbox':
-        columns.push(...checkboxColumns(base, choicesOf(question)));
+        columns.push(...checkboxColumns(base, choicesOf(question, byName)));
+        break;
+      case 'ranking':
+        for (const choice of choicesOf(question, byName)) columns.push(part(choice.value, choice.text, { kind: 'rank', choice: choice.value }, [], true));
         break;
       case 'matrix': {
         const values = listOf(question.columns).map(toChoice);
         for (const row of listOf(question.rows).map(toChoice)) {
-          columns.push({
-            ...base,
-            name: `${itemName}_${nameSafe(row.value)}`,
-            coding: { kind: 'matrixRow', row: String(row.value) },
-            partText: row.text,
-            choices: values,
-            numeric: allNumeric(values),
-          });
+          columns.push(part(row.value, row.text, { kind: 'matrixRow', row: String(row.value) }, values, allNumeric(values)));
         }
         break;
       }
+      case 'multipletext':
+        for (const box of listOf(question.items) as QuestionJson[]) {
+          const boxName = String(box.name);
+          const boxText = localised(box.title, boxName);
+          const inputType = String(box.inputType ?? 'text');
+          if (NUMBER_INPUT_TYPES.has(inputType)) columns.push(part(boxName, boxText, { kind: 'value', box: boxName }, [], true));
+          else if (!options.includeFreeText) continue;
+          else if (DATE_INPUT_TYPES.has(inputType)) columns.push(part(boxName, boxText, { kind: 'month', box: boxName }, [], false));
+          else columns.push(freeText(part(boxName, boxText, { kind: 'text', box: boxName }, [], false), textLimit(box.maxLength, survey.maxTextLength)));
+        }
+        break;
+      case 'expression':
+        columns.push({ ...single({ kind: 'computed' }, [], true), formula: String(question.expression ?? '') });
+        break;
       case 'text':
       case 'comment':
-        if (type === 'text' && (question.inputType === 'number' || question.inputType === 'range')) {
+        if (type === 'text' && NUMBER_INPUT_TYPES.has(String(question.inputType))) {
           columns.push(single({ kind: 'value' }, [], true));
         } else if (type === 'text' && DATE_INPUT_TYPES.has(String(question.inputType))) {
           // A date is never exported whole, even with free text: only its month, and only when free text is asked for.
           if (options.includeFreeText) columns.push(single({ kind: 'month' }, [], false));
         } else if (options.includeFreeText) {
           // Any other text input (email, tel, time…) is free text too: it may name people or places.
-          columns.push({ ...single({ kind: 'text' }, [], false), maxLength: typeof question.maxLength === 'number' && question.maxLength > 0 ? question.maxLength : DEFAULT_TEXT_LIMIT });
+          const surveyLimit = type === 'comment' ? propertyOf(survey, 'maxCommentLength') : survey.maxTextLength;
+          columns.push(freeText(single({ kind: 'text' }, [], false), textLimit(question.maxLength, surveyLimit)));
         }
         break;
       default:
-        // Nothing is dropped silently: a question the export cannot lay out stops the plan.
+        // Nothing is dropped silently: a question the export cannot lay out stops the plan (instrument validate refuses these types: question-support.ts).
         throw new ExportNotPossible(
-          `${instrument.id}@${instrument.version}: question "${itemName}" is a ${type}, which the export cannot lay out in fixed columns (supported: radiogroup, dropdown, rating, boolean, checkbox, tagbox, imagepicker, matrix, text, comment)`,
+          `${instrument.id}@${instrument.version}: question "${itemName}" is a ${type}, which the export cannot lay out in fixed columns (supported: ${EXPORTED_TYPES.join(', ')})`,
         );
     }
+
+    // The respondent's own words beside a choice: the "other" text and the comment area share the answer key `<name>-Comment`.
+    if (options.includeFreeText) {
+      const commentLimit = textLimit(undefined, propertyOf(survey, 'maxCommentLength'));
+      const besideAnswer = { ...base, itemName: `${itemName}-Comment`, coding: { kind: 'text' } as const, choices: [], numeric: false, maxLength: commentLimit };
+      if (flagOf(question, 'showOtherItem')) {
+        const other = question.otherText ? localised(question.otherText, 'Other') : TEXT.other;
+        columns.push({ ...besideAnswer, name: `${itemName}_other`, partText: about(other, TEXT.theirWords, ' – ') });
+      } else if (flagOf(question, 'showCommentArea')) {
+        columns.push({ ...besideAnswer, name: `${itemName}_comment`, partText: question.commentText ? localised(question.commentText, 'Comment') : TEXT.comment });
+      }
+    }
+  }
+
+  // Calculated values the survey keeps in its results are answers' columns too, computed again by the server at every save.
+  for (const calculated of listOf(survey.calculatedValues) as QuestionJson[]) {
+    if (calculated.includeIntoResult !== true) continue;
+    const name = String(calculated.name);
+    columns.push({
+      name,
+      itemName: name,
+      instrumentId: instrument.id,
+      versions: [instrument.version],
+      title: { en: `Calculated value ${name}`, cy: `Gwerth wedi'i chyfrifo ${name}` },
+      coding: { kind: 'computed' },
+      choices: [],
+      numeric: true,
+      formula: String(calculated.expression ?? ''),
+    });
   }
   return columns;
 }
+
+/** The question types itemColumnsOf lays out. */
+export const EXPORTED_TYPES = ['radiogroup', 'dropdown', 'imagepicker', 'rating', 'slider', 'boolean', 'checkbox', 'tagbox', 'ranking', 'matrix', 'multipletext', 'expression', 'text', 'comment', ...NO_ANSWER];
 
 function checkboxColumns(base: Pick<ItemColumn, 'itemName' | 'instrumentId' | 'versions' | 'title'>, choices: Choice[]): ItemColumn[] {
   return choices.map((choice) => ({
@@ -145,16 +217,28 @@ function checkboxColumns(base: Pick<ItemColumn, 'itemName' | 'instrumentId' | 'v
   }));
 }
 
-/** A question's choices, with the extra items SurveyJS adds when asked (other, none, refuse, don't know). */
-function choicesOf(question: QuestionJson): Choice[] {
-  const choices = listOf(question.choices).map(toChoice);
-  const extra = (flag: unknown, value: string, text: unknown, fallback: LocalisedText) => {
-    if (flag === true) choices.push({ value, text: text ? localised(text, fallback.en) : fallback });
+/**
+ * A question's choices, with the extra items SurveyJS adds when asked (other,
+ * none, refuse, don't know). A question taking its choices from another
+ * (choicesFromQuestion) has that question's, with its "other" (whose text the
+ * respondent typed, and which this question then offers as "other").
+ * A dropdown's choicesMin…choicesMax are numbered choices.
+ */
+function choicesOf(question: QuestionJson, byName: ReadonlyMap<string, QuestionJson>): Choice[] {
+  const source = typeof question.choicesFromQuestion === 'string' ? byName.get(question.choicesFromQuestion) : undefined;
+  const choices = listOf((source ?? question).choices).map(toChoice);
+  if (source && flagOf(source, 'showOtherItem')) choices.push({ value: 'other', text: source.otherText ? localised(source.otherText, 'Other') : TEXT.other });
+  if (typeof question.choicesMin === 'number' && typeof question.choicesMax === 'number') {
+    const step = typeof question.choicesStep === 'number' && question.choicesStep > 0 ? question.choicesStep : 1;
+    for (let value = question.choicesMin; value <= question.choicesMax; value += step) choices.push({ value, text: { en: String(value), cy: String(value) } });
+  }
+  const extra = (flag: string, value: string, text: unknown, fallback: LocalisedText) => {
+    if (flagOf(question, flag)) choices.push({ value, text: text ? localised(text, fallback.en) : fallback });
   };
-  extra(question.showNoneItem, 'none', question.noneText, { en: 'None', cy: 'Dim' });
-  extra(question.showOtherItem, 'other', question.otherText, { en: 'Other', cy: 'Arall' });
-  extra(question.showRefuseItem, 'refused', question.refuseText, { en: 'Refuse to answer', cy: 'Gwrthod ateb' });
-  extra(question.showDontKnowItem, 'dontknow', question.dontKnowText, { en: "Don't know", cy: 'Ddim yn gwybod' });
+  extra('showNoneItem', 'none', question.noneText, { en: 'None', cy: 'Dim' });
+  extra('showOtherItem', 'other', question.otherText, TEXT.other);
+  extra('showRefuseItem', SPECIAL_CODES.refused.string, question.refuseText, { en: 'Refuse to answer', cy: 'Gwrthod ateb' });
+  extra('showDontKnowItem', SPECIAL_CODES.dontKnow.string, question.dontKnowText, { en: "Don't know", cy: 'Ddim yn gwybod' });
   return choices;
 }
 
@@ -206,6 +290,8 @@ function localised(text: unknown, fallback: string): LocalisedText {
 const SPECIAL_CHOICES: Record<string, number> = {
   [SPECIAL_CODES.preferNotToSay.string]: SPECIAL_CODES.preferNotToSay.numeric,
   [SPECIAL_CODES.notApplicable.string]: SPECIAL_CODES.notApplicable.numeric,
+  [SPECIAL_CODES.refused.string]: SPECIAL_CODES.refused.numeric,
+  [SPECIAL_CODES.dontKnow.string]: SPECIAL_CODES.dontKnow.numeric,
 };
 
 function isSpecial(value: RawValue): boolean {
@@ -306,9 +392,15 @@ export function itemVariable(column: ItemColumn, context: PlanContext, wave?: { 
   missingValues.push(suppressed);
 
   const itemText = column.partText ? about(column.title, column.partText, ': ') : column.title;
+  const { coding } = column;
   const derivation = [
     column.renamedBecause,
     free && "The respondent's own words; line breaks are written as spaces.",
+    column.itemName.endsWith('-Comment') && `Typed beside the answer to ${column.itemName.slice(0, -'-Comment'.length)}.`,
+    'box' in coding && coding.box !== undefined && `The answer in box "${coding.box}" of ${column.itemName}.`,
+    coding.kind === 'rank' && `The place given to "${column.partText?.en}" when ranking ${column.itemName} (1 for first); empty when not ranked.`,
+    coding.kind === 'computed' &&
+      `Computed by the server from the answers when they were saved (the respondent's device is never trusted with it), from the expression ${column.formula}. Numbers as computed, yes/no as 1/0; anything else is left empty (a computed text could repeat free text).`,
     column.coding.kind === 'checkboxChoice' && `1 when "${column.partText?.en}" was among the answers to ${column.itemName}, 0 when the question was answered without it; empty when not answered.`,
     column.coding.kind === 'boolean' && '1 for yes, 0 for no.',
     column.coding.kind === 'matrixRow' && `The answer given in row "${column.partText?.en}" of ${column.itemName}.`,
@@ -348,19 +440,22 @@ export function itemVariable(column: ItemColumn, context: PlanContext, wave?: { 
 /**
  * What a stored SurveyJS answer becomes in an item variable's cell: special
  * choices become their codes in numeric variables, a checkbox's list becomes
- * 1/0 for the variable's choice, a matrix's object the variable's row, a
- * boolean 1/0; an absent answer, or one the variable has no code for, null.
+ * 1/0 for the variable's choice, a ranking's list the choice's place, a
+ * matrix's object the variable's row, a multiple-text object the variable's
+ * box, a boolean 1/0; an absent answer, or one the variable has no code for, null.
  */
 export function encodeItemValue(variable: Variable, raw: unknown): string | number | null {
   if (variable.value.from !== 'item') throw new Error(`${variable.name} is not an item variable`);
   if (raw === undefined || raw === null) return null;
   const coding = variable.value.coding ?? { kind: 'value' };
+  const value = 'box' in coding && coding.box !== undefined ? (isPlainObject(raw) ? raw[coding.box] : undefined) : raw;
+  if (value === undefined || value === null) return null;
   switch (coding.kind) {
     case 'value':
-      return codeSingleValue(variable, raw);
+      return codeSingleValue(variable, value);
     case 'text':
       // SPSS (GET DATA) and PSPP end a row at a line break even inside quotes: a free-text answer stays on one line.
-      return typeof raw === 'string' || typeof raw === 'number' ? String(raw).replace(/\r\n|\r|\n/g, ' ') : null;
+      return typeof value === 'string' || typeof value === 'number' ? String(value).replace(/\r\n|\r|\n/g, ' ') : null;
     case 'matrixRow':
       return isPlainObject(raw) ? codeSingleValue(variable, raw[coding.row]) : null;
     case 'checkboxChoice':
@@ -370,7 +465,13 @@ export function encodeItemValue(variable: Variable, raw: unknown): string | numb
     case 'ageBand':
       return codeAge(variable, raw);
     case 'month':
-      return typeof raw === 'string' ? monthOf(raw) : null;
+      return typeof value === 'string' ? monthOf(value) : null;
+    case 'rank': {
+      const place = Array.isArray(raw) ? raw.indexOf(coding.choice) : -1;
+      return place >= 0 ? place + 1 : null;
+    }
+    case 'computed':
+      return typeof raw === 'number' ? (Number.isFinite(raw) ? raw : null) : typeof raw === 'boolean' ? (raw ? 1 : 0) : null;
   }
 }
 

@@ -103,7 +103,7 @@ export function packageReadme(facts: PackageFacts): string {
   );
   add('  6. Every cell is safe to open in a spreadsheet: text starting with = + - @, tab or carriage return is prefixed with an apostrophe.', '');
 
-  add('CODES', '  -9 / prefer_not_to_say: the respondent chose not to say. -8 / not_applicable: not applicable to them. -7 / suppressed: removed by small-cell protection. "other": merged rare categories.', '  codebook.csv / codebook.json describe every variable; load.R and load.sps apply labels and missing values.', '');
+  add('CODES', '  -9 / prefer_not_to_say: the respondent chose not to say. -8 / not_applicable: not applicable to them. -7 / suppressed: removed by small-cell protection. -6 / refused: they refused to answer. -5 / dontknow: they did not know. "other": merged rare categories.', '  codebook.csv / codebook.json describe every variable; load.R and load.sps apply labels and missing values.', '');
 
   const notices = facts.waves.flatMap((w) => w.instruments.map((i) => i.notice)).filter((n): n is string => Boolean(n));
   if (notices.length > 0) {

@@ -26,9 +26,10 @@ const R_HEADER = `# Pont dataset export: reads responses_long.csv, responses_wid
 #
 # Each column gets attr(x, "label") and, where it has them, attr(x, "labels"):
 # a named vector of codes, as the haven and labelled packages use. The codes
-# for "prefer not to say" (-9), "not applicable" (-8) and "suppressed" to
-# protect anonymity (-7), or their text forms in text columns, become NA
-# (their labels stay) unless special_codes_to_na is FALSE.
+# for "prefer not to say" (-9), "not applicable" (-8), "suppressed" to
+# protect anonymity (-7), "refused" (-6) and "don't know" (-5), or their
+# text forms in text columns, become NA (their labels stay) unless
+# special_codes_to_na is FALSE.
 # pont_factor(x) turns a column whose every value is labelled into a factor.
 
 # ---- Settings ----------------------------------------------------------------
@@ -138,6 +139,8 @@ const SPSS_STRING_CODES: Record<string, string> = {
   [SPECIAL_CODES.preferNotToSay.string]: String(SPECIAL_CODES.preferNotToSay.numeric),
   [SPECIAL_CODES.notApplicable.string]: String(SPECIAL_CODES.notApplicable.numeric),
   [SPECIAL_CODES.suppressed.string]: String(SPECIAL_CODES.suppressed.numeric),
+  [SPECIAL_CODES.refused.string]: String(SPECIAL_CODES.refused.numeric),
+  [SPECIAL_CODES.dontKnow.string]: String(SPECIAL_CODES.dontKnow.numeric),
 };
 
 // A comment runs until a line ending with a period: only the last line of each has one.
@@ -146,9 +149,10 @@ const SPS_HEADER = `* Pont dataset export: reads responses_long.csv, responses_w
 * variable labels, value labels and missing values.
 * Run it with the CSVs in the current folder, or put their folder in CD below.
 * Missing values: -9 prefer not to say, -8 not applicable, -7 suppressed to
-* protect anonymity. SPSS allows text missing values of at most 8 bytes, so
-* in text columns prefer_not_to_say, not_applicable and suppressed are
-* recoded to '-9', '-8' and '-7'.
+* protect anonymity, -6 refused, -5 don't know. SPSS allows text missing
+* values of at most 8 bytes, so in text columns prefer_not_to_say,
+* not_applicable, suppressed, refused and dontknow are recoded to '-9',
+* '-8', '-7', '-6' and '-5'.
 
 * ---- Settings ----.
 * Labels: en for English, cy for Welsh (Cymraeg): change en to cy below.
@@ -227,7 +231,18 @@ function spsLabels(variables: readonly Variable[], language: 'en' | 'cy'): strin
   return lines;
 }
 
+/**
+ * SPSS declares at most three discrete missing values; a numeric column with
+ * more codes (all of them the export's own, which no answer may take) gets
+ * their range instead. Text columns never have more than three: instrument
+ * validate refuses a text-valued question offering more than two kinds of
+ * non-answer (question-support.ts).
+ */
 function spsMissingList(v: Variable): string {
+  if (v.type === 'numeric' && v.missingValues.length > 3) {
+    const codes = v.missingValues.map(Number);
+    return `${Math.min(...codes)} THRU ${Math.max(...codes)}`;
+  }
   return v.missingValues.map((m) => spsValue(v, m)).join(', ');
 }
 

@@ -57,6 +57,10 @@ export const SPECIAL_CODES = {
   notApplicable: { numeric: -8, string: 'not_applicable' },
   /** Removed by the export's small-cell protection (k-anonymity). */
   suppressed: { numeric: -7, string: 'suppressed' },
+  /** The respondent chose the question's "refuse to answer" item (SurveyJS showRefuseItem). */
+  refused: { numeric: -6, string: 'refused' },
+  /** The respondent chose the question's "don't know" item (SurveyJS showDontKnowItem). */
+  dontKnow: { numeric: -5, string: 'dontknow' },
 } as const;
 
 /** Attribute values held by fewer than k participants are recoded to this before any suppression. */
@@ -106,10 +110,13 @@ export type Variable = {
  * choices): the coding says which part of the answer this one takes.
  */
 export type ItemCoding =
-  /** A single value (choice, rating, number): numbers stay numbers, special choices become SPECIAL_CODES in numeric variables. */
-  | { kind: 'value' }
+  /**
+   * A single value (choice, rating, number): numbers stay numbers, special choices become SPECIAL_CODES in numeric variables.
+   * `box`: the answer is an object (a multiple-text question's) and the cell is its box of that name; likewise for text and month.
+   */
+  | { kind: 'value'; box?: string }
   /** Free text, exported only when asked for. */
-  | { kind: 'text' }
+  | { kind: 'text'; box?: string }
   /** One row of a matrix: the answer is an object keyed by row value; the row's value is coded like a single value. */
   | { kind: 'matrixRow'; row: string }
   /** One choice of a checkbox (or tagbox): 1 when the answer's list holds it, 0 when the question was answered without it. */
@@ -119,7 +126,11 @@ export type ItemCoding =
   /** A question an instrument marks as an age: only its band (privacy.ts AGE_BANDS) is exported. */
   | { kind: 'ageBand' }
   /** A date answer (date, datetime-local, month, week input): only its month, YYYY-MM, is exported; left out with free text unless asked for. */
-  | { kind: 'month' };
+  | { kind: 'month'; box?: string }
+  /** One choice of a ranking: the answer is the choices in order; the cell is this choice's place, 1 for first. */
+  | { kind: 'rank'; choice: string | number }
+  /** A value the server computed (expression question, calculated value): numbers as they are, yes/no as 1/0, anything else empty. */
+  | { kind: 'computed' };
 
 /**
  * Where a cell's value comes from. In the long and scores files the wave (and
@@ -205,6 +216,9 @@ export const TEXT = {
   no: { en: 'No', cy: 'Na' },
   selected: { en: 'Selected', cy: "Wedi'i ddewis" },
   notSelected: { en: 'Not selected', cy: 'Heb ei ddewis' },
+  other: { en: 'Other', cy: 'Arall' },
+  theirWords: { en: 'in their own words', cy: 'yn eu geiriau eu hunain' },
+  comment: { en: 'Comment', cy: 'Sylw' },
   suppressed: { en: 'Suppressed (small-cell protection)', cy: "Wedi'i atal (diogelu celloedd bach)" },
   generalised: { en: 'Other (grouped to protect anonymity)', cy: "Arall (wedi'i grwpio i ddiogelu anhysbysrwydd)" },
 } satisfies Record<string, LocalisedText>;

@@ -4,7 +4,7 @@
  * loadSurveyRunner.ts; nothing on the first screen imports this statically.
  */
 import { useEffect, useMemo, useRef, useState } from 'react';
-import { Model, settings, type Question } from 'survey-core';
+import { Helpers, Model, settings, type Question } from 'survey-core';
 import { Survey } from 'survey-react-ui';
 import 'survey-core/i18n/welsh';
 // Only the rules our question types can use: the build sets the rest aside (survey-styles.ts).
@@ -210,7 +210,7 @@ function InstrumentSurvey({ instrument, lang, part, parts, onDone, onLinkProblem
     const submitAnswers = async (options: { allow: boolean }) => {
       setSubmit('sending');
       setServerErrors([]);
-      clearInvisibleValues(model);
+      clearUnusedAnswers(model);
       try {
         // 'queued' (no signal) still lets the participant finish: the answers go when they're back online.
         await outbox.submit(id, snapshot());
@@ -369,12 +369,23 @@ function resumeAt(model: Model, pageName: string | undefined) {
 /**
  * SurveyJS clears the values of hidden questions only after completion; do it
  * before we send, so the server gets what SurveyJS would keep. (Private API in
- * 3.0.0, hence the guard; the server remains the judge.)
+ * 3.0.0, hence the guard; the server remains the judge.) An answer given before
+ * its question was disabled (enableIf) no longer applies either: SurveyJS keeps
+ * it, the server refuses it, so it goes too, unless it is the question's own
+ * default. Clearing one answer can hide or disable another (`visibleIf:
+ * "{why} notempty"`), so this repeats until nothing changes.
  */
-function clearInvisibleValues(model: Model) {
-  if (model.clearInvisibleValues !== 'onComplete') return;
+function clearUnusedAnswers(model: Model) {
   const maybe = model as unknown as { clearUnusedValues?: () => void };
-  if (typeof maybe.clearUnusedValues === 'function') maybe.clearUnusedValues();
+  for (let pass = 0; pass < 5; pass += 1) {
+    if (model.clearInvisibleValues === 'onComplete' && typeof maybe.clearUnusedValues === 'function') maybe.clearUnusedValues();
+    // Expression questions are never editable: the server computes their values itself.
+    const disabled = model
+      .getAllQuestions()
+      .filter((question) => question.getType() !== 'expression' && question.isReadOnly && !question.isEmpty() && !Helpers.isTwoValueEquals(question.value, question.defaultValue));
+    if (disabled.length === 0) return;
+    for (const question of disabled) question.clearValue();
+  }
 }
 
 /** `path` may be "q1", "q1.row", "panel[0].q"…: try the whole path, then its first segment. */
