@@ -151,7 +151,8 @@ export class ParticipantRowBuilder {
       case 'language':
         return latest(responsesOf(scored, response, source.waveId))?.language ?? null;
       case 'daysSinceBaseline':
-        return daysSinceBaseline(participant.baselineCompletedAt, responsesOf(scored, response, source.waveId));
+        // The wave's, in every file: a long or scores row of one instrument counts to the wave's last response, as the wide file does.
+        return daysSinceBaseline(participant.baselineCompletedAt, responsesOf(scored, response, source.waveId ?? response?.waveId));
       case 'attribute': {
         const value = participant.attributes[source.attributeId] ?? null;
         return this.protect(participant.pseudonym, quasiIdentifierIds.attribute(source.attributeId), value);
