@@ -1,7 +1,7 @@
 /** Contracts of the researcher console and API. */
 import * as z from 'zod/mini';
 import { Language, LocalisedText } from './common.js';
-import { ParticipantAttribute, ReminderSchedule, WaveWindow } from './studies.js';
+import { ReminderSchedule, StoredParticipantAttribute, WaveWindow } from './studies.js';
 import { Answers, ResponseStatus } from './respondent.js';
 import { StudyRole } from './members.js';
 
@@ -39,7 +39,7 @@ export const StudyList = z.object({
       groupBy: z.nullable(z.string()),
       groups: z.array(z.string()),
       /** The participant attributes the study declares (for filters and imports). */
-      attributes: z.array(ParticipantAttribute),
+      attributes: z.array(StoredParticipantAttribute),
       waves: z.array(
         z.object({
           waveId: z.string(),

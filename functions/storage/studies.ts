@@ -2,7 +2,7 @@
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { LocalisedText } from '../contracts/common.js';
-import type { ParticipantAttribute } from '../contracts/studies.js';
+import type { DisclosureControl, ParticipantAttribute } from '../contracts/studies.js';
 import type { WaveWindow } from '../domain/wave-window.js';
 import { db, isConditionalCheckFailed, tableName } from './client.js';
 import { itemCache } from './item-cache.js';
@@ -26,6 +26,8 @@ export type Study = {
   quasiIdentifierItems?: string[];
   /** The declared attribute whose values are the study's data access groups (e.g. local_authority), if it has groups. */
   groupBy?: string;
+  /** Generalisation hierarchies and priorities of its quasi-identifiers, for exports' small-cell protection (defaults where absent). */
+  disclosureControl?: DisclosureControl;
   createdAt: string;
 };
 
@@ -226,7 +228,7 @@ export async function getConsentText(studyId: string, version: string): Promise<
 }
 
 function toStudy(item: Record<string, unknown>): Study {
-  const { studyId, title, supportContacts = [], attributes = [], synthetic, quasiIdentifierItems, groupBy, createdAt } = item as Study;
+  const { studyId, title, supportContacts = [], attributes = [], synthetic, quasiIdentifierItems, groupBy, disclosureControl, createdAt } = item as Study;
   return {
     studyId,
     title,
@@ -235,6 +237,7 @@ function toStudy(item: Record<string, unknown>): Study {
     ...(synthetic ? { synthetic } : {}),
     ...(quasiIdentifierItems?.length ? { quasiIdentifierItems } : {}),
     ...(groupBy ? { groupBy } : {}),
+    ...(disclosureControl && Object.keys(disclosureControl).length > 0 ? { disclosureControl } : {}),
     createdAt,
   };
 }
