@@ -1,9 +1,10 @@
 /** Generalisation hierarchies of quasi-identifiers, and what a study may declare of them. */
 import { describe, expect, it } from 'vitest';
 import { DisclosureControl, ParticipantAttribute, type HierarchyLevel } from '../../functions/contracts/studies.js';
-import { disclosureControlProblems } from '../../functions/domain/export/disclosure-control.js';
+import { disclosureControlProblems, quasiIdentifierSettings } from '../../functions/domain/export/disclosure-control.js';
+import { studyPrivacy } from '../../functions/domain/export/variables.js';
 import { buildHierarchy, groupLabels, hierarchyProblems, informationLoss, recode, topLevel, WITHHELD } from '../../functions/domain/export/hierarchies.js';
-import { shippedInstrument } from '../support/export-design.js';
+import { exportStudyDesign, shippedInstrument } from '../support/export-design.js';
 
 const t = (en: string) => ({ en, cy: en });
 const AUTHORITIES = ['cardiff', 'swansea', 'newport', 'powys'];
@@ -114,5 +115,22 @@ describe("a study's disclosure control", () => {
       ['disclosureControl.ctx_local_authority.levels[0].groups', expect.stringMatching(/leaves "blaenau_gwent", .*"outside_wales" unmapped/)],
     ]);
     expect(problemsOf({ ctx_living_situation: { instrument: 'context' } }, ['ctx_living_situation'])).toEqual([]);
+  });
+});
+
+describe('the quasi-identifiers an export protects', () => {
+  it("take the study's levels and priorities, defaults elsewhere, and cover a free-text question the study names", () => {
+    const design = exportStudyDesign();
+    const regions: HierarchyLevel = { id: 'north', label: t('North'), groups: [{ value: 'north_wales', label: t('North Wales'), members: ['conwy', 'gwynedd', 'isle_of_anglesey'] }] };
+
+    const settings = quasiIdentifierSettings(design, studyPrivacy(design, ['cle_anything_else']), { local_authority: { priority: 1, levels: [regions] } });
+
+    expect([...settings.attributes.keys()]).toEqual(['local_authority', 'placement_type']);
+    expect(settings.attributes.get('local_authority')).toMatchObject({ priority: 1, numeric: false });
+    expect(recode(settings.attributes.get('local_authority')!.hierarchy, 1, 'gwynedd')).toBe('north_wales');
+    expect(settings.attributes.get('placement_type')!.hierarchy.levels).toEqual([]);
+    expect([...settings.items.keys()].sort()).toEqual(['cle_anything_else', 'ctx_age_band', 'ctx_gender', 'ctx_local_authority']);
+    expect(recode(settings.items.get('ctx_age_band')!.hierarchy, 1, 'age_18_20')).toBe('age_16_20');
+    expect(topLevel(settings.items.get('cle_anything_else')!.hierarchy)).toBe(1);
   });
 });

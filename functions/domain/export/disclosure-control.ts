@@ -44,7 +44,8 @@ export function quasiIdentifierSettings(
   );
   const wanted = new Set(privacy.quasiIdentifierItems);
   const ages = new Set(privacy.ageItems);
-  const columns = mergeAcrossVersions(design.waves.flatMap((wave) => wave.instruments.flatMap((instrument) => itemColumnsOf(instrument, { includeFreeText: false }, ages))));
+  // Free text included: a free-text question a study names is protected (exact or withheld) when an export carries it.
+  const columns = mergeAcrossVersions(design.waves.flatMap((wave) => wave.instruments.flatMap((instrument) => itemColumnsOf(instrument, { includeFreeText: true }, ages))));
   const items = new Map<string, QuasiIdentifierSetting>();
   for (const column of columns) {
     // A question making several columns (a checkbox's choices) is protected by its first, as the export always has.
