@@ -982,7 +982,7 @@ function expectedReadme(exportId: string, exportedAt: string, options: { freeTex
     '       4 participant(s) show no quasi-identifier value at all (4 of them in a group of answered waves smaller than k): they reveal none, so they are left as they are.',
     '       How: one level of its hierarchy per quasi-identifier for everyone (global recoding), then values still singling out fewer than k suppressed one at a time, the least important first.',
     // Exact, region and withheld for the one quasi-identifier.
-    '       Chosen as the release losing least information (priorities first) among 3 combinations of levels and the release by priority.',
+    '       Chosen as the release losing least information (a value of one priority weighing ten of the next) among 3 combinations of levels and the release by priority.',
     '       Hierarchies (exact → coarser levels → withheld) and priorities:',
     '         local_authority: exact → region → withheld',
     '       Information loss, column by column (cells holding an answer; a blank means not answered and is never counted):',

@@ -19,9 +19,9 @@
  *
  * How: coarsening along each quasi-identifier's hierarchy (hierarchies.ts)
  * before suppressing anything, choosing the release that loses least
- * information, compared priority tier by priority tier (a study's first
- * priority is kept exact before anything else is weighed). Two kinds of
- * release compete, each finished by local suppression:
+ * information, a value of a study's first priority weighing ten times one of
+ * its second, and so on (see compareLoss). Two kinds of release compete,
+ * each finished by local suppression:
  *  1a. global recoding (as ARX and sdcMicro do): one level per
  *      quasi-identifier for everyone. Every combination of levels is tried (a
  *      few hundred; beyond 4,096 a climb from all exact instead), estimated
@@ -350,18 +350,20 @@ function keyOf(hierarchy: Hierarchy, level: number, values: readonly QuasiValue[
 }
 
 /**
- * Loss per priority tier, compared tier by tier: a study's first priority is
- * kept exact before anything else is weighed ("what to keep exact first"),
- * and only between equal losses there does the next tier decide.
+ * Loss per priority tier. A value of one tier weighs PRIORITY_WEIGHT times
+ * one of the next, so a study's first priority is kept exact first, yet a
+ * handful more exact values of it never outweighs withholding most of
+ * everything else (comparing tier by tier did exactly that when a study's
+ * four councils were all large).
  */
 type Loss = number[];
 
+const PRIORITY_WEIGHT = 10;
+
 function compareLoss(a: Loss, b: Loss): number {
-  for (let tier = 0; tier < a.length; tier++) {
-    const difference = a[tier]! - b[tier]!;
-    if (Math.abs(difference) > 1e-9) return difference;
-  }
-  return 0;
+  let difference = 0;
+  for (let tier = 0; tier < a.length; tier++) difference += (a[tier]! - b[tier]!) * PRIORITY_WEIGHT ** (a.length - 1 - tier);
+  return Math.abs(difference) > 1e-9 ? difference : 0;
 }
 
 // ---- choosing: candidates finished with local suppression, the least loss kept ----------------------

@@ -135,7 +135,7 @@ function addProtection(add: (...lines: string[]) => void, facts: PackageFacts): 
     protection.method === 'specialised'
       ? '       How: detail released group by group, starting with everything withheld: quasi-identifiers in order of the study\'s priority (1 first) down to exact values, then the rest, each group split by a finer level only into parts of at least k (local recoding along the hierarchies).'
       : '       How: one level of its hierarchy per quasi-identifier for everyone (global recoding), then values still singling out fewer than k suppressed one at a time, the least important first.',
-    `       Chosen as the release losing least information (priorities first) among ${protection.search.combinations} combinations of levels and the release by priority.`,
+    `       Chosen as the release losing least information (a value of one priority weighing ten of the next) among ${protection.search.combinations} combinations of levels and the release by priority.`,
     '       Hierarchies (exact → coarser levels → withheld) and priorities:',
   );
   for (const q of protection.quasiIdentifiers) add(`         ${quasiIdentifierName(q.id)}: ${q.hierarchy.join(' → ')}${q.priority === null ? '' : `; priority ${q.priority}`}`);
