@@ -70,7 +70,7 @@ export async function createDemoCohort(request: DemoCohortRequest, onProgress?: 
 
   try {
     await createStudyWithConsent(
-      { studyId, title: DEMO_COHORT_TITLE, supportContacts: DEMO_SUPPORT_CONTACTS, attributes: design.attributes, synthetic: true, createdAt: design.createdAt },
+      { studyId, title: DEMO_COHORT_TITLE, supportContacts: DEMO_SUPPORT_CONTACTS, attributes: design.attributes, disclosureControl: design.disclosureControl, synthetic: true, createdAt: design.createdAt },
       { studyId, version: DEMO_COHORT_CONSENT_VERSION, text: DEMO_CONSENT_TEXT, createdAt: design.createdAt },
       await embeddedAdminAsOwner(studyId, design.createdAt),
     );

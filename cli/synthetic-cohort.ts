@@ -17,7 +17,7 @@
  */
 import type { Language, LocalisedText } from '../functions/contracts/common.js';
 import type { Answers } from '../functions/contracts/respondent.js';
-import type { ParticipantAttribute } from '../functions/contracts/studies.js';
+import type { DisclosureControl, HierarchyLevel, ParticipantAttribute } from '../functions/contracts/studies.js';
 import type { ConsentRecord } from '../functions/storage/consents.js';
 import type { ParticipantLink } from '../functions/storage/links.js';
 import type { Participant } from '../functions/storage/participants.js';
@@ -70,6 +70,8 @@ export type CohortOptions = {
 
 export type CohortDesign = {
   attributes: ParticipantAttribute[];
+  /** How exports may coarsen its quasi-identifiers: local authority kept exact first. */
+  disclosureControl: DisclosureControl;
   waves: Wave[];
   createdAt: string;
 };
@@ -104,6 +106,7 @@ export function cohortDesign(options: Pick<CohortOptions, 'studyId' | 'waves' | 
   const common = { studyId, instruments: DEMO_COHORT_INSTRUMENTS, consentVersion: DEMO_COHORT_CONSENT_VERSION, ...(Object.keys(registrations).length ? { registrations } : {}) };
   return {
     attributes: declaredAttributes(options.instruments),
+    disclosureControl: disclosureControl(options.instruments),
     createdAt: new Date(baselineOpens.getTime() - 14 * DAY_MS).toISOString(),
     waves: Array.from({ length: waves }, (_, ordinal): Wave =>
       ordinal === 0
@@ -150,10 +153,7 @@ const PLACEMENT_TYPES: Record<string, { weight: number; label: LocalisedText }> 
 
 /** Local authority and age band take their values and labels from the context instrument, so answers and attributes agree. */
 function declaredAttributes(instruments: InstrumentVersion[]): ParticipantAttribute[] {
-  const choicesOf = (name: string) => {
-    const question = surveyQuestions(instrumentById(instruments, 'context')).find((q) => q.name === name);
-    return ((question?.choices ?? []) as { value: string; text: LocalisedText }[]).filter((c) => !['outside_wales', 'prefer_not_to_say'].includes(c.value));
-  };
+  const choicesOf = (name: string) => contextChoices(instruments, name).filter((c) => c.value !== OUTSIDE_WALES);
   return [
     {
       id: 'local_authority',
@@ -174,6 +174,77 @@ function declaredAttributes(instruments: InstrumentVersion[]): ParticipantAttrib
       quasiIdentifier: true,
     },
   ];
+}
+
+/**
+ * Welsh local authorities by police force area (North Wales, Dyfed-Powys,
+ * South Wales, Gwent): four statutory areas everyone in Welsh services knows,
+ * each holding enough of a cohort (the smallest, Dyfed-Powys, about 12% of
+ * this one) to keep groups of five at a few hundred participants. The seven
+ * regional partnership boards, social care's own footprint, would leave Powys
+ * alone at 3%, and the four corporate joint committees Mid Wales at two
+ * councils.
+ */
+const POLICE_FORCE_AREAS: { value: string; label: LocalisedText; members: string[] }[] = [
+  { value: 'north_wales', label: { en: 'North Wales', cy: 'Gogledd Cymru' }, members: ['conwy', 'denbighshire', 'flintshire', 'gwynedd', 'isle_of_anglesey', 'wrexham'] },
+  { value: 'dyfed_powys', label: { en: 'Mid and West Wales (Dyfed-Powys)', cy: 'Canolbarth a Gorllewin Cymru (Dyfed-Powys)' }, members: ['carmarthenshire', 'ceredigion', 'pembrokeshire', 'powys'] },
+  {
+    value: 'south_wales',
+    label: { en: 'South Wales (Swansea to Cardiff)', cy: "De Cymru (Abertawe i Gaerdydd)" },
+    members: ['bridgend', 'cardiff', 'merthyr_tydfil', 'neath_port_talbot', 'rhondda_cynon_taf', 'swansea', 'vale_of_glamorgan'],
+  },
+  { value: 'gwent', label: { en: 'Gwent (South East Wales)', cy: 'Gwent (De-ddwyrain Cymru)' }, members: ['blaenau_gwent', 'caerphilly', 'monmouthshire', 'newport', 'torfaen'] },
+];
+
+const OUTSIDE_WALES = 'outside_wales';
+
+/** Local authority → police force area → Wales; a move out of Wales stays one at every level. */
+function localAuthorityLevels(values: readonly string[]): HierarchyLevel[] {
+  const outside = values.includes(OUTSIDE_WALES) ? [{ value: OUTSIDE_WALES, label: { en: 'Outside Wales', cy: 'Y tu allan i Gymru' }, members: [OUTSIDE_WALES] }] : [];
+  return [
+    { id: 'region', label: { en: 'Police force area', cy: 'Ardal heddlu' }, groups: [...POLICE_FORCE_AREAS, ...outside] },
+    { id: 'wales', label: { en: 'Wales', cy: 'Cymru' }, groups: [{ value: 'wales', label: { en: 'Wales', cy: 'Cymru' }, members: POLICE_FORCE_AREAS.flatMap((area) => area.members) }, ...outside] },
+  ];
+}
+
+const TWO_AGE_BANDS: HierarchyLevel[] = [
+  {
+    id: 'two_bands',
+    label: { en: 'Two age bands', cy: 'Dau fand oedran' },
+    groups: [
+      { value: 'age_16_20', label: { en: '16 to 20', cy: '16 i 20' }, members: ['age_16_17', 'age_18_20'] },
+      { value: 'age_21_25', label: { en: '21 to 25', cy: '21 i 25' }, members: ['age_21_25'] },
+    ],
+  },
+];
+
+const PLACEMENT_LEVELS: HierarchyLevel[] = [
+  {
+    id: 'family_based',
+    label: { en: 'Family-based or not', cy: 'Teuluol neu beidio' },
+    groups: [
+      { value: 'family_based', label: { en: 'Family-based (foster or kinship care)', cy: 'Teuluol (gofal maeth neu gan berthnasau)' }, members: ['foster_care', 'kinship_care'] },
+      { value: 'not_family_based', label: { en: "Children's home, supported lodgings or other", cy: 'Cartref plant, llety â chymorth neu arall' }, members: ['residential', 'supported_lodgings', 'other'] },
+    ],
+  },
+];
+
+/** The study's hierarchies: the attributes and the context questionnaire's answers to the same questions coarsen alike. */
+function disclosureControl(instruments: InstrumentVersion[]): DisclosureControl {
+  const authorities = contextChoices(instruments, 'ctx_local_authority').map((c) => c.value);
+  return {
+    local_authority: { priority: 1, levels: localAuthorityLevels(authorities.filter((value) => value !== OUTSIDE_WALES)) },
+    age_band: { levels: TWO_AGE_BANDS },
+    placement_type: { levels: PLACEMENT_LEVELS },
+    ctx_local_authority: { instrument: 'context', levels: localAuthorityLevels(authorities) },
+    ctx_age_band: { instrument: 'context', levels: TWO_AGE_BANDS },
+  };
+}
+
+/** A context question's answer choices, "prefer not to say" left out. */
+function contextChoices(instruments: InstrumentVersion[], name: string): { value: string; text: LocalisedText }[] {
+  const question = surveyQuestions(instrumentById(instruments, 'context')).find((q) => q.name === name);
+  return ((question?.choices ?? []) as { value: string; text: LocalisedText }[]).filter((c) => c.value !== 'prefer_not_to_say');
 }
 
 // ---------------------------------------------------------------------------

@@ -1,7 +1,7 @@
 /** Contracts of the researcher console and API. */
 import * as z from 'zod/mini';
 import { Language, LocalisedText } from './common.js';
-import { ParticipantAttribute, ReminderSchedule, WaveWindow } from './studies.js';
+import { ReminderSchedule, StoredParticipantAttribute, WaveWindow } from './studies.js';
 import { Answers, ResponseStatus } from './respondent.js';
 import { StudyRole } from './members.js';
 
@@ -41,7 +41,7 @@ export const StudyList = z.object({
       /** Where messages for the study's team go, when the study names an address (else the platform's). */
       teamEmail: z.optional(z.string()),
       /** The participant attributes the study declares (for filters and imports). */
-      attributes: z.array(ParticipantAttribute),
+      attributes: z.array(StoredParticipantAttribute),
       waves: z.array(
         z.object({
           waveId: z.string(),

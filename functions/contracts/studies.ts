@@ -6,16 +6,68 @@ import { SupportContact } from './respondent.js';
 const Slug = z.string().check(z.regex(/^[a-z][a-z0-9-]{1,40}$/, 'use 2–41 lower-case letters, digits and hyphens, starting with a letter'));
 const IsoTime = z.iso.datetime({ offset: true });
 
-/** A participant attribute the study declares (e.g. local authority): the only data kept about a participant besides their code. */
-export const ParticipantAttribute = z.object({
+const ParticipantAttributeFields = {
   id: z.string().check(z.regex(/^[a-z][a-z0-9_]{0,40}$/, 'use lower-case letters, digits and underscores')),
   label: LocalisedText,
   /** Allowed values; categories keep participants hard to identify. */
   values: z.array(z.object({ value: z.string().check(z.minLength(1), z.maxLength(60)), label: LocalisedText })).check(z.minLength(1)),
   /** Counts towards k-anonymity in exports (issue #6). */
   quasiIdentifier: z.boolean(),
-});
+  /** Why an attribute is not a quasi-identifier: asked for when quasiIdentifier is false, and printed in every export's README. */
+  notQuasiIdentifierBecause: z.optional(z.string().check(z.maxLength(500))),
+};
+
+/** A participant attribute as a study holds it (studies created before a reason was asked for may have none). */
+export const StoredParticipantAttribute = z.object(ParticipantAttributeFields);
+
+/**
+ * A participant attribute the study declares (e.g. local authority): the only
+ * data kept about a participant besides their code. A quasi-identifier unless
+ * the study says otherwise, and says why: a fact kept about every participant
+ * is usually one that someone who knows them knows too.
+ */
+export const ParticipantAttribute = z
+  .object({ ...ParticipantAttributeFields, quasiIdentifier: z._default(z.boolean(), true) })
+  .check(
+    z.refine((attribute) => attribute.quasiIdentifier || (attribute.notQuasiIdentifierBecause ?? '').trim().length > 0, {
+      message: 'say why this attribute is not a quasi-identifier (notQuasiIdentifierBecause), or leave it one',
+      path: ['notQuasiIdentifierBecause'],
+    }),
+  );
 export type ParticipantAttribute = z.infer<typeof ParticipantAttribute>;
+
+const CodeValue = z.string().check(z.minLength(1), z.maxLength(60));
+
+/** One level of a generalisation hierarchy: groups of a quasi-identifier's exact values (e.g. local authorities by region). */
+export const HierarchyLevel = z.strictObject({
+  id: z.string().check(z.regex(/^[a-z][a-z0-9_]{0,40}$/, 'use lower-case letters, digits and underscores')),
+  label: LocalisedText,
+  groups: z
+    .array(z.strictObject({ value: CodeValue, label: LocalisedText, members: z.array(CodeValue).check(z.minLength(1), z.maxLength(200)) }))
+    .check(z.minLength(1), z.maxLength(100)),
+});
+export type HierarchyLevel = z.infer<typeof HierarchyLevel>;
+
+/**
+ * How an export may coarsen one quasi-identifier (an attribute, or a question
+ * with the instrument that asks it) rather than suppress it, and how much the
+ * study wants it kept exact.
+ */
+export const QuasiIdentifierControl = z.strictObject({
+  /** For a question: the instrument that asks it, whose published versions give the values every level must map. */
+  instrument: z.optional(z.string().check(z.regex(/^[a-z][a-z0-9-]{0,62}$/, 'name an instrument id'))),
+  /** 1 is kept exact first, then 2 …; without one, after every quasi-identifier that has one. */
+  priority: z.optional(z.number().check(z.int(), z.minimum(1), z.maximum(100))),
+  /** Coarser levels, finest first, each joining whole groups of the one before (e.g. region, then Wales); above the last the value is withheld. */
+  levels: z.optional(z.array(HierarchyLevel).check(z.maxLength(5))),
+});
+export type QuasiIdentifierControl = z.infer<typeof QuasiIdentifierControl>;
+
+/** Per quasi-identifier (attribute id or question name): its hierarchy and priority. */
+export const DisclosureControl = z
+  .record(z.string().check(z.regex(/^[A-Za-z][A-Za-z0-9_]{0,60}$/, 'name a declared attribute or a question')), QuasiIdentifierControl)
+  .check(z.refine((controls) => Object.keys(controls).length <= 40, 'declare at most 40 quasi-identifiers'));
+export type DisclosureControl = z.infer<typeof DisclosureControl>;
 
 /** A consent version id: short, and safe in keys, URLs and file names. */
 export const ConsentVersionId = z
@@ -51,6 +103,8 @@ export const CreateStudyRequest = z.strictObject({
   groupBy: z.optional(z.string().check(z.regex(/^[a-z][a-z0-9_]{0,40}$/, 'name a declared attribute'))),
   /** Where messages for the study's team go (a participant asked for a check-in); the platform's address when absent. */
   teamEmail: z.optional(z.email('give an email address, e.g. leaving-care-team@council.gov.wales').check(z.maxLength(254))),
+  /** Generalisation hierarchies and priorities of quasi-identifiers, for exports' small-cell protection. */
+  disclosureControl: z.optional(DisclosureControl),
 });
 export type CreateStudyRequest = z.infer<typeof CreateStudyRequest>;
 

@@ -23,6 +23,7 @@ import type { Answers } from '../contracts/respondent.js';
 import type { ExportOptions } from '../contracts/exports.js';
 import { csvCell } from '../domain/csv.js';
 import { codebookCsv, codebookJson } from '../domain/export/codebook.js';
+import { quasiIdentifierSettings, type QuasiIdentifierSettings } from '../domain/export/disclosure-control.js';
 import { protectQuasiIdentifiers, type QuasiIdentifier, type QuasiValue } from '../domain/export/k-anonymity.js';
 import { newPseudonymKey, pseudonymiser } from '../domain/export/pseudonyms.js';
 import { packageReadme, type PackageFacts } from '../domain/export/readme.js';
@@ -74,7 +75,13 @@ export async function buildDatasetPackage(input: BuildInput): Promise<BuiltPacka
   // The questions the study names, and always those its instruments mark (privacy.ts): by construction, not by remembering to list them.
   const privacy = studyPrivacy(design, study.quasiIdentifierItems ?? []);
   // Planned with free text always, so the README can name the free-text and date questions; they are dropped below unless asked for.
-  const planned = planVariables(design, { includeFreeText: true, studyStableKey: options.studyStableKey, quasiIdentifierItems: study.quasiIdentifierItems ?? [], k: options.k });
+  const planned = planVariables(design, {
+    includeFreeText: true,
+    studyStableKey: options.studyStableKey,
+    quasiIdentifierItems: study.quasiIdentifierItems ?? [],
+    ...(study.disclosureControl ? { disclosureControl: study.disclosureControl } : {}),
+    k: options.k,
+  });
   const freeText = planned.long.filter(isFreeText).map((v) => v.name);
   const dates = planned.long.filter(isDate).map((v) => v.name);
   const variables = options.includeFreeText ? planned : withoutFreeText(planned);
@@ -95,10 +102,16 @@ export async function buildDatasetPackage(input: BuildInput): Promise<BuiltPacka
   const scratch = mkdtempSync(join(input.workDir, 'export-'));
   try {
     const read = await readIntoBuckets(design, participants, pseudonym, scratch, options, quasiItemVariables, input.onProgress);
-    const quasiIdentifiers = quasiIdentifiersOf(study.attributes ?? [], variables, quasiItemVariables);
+    const quasiIdentifiers = quasiIdentifiersOf(quasiIdentifierSettings(design, privacy, study.disclosureControl), variables, quasiItemVariables);
     const protection = protectQuasiIdentifiers(
       quasiIdentifiers.map((q) => q.definition),
-      new Map([...read.people].map(([pid, person]) => [pid, quasiIdentifiers.map((q) => q.valueOf(person))])),
+      new Map(
+        [...read.people].map(([pid, person]) => [
+          pid,
+          // Which waves they answered shows in every row of the wide file: it is part of what k must hold for.
+          { pattern: design.waves.map((wave) => (person.waves.has(wave.waveId) ? '1' : '0')).join(''), values: quasiIdentifiers.map((q) => q.valuesOf(person)) },
+        ]),
+      ),
       options.k,
     );
     const builder = new ParticipantRowBuilder(variables, design.waves, (pid, id, value) => protection.protectedValue(pid, id, value));
@@ -128,6 +141,7 @@ export async function buildDatasetPackage(input: BuildInput): Promise<BuiltPacka
       },
       quasiIdentifierItems: { markedByInstruments: privacy.markedByInstruments, namedByStudy: privacy.namedByStudy },
       ageItems: privacy.ageItems,
+      notQuasiIdentifiers: (study.attributes ?? []).filter((a) => !a.quasiIdentifier).map((a) => ({ attributeId: a.id, because: a.notQuasiIdentifierBecause ?? null })),
       protection: protection.report,
       files: Object.values(PACKAGE_FILES),
     };
@@ -173,7 +187,17 @@ async function studyDesign(studyId: string, study: NonNullable<Awaited<ReturnTyp
 }
 
 /** What phase 1 keeps in memory per participant who appears: small, whatever their answers. */
-type Person = { participantCode: string; attributes: Record<string, string | undefined>; baselineCompletedAt?: string; quasiItems: Map<string, QuasiValue> };
+type Person = {
+  participantCode: string;
+  attributes: Record<string, string | undefined>;
+  baselineCompletedAt?: string;
+  /** The waves with an exported response. */
+  waves: Set<string>;
+  /** Quasi-identifier answers by wave and question (quasiItemKey). */
+  quasiItems: Map<string, QuasiValue>;
+};
+
+const quasiItemKey = (waveId: string, itemName: string) => `${waveId}\u0000${itemName}`;
 
 type ReadResult = { bucketFiles: string[]; people: Map<string, Person>; partialLeftOut: number };
 
@@ -207,8 +231,9 @@ async function readIntoBuckets(
           if (!pid) {
             pid = pseudonym(item.participantCode);
             pseudonyms.set(item.participantCode, pid);
-            people.set(pid, { participantCode: item.participantCode, attributes: {}, quasiItems: new Map() });
+            people.set(pid, { participantCode: item.participantCode, attributes: {}, waves: new Set(), quasiItems: new Map() });
           }
+          people.get(pid)!.waves.add(wave.waveId);
           const { answersJson, participantCode: _code, ...meta } = item;
           if (quasiItemVariables.size > 0) rememberQuasiItems(people.get(pid)!, wave.waveId, JSON.parse(answersJson) as Answers, quasiItemVariables);
           // The answers go to disk as the stored text, unparsed: phase 3 parses each line once.
@@ -243,32 +268,32 @@ function rememberQuasiItems(person: Person, waveId: string, answers: Answers, va
   for (const [name, variable] of variables) {
     if (!Object.hasOwn(answers, name)) continue;
     const value = encodeItemValue(variable, answers[name]);
-    if (value !== null) person.quasiItems.set(quasiIdentifierIds.item(waveId, name), value);
+    if (value !== null) person.quasiItems.set(quasiItemKey(waveId, name), value);
   }
 }
 
-type QuasiIdentifierSource = { definition: QuasiIdentifier; valueOf(person: Person): QuasiValue };
+type QuasiIdentifierSource = { definition: QuasiIdentifier; valuesOf(person: Person): QuasiValue[] };
 
 /**
  * The study's quasi-identifiers: its declared attributes marked as such, and
  * the questions it names or its instruments mark (e.g. gender in the context
- * questionnaire) in every wave that asks them.
+ * questionnaire), each question once with its column in every wave that asks it.
  */
-function quasiIdentifiersOf(
-  attributes: readonly { id: string; quasiIdentifier: boolean }[],
-  variables: DatasetVariables,
-  quasiItemVariables: ReadonlyMap<string, Variable>,
-): QuasiIdentifierSource[] {
-  const sources: QuasiIdentifierSource[] = attributes
-    .filter((a) => a.quasiIdentifier)
-    .map((a) => ({ definition: { id: quasiIdentifierIds.attribute(a.id), canGeneralise: true }, valueOf: (person) => person.attributes[a.id] ?? null }));
-  for (const [itemName, variable] of quasiItemVariables) {
-    // The waves that ask it are those whose wide columns hold it.
-    const waveIds = new Set(variables.wide.flatMap((v) => (v.value.from === 'item' && v.value.itemName === itemName && v.value.waveId ? [v.value.waveId] : [])));
-    for (const waveId of waveIds) {
-      const id = quasiIdentifierIds.item(waveId, itemName);
-      sources.push({ definition: { id, canGeneralise: variable.type === 'string' }, valueOf: (person) => person.quasiItems.get(id) ?? null });
-    }
+function quasiIdentifiersOf(settings: QuasiIdentifierSettings, variables: DatasetVariables, quasiItemVariables: ReadonlyMap<string, Variable>): QuasiIdentifierSource[] {
+  const sources: QuasiIdentifierSource[] = [...settings.attributes].map(([attributeId, setting]) => ({
+    definition: { id: quasiIdentifierIds.attribute(attributeId), columns: [attributeId], hierarchy: setting.hierarchy, ...(setting.priority !== undefined ? { priority: setting.priority } : {}) },
+    valuesOf: (person) => [person.attributes[attributeId] ?? null],
+  }));
+  for (const itemName of quasiItemVariables.keys()) {
+    const setting = settings.items.get(itemName);
+    if (!setting) continue;
+    // The waves that ask it are those whose wide columns hold it (the first column of a question that makes several).
+    const columns = new Map<string, string>();
+    for (const v of variables.wide) if (v.value.from === 'item' && v.value.itemName === itemName && v.value.waveId && !columns.has(v.value.waveId)) columns.set(v.value.waveId, v.name);
+    sources.push({
+      definition: { id: quasiIdentifierIds.item(itemName), columns: [...columns.values()], hierarchy: setting.hierarchy, ...(setting.priority !== undefined ? { priority: setting.priority } : {}) },
+      valuesOf: (person) => [...columns.keys()].map((waveId) => person.quasiItems.get(quasiItemKey(waveId, itemName)) ?? null),
+    });
   }
   return sources;
 }
@@ -325,6 +350,7 @@ function withoutFreeText(variables: DatasetVariables): DatasetVariables {
 }
 
 function codebookMeta(facts: PackageFacts) {
+  const { search: _search, ...protection } = facts.protection;
   return {
     studyId: facts.study.studyId,
     synthetic: facts.study.synthetic,
@@ -332,6 +358,8 @@ function codebookMeta(facts: PackageFacts) {
     exportedAt: facts.exportedAt,
     options: facts.options,
     waves: facts.waves.map(({ waveId, ordinal, prefix, instruments }) => ({ waveId, ordinal, prefix, instruments: instruments.map(({ id, version, contentHash }) => ({ id, version, contentHash })) })),
+    /** Small-cell protection and, column by column, the values it released exactly, as coarser groups (by level) and suppressed; blanks (not answered) are never counted. */
+    disclosureControl: protection,
   };
 }
 

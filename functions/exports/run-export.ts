@@ -59,7 +59,7 @@ function summaryOf(facts: Awaited<ReturnType<typeof buildDatasetPackage>>['facts
   return {
     participants: facts.counts.participants,
     responses: facts.counts.responses,
-    suppressedValues: facts.protection.suppressed.reduce((total, s) => total + s.participants, 0),
+    suppressedValues: facts.protection.cells.withheld + facts.protection.cells.suppressed,
     synthetic: facts.study.synthetic,
   };
 }

@@ -1,9 +1,11 @@
 /** POST /api/studies: a new study with its participant attributes, support contacts and first consent text; its creator is its first owner. */
 import { CreateStudyRequest } from '../contracts/studies.js';
+import { disclosureControlProblems } from '../domain/export/disclosure-control.js';
 import { researcherHandler } from '../http/researcher-handler.js';
 import { parseJsonBody } from '../http/body.js';
 import { HttpError } from '../http/errors.js';
 import { json } from '../http/responses.js';
+import { listInstrumentVersions } from '../storage/instruments.js';
 import { firstOwner } from '../storage/members.js';
 import { AlreadyExists, createStudyWithConsent } from '../storage/studies.js';
 import { userDirectory } from '../auth/user-directory.js';
@@ -17,6 +19,8 @@ export const handler = researcherHandler('CreateStudy', async (event, researcher
     throw new HttpError(400, 'body_invalid', `Groups come from a declared attribute: "${request.groupBy}" is not one`, [{ path: 'groupBy', message: `declare ${request.groupBy} in attributes, or group by one of: ${attributeIds.join(', ') || '(none declared)'}` }]);
   }
 
+  if (request.disclosureControl) await checkDisclosureControl(request);
+
   const createdAt = new Date().toISOString();
   const account = await userDirectory().describe(researcher.userId);
   try {
@@ -29,6 +33,7 @@ export const handler = researcherHandler('CreateStudy', async (event, researcher
         ...(request.quasiIdentifierItems?.length ? { quasiIdentifierItems: request.quasiIdentifierItems } : {}),
         ...(request.groupBy ? { groupBy: request.groupBy } : {}),
         ...(request.teamEmail ? { teamEmail: request.teamEmail.toLowerCase() } : {}),
+        ...(request.disclosureControl && Object.keys(request.disclosureControl).length > 0 ? { disclosureControl: request.disclosureControl } : {}),
         createdAt,
       },
       { studyId: request.studyId, version: request.consent.version, text: request.consent.text, createdAt },
@@ -41,3 +46,14 @@ export const handler = researcherHandler('CreateStudy', async (event, researcher
   }
   return json(201, { studyId: request.studyId });
 });
+
+/** Hierarchies must fit what they coarsen: a question's are checked against every published version of the instrument named. */
+async function checkDisclosureControl(request: CreateStudyRequest): Promise<void> {
+  const control = request.disclosureControl ?? {};
+  const instrumentIds = [...new Set(Object.values(control).flatMap((c) => (c.instrument ? [c.instrument] : [])))];
+  const published = new Map(await Promise.all(instrumentIds.map(async (id) => [id, await listInstrumentVersions(id)] as const)));
+  const problems = disclosureControlProblems(control, request.attributes, request.quasiIdentifierItems ?? [], published);
+  if (problems.length > 0) {
+    throw new HttpError(400, 'body_invalid', `The disclosure control does not fit the study: ${problems[0]!.message}${problems.length > 1 ? ` (and ${problems.length - 1} more)` : ''}`, problems);
+  }
+}

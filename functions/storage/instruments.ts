@@ -1,5 +1,5 @@
 /** Published instrument versions: immutable once stored. */
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { InstrumentVersion } from '../domain/instrument.js';
 import { writeAudited, type AuditNote } from './audit.js';
 import { db, isConditionalCheckFailed, tableName } from './client.js';
@@ -67,4 +67,24 @@ export async function getInstrumentVersion(instrumentId: string, version: string
   const instrument = JSON.parse(Item.instrumentJson as string) as InstrumentVersion;
   publishedVersions.set(cacheKey, instrument);
   return instrument;
+}
+
+/** Every published version of an instrument (one partition: a handful of items), oldest first by version string. */
+export async function listInstrumentVersions(instrumentId: string): Promise<InstrumentVersion[]> {
+  const { PK } = keys.instrumentVersion(instrumentId, '');
+  const versions: InstrumentVersion[] = [];
+  let ExclusiveStartKey: Record<string, unknown> | undefined;
+  do {
+    const page = await db().send(
+      new QueryCommand({
+        TableName: tableName(),
+        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :version)',
+        ExpressionAttributeValues: { ':pk': PK, ':version': 'V#' },
+        ExclusiveStartKey,
+      }),
+    );
+    for (const item of page.Items ?? []) versions.push(JSON.parse(item.instrumentJson as string) as InstrumentVersion);
+    ExclusiveStartKey = page.LastEvaluatedKey;
+  } while (ExclusiveStartKey);
+  return versions;
 }

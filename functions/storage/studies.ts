@@ -2,7 +2,7 @@
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { LocalisedText } from '../contracts/common.js';
-import type { ParticipantAttribute } from '../contracts/studies.js';
+import type { DisclosureControl, ParticipantAttribute } from '../contracts/studies.js';
 import type { WaveWindow } from '../domain/wave-window.js';
 import { db, isConditionalCheckFailed, tableName } from './client.js';
 import { itemCache } from './item-cache.js';
@@ -29,6 +29,8 @@ export type Study = {
   groupBy?: string;
   /** Where messages for the study's team go; the platform's address (STUDY_TEAM_EMAIL) when absent. */
   teamEmail?: string;
+  /** Generalisation hierarchies and priorities of its quasi-identifiers, for exports' small-cell protection (defaults where absent). */
+  disclosureControl?: DisclosureControl;
   createdAt: string;
 };
 
@@ -233,7 +235,7 @@ export async function getConsentText(studyId: string, version: string): Promise<
 }
 
 function toStudy(item: Record<string, unknown>): Study {
-  const { studyId, title, supportContacts = [], attributes = [], synthetic, quasiIdentifierItems, groupBy, teamEmail, createdAt } = item as Study;
+  const { studyId, title, supportContacts = [], attributes = [], synthetic, quasiIdentifierItems, groupBy, teamEmail, disclosureControl, createdAt } = item as Study;
   return {
     studyId,
     title,
@@ -243,6 +245,7 @@ function toStudy(item: Record<string, unknown>): Study {
     ...(quasiIdentifierItems?.length ? { quasiIdentifierItems } : {}),
     ...(groupBy ? { groupBy } : {}),
     ...(teamEmail ? { teamEmail } : {}),
+    ...(disclosureControl && Object.keys(disclosureControl).length > 0 ? { disclosureControl } : {}),
     createdAt,
   };
 }

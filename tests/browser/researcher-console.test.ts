@@ -119,7 +119,12 @@ describe('the researcher console', () => {
     await page.getByLabel('Attribute id').fill('age_band');
     await page.getByLabel('Label (English)').fill('Age band');
     await page.getByLabel('Allowed values (comma-separated)').fill(AGE_BANDS.join(','));
+    // A declared attribute is a quasi-identifier unless the study says why not.
+    expect(await page.getByLabel(/Quasi-identifier/).isChecked()).toBe(true);
+    await page.getByLabel(/Quasi-identifier/).uncheck();
+    await page.getByLabel(/Why can nobody who knows a participant use this/).waitFor();
     await page.getByLabel(/Quasi-identifier/).check();
+    expect(await page.getByLabel(/Why can nobody who knows a participant use this/).count()).toBe(0);
     await page.getByRole('button', { name: 'Add support contact' }).click();
     await page.getByLabel('Name (English)').fill('Meic');
     await page.getByLabel('Description (English)').fill('Helpline for young people in Wales');

@@ -126,7 +126,7 @@ type Excuse = { reason: string; holds: (grant: Grant, facts: Facts) => boolean }
  * must still read nothing there, or its entry is stale.
  */
 const WRITE_ONLY_ROUTES: Record<string, string> = {
-  CreateStudy: 'one conditional transaction (study, consent text, first owner) and an audit entry; the creator is looked up in Cognito',
+  CreateStudy: 'one conditional transaction (study, consent text, first owner) and an audit entry; the creator is looked up in Cognito (a study declaring disclosure control for a question also reads that instrument\'s versions, which this journey\'s study does not)',
   PublishInstrumentVersion: 'one conditional PutItem (a refusal returns the stored version with it) and an audit entry',
 };
 

@@ -164,6 +164,15 @@ const PEOPLE: Person[] = [
   // The only participant in Ceredigion: their council alone would single them out.
   { n: 10, code: 'PONT-CL-110', authority: 'ceredigion', home: 'own_home', language: 'en', waves: [{ waveId: 'baseline', day: 0, ons4: ons(10, 10, 10, 0), swemwbs: sw('5555555'), aboutMe: { am_support: 'no', am_note: '@x' } }] },
 ];
+/** The study's one coarser level for local authorities. */
+const REGION = {
+  id: 'region',
+  label: { en: 'Region', cy: 'Rhanbarth' },
+  groups: [
+    { value: 'south_wales', label: { en: 'South Wales', cy: 'De Cymru' }, members: ['cardiff', 'swansea'] },
+    { value: 'west_wales', label: { en: 'West Wales', cy: 'Gorllewin Cymru' }, members: ['ceredigion'] },
+  ],
+};
 /** Answered and then erased at their request: must be nowhere. */
 const ERASED: Person = { n: 99, code: 'PONT-CL-199', authority: 'cardiff', home: 'own_home', language: 'en', waves: [{ waveId: 'baseline', day: 5, ons4: ons(5, 5, 5, 5), swemwbs: sw('1111111') }] };
 const VIA_LINK = PEOPLE[10]!;
@@ -263,8 +272,10 @@ beforeAll(async () => {
           { value: 'with_partner', label: { en: 'With a partner', cy: 'Gyda gŵr, gwraig neu bartner' } },
         ],
         quasiIdentifier: false,
+        notQuasiIdentifierBecause: 'it changes from month to month and nobody outside their household keeps track of it',
       },
     ],
+    disclosureControl: { local_authority: { levels: [REGION] } },
     createdAt,
   });
   await createConsentText({ studyId: STUDY, version: 'v1', text: { en: 'Agree?', cy: 'Cytuno?' }, createdAt });
@@ -425,10 +436,19 @@ function baselineOnly(n: number, authority: string, home: string, lifeSatisfacti
   };
 }
 
+/**
+ * Local authorities after small-cell protection, which counts the waves each
+ * answered: n = 0, 1 and 2 are each alone in theirs (all three, the first two,
+ * the first and last), so their council is suppressed; the other eight
+ * answered the baseline alone, Cardiff 3 and Swansea 4 (fewer than 5 each),
+ * Ceredigion 1. The seven in Cardiff and Swansea share their region, South
+ * Wales; the one in Ceredigion, alone in West Wales, is suppressed.
+ */
+const SOUTH = 'south_wales';
 const EXPECTED: Expected[] = [
   {
     n: 0,
-    authority: 'cardiff',
+    authority: 'suppressed',
     home: 'own_home',
     language: 'cy',
     long: [
@@ -488,7 +508,7 @@ const EXPECTED: Expected[] = [
   },
   {
     n: 1,
-    authority: 'cardiff',
+    authority: 'suppressed',
     home: 'with_partner',
     language: 'en',
     long: [
@@ -531,7 +551,7 @@ const EXPECTED: Expected[] = [
   },
   {
     n: 2,
-    authority: 'swansea',
+    authority: 'suppressed',
     home: 'own_home',
     language: 'en',
     long: [
@@ -573,7 +593,7 @@ const EXPECTED: Expected[] = [
   },
   {
     n: 3,
-    authority: 'cardiff',
+    authority: SOUTH,
     home: 'own_home',
     language: 'en',
     long: [longRow('baseline', '0', 'ons4', onsCells([3, 7, 7, 2])), longRow('baseline', '0', 'swemwbs', swCells('33333-3')), longRow('baseline', '0', 'about-me', { am_support: 'yes' })],
@@ -592,20 +612,19 @@ const EXPECTED: Expected[] = [
       scoreRow('baseline', '0', 'swemwbs', 'swemwbs', '6', '', '', ''),
     ],
   },
-  baselineOnly(4, 'cardiff', 'with_partner', 'low'),
-  baselineOnly(5, 'swansea', 'own_home', 'medium'),
-  baselineOnly(6, 'swansea', 'own_home', 'medium'),
-  baselineOnly(7, 'swansea', 'own_home', 'high'),
-  baselineOnly(8, 'swansea', 'own_home', 'high'),
+  baselineOnly(4, SOUTH, 'with_partner', 'low'),
+  baselineOnly(5, SOUTH, 'own_home', 'medium'),
+  baselineOnly(6, SOUTH, 'own_home', 'medium'),
+  baselineOnly(7, SOUTH, 'own_home', 'high'),
+  baselineOnly(8, SOUTH, 'own_home', 'high'),
   (() => {
-    const nine = baselineOnly(9, 'cardiff', 'own_home', 'very_high');
+    const nine = baselineOnly(9, SOUTH, 'own_home', 'very_high');
     nine.long.push(longRow('baseline', '0', 'about-me', { am_support: 'yes' }));
     Object.assign(nine.wide, waveStatus('b', ['about_me']), { b_am_support: 'yes' });
     return nine;
   })(),
   {
     n: 10,
-    // Ceredigion is held by 1 < 5: merged into "other", which 1 < 5 hold too, so suppressed.
     authority: 'suppressed',
     home: 'own_home',
     language: 'en',
@@ -672,7 +691,27 @@ type CodebookVariable = {
 };
 
 const SUPPRESSED_LABEL = { en: 'Suppressed (small-cell protection)', cy: "Wedi'i atal (diogelu celloedd bach)" };
-const OTHER_LABEL = { en: 'Other (grouped to protect anonymity)', cy: "Arall (wedi'i grwpio i ddiogelu anhysbysrwydd)" };
+/**
+ * codebook.json's account of small-cell protection (see EXPECTED): 11 local
+ * authority values, 7 released as South Wales, 4 suppressed; groups by
+ * answered waves and value: South Wales 7, and four of one who reveal nothing.
+ * Region for everyone, then suppression, loses exactly as much as releasing
+ * by priority here (7 regions and 4 withheld either way): the first tried,
+ * global recoding, is kept.
+ */
+const EXPECTED_DISCLOSURE_CONTROL = {
+  k: 5,
+  participants: 11,
+  method: 'global',
+  quasiIdentifiers: [{ id: 'attribute:local_authority', columns: ['local_authority'], priority: null, hierarchy: ['exact', 'region', 'withheld'] }],
+  answeredWavePatterns: 4,
+  columns: [{ column: 'local_authority', quasiIdentifier: 'attribute:local_authority', values: 11, exact: 0, generalised: { region: 7 }, withheld: 0, suppressed: 4 }],
+  cells: { values: 11, exact: 0, generalised: 7, withheld: 0, suppressed: 4 },
+  revealingNone: 4,
+  revealingNoneBelowK: 4,
+  classes: 5,
+  smallestClass: 7,
+};
 const YES_NO = [{ value: 1, label: { en: 'Yes', cy: 'Ie' } }, { value: 0, label: { en: 'No', cy: 'Na' } }];
 const STATUS_LABELS = [
   { value: 'complete', label: { en: 'Complete (submitted)', cy: "Cyflawn (wedi'i gyflwyno)" } },
@@ -814,18 +853,21 @@ const EXPECTED_CODEBOOK: CodebookVariable[] = [
     files: [LONG, WIDE], name: 'local_authority', kind: 'attribute', type: 'string', label: { en: 'Local authority', cy: 'Awdurdod lleol' },
     valueLabels: [
       { value: 'cardiff', label: { en: 'Cardiff', cy: 'Caerdydd' } }, { value: 'swansea', label: { en: 'Swansea', cy: 'Abertawe' } }, { value: 'ceredigion', label: { en: 'Ceredigion', cy: 'Ceredigion' } },
-      { value: 'other', label: OTHER_LABEL }, { value: 'suppressed', label: SUPPRESSED_LABEL },
+      ...REGION.groups.map(({ value, label }) => ({ value, label })), { value: 'suppressed', label: SUPPRESSED_LABEL },
     ],
-    missingValues: ['suppressed'], width: 10, source: { attributeId: 'local_authority' },
-    derivation: 'Declared by the study for each participant. A quasi-identifier: values held by fewer than 5 participants are merged into "other", and values are "suppressed" where a combination of quasi-identifiers would still single out fewer than 5.',
+    missingValues: ['suppressed'], width: 'south_wales'.length, source: { attributeId: 'local_authority' },
+    derivation:
+      'Declared by the study for each participant. A quasi-identifier: exact where at least 5 participants share what each row shows (these values, the other quasi-identifiers and the waves answered), ' +
+      'otherwise released as a coarser group along exact → region (2 groups) → withheld, or "suppressed" (-7 in numbers) where no group keeps 5. README.txt counts, column by column, the values released exactly, as groups and suppressed.',
   },
   {
     files: [LONG, WIDE], name: 'home', kind: 'attribute', type: 'string', label: { en: 'Where they live', cy: 'Ble maen nhw’n byw' },
     valueLabels: [
       { value: 'own_home', label: { en: 'Own home', cy: 'Tŷ eu hunain' } }, { value: 'with_partner', label: { en: 'With a partner', cy: 'Gyda gŵr, gwraig neu bartner' } },
-      { value: 'other', label: OTHER_LABEL }, { value: 'suppressed', label: SUPPRESSED_LABEL },
+      { value: 'suppressed', label: SUPPRESSED_LABEL },
     ],
-    missingValues: ['suppressed'], width: 'with_partner'.length, source: { attributeId: 'home' }, derivation: 'Declared by the study for each participant.',
+    missingValues: ['suppressed'], width: 'with_partner'.length, source: { attributeId: 'home' },
+    derivation: 'Declared by the study for each participant. Not a quasi-identifier (the study says: it changes from month to month and nobody outside their household keeps track of it): exported as declared.',
   },
   ...itemVariables(undefined, 'ons4', LONG),
   ...itemVariables(undefined, 'swemwbs', LONG),
@@ -931,17 +973,29 @@ function expectedReadme(exportId: string, exportedAt: string, options: { freeTex
       ? "  4. WARNING: free-text answers are INCLUDED (am_note). Free text can name people and places: read it before sharing, and keep this package under the study's strictest access. Asking for it was recorded in the audit log."
       : '  4. Free-text answers are left out: am_note.',
     '  5. Small-cell protection (k-anonymity, k = 5) over the quasi-identifiers local_authority:',
-    '       that is, the attributes the study marks as quasi-identifiers, and in each wave that asks them the questions its instruments mark (none) and the questions the study names (none).',
-    // Cardiff 5 (n = 0, 1, 3, 4, 9), Swansea 5 (n = 2, 5, 6, 7, 8), Ceredigion 1 (n = 10): Ceredigion merged into "other",
-    // which still singles n = 10 out, so suppressed; the erased participant (Cardiff) is not counted.
-    '       local_authority: categories ceredigion merged into "other" (1 participant(s)).',
-    '       local_authority: suppressed for 1 participant(s) (coded "suppressed" or -7).',
-    '       1 participant(s) have every quasi-identifier suppressed.',
-    '       After protection: 3 group(s); the smallest group showing any quasi-identifier value has 5 participant(s).',
+    '       that is, the attributes the study marks as quasi-identifiers (every declared attribute unless the study says why not), and the questions its instruments mark (none) and the questions the study names (none).',
+    '       Not a quasi-identifier, as the study declared: home (because: it changes from month to month and nobody outside their household keeps track of it); exported as declared.',
+    '       What an intruder is assumed to see in responses_wide.csv: each quasi-identifier once (a question asked at several waves is one value where the answers agree, a blank or "prefer not to say" at some wave not counting against it, and the sequence of answers where they changed),',
+    // All three waves (n = 0), the first two (n = 1), the first and last (n = 2), the baseline alone (the other eight); the erased participant is not counted.
+    '       and which waves the participant answered (4 different pattern(s) here). Not counted: which instruments of a wave were completed, which questions were skipped, days since baseline.',
+    '       Every combination of these that a row shows is shared by at least 5 participants: the smallest group showing any value has 7 (5 group(s) in all).',
+    '       4 participant(s) show no quasi-identifier value at all (4 of them in a group of answered waves smaller than k): they reveal none, so they are left as they are.',
+    '       How: one level of its hierarchy per quasi-identifier for everyone (global recoding), then values still singling out fewer than k suppressed one at a time, the least important first.',
+    // Exact, region and withheld for the one quasi-identifier.
+    '       Chosen as the release losing least information (a value of one priority weighing ten of the next) among 3 combinations of levels and the release by priority.',
+    '       Hierarchies (exact → coarser levels → withheld) and priorities:',
+    '         local_authority: exact → region → withheld',
+    '       Information loss, column by column (cells holding an answer; a blank means not answered and is never counted):',
+    '         column                      values     exact         generalised  suppressed',
+    '         local_authority                 11  0 (0.0%)  7 (63.6%) region 7   4 (36.4%)',
+    '         all quasi-identifier cells      11  0 (0.0%)           7 (63.6%)   4 (36.4%)',
+    '       "suppressed" cells are coded suppressed (-7 in numbers): 0 left at the top of their hierarchy because no group of at least k would show a value, 4 suppressed one participant at a time after recoding.',
+    '       local_authority is exact for 0.0% of the 11 participants.',
     '  6. Every cell is safe to open in a spreadsheet: text starting with = + - @, tab or carriage return is prefixed with an apostrophe.',
     '',
     'CODES',
-    '  -9 / prefer_not_to_say: the respondent chose not to say. -8 / not_applicable: not applicable to them. -7 / suppressed: removed by small-cell protection. -6 / refused: they refused to answer. -5 / dontknow: they did not know. "other": merged rare categories.',
+    '  -9 / prefer_not_to_say: the respondent chose not to say. -8 / not_applicable: not applicable to them. -7 / suppressed: removed by small-cell protection. -6 / refused: they refused to answer. -5 / dontknow: they did not know.',
+    '  A quasi-identifier may also hold a coarser group (e.g. a region for a local authority): codebook.csv / codebook.json label every group value.',
     '  codebook.csv / codebook.json describe every variable; load.R and load.sps apply labels and missing values.',
     '',
     'LICENCE NOTICES',
@@ -1031,11 +1085,10 @@ describe('the package of a study with known answers, exported with the defaults'
     expect(rows.map((r) => SCORES_HEADER.map((c) => r[c]))).toEqual(expectedScores(pids));
   });
 
-  it('protects small cells with k = 5: exactly one cell suppressed, every other kept', () => {
+  it('protects small cells with k = 5 counting the waves each answered: a region for the seven who share one, the rest suppressed', () => {
     const authorities = pkg.csv(WIDE).rows.map((r) => r.local_authority);
-    expect(authorities.filter((a) => a === 'cardiff')).toHaveLength(5);
-    expect(authorities.filter((a) => a === 'swansea')).toHaveLength(5);
-    expect(authorities.filter((a) => a === 'suppressed')).toHaveLength(1);
+    expect(authorities.filter((a) => a === SOUTH)).toHaveLength(7);
+    expect(authorities.filter((a) => a === 'suppressed')).toHaveLength(4);
     expect(authorities).not.toContain('ceredigion');
     expect(authorities).not.toContain('other');
     // Not a quasi-identifier: kept as declared even for the suppressed participant.
@@ -1062,8 +1115,8 @@ describe('the package of a study with known answers, exported with the defaults'
         suppressed: { numeric: -7, string: 'suppressed' },
         refused: { numeric: -6, string: 'refused' },
         dontKnow: { numeric: -5, string: 'dontknow' },
-        generalised: { string: 'other', meaning: 'a category held by fewer than k participants, merged to protect anonymity' },
       },
+      disclosureControl: EXPECTED_DISCLOSURE_CONTROL,
       variables: undefined,
     });
     expect(codebook.variables.map((v: CodebookVariable) => v.name)).toEqual(EXPECTED_CODEBOOK.map((v) => v.name));
@@ -1268,7 +1321,7 @@ describe('the load scripts run on the packages themselves', () => {
       const lines = [
         `columns: ${LONG_HEADER.length + (freeText ? 1 : 0)} ${WIDE_HEADER.length + (freeText ? 2 : 0)} ${SCORES_HEADER.length}`,
         'rows: 36 11 75',
-        'home: Ble maen nhw’n byw Tŷ eu hunain; Gyda gŵr, gwraig neu bartner; Arall (wedi\'i grwpio i ddiogelu anhysbysrwydd); Wedi\'i atal (diogelu celloedd bach)',
+        'home: Ble maen nhw’n byw Tŷ eu hunain; Gyda gŵr, gwraig neu bartner; Wedi\'i atal (diogelu celloedd bach)',
         // "suppressed" is a special code: NA in R, its label kept.
         'suppressed: NA',
       ];
@@ -1293,8 +1346,8 @@ describe('the load scripts run on the packages themselves', () => {
       expect(report).not.toMatch(/error|warning/i);
       // 15 ONS4 responses: baseline answers 0…10 and the follow-ups 3, 6 (n = 0), 2 (n = 1), 1 (n = 2): 67 / 15 = 4.47.
       expect(report).toContain('"Overall, how satisfied are you with your life nowadays?",15,4.47,');
-      // The suppressed Ceredigion participant is a missing value; the others keep their council.
-      expect(report).toContain('Valid,Cardiff,5,45.5%,50.0%,50.0%\n,Swansea,5,45.5%,50.0%,100.0%\nMissing,Suppressed (small-cell protection),1,9.1%,,\n');
+      // The four suppressed are missing values; the seven others share their region, labelled.
+      expect(report).toContain('Valid,South Wales,7,63.6%,100.0%,100.0%\nMissing,Suppressed (small-cell protection),4,36.4%,,\n');
     }
   });
 });

@@ -129,7 +129,9 @@ function wellbeingDesign(): StudyDesign {
   };
 }
 
-const vars = planVariables(wellbeingDesign(), { includeFreeText: true });
+/** The study's one coarser level for areas, so a group label goes through the scripts too. */
+const AREA_LEVELS = { area: { levels: [{ id: 'any', label: { en: 'Any home', cy: 'Unrhyw gartref' }, groups: [{ value: 'any_home', label: { en: 'Any home', cy: 'Unrhyw gartref' }, members: ['tower', 'house'] }] }] } };
+const vars = planVariables(wellbeingDesign(), { includeFreeText: true, disclosureControl: AREA_LEVELS });
 const ROWS: Rows = {
   long: [
     // 1e5 would be a number were pid not read as text.
@@ -187,7 +189,7 @@ describe('load.R', () => {
     const out = runR(exportFolder(vars, ROWS));
     expect(out['responses_long$pid']).toBe('responses_long$pid | character | Export pseudonym | 1e5,1e5 | ');
     expect(out['responses_long$area']).toBe(
-      'responses_long$area | character | Area | tower,NA | Tower=tower; House=house; Other (grouped to protect anonymity)=other; Suppressed (small-cell protection)=suppressed',
+      'responses_long$area | character | Area | tower,NA | Tower=tower; House=house; Any home=any_home; Suppressed (small-cell protection)=suppressed',
     );
     expect(out['responses_long$lles_home']).toBe(
       'responses_long$lles_home | numeric | I feel at home where I live | 1,4 | Strongly disagree=1; Disagree=2; Agree=3; Strongly agree=4; Prefer not to say=-9; Suppressed (small-cell protection)=-7',
@@ -204,7 +206,7 @@ describe('load.R', () => {
   it('switches to Welsh labels with one setting, keeping Welsh letters even in a C locale', () => {
     const out = runR(exportFolder(vars, ROWS, toWelsh), { LC_ALL: 'C' });
     expect(out['responses_long$area']).toBe(
-      "responses_long$area | character | Ardal (ŵ ŷ) | tower,NA | Tŵr=tower; Tŷ=house; Arall (wedi'i grwpio i ddiogelu anhysbysrwydd)=other; Wedi'i atal (diogelu celloedd bach)=suppressed",
+      "responses_long$area | character | Ardal (ŵ ŷ) | tower,NA | Tŵr=tower; Tŷ=house; Unrhyw gartref=any_home; Wedi'i atal (diogelu celloedd bach)=suppressed",
     );
     expect(out['responses_long$lles_home']).toMatch(/^responses_long\$lles_home \| numeric \| Rwy'n teimlo'n gartrefol yn fy nhŷ \| 1,4 \| Anghytuno'n gryf=1; Anghytuno=2; /);
     expect(out['responses_long$lles_words']).toContain('Diolch, "da" iawn – ŵ');
@@ -280,7 +282,7 @@ describe('load.sps', () => {
     expect(out['responses_long.area']).toMatch(/\narea,9,Area,.*,"""-7 *"""\n/);
     expect(out['responses_long.area']).toContain('Area,-7[a],Suppressed (small-cell protection)\n');
     expect(out['responses_long.area']).toContain(',tower,Tower\n');
-    expect(out['responses_long.area']).toContain(',other,Other (grouped to protect anonymity)\n');
+    expect(out['responses_long.area']).toContain(',any_home,Any home\n');
 
     expect(out['responses_long.lles_home']).toMatch(/lles_home,\d+,I feel at home where I live,Scale,Input,8,Right,F8\.0,F8\.0,-9; -7\n/);
     expect(out['responses_long.lles_home']).toContain('I feel at home where I live,-9[a],Prefer not to say\n');

@@ -24,6 +24,7 @@ import { checkInInstrument, joinStudy } from '../support/fixtures.js';
 import { useTestTable } from '../support/test-table.js';
 import { parseCsv, readZip } from '../support/zip-and-csv.js';
 import { testInstrumentFile } from '../support/instrument-file.js';
+import { checkKAnonymity } from '../support/k-anonymity-check.js';
 
 const table = useTestTable();
 const exportDir = mkdtempSync(join(tmpdir(), 'pont-export-test-'));
@@ -252,17 +253,16 @@ describe('a dataset export', () => {
     expect(pids).toEqual([...pids].sort());
   });
 
-  it('protects small cells: a local authority only one participant has is merged, and their rare combination suppressed', () => {
+  it('protects small cells: every local authority and age band a row shows, with the waves it answered, is shared by at least k = 5', () => {
     const { rows } = pkg.csv('responses_wide.csv');
     const authorities = rows.map((r) => r.local_authority);
     expect(authorities).not.toContain('ceredigion');
-    const combos = new Map<string, number>();
-    for (const r of rows) combos.set(`${r.local_authority}|${r.age_band}`, (combos.get(`${r.local_authority}|${r.age_band}`) ?? 0) + 1);
-    for (const [combo, count] of combos) {
-      if (combo !== 'suppressed|suppressed') expect(count, combo).toBeGreaterThanOrEqual(5);
-    }
-    expect(authorities.filter((a) => a === 'suppressed').length + authorities.filter((a) => a === 'other').length).toBeGreaterThan(0);
-    expect(pkg.text('README.txt')).toMatch(/local_authority: categories ceredigion merged into "other" \(1 participant/);
+    expect(authorities).not.toContain('other');
+    const answered = (r: Record<string, string>) => ['b', 'f1', 'f2'].map((p) => (r[`${p}_days_since_baseline`] !== '' ? '1' : '0')).join('');
+    const check = checkKAnonymity(rows.map((r) => ({ pattern: answered(r), values: [[r.local_authority!], [r.age_band!]] })), 5);
+    expect(check.violations).toBe(0);
+    expect(authorities.filter((a) => a === 'suppressed').length).toBeGreaterThan(0);
+    expect(pkg.text('README.txt')).toMatch(/^ {9}local_authority +11 +\d+ \(/m);
   });
 
   it('leaves out free text by default and says so', () => {
@@ -410,7 +410,7 @@ describe("an export of a study asking the context questionnaire's identifying qu
       expect(rows).not.toContain('ceredigion');
       expect(rows.filter((v) => v === 'cardiff')).toHaveLength(6);
       expect(rows.filter((v) => v === 'swansea')).toHaveLength(5);
-      // Merged into "other", and then alone in their combination, so suppressed.
+      // Alone in their council, gender and age band: suppressed.
       expect(rows.filter((v) => v === 'suppressed')).toHaveLength(1);
     }
     // Every combination of the marked questions still shown is held by at least k = 5.
@@ -426,9 +426,9 @@ describe("an export of a study asking the context questionnaire's identifying qu
     const readme = pkg.text('README.txt');
     expect(readme).toContain('k-anonymity, k = 5');
     expect(readme).toContain('the questions its instruments mark (ctx_age_band, ctx_gender, ctx_local_authority, am_age)');
-    expect(readme).toMatch(/ctx_local_authority \(wave baseline\): categories ceredigion merged into "other" \(1 participant/);
+    expect(readme).toMatch(/^ {9}b_ctx_local_authority +12 +11 \(91\.7%\) +0 \(0\.0%\) +1 \(8\.3%\)$/m);
     const codebook = JSON.parse(pkg.text('codebook.json')) as { variables: { name: string; derivation?: string }[] };
-    expect(codebook.variables.find((v) => v.name === 'ctx_local_authority')!.derivation).toMatch(/quasi-identifier \(marked so by its instrument\)/);
+    expect(codebook.variables.find((v) => v.name === 'ctx_local_authority')!.derivation).toMatch(/Marked as a quasi-identifier by its instrument/);
   });
 
   it('applies the k the analyst asks for', async () => {
@@ -437,7 +437,7 @@ describe("an export of a study asking the context questionnaire's identifying qu
     // Five in Swansea are too few for k = 6.
     expect(authorities).not.toContain('swansea');
     expect(authorities.filter((v) => v === 'cardiff')).toHaveLength(6);
-    expect(six.text('README.txt')).toMatch(/ctx_local_authority \(wave baseline\): categories ceredigion, swansea merged into "other" \(6 participant/);
+    expect(six.text('README.txt')).toMatch(/^ {9}b_ctx_local_authority +12 +6 \(50\.0%\) +0 \(0\.0%\) +6 \(50\.0%\)$/m);
   });
 
   it('exports a marked age only as its band', () => {

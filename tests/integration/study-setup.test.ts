@@ -3,6 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { signLocalResearcherToken } from '../../functions/auth/researcher-tokens.js';
 import { recordConsent } from '../../functions/storage/consents.js';
 import { publishInstrumentVersion } from '../../functions/storage/instruments.js';
+import { getStudy } from '../../functions/storage/studies.js';
+import { shippedInstrument } from '../support/export-design.js';
 import { issueLink } from '../../functions/storage/links.js';
 import { createParticipant } from '../../functions/storage/participants.js';
 import { callRoute } from '../support/call-route.js';
@@ -92,6 +94,77 @@ describe('creating a study', () => {
     // researcher-1 is not a member of the admin's study: it answers as one that does not exist.
     expect(researcherWaves.status).toBe(404);
     expect(researcherWaves.json.error.code).toBe('study_not_found');
+  });
+});
+
+describe("a study's quasi-identifiers and their disclosure control", () => {
+  const LOCAL_AUTHORITIES = ['cardiff', 'swansea', 'powys'];
+  const body = (extra: Record<string, unknown>, attributes: unknown[] = [{ id: 'local_authority', label: t('Local authority'), values: LOCAL_AUTHORITIES.map((value) => ({ value, label: t(value) })) }]) => ({
+    studyId: 'setup-disclosure',
+    title: t('S'),
+    supportContacts: [],
+    attributes,
+    consent: { version: 'v1', text: t('Do you agree?') },
+    ...extra,
+  });
+  const region = (members: string[]) => ({ id: 'region', label: t('Region'), groups: [{ value: 'south', label: t('South'), members }] });
+
+  it('makes a declared attribute a quasi-identifier unless the study says why not, and keeps its hierarchies', async () => {
+    const created = await callRoute('POST', '/api/studies', {
+      headers: await as('researcher'),
+      body: body(
+        { disclosureControl: { local_authority: { priority: 1, levels: [region(LOCAL_AUTHORITIES)] } } },
+        [
+          { id: 'local_authority', label: t('Local authority'), values: LOCAL_AUTHORITIES.map((value) => ({ value, label: t(value) })) },
+          { id: 'cohort', label: t('Cohort'), values: [{ value: 'spring', label: t('Spring') }], quasiIdentifier: false, notQuasiIdentifierBecause: 'everyone in a cohort started together' },
+        ],
+      ),
+    });
+
+    expect(created.status).toBe(201);
+    const study = await getStudy('setup-disclosure');
+    expect(study?.attributes?.map((a) => [a.id, a.quasiIdentifier, a.notQuasiIdentifierBecause])).toEqual([['local_authority', true, undefined], ['cohort', false, 'everyone in a cohort started together']]);
+    expect(study?.disclosureControl).toEqual({ local_authority: { priority: 1, levels: [region(LOCAL_AUTHORITIES)] } });
+  });
+
+  it('refuses an attribute unticked as a quasi-identifier without a reason, naming the field', async () => {
+    const unticked = await callRoute('POST', '/api/studies', {
+      headers: await as('researcher'),
+      body: body({ studyId: 'setup-unticked' }, [{ id: 'home', label: t('Home'), values: [{ value: 'flat', label: t('Flat') }], quasiIdentifier: false }]),
+    });
+
+    expect(unticked.status).toBe(400);
+    expect(JSON.stringify(unticked.json.error)).toContain('notQuasiIdentifierBecause');
+  });
+
+  it('refuses hierarchies that do not fit: an unknown attribute, a value left unmapped, a question its instrument does not ask, with every problem named', async () => {
+    const context = shippedInstrument('context@1.1.0');
+    await publishInstrumentVersion(context, new Date().toISOString());
+    const refused = await callRoute('POST', '/api/studies', {
+      headers: await as('researcher'),
+      body: body({
+        studyId: 'setup-bad-hierarchy',
+        disclosureControl: {
+          area: { priority: 1 },
+          local_authority: { levels: [region(['cardiff', 'swansea'])] },
+          ctx_postcode: { instrument: 'context' },
+          ctx_age_band: { instrument: 'context', levels: [{ id: 'two', label: t('Two'), groups: [{ value: 'young', label: t('Young'), members: ['age_16_17', 'age_18_20', 'prefer_not_to_say'] }] }] },
+        },
+      }),
+    });
+
+    expect(refused.status).toBe(400);
+    expect(refused.json.error.code).toBe('body_invalid');
+    expect(refused.json.error.message).toMatch(/^The disclosure control does not fit the study: "area" is not a declared attribute/);
+    expect(refused.json.error.details.map((d: { path: string }) => d.path)).toEqual([
+      'disclosureControl.area',
+      'disclosureControl.local_authority.levels[0].groups',
+      'disclosureControl.ctx_postcode',
+      'disclosureControl.ctx_age_band.levels[0].groups[0].members[2]',
+      'disclosureControl.ctx_age_band.levels[0].groups',
+    ]);
+    expect(JSON.stringify(refused.json.error.details)).toContain('leaves \\"powys\\" unmapped');
+    expect(await getStudy('setup-bad-hierarchy')).toBeUndefined();
   });
 });
 

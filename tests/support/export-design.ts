@@ -75,6 +75,7 @@ export const EXPORT_ATTRIBUTES: ParticipantAttribute[] = [
     id: 'cohort',
     label: { en: 'Cohort', cy: 'Carfan' },
     quasiIdentifier: false,
+    notQuasiIdentifierBecause: 'every participant of a cohort started in the same season; it picks out nobody',
     values: [
       { value: 'spring', label: { en: 'Spring', cy: 'Gwanwyn' } },
       { value: 'autumn', label: { en: 'Autumn', cy: 'Hydref' } },

@@ -13,6 +13,8 @@ import {
 } from '../../cli/synthetic-cohort.js';
 import { loadInstrumentText } from '../../functions/domain/instrument-check.js';
 import { waveStatus } from '../../functions/domain/progress.js';
+import { disclosureControlProblems } from '../../functions/domain/export/disclosure-control.js';
+import { DisclosureControl } from '../../functions/contracts/studies.js';
 import { participantWindow } from '../../functions/domain/wave-window.js';
 
 const REPO_ROOT = join(import.meta.dirname, '../..');
@@ -82,6 +84,16 @@ describe('the synthetic cohort', () => {
     );
     expect(cohort.every(({ participant }) => /^SYN-\d{5}$/.test(participant.participantCode))).toBe(true);
     expect(undeclared).toEqual([]);
+  });
+
+  it('declares hierarchies that fit its attributes and the context questionnaire, local authority kept exact first', () => {
+    const published = new Map([['context', instruments.filter((i) => i.id === 'context')]]);
+
+    expect(disclosureControlProblems(DisclosureControl.parse(design.disclosureControl), design.attributes, [], published)).toEqual([]);
+    expect(Object.entries(design.disclosureControl).filter(([, c]) => c.priority !== undefined)).toEqual([['local_authority', expect.objectContaining({ priority: 1 })]]);
+    // Every Welsh local authority in exactly one region.
+    const regions = design.disclosureControl.local_authority!.levels![0]!.groups;
+    expect(regions.flatMap((g) => g.members).sort()).toEqual(design.attributes.find((a) => a.id === 'local_authority')!.values.map((v) => v.value).sort());
   });
 
   it('leaves a few small combinations of quasi-identifiers, for k-anonymity to deal with', () => {

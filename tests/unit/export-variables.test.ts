@@ -186,24 +186,41 @@ describe('item coding', () => {
     expect(living.width).toBe('supported_accommodation'.length);
   });
 
-  it('labels a quasi-identifying question\'s "other" only when the export treats it as one', () => {
-    expect(find(plan.long, 'ctx_living_situation').valueLabels.some((l) => l.value === 'other')).toBe(false);
-    const withQuasi = planVariables(exportStudyDesign(), { includeFreeText: false, quasiIdentifierItems: ['ctx_living_situation'] });
+  it("labels a quasi-identifying question's coarser groups only when the export treats it as one, from the study's hierarchy", () => {
+    const housing = {
+      id: 'housing',
+      label: { en: 'Housing', cy: 'Tai' },
+      groups: [
+        { value: 'with_carers', label: { en: 'With carers', cy: 'Gyda gofalwyr' }, members: ['foster_carers', 'childrens_home', 'supported_accommodation'] },
+        { value: 'independent', label: { en: 'Independent', cy: 'Annibynnol' }, members: ['own_tenancy', 'family_or_friends', 'no_fixed_address', 'somewhere_else'] },
+      ],
+    };
+    const declared = { disclosureControl: { ctx_living_situation: { instrument: 'context', levels: [housing] } } };
+    expect(find(planVariables(exportStudyDesign(), { includeFreeText: false, ...declared }).long, 'ctx_living_situation').valueLabels.map((l) => l.value)).not.toContain('with_carers');
+
+    const withQuasi = planVariables(exportStudyDesign(), { includeFreeText: false, quasiIdentifierItems: ['ctx_living_situation'], ...declared });
+
     const living = find(withQuasi.long, 'ctx_living_situation');
-    expect(living.valueLabels.some((l) => l.value === 'other')).toBe(true);
-    expect(living.derivation).toMatch(/quasi-identifier \(named so by the study\)/);
+    expect(living.valueLabels.slice(-3)).toEqual([...housing.groups.map(({ value, label }) => ({ value, label })), { value: 'suppressed', label: { en: 'Suppressed (small-cell protection)', cy: "Wedi'i atal (diogelu celloedd bach)" } }]);
+    expect(living.valueLabels.map((l) => l.value)).not.toContain('other');
+    expect(living.derivation).toMatch(/Named as a quasi-identifier by the study/);
+    expect(living.derivation).toMatch(/exact → housing \(2 groups\) → withheld/);
   });
 
-  it('treats the questions the context questionnaire identifies people by as quasi-identifiers without the study naming them', () => {
+  it('treats the questions the context questionnaire identifies people by as quasi-identifiers without the study naming them, never merging into "other"', () => {
     // The design pins context 1.0.0, published before marks: the export holds its marks (privacy.ts).
     for (const name of ['ctx_age_band', 'ctx_gender', 'ctx_local_authority']) {
       const variable = find(plan.long, name);
-      expect(variable.valueLabels.map((l) => l.value), name).toContain('other');
-      expect(variable.derivation, name).toMatch(/quasi-identifier \(marked so by its instrument\)/);
+      expect(variable.valueLabels.map((l) => l.value), name).not.toContain('other');
+      expect(variable.valueLabels.map((l) => l.value), name).toContain('prefer_not_to_say');
+      expect(variable.derivation, name).toMatch(/Marked as a quasi-identifier by its instrument/);
     }
+    // Age bands are ordered: by default neighbours merge (16–17 with 18–20); unordered categories are exact or withheld.
+    expect(find(plan.long, 'ctx_age_band').valueLabels.map((l) => l.value)).toEqual(['age_16_17', 'age_18_20', 'age_21_25', 'prefer_not_to_say', 'age_16_20', 'suppressed']);
+    expect(find(plan.long, 'ctx_gender').derivation).toMatch(/exact → withheld/);
   });
 
-  it('gives attributes their study labels, "other" for merged categories and the suppressed code', () => {
+  it("gives attributes their study labels, its hierarchy's groups and the suppressed code, and says why one is not a quasi-identifier", () => {
     expect(find(plan.long, 'placement_type')).toMatchObject({
       kind: 'attribute',
       type: 'string',
@@ -216,11 +233,14 @@ describe('item coding', () => {
       ['foster_care', 'Gofal maeth'],
       ['supported_housing', 'Tŷ â chymorth'],
       ['own_tenancy', 'Tenantiaeth eich hun'],
-      ['other', "Arall (wedi'i grwpio i ddiogelu anhysbysrwydd)"],
       ['suppressed', "Wedi'i atal (diogelu celloedd bach)"],
     ]);
+    const level = { id: 'area', label: { en: 'Area', cy: 'Ardal' }, groups: [{ value: 'gogledd', label: { en: 'North', cy: 'Gogledd' }, members: ['conwy', 'gwynedd', 'isle_of_anglesey'] }] };
+    const declared = planVariables(exportStudyDesign(), { includeFreeText: false, disclosureControl: { local_authority: { priority: 1, levels: [level] } } });
+    expect(find(declared.long, 'local_authority').valueLabels.map((l) => l.value)).toEqual(['conwy', 'gwynedd', 'isle_of_anglesey', 'gogledd', 'suppressed']);
+    expect(find(declared.long, 'local_authority').width).toBe('isle_of_anglesey'.length);
     expect(find(plan.long, 'placement_type').derivation).toMatch(/quasi-identifier/);
-    expect(find(plan.long, 'cohort').derivation).not.toMatch(/quasi-identifier/);
+    expect(find(plan.long, 'cohort').derivation).toMatch(/Not a quasi-identifier \(the study says: .+\)/);
   });
 
   it('lays out a matrix row by row, a checkbox choice by choice, and codes booleans, numbers and string choices', () => {

@@ -9,7 +9,7 @@
  */
 import type { LocalisedText } from '../../contracts/common.js';
 import { toCsv } from '../csv.js';
-import { DATASET_FILES, GENERALISED_VALUE, SPECIAL_CODES, type DatasetVariables, type ValueLabel, type Variable } from './variables.js';
+import { DATASET_FILES, SPECIAL_CODES, type DatasetVariables, type ValueLabel, type Variable } from './variables.js';
 
 export type CodebookEntry = {
   files: string[];
@@ -98,10 +98,7 @@ export function codebookJson<Meta extends Record<string, unknown>>(vars: Dataset
       [DATASET_FILES.wide]: vars.wide.map((v) => v.name),
       [DATASET_FILES.scores]: vars.scores.map((v) => v.name),
     },
-    specialCodes: {
-      ...SPECIAL_CODES,
-      generalised: { string: GENERALISED_VALUE, meaning: 'a category held by fewer than k participants, merged to protect anonymity' },
-    },
+    specialCodes: SPECIAL_CODES,
     variables: codebookEntries(vars).map(({ files, variable: v }) => ({
       files,
       name: v.name,

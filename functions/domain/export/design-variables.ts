@@ -1,7 +1,7 @@
 /** The export's own variables: the pseudonym, the row's wave and instrument, status, language, and the study's declared attributes. */
 import type { LocalisedText } from '../../contracts/common.js';
 import type { ParticipantAttribute } from '../../contracts/studies.js';
-import { about, columnStem, GENERALISED_VALUE, inWave, maxBytes, type PlanOptions, prefixed, SPECIAL_CODES, TEXT, uniqueBy, type Variable, type Wave } from './variable-model.js';
+import { about, columnStem, inWave, maxBytes, type PlanOptions, prefixed, type QuasiIdentifierLabels, SPECIAL_CODES, TEXT, uniqueBy, type Variable, type Wave } from './variable-model.js';
 
 /** Pseudonyms are "p" and 16 hex digits (pseudonyms.ts); 64 leaves room should that grow. */
 const PSEUDONYM_WIDTH = 64;
@@ -132,8 +132,9 @@ export function languageVariable(where: { waveId?: string; prefix?: string; wave
   };
 }
 
-export function attributeVariable(attribute: ParticipantAttribute, options: PlanOptions): Variable {
-  const declaresOther = attribute.values.some((v) => v.value === GENERALISED_VALUE);
+/** A declared attribute; a quasi-identifier one (with its hierarchy) also labels the coarser groups it may be released as. */
+export function attributeVariable(attribute: ParticipantAttribute, options: PlanOptions, hierarchy?: QuasiIdentifierLabels): Variable {
+  const groups = hierarchy ? hierarchy.groups.filter((g) => !attribute.values.some((v) => v.value === g.value)) : [];
   return {
     name: attribute.id,
     kind: 'attribute',
@@ -141,15 +142,24 @@ export function attributeVariable(attribute: ParticipantAttribute, options: Plan
     label: attribute.label,
     valueLabels: [
       ...attribute.values.map((v) => ({ value: v.value, label: v.label })),
-      ...(declaresOther ? [] : [{ value: GENERALISED_VALUE, label: TEXT.generalised }]),
+      ...groups,
       { value: SPECIAL_CODES.suppressed.string, label: TEXT.suppressed },
     ],
     missingValues: [SPECIAL_CODES.suppressed.string],
-    width: maxBytes([...attribute.values.map((v) => v.value), GENERALISED_VALUE, SPECIAL_CODES.suppressed.string]),
+    width: maxBytes([...attribute.values.map((v) => v.value), ...groups.map((g) => String(g.value)), SPECIAL_CODES.suppressed.string]),
     source: { attributeId: attribute.id },
-    derivation: attribute.quasiIdentifier
-      ? `Declared by the study for each participant. A quasi-identifier: values held by fewer than ${options.k ?? 5} participants are merged into "${GENERALISED_VALUE}", and values are "${SPECIAL_CODES.suppressed.string}" where a combination of quasi-identifiers would still single out fewer than ${options.k ?? 5}.`
-      : 'Declared by the study for each participant.',
+    derivation: hierarchy
+      ? `Declared by the study for each participant. ${quasiIdentifierDerivation(hierarchy, options.k)}`
+      : `Declared by the study for each participant. Not a quasi-identifier${attribute.notQuasiIdentifierBecause ? ` (the study says: ${attribute.notQuasiIdentifierBecause.trim()})` : ''}: exported as declared.`,
     value: { from: 'attribute', attributeId: attribute.id },
   };
+}
+
+/** How a quasi-identifier's values were protected, in words, for its codebook entry. */
+export function quasiIdentifierDerivation(hierarchy: QuasiIdentifierLabels, k = 5): string {
+  return (
+    `A quasi-identifier: exact where at least ${k} participants share what each row shows (these values, the other quasi-identifiers and the waves answered), ` +
+    `otherwise released as a coarser group along ${hierarchy.levels}, or "${SPECIAL_CODES.suppressed.string}" (-7 in numbers) where no group keeps ${k}. ` +
+    'README.txt counts, column by column, the values released exactly, as groups and suppressed.'
+  );
 }

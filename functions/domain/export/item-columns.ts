@@ -3,7 +3,8 @@ import type { LocalisedText } from '../../contracts/common.js';
 import { flagOf, propertyOf, type QuestionJson, questionsOf } from '../instrument-questions.js';
 import type { InstrumentVersion } from '../instrument.js';
 import { AGE_BANDS, AGE_BANDS_IN_WORDS, ageBandOf, DATE_INPUT_TYPES, monthOf } from './privacy.js';
-import { about, compareVersions, GENERALISED_VALUE, inWave, type ItemCoding, maxBytes, newest, type PlanContext, type PlanOptions, prefixed, SPECIAL_CODES, TEXT, type ValueLabel, type Variable } from './variable-model.js';
+import { quasiIdentifierDerivation } from './design-variables.js';
+import { about, compareVersions, inWave, type ItemCoding, maxBytes, newest, type PlanContext, type PlanOptions, prefixed, SPECIAL_CODES, TEXT, type ValueLabel, type Variable } from './variable-model.js';
 import { ExportNotPossible } from './export-not-possible.js';
 
 // ---- items: what questions an instrument version has -------------------------------------------
@@ -386,7 +387,8 @@ export function itemVariable(column: ItemColumn, context: PlanContext, wave?: { 
       valueLabels.push({ value: numeric ? choice.value : String(choice.value), label: choice.text });
     }
   }
-  if (quasi && !numeric && !valueLabels.some((l) => l.value === GENERALISED_VALUE)) valueLabels.push({ value: GENERALISED_VALUE, label: TEXT.generalised });
+  const hierarchy = quasi ? context.quasiHierarchies.get(column.itemName) : undefined;
+  if (hierarchy && !numeric) for (const group of hierarchy.groups) if (!valueLabels.some((l) => l.value === group.value)) valueLabels.push(group);
   const suppressed = numeric ? SPECIAL_CODES.suppressed.numeric : SPECIAL_CODES.suppressed.string;
   valueLabels.push({ value: suppressed, label: TEXT.suppressed });
   missingValues.push(suppressed);
@@ -406,8 +408,8 @@ export function itemVariable(column: ItemColumn, context: PlanContext, wave?: { 
     column.coding.kind === 'matrixRow' && `The answer given in row "${column.partText?.en}" of ${column.itemName}.`,
     age && `An age in years, marked so by its instrument: exported only as its band (${AGE_BANDS_IN_WORDS}; whole years). The age itself is not exported.`,
     month && 'A date answer, exported as its month only (YYYY-MM; a week as the month of its Thursday). The day is not exported; anything that is not a date is left empty.',
-    quasi &&
-      `A quasi-identifier (${context.markedItems.has(column.itemName) ? 'marked so by its instrument' : 'named so by the study'}): ${numeric ? '' : `categories held by fewer than ${k} participants are merged into "${GENERALISED_VALUE}", and `}values are coded as suppressed where a combination of quasi-identifiers would still single out fewer than ${k}.`,
+    hierarchy &&
+      `${context.markedItems.has(column.itemName) ? 'Marked as a quasi-identifier by its instrument' : 'Named as a quasi-identifier by the study'}; asked at several waves, it counts once where the answers agree. ${quasiIdentifierDerivation(hierarchy, k)}`,
   ]
     .filter(Boolean)
     .join(' ');

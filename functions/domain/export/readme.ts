@@ -29,6 +29,8 @@ export type PackageFacts = {
   quasiIdentifierItems: { markedByInstruments: string[]; namedByStudy: string[] };
   /** Questions instruments mark as ages, exported as bands. */
   ageItems: string[];
+  /** Declared attributes the study says are not quasi-identifiers, and why. */
+  notQuasiIdentifiers: { attributeId: string; because: string | null }[];
   protection: ProtectionReport;
   files: string[];
 };
@@ -88,22 +90,16 @@ export function packageReadme(facts: PackageFacts): string {
   } else {
     add(`  4. Free-text answers are left out: ${counts.freeTextItemsLeftOut.length > 0 ? counts.freeTextItemsLeftOut.join(', ') : 'these instruments have none'}.`);
   }
-  const { markedByInstruments, namedByStudy } = facts.quasiIdentifierItems;
-  add(`  5. Small-cell protection (k-anonymity, k = ${protection.k}) over the quasi-identifiers ${protection.quasiIdentifiers.length > 0 ? protection.quasiIdentifiers.map(quasiIdentifierName).join(', ') : '(none declared by the study or marked by its instruments)'}:`);
-  add(
-    `       that is, the attributes the study marks as quasi-identifiers, and in each wave that asks them the questions its instruments mark (${markedByInstruments.join(', ') || 'none'}) and the questions the study names (${namedByStudy.join(', ') || 'none'}).`,
-  );
-  if (protection.generalised.length === 0) add('       no category had to be merged.');
-  for (const g of protection.generalised) add(`       ${quasiIdentifierName(g.quasiIdentifier)}: categories ${g.values.join(', ')} merged into "other" (${g.participants} participant(s)).`);
-  if (protection.suppressed.length === 0) add('       no value had to be suppressed.');
-  for (const s of protection.suppressed) add(`       ${quasiIdentifierName(s.quasiIdentifier)}: suppressed for ${s.participants} participant(s) (coded "suppressed" or -7).`);
-  if (protection.fullySuppressedBelowK > 0) add(`       ${protection.fullySuppressedBelowK} participant(s) have every quasi-identifier suppressed.`);
-  add(
-    `       After protection: ${protection.classes} group(s); the smallest group showing any quasi-identifier value has ${protection.smallestClass ?? 0} participant(s).`,
-  );
+  addProtection(add, facts);
   add('  6. Every cell is safe to open in a spreadsheet: text starting with = + - @, tab or carriage return is prefixed with an apostrophe.', '');
 
-  add('CODES', '  -9 / prefer_not_to_say: the respondent chose not to say. -8 / not_applicable: not applicable to them. -7 / suppressed: removed by small-cell protection. -6 / refused: they refused to answer. -5 / dontknow: they did not know. "other": merged rare categories.', '  codebook.csv / codebook.json describe every variable; load.R and load.sps apply labels and missing values.', '');
+  add(
+    'CODES',
+    '  -9 / prefer_not_to_say: the respondent chose not to say. -8 / not_applicable: not applicable to them. -7 / suppressed: removed by small-cell protection. -6 / refused: they refused to answer. -5 / dontknow: they did not know.',
+    '  A quasi-identifier may also hold a coarser group (e.g. a region for a local authority): codebook.csv / codebook.json label every group value.',
+    '  codebook.csv / codebook.json describe every variable; load.R and load.sps apply labels and missing values.',
+    '',
+  );
 
   const notices = facts.waves.flatMap((w) => w.instruments.map((i) => i.notice)).filter((n): n is string => Boolean(n));
   if (notices.length > 0) {
@@ -115,13 +111,68 @@ export function packageReadme(facts: PackageFacts): string {
   return lines.join('\r\n') + '\r\n';
 }
 
-/**
- * A quasi-identifier as the files name it (see quasiIdentifierIds in rows.ts): an attribute by its column,
- * a question by its item name and the wave that asked it.
- */
+function addProtection(add: (...lines: string[]) => void, facts: PackageFacts): void {
+  const { protection } = facts;
+  const { markedByInstruments, namedByStudy } = facts.quasiIdentifierItems;
+  const names = protection.quasiIdentifiers.map((q) => quasiIdentifierName(q.id));
+  add(`  5. Small-cell protection (k-anonymity, k = ${protection.k}) over the quasi-identifiers ${names.length > 0 ? names.join(', ') : '(none declared by the study or marked by its instruments)'}:`);
+  add(
+    `       that is, the attributes the study marks as quasi-identifiers (every declared attribute unless the study says why not), and the questions its instruments mark (${markedByInstruments.join(', ') || 'none'}) and the questions the study names (${namedByStudy.join(', ') || 'none'}).`,
+  );
+  for (const attribute of facts.notQuasiIdentifiers) {
+    add(`       Not a quasi-identifier, as the study declared: ${attribute.attributeId}${attribute.because ? ` (because: ${attribute.because.trim()})` : ' (declared before a reason was asked for)'}; exported as declared.`);
+  }
+  if (names.length === 0) return;
+  add(
+    '       What an intruder is assumed to see in responses_wide.csv: each quasi-identifier once (a question asked at several waves is one value where the answers agree, a blank or "prefer not to say" at some wave not counting against it, and the sequence of answers where they changed),',
+    `       and which waves the participant answered (${protection.answeredWavePatterns} different pattern(s) here). Not counted: which instruments of a wave were completed, which questions were skipped, days since baseline.`,
+    `       Every combination of these that a row shows is shared by at least ${protection.k} participants: the smallest group showing any value has ${protection.smallestClass ?? 0} (${protection.classes} group(s) in all).`,
+  );
+  if (protection.revealingNone > 0) {
+    add(`       ${protection.revealingNone} participant(s) show no quasi-identifier value at all (${protection.revealingNoneBelowK} of them in a group of answered waves smaller than k): they reveal none, so they are left as they are.`);
+  }
+  add(
+    protection.method === 'specialised'
+      ? '       How: detail released group by group, starting with everything withheld: quasi-identifiers in order of the study\'s priority (1 first) down to exact values, then the rest, each group split by a finer level only into parts of at least k (local recoding along the hierarchies).'
+      : '       How: one level of its hierarchy per quasi-identifier for everyone (global recoding), then values still singling out fewer than k suppressed one at a time, the least important first.',
+    `       Chosen as the release losing least information (a value of one priority weighing ten of the next) among ${protection.search.combinations} combinations of levels and the release by priority.`,
+    '       Hierarchies (exact → coarser levels → withheld) and priorities:',
+  );
+  for (const q of protection.quasiIdentifiers) add(`         ${quasiIdentifierName(q.id)}: ${q.hierarchy.join(' → ')}${q.priority === null ? '' : `; priority ${q.priority}`}`);
+  add('       Information loss, column by column (cells holding an answer; a blank means not answered and is never counted):');
+  const rows = [
+    ['column', 'values', 'exact', 'generalised', 'suppressed'],
+    ...protection.columns.map((c) => lossRow(c.column, c.values, c.exact, c.generalised, c.withheld + c.suppressed)),
+    lossRow('all quasi-identifier cells', protection.cells.values, protection.cells.exact, { '': protection.cells.generalised }, protection.cells.withheld + protection.cells.suppressed),
+  ];
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((row) => row[i]!.length)));
+  for (const row of rows) add(`         ${row.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join('  ')}`);
+  add(
+    `       "suppressed" cells are coded suppressed (-7 in numbers): ${protection.cells.withheld} left at the top of their hierarchy because no group of at least k would show a value, ${protection.cells.suppressed} suppressed one participant at a time after recoding.`,
+  );
+  const authority = protection.columns.find((c) => c.column === 'local_authority');
+  if (authority) add(`       local_authority is exact for ${percent(authority.exact, protection.participants)} of the ${protection.participants} participants.`);
+}
+
+function lossRow(column: string, values: number, exact: number, generalised: Record<string, number>, suppressed: number): string[] {
+  const grouped = Object.values(generalised).reduce((a, b) => a + b, 0);
+  const levels = Object.entries(generalised).filter(([level]) => level !== '');
+  return [
+    column,
+    String(values),
+    `${exact} (${percent(exact, values)})`,
+    `${grouped} (${percent(grouped, values)})${levels.length > 0 ? ` ${levels.map(([level, count]) => `${level} ${count}`).join(', ')}` : ''}`,
+    `${suppressed} (${percent(suppressed, values)})`,
+  ];
+}
+
+function percent(part: number, whole: number): string {
+  return whole === 0 ? '0%' : `${((100 * part) / whole).toFixed(1)}%`;
+}
+
+/** A quasi-identifier as the files name it (see quasiIdentifierIds in rows.ts): an attribute by its column, a question by its name (its columns carry the wave prefix). */
 function quasiIdentifierName(id: string): string {
   const [kind, ...rest] = id.split(':');
-  if (kind === 'attribute' && rest.length > 0) return rest.join(':');
-  if (kind === 'item' && rest.length > 1) return `${rest.slice(1).join(':')} (wave ${rest[0]})`;
+  if ((kind === 'attribute' || kind === 'item') && rest.length > 0) return rest.join(':');
   return id;
 }

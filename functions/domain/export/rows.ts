@@ -39,9 +39,10 @@ export type WaveInDesign = { waveId: string; ordinal: number; instruments: Instr
 /** Applies small-cell protection to a quasi-identifier's value; identity when none applies. */
 export type ProtectValue = (pseudonym: string, quasiIdentifier: string, value: QuasiValue) => QuasiValue;
 
+/** A question asked at several waves is one quasi-identifier: it is protected for the participant as a whole, in every wave's column alike. */
 export const quasiIdentifierIds = {
   attribute: (attributeId: string) => `attribute:${attributeId}`,
-  item: (waveId: string, itemName: string) => `item:${waveId}:${itemName}`,
+  item: (itemName: string) => `item:${itemName}`,
 };
 
 export type ParticipantRows = { long: Cell[][]; wide: Cell[] | null; scores: Cell[][] };
@@ -152,7 +153,8 @@ export class ParticipantRowBuilder {
       case 'language':
         return latest(responsesOf(scored, response, source.waveId))?.language ?? null;
       case 'daysSinceBaseline':
-        return daysSinceBaseline(participant.baselineCompletedAt, responsesOf(scored, response, source.waveId));
+        // The wave's, in every file: a long or scores row of one instrument counts to the wave's last response, as the wide file does.
+        return daysSinceBaseline(participant.baselineCompletedAt, responsesOf(scored, response, source.waveId ?? response?.waveId));
       case 'attribute': {
         const value = participant.attributes[source.attributeId] ?? null;
         return this.protect(participant.pseudonym, quasiIdentifierIds.attribute(source.attributeId), value);
@@ -162,7 +164,7 @@ export class ParticipantRowBuilder {
         const holder = responsesOf(scored, response, source.waveId).find((r) => (!source.instrumentId || r.instrumentId === source.instrumentId) && Object.hasOwn(r.answers, source.itemName));
         if (!holder) return null;
         const value = encodeItemValue(variable, holder.answers[source.itemName]);
-        return this.protect(participant.pseudonym, quasiIdentifierIds.item(holder.waveId, source.itemName), value);
+        return this.protect(participant.pseudonym, quasiIdentifierIds.item(source.itemName), value);
       }
       case 'scale':
         return context.scale?.score.scaleId ?? null;

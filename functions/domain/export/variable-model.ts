@@ -5,7 +5,7 @@
  * makes the plan from the parts beside it.
  */
 import type { LocalisedText } from '../../contracts/common.js';
-import type { ParticipantAttribute } from '../../contracts/studies.js';
+import type { DisclosureControl, ParticipantAttribute } from '../../contracts/studies.js';
 import type { InstrumentVersion } from '../instrument.js';
 
 /** What the plan needs to know about the study. */
@@ -31,9 +31,11 @@ export type PlanOptions = {
   /**
    * Questions the study names as quasi-identifiers. The export treats these,
    * and every question an instrument of the design marks (see studyPrivacy),
-   * as quasi-identifiers: their codebook entries say so, and string ones get the "other" label.
+   * as quasi-identifiers: their codebook entries say so, and label the coarser groups they may be released as.
    */
   quasiIdentifierItems?: string[];
+  /** The study's hierarchies and priorities of quasi-identifiers (defaults for the rest). */
+  disclosureControl?: DisclosureControl;
   /** The k of k-anonymity, for the codebook's words (default 5). */
   k?: number;
 };
@@ -62,9 +64,6 @@ export const SPECIAL_CODES = {
   /** The respondent chose the question's "don't know" item (SurveyJS showDontKnowItem). */
   dontKnow: { numeric: -5, string: 'dontknow' },
 } as const;
-
-/** Attribute values held by fewer than k participants are recoded to this before any suppression. */
-export const GENERALISED_VALUE = 'other';
 
 export type ValueLabel = { value: number | string; label: LocalisedText };
 
@@ -183,12 +182,17 @@ export function wavePrefix(ordinal: number): string {
 
 export type Wave = StudyDesign['waves'][number];
 
+/** What the codebook says of a quasi-identifier's hierarchy: the group values it may hold, and its levels in words. */
+export type QuasiIdentifierLabels = { groups: ValueLabel[]; levels: string };
+
 export type PlanContext = {
   options: PlanOptions;
   /** Score column stem of each instrument's scale: `${instrumentId}/${scaleId}` → name. */
   scaleNames: Map<string, string>;
   /** Every quasi-identifier question; those marked by an instrument; those marked as ages. */
   quasiItems: Set<string>;
+  /** Each quasi-identifier question's coarser groups (labelled) and its hierarchy in words, by stored answer name. */
+  quasiHierarchies: ReadonlyMap<string, QuasiIdentifierLabels>;
   markedItems: Set<string>;
   ageItems: Set<string>;
 };
@@ -220,7 +224,6 @@ export const TEXT = {
   theirWords: { en: 'in their own words', cy: 'yn eu geiriau eu hunain' },
   comment: { en: 'Comment', cy: 'Sylw' },
   suppressed: { en: 'Suppressed (small-cell protection)', cy: "Wedi'i atal (diogelu celloedd bach)" },
-  generalised: { en: 'Other (grouped to protect anonymity)', cy: "Arall (wedi'i grwpio i ddiogelu anhysbysrwydd)" },
 } satisfies Record<string, LocalisedText>;
 
 // ---- small helpers ----------------------------------------------------------------------------

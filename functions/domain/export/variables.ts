@@ -16,6 +16,8 @@
  */
 import { questionsOf } from '../instrument-questions.js';
 import type { InstrumentVersion } from '../instrument.js';
+import { quasiIdentifierSettings } from './disclosure-control.js';
+import { groupLabels, hierarchyInWords, type Hierarchy } from './hierarchies.js';
 import { attributeVariable, daysSinceBaselineVariable, instrumentVersionVariable, languageVariable, pseudonymVariable, rowDesignVariables, statusVariable } from './design-variables.js';
 import { nameColumns } from './column-names.js';
 import { itemColumnsOf, itemVariable, mergeAcrossVersions, NO_ANSWER, type ItemColumn } from './item-columns.js';
@@ -25,7 +27,7 @@ import { columnNameProblems } from './spss-names.js';
 import { DATASET_FILES, type DatasetVariables, type PlanContext, type PlanOptions, type StudyDesign, type Variable, type Wave, wavePrefix } from './variable-model.js';
 import { ExportNotPossible } from './export-not-possible.js';
 
-export { DATASET_FILES, GENERALISED_VALUE, SPECIAL_CODES, wavePrefix } from './variable-model.js';
+export { DATASET_FILES, SPECIAL_CODES, wavePrefix } from './variable-model.js';
 export type { DatasetVariables, ItemCoding, PlanOptions, StudyDesign, ValueLabel, ValueSource, Variable, VariableKind } from './variable-model.js';
 export { encodeItemValue } from './item-columns.js';
 
@@ -84,14 +86,19 @@ export function studyPrivacy(design: StudyDesign, studyItems: readonly string[] 
 export function planVariables(design: StudyDesign, options: PlanOptions): DatasetVariables {
   const waves = [...design.waves].sort((a, b) => a.ordinal - b.ordinal);
   const privacy = studyPrivacy(design, options.quasiIdentifierItems);
+  const settings = quasiIdentifierSettings(design, privacy, options.disclosureControl);
   const context: PlanContext = {
     options,
     scaleNames: scaleColumnNames(waves),
     quasiItems: new Set(privacy.quasiIdentifierItems),
+    quasiHierarchies: new Map([...settings.items].map(([name, setting]) => [name, labelsOf(setting.hierarchy)])),
     markedItems: new Set(privacy.markedByInstruments),
     ageItems: new Set(privacy.ageItems),
   };
-  const attributes = design.attributes.map((attribute) => attributeVariable(attribute, options));
+  const attributes = design.attributes.map((attribute) => {
+    const setting = settings.attributes.get(attribute.id);
+    return attributeVariable(attribute, options, setting && labelsOf(setting.hierarchy));
+  });
   const columnsOf = (instrument: InstrumentVersion) => itemColumnsOf(instrument, options, context.ageItems);
   const naming = nameColumns(waves.flatMap((wave) => wave.instruments.flatMap(columnsOf)));
   const namedColumnsOf = (instrument: InstrumentVersion) => columnsOf(instrument).map(naming.rename);
@@ -114,6 +121,10 @@ export function planVariables(design: StudyDesign, options: PlanOptions): Datase
   const problems = [...columnNameProblems(DATASET_FILES.long, long), ...columnNameProblems(DATASET_FILES.wide, wide), ...columnNameProblems(DATASET_FILES.scores, scores)];
   if (problems.length > 0) throw new ExportNotPossible(`The study's columns cannot be exported:\n${problems.map((p) => `  ${p}`).join('\n')}`);
   return { long, wide, scores };
+}
+
+function labelsOf(hierarchy: Hierarchy) {
+  return { groups: groupLabels(hierarchy), levels: hierarchyInWords(hierarchy) };
 }
 
 function wideWaveVariables(wave: Wave, baseline: Wave | undefined, context: PlanContext, columnsOf: (instrument: InstrumentVersion) => ItemColumn[]): Variable[] {

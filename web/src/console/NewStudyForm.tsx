@@ -4,7 +4,7 @@ import { CreateStudyRequest } from '../../../functions/contracts/studies.js';
 import { createStudy } from './consoleApi';
 import { ProblemBox, formProblem, splitList, useAction, useSession } from './ui';
 
-type AttributeDraft = { id: string; labelEn: string; labelCy: string; values: string; quasiIdentifier: boolean };
+type AttributeDraft = { id: string; labelEn: string; labelCy: string; values: string; quasiIdentifier: boolean; notQuasiIdentifierBecause: string };
 type ContactDraft = { nameEn: string; nameCy: string; descriptionEn: string; descriptionCy: string; phone: string; url: string };
 
 export function NewStudyForm(props: { onCreated(studyId: string): void }) {
@@ -40,6 +40,7 @@ export function NewStudyForm(props: { onCreated(studyId: string): void }) {
         label: { en: a.labelEn.trim(), cy: a.labelCy.trim() || a.labelEn.trim() },
         values: splitList(a.values).map((value) => ({ value, label: { en: value, cy: value } })),
         quasiIdentifier: a.quasiIdentifier,
+        ...(a.quasiIdentifier ? {} : { notQuasiIdentifierBecause: a.notQuasiIdentifierBecause.trim() }),
       })),
       supportContacts: contacts.map((c) => ({
         name: { en: c.nameEn.trim(), cy: c.nameCy.trim() || c.nameEn.trim() },
@@ -124,12 +125,18 @@ export function NewStudyForm(props: { onCreated(studyId: string): void }) {
               <input type="checkbox" checked={a.quasiIdentifier} onChange={(e) => setAttribute(i, { quasiIdentifier: e.target.checked })} />
               Quasi-identifier (counts towards k-anonymity in exports)
             </label>
+            {!a.quasiIdentifier && (
+              <label>
+                Why can nobody who knows a participant use this to pick them out? (printed in every export)
+                <textarea required rows={2} value={a.notQuasiIdentifierBecause} onChange={(e) => setAttribute(i, { notQuasiIdentifierBecause: e.target.value })} />
+              </label>
+            )}
             <button type="button" className="console-link-button" onClick={() => setAttributes((list) => list.filter((_, j) => j !== i))}>
               Remove attribute {i + 1}
             </button>
           </fieldset>
         ))}
-        <button type="button" className="console-link-button" onClick={() => setAttributes((list) => [...list, { id: '', labelEn: '', labelCy: '', values: '', quasiIdentifier: false }])}>
+        <button type="button" className="console-link-button" onClick={() => setAttributes((list) => [...list, { id: '', labelEn: '', labelCy: '', values: '', quasiIdentifier: true, notQuasiIdentifierBecause: '' }])}>
           Add attribute
         </button>
         <label>
