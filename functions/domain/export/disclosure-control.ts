@@ -8,6 +8,7 @@
 import type { DisclosureControl, ParticipantAttribute } from '../../contracts/studies.js';
 import type { InstrumentVersion } from '../instrument.js';
 import { buildHierarchy, hierarchyProblems, type Hierarchy, type HierarchyProblem } from './hierarchies.js';
+import { nameColumns } from './column-names.js';
 import { itemColumnsOf, mergeAcrossVersions } from './item-columns.js';
 import { privacyOf } from './privacy.js';
 import type { StudyDesign } from './variable-model.js';
@@ -45,7 +46,9 @@ export function quasiIdentifierSettings(
   const wanted = new Set(privacy.quasiIdentifierItems);
   const ages = new Set(privacy.ageItems);
   // Free text included: a free-text question a study names is protected (exact or withheld) when an export carries it.
-  const columns = mergeAcrossVersions(design.waves.flatMap((wave) => wave.instruments.flatMap((instrument) => itemColumnsOf(instrument, { includeFreeText: true }, ages))));
+  const asked = design.waves.flatMap((wave) => wave.instruments.flatMap((instrument) => itemColumnsOf(instrument, { includeFreeText: true }, ages)));
+  // Named as the export names them, so two instruments asking one name (column-names.ts) merge as they do there.
+  const columns = mergeAcrossVersions(asked.map(nameColumns(asked).rename));
   const items = new Map<string, QuasiIdentifierSetting>();
   for (const column of columns) {
     // A question making several columns (a checkbox's choices) is protected by its first, as the export always has.
