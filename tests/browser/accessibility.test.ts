@@ -19,7 +19,8 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPreviewServer, type PreviewServer } from '../../cli/preview/server.js';
 import { REPO_ROOT, startPlatform, type Platform } from '../../infra/local/platform.js';
-import { t, type Lang } from '../../web/src/i18n.js';
+import type { Lang } from '../../web/src/i18n.js';
+import { t } from '../../web/src/respondent/strings-after-first-screen.js';
 import { launchChromium, sharedDatabase } from '../support/browser.js';
 import { createLink } from '../support/fixtures.js';
 

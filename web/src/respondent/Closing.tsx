@@ -1,12 +1,13 @@
 /**
  * The pages that end a visit: thank-you (with a check-in offer) and the
  * polite ending after "No thanks". Both list the study's support contacts.
- * On the first screen: keep it small.
+ * A lazy chunk of their own (see loadSurveyRunner.ts): on screen only after the first screen.
  */
 import { useEffect, useState } from 'react';
 import type { OpenLinkResult, SupportContact } from '../../../functions/contracts/respondent.js';
 import { requestCheckIn } from '../api';
-import { t, type Lang } from '../i18n';
+import type { Lang } from '../i18n';
+import { t } from './strings-after-first-screen';
 import type { Outbox } from './outbox';
 
 type Link = OpenLinkResult;

@@ -5,15 +5,16 @@
  * Phases: loading → problem
  *                 | consent → declined
  *                 |         → intro → survey → thanks
- * A link opened again goes straight to the phase its state calls for.
+ * A link opened again goes straight to the phase its state calls for. The
+ * closing pages (declined, thanks) are a lazy chunk of their own, loaded with
+ * the survey or, for a link opened when already finished, on their own.
  */
 import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import type { ConsentDecision, OpenLinkResult } from '../../../functions/contracts/respondent.js';
 import { ApiProblem, openLink, recordConsent } from '../api';
 import { formatDate, t, type Lang, type StringKey } from '../i18n';
 import { LanguageSwitch } from '../LanguageSwitch';
-import { DeclinedPage, ThanksPage } from './Closing';
-import { loadSurvey } from './loadSurveyRunner';
+import { loadClosingPages, loadSurvey, type ClosingPages } from './loadSurveyRunner';
 import { createOutbox } from './outbox';
 import { QuickExitButton, useDoubleEscapeToExit } from './QuickExit';
 import type { RunnableLink, SurveyRunnerProps } from './SurveyRunner';
@@ -26,10 +27,10 @@ type Phase =
   | { kind: 'loading' }
   | { kind: 'problem'; problem: Problem }
   | { kind: 'consent'; link: Link; busy: boolean; notice: 'failed' | 'changed' | null }
-  | { kind: 'declined'; link: Link }
+  | { kind: 'declined'; link: Link; Closing: ClosingPages }
   | { kind: 'intro'; link: Link; starting: boolean }
-  | { kind: 'survey'; link: RunnableLink; Runner: (props: SurveyRunnerProps) => ReactNode }
-  | { kind: 'thanks'; link: Link; already: boolean };
+  | { kind: 'survey'; link: RunnableLink; Runner: (props: SurveyRunnerProps) => ReactNode; Closing: ClosingPages }
+  | { kind: 'thanks'; link: Link; already: boolean; Closing: ClosingPages };
 
 export function problemOf(error: unknown): Problem {
   if (error instanceof ApiProblem) {
@@ -64,23 +65,18 @@ export function RespondentApp({ token }: { token: string }) {
       openLink(token)
         // Answers kept on this phone and newer than the server's replace them (and are sent).
         .then((opened) => outbox.reconcile(opened))
-        .then(
-          (link) => {
-            if (link.language) setLang(link.language);
-            const { decision } = link.consent;
-            if (decision === 'declined') {
-              outbox.clear();
-              setPhase({ kind: 'declined', link });
-            } else if (decision === null) {
-              setPhase({ kind: 'consent', link, busy: false, notice });
-            } else if (isDone(link)) {
-              setPhase({ kind: 'thanks', link, already: outbox.unsentSubmissions() === 0 });
-            } else {
-              setPhase({ kind: 'intro', link, starting: false });
-            }
-          },
-          (error: unknown) => setPhase({ kind: 'problem', problem: problemOf(error) }),
-        );
+        .then(async (link): Promise<Phase> => {
+          if (link.language) setLang(link.language);
+          const { decision } = link.consent;
+          if (decision === 'declined') {
+            outbox.clear();
+            return { kind: 'declined', link, Closing: await loadClosingPages() };
+          }
+          if (decision === null) return { kind: 'consent', link, busy: false, notice };
+          if (isDone(link)) return { kind: 'thanks', link, already: outbox.unsentSubmissions() === 0, Closing: await loadClosingPages() };
+          return { kind: 'intro', link, starting: false };
+        })
+        .then(setPhase, (error: unknown) => setPhase({ kind: 'problem', problem: problemOf(error) }));
     },
     [token, outbox],
   );
@@ -116,7 +112,7 @@ export function RespondentApp({ token }: { token: string }) {
   const start = (link: Link) => {
     setPhase({ kind: 'intro', link, starting: true });
     loadSurvey(link).then(
-      (loaded) => setPhase({ kind: 'survey', link: loaded.link, Runner: loaded.Runner }),
+      (loaded) => setPhase({ kind: 'survey', link: loaded.link, Runner: loaded.Runner, Closing: loaded.Closing }),
       () => setPhase({ kind: 'problem', problem: 'network' }),
     );
   };
@@ -128,7 +124,10 @@ export function RespondentApp({ token }: { token: string }) {
         const decided: Link = { ...link, consent: { ...link.consent, decision: result.decision, decidedAt: result.decidedAt } };
         if (result.decision === 'declined') {
           outbox.clear();
-          setPhase({ kind: 'declined', link: { ...decided, instruments: [] } });
+          loadClosingPages().then(
+            (Closing) => setPhase({ kind: 'declined', link: { ...decided, instruments: [] }, Closing }),
+            () => setPhase({ kind: 'problem', problem: 'network' }),
+          );
         } else {
           outbox.flush();
           start(decided);
@@ -176,7 +175,7 @@ export function RespondentApp({ token }: { token: string }) {
   const onAllDone = useCallback(() => {
     window.scrollTo(0, 0);
     setPhase((current) =>
-      current.kind === 'survey' ? { kind: 'thanks', link: current.link, already: false } : current,
+      current.kind === 'survey' ? { kind: 'thanks', link: current.link, already: false, Closing: current.Closing } : current,
     );
   }, []);
   const onLinkProblem = useCallback(
@@ -211,7 +210,7 @@ export function RespondentApp({ token }: { token: string }) {
             onDecide={(decision) => decide(phase.link, decision)}
           />
         )}
-        {phase.kind === 'declined' && <DeclinedPage lang={lang} link={phase.link} />}
+        {phase.kind === 'declined' && <phase.Closing.DeclinedPage lang={lang} link={phase.link} />}
         {phase.kind === 'intro' && (
           <Intro lang={lang} link={phase.link} starting={phase.starting} onStart={() => start(phase.link)} />
         )}
@@ -226,7 +225,7 @@ export function RespondentApp({ token }: { token: string }) {
           />
         )}
         {phase.kind === 'thanks' && (
-          <ThanksPage lang={lang} token={token} link={phase.link} already={phase.already} outbox={outbox} />
+          <phase.Closing.ThanksPage lang={lang} token={token} link={phase.link} already={phase.already} outbox={outbox} />
         )}
       </main>
     </>

@@ -23,7 +23,7 @@
  * acts on the server's answer, outbox/scheduler.ts decides when to try again.
  * This file joins them; the pages import only this file.
  *
- * This module is on the first screen (the closing page and the reopen check
+ * This module is on the first screen (the reopen check and the problem page
  * need it): keep it small and free of survey-core.
  */
 import type { OpenLinkResult } from '../../../functions/contracts/respondent.js';

@@ -1,0 +1,74 @@
+/**
+ * The strings the respondent sees after the first screen: while answering and
+ * on the closing pages, in English and Welsh. They load with the survey
+ * chunk, so the first screen on a slow phone doesn't carry them.
+ *
+ * DRAFT WELSH: as in ../i18n.ts, the `cy` strings MUST be reviewed by a Welsh
+ * translator before any participant sees them.
+ */
+import { firstScreenStrings, translator, type Lang, type StringKey } from '../i18n';
+
+const en = {
+  partOf: 'Part {n} of {total}',
+  saving: 'Saving…',
+  saved: 'Saved',
+  saveFailed: "Couldn't save, we'll try again",
+  savedOnPhone: "Saved on this phone – we'll send it when you're back online",
+  fixTheseTitle: 'Nearly there. Please check these answers:',
+  sendFailed: "We couldn't send your answers. Check your signal or Wi-Fi, then press the button again. Your answers are still here.",
+  thanksTitle: 'Thank you!',
+  thanksBody: "Your answers have been saved. You can close this page now. We really appreciate your time.",
+  alreadyDoneTitle: 'All done',
+  alreadyDoneBody: "You've already finished this part. Thank you!",
+  declinedTitle: 'Thanks for letting us know',
+  declinedBody: "That's fine. Thank you for your time. Nothing you've told us has been saved.",
+  declinedChangeMind: 'If you change your mind, talk to the person who sent you this link.',
+  supportTitle: 'If you want to talk to someone',
+  supportCall: 'Call {phone}',
+  supportWebsite: 'Visit their website',
+  checkInTitle: 'Would you like a check-in?',
+  checkInBody: "We can ask your worker to get in touch with you. This doesn't share any of your answers – it just lets the team know you'd like a chat.",
+  checkInButton: "I'd like my worker to check in with me",
+  checkInDone: 'Done – someone from the team will be in touch',
+  checkInFailed: "We couldn't send that. Check your signal or Wi-Fi, then try again.",
+  queuedHint: "If you close this page, just open your link again when you're online and we'll send them then.",
+  sentNow: 'Your answers have been sent.',
+};
+
+export type LaterStringKey = keyof typeof en;
+
+// DRAFT – needs review by a Welsh translator.
+const cy: Record<LaterStringKey, string> = {
+  partOf: 'Rhan {n} o {total}',
+  saving: 'Wrthi’n cadw…',
+  saved: 'Wedi’i gadw',
+  saveFailed: 'Methu cadw, byddwn ni’n trio eto',
+  savedOnPhone: 'Wedi’i gadw ar y ffôn hwn – byddwn ni’n ei anfon pan fyddwch chi ar-lein eto',
+  fixTheseTitle: 'Bron â gorffen. Edrychwch ar yr atebion hyn eto:',
+  sendFailed: 'Doedden ni ddim yn gallu anfon eich atebion. Gwiriwch fod gennych chi signal neu Wi-Fi, yna pwyswch y botwm eto. Mae eich atebion yn dal yma.',
+  thanksTitle: 'Diolch!',
+  thanksBody: 'Mae eich atebion wedi’u cadw. Gallwch chi gau’r dudalen hon nawr. Rydyn ni’n gwerthfawrogi eich amser yn fawr.',
+  alreadyDoneTitle: 'Wedi gorffen',
+  alreadyDoneBody: 'Rydych chi eisoes wedi gorffen y rhan hon. Diolch!',
+  declinedTitle: 'Diolch am roi gwybod i ni',
+  declinedBody: 'Mae hynny’n iawn. Diolch am eich amser. Does dim byd rydych chi wedi’i ddweud wrthon ni wedi cael ei gadw.',
+  declinedChangeMind: 'Os byddwch chi’n newid eich meddwl, siaradwch â’r person a anfonodd y ddolen hon atoch chi.',
+  supportTitle: 'Os hoffech chi siarad â rhywun',
+  supportCall: 'Ffoniwch {phone}',
+  supportWebsite: 'Ewch i’w gwefan',
+  checkInTitle: 'Hoffech chi i rywun gysylltu â chi?',
+  checkInBody: 'Gallwn ni ofyn i’ch gweithiwr gysylltu â chi. Dydy hyn ddim yn rhannu dim un o’ch atebion – mae’n rhoi gwybod i’r tîm yr hoffech chi sgwrs, dyna i gyd.',
+  checkInButton: 'Hoffwn i fy ngweithiwr gysylltu â fi',
+  checkInDone: 'Wedi’i wneud – bydd rhywun o’r tîm yn cysylltu â chi',
+  checkInFailed: 'Doedden ni ddim yn gallu anfon hynny. Gwiriwch fod gennych chi signal neu Wi-Fi, yna triwch eto.',
+  queuedHint: 'Os byddwch chi’n cau’r dudalen hon, agorwch eich dolen eto pan fyddwch chi ar-lein a byddwn ni’n eu hanfon nhw bryd hynny.',
+  sentNow: 'Mae eich atebion wedi’u hanfon.',
+};
+
+const later: Record<Lang, Record<LaterStringKey, string>> = { en, cy };
+
+/** Every respondent string: the first screen's and these. */
+export const t = translator<StringKey | LaterStringKey>({
+  en: { ...firstScreenStrings.en, ...later.en },
+  cy: { ...firstScreenStrings.cy, ...later.cy },
+});
