@@ -263,6 +263,34 @@ export const routes: readonly Route[] = [
     access: { kind: 'researcher', roles: ['admin', 'researcher'], permission: 'instrumentAuthor' },
     tableAccess: 'readWrite',
   },
+  // The instrument library (issue #22): anyone signed in reads it (instruments hold no personal data); authors publish.
+  {
+    name: 'PublishInstrument',
+    method: 'POST',
+    path: '/api/instruments',
+    handler: 'publish-instrument',
+    // The file names its id and version: an upload from the console.
+    access: { kind: 'researcher', roles: ['admin', 'researcher'], permission: 'instrumentAuthor' },
+    tableAccess: 'readWrite',
+  },
+  {
+    name: 'ListInstruments',
+    method: 'GET',
+    path: '/api/instruments',
+    handler: 'list-instruments',
+    access: { kind: 'researcher', roles: ANY_ACCOUNT },
+    tableAccess: 'read',
+    // Names who published each version.
+    readsAccounts: true,
+  },
+  {
+    name: 'DiffInstrumentVersions',
+    method: 'GET',
+    path: '/api/instruments/{instrumentId}/diff',
+    handler: 'diff-instrument-versions',
+    access: { kind: 'researcher', roles: ANY_ACCOUNT },
+    tableAccess: 'read',
+  },
   // Dataset exports (issue #6): analysts (and admins) only; every request and download is audited.
   {
     name: 'CreateExport',

@@ -44,13 +44,15 @@ type TransactItem = NonNullable<ConstructorParameters<typeof TransactWriteComman
  * change that did not happen. When the change's condition fails, this throws
  * what the change alone would have (a ConditionalCheckFailedException carrying
  * the stored item, raw, when the change asked for it), so callers handle a
- * refusal the same way whether or not it is audited.
+ * refusal the same way whether or not it is audited. A change of several
+ * writes is one transaction too; the refusal reported is its first write's.
  */
-export async function writeAudited(change: TransactItem, entry: AuditNote | undefined, at = new Date()): Promise<void> {
+export async function writeAudited(change: TransactItem | TransactItem[], entry: AuditNote | undefined, at = new Date()): Promise<void> {
+  const changes = Array.isArray(change) ? change : [change];
   // Tools that write straight to the table (seeding, the synthetic cohort, tests) audit nothing: one plain write.
-  if (!entry) return writeAlone(change);
+  if (!entry && changes.length === 1) return writeAlone(changes[0]!);
   try {
-    await db().send(new TransactWriteCommand({ TransactItems: [change, auditPut(entry, at)] }));
+    await db().send(new TransactWriteCommand({ TransactItems: entry ? [...changes, auditPut(entry, at)] : changes }));
   } catch (error) {
     const refusal = error instanceof TransactionCanceledException ? error.CancellationReasons?.[0] : undefined;
     if (refusal?.Code !== 'ConditionalCheckFailed') throw error;

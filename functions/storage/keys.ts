@@ -13,6 +13,8 @@ export const keys = {
   participant: (studyId: string, participantCode: string) => ({ PK: `STUDY#${studyId}`, SK: `P#${participantCode}` }),
   linkToken: (tokenHash: string) => ({ PK: `TOKEN#${tokenHash}`, SK: 'TOKEN' }),
   instrumentVersion: (instrumentId: string, version: string) => ({ PK: `INSTR#${instrumentId}`, SK: `V#${version}` }),
+  /** The instrument library (issue #22): a small summary of every published version, all in one partition. */
+  instrumentLibraryEntry: (instrumentId: string, version: string) => ({ PK: 'INSTRUMENT_LIBRARY', SK: `I#${instrumentId}#V#${version}` }),
   response: (studyId: string, participantCode: string, waveId: string, instrumentId: string) => ({
     PK: participantPartition(studyId, participantCode),
     SK: `R#${waveId}#${instrumentId}`,

@@ -17,11 +17,12 @@
  */
 import { usersListed } from './0001-users-listed.js';
 import { studyOwners } from './0002-study-owners.js';
+import { instrumentLibrary } from './0003-instrument-library.js';
 import type { Upgrade } from './upgrade.js';
 
 export type { Upgrade, UpgradeSummary } from './upgrade.js';
 
-export const UPGRADES: readonly Upgrade[] = [usersListed, studyOwners];
+export const UPGRADES: readonly Upgrade[] = [usersListed, studyOwners, instrumentLibrary];
 
 /** The ids of UPGRADES, in order. */
 export const upgradeIds = (upgrades: readonly Upgrade[] = UPGRADES): string[] => upgrades.map((upgrade) => upgrade.id);

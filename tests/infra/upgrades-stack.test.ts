@@ -44,7 +44,7 @@ describe('data upgrades at deploy', () => {
     expect(custom).toHaveLength(1);
     const [, resource] = custom[0]!;
     expect(resource.Properties.upgrades).toEqual(upgradeIds());
-    expect(upgradeIds()).toEqual(['0001-users-listed', '0002-study-owners']);
+    expect(upgradeIds()).toEqual(['0001-users-listed', '0002-study-owners', '0003-instrument-library']);
 
     // ServiceToken: the framework's dispatcher, which is told to call the upgrade function and may invoke it.
     const dispatcherId = resource.Properties.ServiceToken['Fn::GetAtt'][0] as string;

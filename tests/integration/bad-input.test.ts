@@ -62,6 +62,7 @@ const SAMPLES: Record<string, Sample> = {
   CreateLocalUser: { contentType: 'application/json', body: { email: 'new-analyst@pont.local', role: 'analyst' } },
   SetParticipantContact: { contentType: 'application/json', body: { email: 'someone@example.org' } },
   PublishInstrumentVersion: { contentType: 'application/json', body: contextInstrument, opaque: ['survey'] },
+  PublishInstrument: { contentType: 'application/json', body: contextInstrument, opaque: ['survey'] },
   CreateExport: { contentType: 'application/json', body: { includePartial: true } },
   AddConsentText: { contentType: 'application/json', body: { version: 'fuzz-consent-2', text: { en: 'Do you agree?', cy: "Ydych chi'n cytuno?" } } },
   UpdateUser: { contentType: 'application/json', body: { role: 'analyst' } },

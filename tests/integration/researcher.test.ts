@@ -27,18 +27,20 @@ describe('researcher access', () => {
   /**
    * Routes open to every platform role have no wrong role to try: on a route
    * that names a study the study role decides (every such route is checked in
-   * tests/integration/study-access.test.ts), and listing studies shows only the
-   * caller's own.
+   * tests/integration/study-access.test.ts), listing studies shows only the
+   * caller's own, and the instrument library (its list and comparisons) holds
+   * no personal data and is the same for everyone.
    */
   const restrictedRoutes = researcherRoutes.filter((route) => route.access.kind === 'researcher' && route.access.roles.length < 3);
-  it('has routes restricted by platform role to test, and every other route but the list of studies names a study scope', () => {
+  it('has routes restricted by platform role to test, and every other route but the list of studies and the instrument library names a study scope', () => {
     expect(restrictedRoutes.map((route) => route.name)).toEqual(
-      expect.arrayContaining(['CreateStudy', 'ReadAuditLog', 'CreateLocalUser', 'PublishInstrumentVersion', 'ListUsers', 'UpdateUser']),
+      expect.arrayContaining(['CreateStudy', 'ReadAuditLog', 'CreateLocalUser', 'PublishInstrumentVersion', 'PublishInstrument', 'ListUsers', 'UpdateUser']),
     );
     const openToEveryRole = researcherRoutes.filter((route) => !restrictedRoutes.includes(route));
+    const unscopedOnPurpose = ['ListStudies', 'ListInstruments', 'DiffInstrumentVersions'];
     for (const route of openToEveryRole) {
       const scoped = route.access.kind === 'researcher' && route.access.study !== undefined;
-      expect(scoped || route.name === 'ListStudies', `${route.name} is open to every platform role without a study scope`).toBe(true);
+      expect(scoped || unscopedOnPurpose.includes(route.name), `${route.name} is open to every platform role without a study scope`).toBe(true);
     }
   });
 

@@ -8,20 +8,26 @@
  * The tests of this file share one table and build on each other, in order.
  */
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
 import { afterEach, describe, expect, it } from 'vitest';
 import { reloadConfig } from '../../functions/config.js';
 import { listAuditMonth } from '../../functions/storage/audit.js';
+import { loadInstrumentText } from '../../functions/domain/instrument-check.js';
+import { listInstrumentLibrary, publishInstrumentVersion } from '../../functions/storage/instruments.js';
 import { listMembers } from '../../functions/storage/members.js';
 import { listUpgradeRecords } from '../../functions/storage/upgrades.js';
 import { usersListed } from '../../functions/upgrades/0001-users-listed.js';
 import { giveStudiesOwners } from '../../functions/upgrades/0002-study-owners.js';
+import { instrumentLibrary } from '../../functions/upgrades/0003-instrument-library.js';
 import { runUpgrades, UpgradeFailed, type UpgradeOutcome } from '../../functions/upgrades/run-upgrades.js';
 import { upgradeIds, type Upgrade } from '../../functions/upgrades/upgrades.js';
 import { handler as deployStep } from '../../functions/workers/run-upgrades.js';
 import { useTestTable } from '../support/test-table.js';
 
 const table = useTestTable();
+const REPO_ROOT = join(import.meta.dirname, '../..');
 
 type Item = Record<string, unknown>;
 const LEAD = { userId: 'sub-lead', email: 'lead@example.org' };
@@ -42,6 +48,26 @@ async function writeOlderAccount(account: { userId: string; email: string }, rol
     passwordHash: 'scrypt$not-a-real-hash',
     createdAt: '2024-01-02T09:00:00.000Z',
     ...(options.disabled ? { disabled: true, sessionGeneration: 1 } : {}),
+  });
+}
+
+const shipped = (id: string, version: string) => {
+  const file = join(REPO_ROOT, 'instruments', id, `${version}.json`);
+  return loadInstrumentText(readFileSync(file, 'utf8'), file);
+};
+
+/** A published instrument version as Pont wrote it before the instrument library: no library entry, no publisher. */
+async function writeOlderInstrumentVersion(id: string, version: string, publishedAt: string) {
+  const instrument = shipped(id, version);
+  await table.putItem({
+    PK: `INSTR#${id}`,
+    SK: `V#${version}`,
+    type: 'instrumentVersion',
+    instrumentId: id,
+    version,
+    contentHash: instrument.contentHash,
+    instrumentJson: JSON.stringify(instrument),
+    publishedAt,
   });
 }
 
@@ -114,7 +140,7 @@ describe('upgrading a table written before study membership', () => {
   const before = new Map<string, Item[]>();
   let first: UpgradeOutcome[];
 
-  it('gives each study an owner (its creator, else the enabled admins), keeps every item, and records both upgrades', async () => {
+  it('gives each study an owner (its creator, else the enabled admins), keeps every item, and records every upgrade', async () => {
     // Arrange: accounts and studies as an older Pont left them.
     await writeOlderAccount(LEAD, 'researcher');
     await writeOlderAccount(ADMIN, 'admin');
@@ -124,20 +150,24 @@ describe('upgrading a table written before study membership', () => {
     await writeOlderStudy('beta', '2024-04-10T08:30:00.000Z');
     // Created at the last moment of January; its audit entry landed in February.
     await writeOlderStudy('gamma', '2024-01-31T23:59:59.990Z', { actor: 'sub-no-local-account', at: '2024-02-01T00:00:00.030Z' });
+    await writeOlderInstrumentVersion('ons4', '1.0.0', '2024-01-03T09:00:00.000Z');
+    await writeOlderInstrumentVersion('context', '1.0.0', '2024-01-04T09:00:00.000Z');
     for (const studyId of ['alpha', 'beta', 'gamma']) before.set(studyId, await itemsOf(studyId));
+    const versionsBefore = (await table.scanAll()).filter((item) => String(item.PK).startsWith('INSTR#'));
 
     // Act
     first = await runUpgrades();
 
-    // Assert: both ran, in order, and are recorded.
+    // Assert: each ran, in order, and is recorded.
     expect(first.map((o) => [o.id, o.status])).toEqual([
       ['0001-users-listed', 'ran'],
       ['0002-study-owners', 'ran'],
+      ['0003-instrument-library', 'ran'],
     ]);
     expect(first[0]!.summary.details).toEqual({ accountsListed: 1 });
     expect(first[1]!.summary.details).toMatchObject({ studies: 3, ownedByCreator: 2, ownedByAdmins: 1, withoutOwner: 0, alreadyHadMembers: 0, studiesOwnedByAdmins: ['beta'] });
     const records = await listUpgradeRecords();
-    expect(records.map((r) => r.id)).toEqual(['0001-users-listed', '0002-study-owners']);
+    expect(records.map((r) => r.id)).toEqual(['0001-users-listed', '0002-study-owners', '0003-instrument-library']);
     for (const record of records) {
       expect(Date.parse(record.at)).not.toBeNaN();
       expect(record.summary).toEqual(first.find((o) => o.id === record.id)!.summary);
@@ -170,6 +200,14 @@ describe('upgrading a table written before study membership', () => {
     expect(first[1]!.summary.notices[0]).toMatch(/^Study "beta": .*admin@example\.org, old-admin@example\.org.*hand ownership on/);
     for (const studyId of ['alpha', 'gamma']) expect(await ownerByUpgradeEntries(studyId, thisMonth())).toEqual([]);
 
+    // Both older instrument versions are in the library, publisher not recorded; the versions themselves are untouched.
+    expect(first[2]!.summary.details).toEqual({ versionsFound: 2, versionsListed: 2 });
+    expect((await listInstrumentLibrary()).map((e) => [e.instrumentId, e.version, e.publishedAt, e.publishedBy, e.title.en, e.questionCount])).toEqual([
+      ['context', '1.0.0', '2024-01-04T09:00:00.000Z', null, shipped('context', '1.0.0').title.en, expect.any(Number)],
+      ['ons4', '1.0.0', '2024-01-03T09:00:00.000Z', null, 'Personal well-being (ONS4)', 4],
+    ]);
+    expect((await table.scanAll()).filter((item) => String(item.PK).startsWith('INSTR#'))).toEqual(versionsBefore);
+
     // Every item each study had is still there, exactly as it was; what is new is its membership (and beta's notice).
     for (const [studyId, items] of before) {
       const after = (await itemsOf(studyId)).filter((item) => !isMembership(item) && item.action !== 'member.owner_by_upgrade');
@@ -185,12 +223,23 @@ describe('upgrading a table written before study membership', () => {
     const ownersAgain = await giveStudiesOwners();
     const usersAgain = await usersListed.run();
 
-    expect(again.map((o) => o.status)).toEqual(['done_before', 'done_before']);
+    expect(again.map((o) => o.status)).toEqual(['done_before', 'done_before', 'done_before']);
     expect(again.map((o) => o.summary)).toEqual(first.map((o) => o.summary));
     expect(ownersAgain.details).toMatchObject({ studies: 3, alreadyHadMembers: 3, ownedByCreator: 0, ownedByAdmins: 0 });
     expect(ownersAgain.notices).toEqual([]);
     expect(usersAgain.details).toEqual({ accountsListed: 0 });
     expect(await table.scanAll()).toEqual(snapshot);
+  });
+
+  it('leaves a library entry written when its version was published as it was', async () => {
+    await publishInstrumentVersion(shipped('context', '1.1.0'), '2025-06-01T10:00:00.000Z', { scope: '_platform', actor: LEAD.userId, action: 'instrument.published', detail: {} });
+    const entry = (await listInstrumentLibrary()).find((e) => e.instrumentId === 'context' && e.version === '1.1.0');
+    expect(entry).toMatchObject({ publishedBy: LEAD.userId, publishedAt: '2025-06-01T10:00:00.000Z' });
+
+    const summary = await instrumentLibrary.run();
+
+    expect(summary.details).toEqual({ versionsFound: 3, versionsListed: 0 });
+    expect((await listInstrumentLibrary()).find((e) => e.instrumentId === 'context' && e.version === '1.1.0')).toEqual(entry);
   });
 
   it('leaves a study that already has a member alone', async () => {
