@@ -16,8 +16,8 @@ export async function openSession(options: { url?: string; env?: NodeJS.ProcessE
   const env = options.env ?? process.env;
   const url = platformUrl(options, env);
   if (env.PONT_TOKEN) return { url, token: env.PONT_TOKEN };
-  const email = env.PONT_EMAIL ?? 'admin@pont.local';
-  const password = env.PONT_PASSWORD ?? (await ask(`Password for ${email} at ${url}: `));
+  const email = env.PONT_EMAIL || 'admin@pont.local';
+  const password = env.PONT_PASSWORD || (await ask(`Password for ${email} at ${url}: `));
   const response = await reach(url, '/api/auth/sign-in', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password }) });
   const body = await response.json();
   if (response.status === 403 && ApiError.safeParse(body).data?.error.code === 'password_change_required') {
@@ -27,8 +27,9 @@ export async function openSession(options: { url?: string; env?: NodeJS.ProcessE
   return { url, token: SignInResult.parse(body).token };
 }
 
+/** A variable set to nothing (`export PONT_URL=`) counts as not set. */
 export function platformUrl(options: { url?: string }, env: NodeJS.ProcessEnv): string {
-  return (options.url ?? env.PONT_URL ?? runningPlatform(env)?.url ?? 'http://localhost:3000').replace(/\/$/, '');
+  return (options.url || env.PONT_URL || runningPlatform(env)?.url || 'http://localhost:3000').replace(/\/$/, '');
 }
 
 export async function reach(url: string, path: string, init: RequestInit): Promise<Response> {

@@ -121,7 +121,7 @@ describe('consent versions and the progress filter on a study page', () => {
     await page.getByLabel('Name (English)', { exact: true }).fill('Follow-up');
     await page.getByLabel('Name (Welsh)', { exact: true }).fill('Dilynol');
     await page.getByLabel('Relative to each participant').check();
-    await page.getByLabel('Instrument versions (comma-separated id@version)').fill('ons4@1.0.0');
+    await page.getByRole('checkbox', { name: /\(ons4\)/ }).check();
     await page.getByRole('button', { name: 'Add wave' }).click();
     await page.getByText('Wave follow-up created.').waitFor();
     const chart = page.getByRole('figure', { name: /^Chart: retention from baseline/ });

@@ -141,7 +141,7 @@ describe('the researcher console', () => {
     await expect.poll(() => page.getByLabel('Ordinal (0 = baseline)').inputValue()).toBe('0');
     await page.getByLabel('Opens at').fill(localInput(new Date(now - 24 * 3600_000)));
     await page.getByLabel('Closes at').fill(localInput(new Date(now + 30 * 24 * 3600_000)));
-    await page.getByLabel('Instrument versions (comma-separated id@version)').fill('ons4@1.0.0');
+    await page.getByRole('checkbox', { name: /\(ons4\)/ }).check();
     // The wave form offers the study's consent versions.
     await page.getByRole('combobox', { name: 'Consent version', exact: true }).selectOption('v1');
     await page.getByRole('button', { name: 'Add wave' }).click();
@@ -156,7 +156,7 @@ describe('the researcher console', () => {
     await page.getByLabel('Relative to each participant').check();
     await page.getByLabel(/Opens after/).fill('182');
     await page.getByLabel('Open for (days)').fill('42');
-    await page.getByLabel('Instrument versions (comma-separated id@version)').fill('ons4@1.0.0');
+    await page.getByRole('checkbox', { name: /\(ons4\)/ }).check();
     await page.getByLabel(/^Reminder emails/).fill('7, 14');
     await page.getByRole('button', { name: 'Add wave' }).click();
     await page.getByText('Wave six-months created.').waitFor();

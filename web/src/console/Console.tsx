@@ -11,6 +11,7 @@
  *   /console/studies/<studyId>/sroi            SROI analysis over an export (owners and analysts; lazy chunk)
  *   /console/studies/<studyId>/members         the study's members and data access groups
  *   /console/people                            researcher accounts (admins)
+ *   /console/instruments                       the instrument library: published versions, preview, compare, publish
  *
  * What a study shows follows the caller's role in that study (StudyList's
  * `role`), never the platform role alone: owners and researchers get the
@@ -30,6 +31,7 @@
 import { useCallback, useEffect, useMemo, useRef, useState, type FormEvent, type ReactNode } from 'react';
 import { ApiProblem } from '../api';
 import { clearSession, loadSession, saveSession, type Session } from './consoleApi';
+import { InstrumentsPage } from './InstrumentsPage';
 import { PeoplePage } from './PeoplePage';
 import { StudiesPage } from './StudiesPage';
 import { StudyRoute, type StudyView } from './StudyRoute';
@@ -39,10 +41,11 @@ import { loadAuthenticator } from './signIn';
 import { PageLink, SessionProvider, STUDIES_PATH, type ConsoleSession } from './ui';
 import './console.css';
 
-type Route = { kind: 'studies' } | { kind: 'people' } | { kind: 'study'; studyId: string; view: StudyView } | { kind: 'wave'; studyId: string; waveId: string };
+type Route = { kind: 'studies' } | { kind: 'people' } | { kind: 'instruments' } | { kind: 'study'; studyId: string; view: StudyView } | { kind: 'wave'; studyId: string; waveId: string };
 
 function parseRoute(path: string): Route {
   if (/^\/console\/people\/?$/.test(path)) return { kind: 'people' };
+  if (/^\/console\/instruments\/?$/.test(path)) return { kind: 'instruments' };
   const match = /^\/console\/studies\/([^/]+)\/waves\/([^/]+)\/?$/.exec(path);
   const study = /^\/console\/studies\/([^/]+)\/?$/.exec(path);
   const analysis = /^\/console\/studies\/([^/]+)\/(exports|sroi|members)\/?$/.exec(path);
@@ -189,6 +192,8 @@ export default function Console() {
             </p>
             {session.role === 'admin' ? <PeoplePage /> : <p className="notice notice-warn">The people page is for admins.</p>}
           </>
+        ) : route.kind === 'instruments' ? (
+          <InstrumentsPage />
         ) : route.kind === 'study' ? (
           <StudyRoute key={`${route.studyId}/${route.view}`} studyId={route.studyId} view={route.view} />
         ) : (

@@ -8,7 +8,7 @@ import type { StudyList } from '../../../functions/contracts/researcher.js';
 import { listStudies } from './consoleApi';
 import { NewStudyForm } from './NewStudyForm';
 import { AuditSection } from './study/AuditLog';
-import { PEOPLE_PATH, PageLink, exportsPath, groupLabel, membersPath, sroiPath, studyPath, useLoad, useSession, wavePath, windowText, type Study } from './ui';
+import { INSTRUMENTS_PATH, PEOPLE_PATH, PageLink, exportsPath, groupLabel, membersPath, sroiPath, studyPath, useLoad, useSession, wavePath, windowText, type Study } from './ui';
 
 export function StudiesPage() {
   const { token, role, navigate } = useSession();
@@ -20,11 +20,15 @@ export function StudiesPage() {
 
   return (
     <>
-      {role === 'admin' && (
-        <p>
-          <PageLink to={PEOPLE_PATH}>People: researcher accounts</PageLink>
-        </p>
-      )}
+      <p className="console-nav">
+        <PageLink to={INSTRUMENTS_PATH}>Instrument library</PageLink>
+        {role === 'admin' && (
+          <>
+            {' · '}
+            <PageLink to={PEOPLE_PATH}>People: researcher accounts</PageLink>
+          </>
+        )}
+      </p>
       <h1>Studies</h1>
       {!studies.data && !studies.problem && <p className="muted">Loading studies…</p>}
       {studies.problem && <p className="notice notice-warn">{studies.problem.message}</p>}

@@ -3,6 +3,7 @@
  * so none of this (nor the researcher contracts) reaches the respondent page.
  */
 import * as z from 'zod/mini';
+import { InstrumentDiffResult, ListInstrumentsResult, PublishInstrumentResult } from '../../../functions/contracts/instruments.js';
 import {
   CheckInList,
   ImportParticipantsResult,
@@ -282,4 +283,20 @@ async function send(path: string, init: RequestInit): Promise<Response> {
   } catch (error) {
     throw new NetworkProblem('request failed', error);
   }
+}
+
+/** GET /api/instruments: the instrument library. */
+export function listInstruments(token: string): Promise<ListInstrumentsResult> {
+  return requestJson(ListInstrumentsResult, '/api/instruments', { bearer: token });
+}
+
+/** GET /api/instruments/{instrumentId}/diff?from=&to= */
+export function diffInstrumentVersions(token: string, instrumentId: string, from: string, to: string): Promise<InstrumentDiffResult> {
+  const query = new URLSearchParams({ from, to });
+  return requestJson(InstrumentDiffResult, `/api/instruments/${seg(instrumentId)}/diff?${query}`, { bearer: token });
+}
+
+/** POST /api/instruments: publish an instrument file at the id and version it names. */
+export function publishInstrument(token: string, file: unknown): Promise<PublishInstrumentResult> {
+  return requestJson(PublishInstrumentResult, '/api/instruments', { method: 'POST', body: file, bearer: token });
 }

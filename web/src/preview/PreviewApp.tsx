@@ -17,6 +17,7 @@ import { t, type Lang } from '../i18n';
 import { LanguageSwitch } from '../LanguageSwitch';
 import { loadSurveyRunner } from '../respondent/loadSurveyRunner';
 import type { RunnableLink, SurveyRunnerProps } from '../respondent/SurveyRunner';
+import { previewLink } from './previewLink';
 import './preview.css';
 
 // DRAFT WELSH, like i18n.ts: to be reviewed by a Welsh translator. Kept here,
@@ -52,18 +53,6 @@ type View =
   | { kind: 'loading' }
   | { kind: 'unreachable' }
   | { kind: 'loaded'; result: PreviewResult; Runner: Runner };
-
-/** The shape SurveyRunner runs: one instrument, nothing answered yet. */
-function previewLink(instrument: PreviewInstrument): RunnableLink {
-  return {
-    study: { title: instrument.title, supportContacts: [] },
-    wave: { name: instrument.title, closesAt: '' },
-    consent: { version: 'preview', text: { en: '', cy: '' }, decision: 'agreed', decidedAt: null },
-    checkInRequested: false,
-    language: null,
-    instruments: [{ ...instrument, response: null }],
-  };
-}
 
 const noop = () => undefined;
 

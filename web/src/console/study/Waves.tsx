@@ -1,8 +1,9 @@
 /** A study's waves: the list, with the way to each wave's responses, and (owners) a form to add one. */
-import { useEffect, useState, type FormEvent } from 'react';
+import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { CreateWaveRequest, type CreateWaveResult } from '../../../../functions/contracts/studies.js';
-import { createWave } from '../consoleApi';
-import { PageLink, ProblemBox, formProblem, splitList, useAction, useSession, wavePath, windowText, type Study } from '../ui';
+import { createWave, listInstruments } from '../consoleApi';
+import { PageLink, ProblemBox, formProblem, splitList, useAction, useLoad, useSession, wavePath, windowText, type Study } from '../ui';
+import { InstrumentPicker, pinsOf, type PickedInstruments } from './InstrumentPicker';
 
 /** `consentVersions`: the study's, oldest first; null while unknown. */
 export function WavesSection(props: { study: Study; consentVersions: string[] | null; onCreated(): void }) {
@@ -60,27 +61,6 @@ export function WavesSection(props: { study: Study; consentVersions: string[] | 
   );
 }
 
-/** `ons4@1.0.0, swemwbs@1.0.0` → pins; anything malformed is kept for the contract to refuse. */
-function parsePins(text: string): { id: string; version: string }[] {
-  return splitList(text).map((pin) => {
-    const at = pin.lastIndexOf('@');
-    return at > 0 ? { id: pin.slice(0, at).trim(), version: pin.slice(at + 1).trim() } : { id: pin, version: '' };
-  });
-}
-
-/** One `instrument id = reference` per line. */
-function parseRegistrations(text: string): Record<string, string> | undefined {
-  const entries = text
-    .split(/\r?\n/)
-    .map((line) => line.trim())
-    .filter((line) => line !== '')
-    .map((line) => {
-      const eq = line.indexOf('=');
-      return eq > 0 ? [line.slice(0, eq).trim(), line.slice(eq + 1).trim()] : [line, ''];
-    });
-  return entries.length > 0 ? Object.fromEntries(entries) : undefined;
-}
-
 function isoFromLocal(value: string): string {
   const date = new Date(value);
   return Number.isNaN(date.getTime()) ? value : date.toISOString();
@@ -98,7 +78,8 @@ function AddWaveForm(props: { studyId: string; nextOrdinal: number; consentVersi
   const [closesAt, setClosesAt] = useState('');
   const [opensAfterDays, setOpensAfterDays] = useState('182');
   const [openForDays, setOpenForDays] = useState('42');
-  const [instruments, setInstruments] = useState('ons4@1.0.0');
+  const library = useLoad(useCallback(() => listInstruments(token), [token]));
+  const [picked, setPicked] = useState<PickedInstruments>({});
   const [consentVersion, setConsentVersion] = useState(props.consentVersions?.at(-1) ?? 'v1');
   const offered = props.consentVersions && props.consentVersions.length > 0 ? props.consentVersions : null;
   // The newest version is the choice when the list arrives and whenever a version is added (usually for the next wave).
@@ -106,7 +87,6 @@ function AddWaveForm(props: { studyId: string; nextOrdinal: number; consentVersi
   useEffect(() => {
     if (newest) setConsentVersion(newest);
   }, [newest]);
-  const [registrations, setRegistrations] = useState('');
   const [reminderDays, setReminderDays] = useState('');
   const action = useAction();
   const [created, setCreated] = useState<CreateWaveResult | null>(null);
@@ -114,7 +94,6 @@ function AddWaveForm(props: { studyId: string; nextOrdinal: number; consentVersi
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     setCreated(null);
-    const regs = parseRegistrations(registrations);
     // "7, 14" → [7, 14]; left as typed for the contract to refuse anything else.
     const days = splitList(reminderDays).map((d) => (/^\d+$/.test(d) ? Number(d) : d));
     const request = CreateWaveRequest.safeParse({
@@ -125,9 +104,8 @@ function AddWaveForm(props: { studyId: string; nextOrdinal: number; consentVersi
         kind === 'fixed'
           ? { kind, opensAt: isoFromLocal(opensAt), closesAt: isoFromLocal(closesAt) }
           : { kind, opensAfterDays: Number(opensAfterDays), openForDays: Number(openForDays) },
-      instruments: parsePins(instruments),
+      ...pinsOf(picked),
       consentVersion: consentVersion.trim(),
-      ...(regs ? { registrations: regs } : {}),
       ...(days.length > 0 ? { reminders: { afterDays: days } } : {}),
     });
     if (!request.success) return action.setProblem(formProblem(request.error));
@@ -196,10 +174,12 @@ function AddWaveForm(props: { studyId: string; nextOrdinal: number; consentVersi
           </>
         )}
       </fieldset>
-      <label>
-        Instrument versions (comma-separated id@version)
-        <input required value={instruments} onChange={(e) => setInstruments(e.target.value)} />
-      </label>
+      <ProblemBox problem={library.problem} />
+      {library.data ? (
+        <InstrumentPicker library={library.data.instruments} picked={picked} onChange={setPicked} />
+      ) : (
+        !library.problem && <p className="muted">Loading the instrument library…</p>
+      )}
       <label>
         Consent version
         {offered ? (
@@ -213,10 +193,6 @@ function AddWaveForm(props: { studyId: string; nextOrdinal: number; consentVersi
         ) : (
           <input required value={consentVersion} onChange={(e) => setConsentVersion(e.target.value)} />
         )}
-      </label>
-      <label>
-        Registration references (one per line: instrument id = reference)
-        <textarea rows={2} value={registrations} onChange={(e) => setRegistrations(e.target.value)} />
       </label>
       <label>
         Reminder emails (optional: days after the invitation email, comma-separated)

@@ -5,7 +5,7 @@
 export { formatDateTime } from './format';
 export { splitList } from './forms';
 export { PageLink } from './PageLink';
-export { PEOPLE_PATH, STUDIES_PATH, exportsPath, membersPath, sroiPath, studyPath, wavePath } from './paths';
+export { INSTRUMENTS_PATH, PEOPLE_PATH, STUDIES_PATH, exportsPath, membersPath, sroiPath, studyPath, wavePath } from './paths';
 export { ProblemBox, formProblem, toProblem, type Problem } from './problem';
 export { SessionProvider, useSession, type ConsoleSession, type Explain } from './session';
 export { groupLabel, windowText, type Study, type Wave } from './study';

@@ -1,6 +1,7 @@
 /** The console's addresses (Console.tsx routes them). */
 export const STUDIES_PATH = '/console';
 export const PEOPLE_PATH = '/console/people';
+export const INSTRUMENTS_PATH = '/console/instruments';
 
 export const studyPath = (studyId: string) => `/console/studies/${encodeURIComponent(studyId)}`;
 export const wavePath = (studyId: string, waveId: string) => `/console/studies/${encodeURIComponent(studyId)}/waves/${encodeURIComponent(waveId)}`;
