@@ -283,6 +283,52 @@ export const routes: readonly Route[] = [
     // Names who published each version.
     readsAccounts: true,
   },
+  // Draft reviews (issue #22): an author shares a draft through an expiring link; reviewers comment without an account.
+  {
+    name: 'ShareDraft',
+    method: 'POST',
+    path: '/api/drafts',
+    handler: 'share-draft',
+    access: { kind: 'researcher', roles: ['admin', 'researcher'], permission: 'instrumentAuthor' },
+    tableAccess: 'readWrite',
+  },
+  {
+    name: 'ListDrafts',
+    method: 'GET',
+    path: '/api/drafts',
+    handler: 'list-drafts',
+    access: { kind: 'researcher', roles: ['admin', 'researcher'], permission: 'instrumentAuthor' },
+    tableAccess: 'read',
+    // Names who shared each draft.
+    readsAccounts: true,
+  },
+  {
+    name: 'GetDraft',
+    method: 'GET',
+    path: '/api/drafts/{draftId}',
+    handler: 'get-draft',
+    access: { kind: 'researcher', roles: ['admin', 'researcher'], permission: 'instrumentAuthor' },
+    tableAccess: 'read',
+    readsAccounts: true,
+  },
+  {
+    name: 'OpenReview',
+    method: 'GET',
+    path: '/api/review/{token}',
+    handler: 'open-review',
+    // The review token in the path is the credential, as a personal link's is.
+    access: { kind: 'public' },
+    // Writes only the expiring counters that rate-limit bad tokens.
+    tableAccess: 'readWrite',
+  },
+  {
+    name: 'AddReviewComment',
+    method: 'POST',
+    path: '/api/review/{token}/comments',
+    handler: 'add-review-comment',
+    access: { kind: 'public' },
+    tableAccess: 'readWrite',
+  },
   {
     name: 'DiffInstrumentVersions',
     method: 'GET',

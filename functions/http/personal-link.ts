@@ -43,7 +43,7 @@ export const linkNotValid = () =>
  * is the viewer's as CloudFront saw it, not CloudFront's own (client-address.ts):
  * keyed on the edge server, one person's typos would lock out everyone near them.
  */
-function clientOf(event: Event): string {
+export function clientOf(event: Event): string {
   return createHash('sha256').update(`pont-rate-limit|${clientAddress(event)}`).digest('hex').slice(0, 32);
 }
 

@@ -13,6 +13,13 @@ export const keys = {
   participant: (studyId: string, participantCode: string) => ({ PK: `STUDY#${studyId}`, SK: `P#${participantCode}` }),
   linkToken: (tokenHash: string) => ({ PK: `TOKEN#${tokenHash}`, SK: 'TOKEN' }),
   instrumentVersion: (instrumentId: string, version: string) => ({ PK: `INSTR#${instrumentId}`, SK: `V#${version}` }),
+  /** A draft shared for review (issue #22): the file as reviewed, its comment count; listed newest first under GSI1. */
+  draft: (draftId: string) => ({ PK: `DRAFT#${draftId}`, SK: 'DRAFT' }),
+  draftListing: (sharedAt: string, draftId: string) => ({ GSI1PK: 'DRAFTS', GSI1SK: `${sharedAt}#${draftId}` }),
+  /** A reviewer's comment, in the draft's partition, in the order written. */
+  draftComment: (draftId: string, at: string, commentId: string) => ({ PK: `DRAFT#${draftId}`, SK: `C#${at}#${commentId}` }),
+  /** A review link's token (only its hash), pointing at its draft. */
+  reviewToken: (tokenHash: string) => ({ PK: `REVIEW#${tokenHash}`, SK: 'REVIEW' }),
   /** The instrument library (issue #22): a small summary of every published version, all in one partition. */
   instrumentLibraryEntry: (instrumentId: string, version: string) => ({ PK: 'INSTRUMENT_LIBRARY', SK: `I#${instrumentId}#V#${version}` }),
   response: (studyId: string, participantCode: string, waveId: string, instrumentId: string) => ({

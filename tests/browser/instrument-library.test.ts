@@ -6,13 +6,18 @@
  * next version with `npm run pont -- instrument publish` (no PONT_URL: the
  * tool finds the running platform), set up a study whose baseline and
  * +182-day follow-up are chosen from the library, import participants, print
- * their link slips, and see the follow-up marked not yet open.
+ * their link slips, and see the follow-up marked not yet open. And the
+ * co-production loop: a draft shared through a review link, a reviewer's
+ * comment on one question in Welsh that the author sees beside it, and the
+ * link opening nothing once it has expired.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../support/browser.js';
@@ -143,7 +148,7 @@ describe('the instrument library, from a fresh npm start -- --in-memory', () => 
 
     // A file with problems is refused, each problem with its place in the file; nothing is published.
     const bad = voice('1.0.0', { title: { en: 'Youth voice' }, survey: { pages: [{ name: 'p', elements: [{ type: 'file', name: 'photo', title: { en: 'A photo', cy: 'Llun' } }] }] } });
-    await page.getByLabel('Instrument file').setInputFiles(writeInstrument('bad.json', bad));
+    await page.getByLabel('Instrument file', { exact: true }).setInputFiles(writeInstrument('bad.json', bad));
     await page.getByRole('button', { name: 'Publish' }).click();
     const problems = page.getByRole('form', { name: 'Publish a version' }).getByRole('alert');
     await problems.getByText(/^title\.cy: /).waitFor();
@@ -151,7 +156,7 @@ describe('the instrument library, from a fresh npm start -- --in-memory', () => 
     expect(await page.getByRole('table', { name: 'Published versions of youth-voice' }).count()).toBe(0);
 
     // The corrected file is published and listed, with who published it.
-    await page.getByLabel('Instrument file').setInputFiles(writeInstrument('good.json', voice('1.0.0')));
+    await page.getByLabel('Instrument file', { exact: true }).setInputFiles(writeInstrument('good.json', voice('1.0.0')));
     await page.getByRole('button', { name: 'Publish' }).click();
     await page.getByText('Published youth-voice 1.0.0.').waitFor();
     const youthVoice = page.getByRole('table', { name: 'Published versions of youth-voice' });
@@ -180,6 +185,45 @@ describe('the instrument library, from a fresh npm start -- --in-memory', () => 
     await card.getByText('heard: reworded (title)').waitFor();
     // anything_else was dropped from 1.1.0.
     await card.getByText('anything_else: removed').waitFor();
+
+    // Co-production: the next draft goes to the advisory group through a review link, before anyone answers it.
+    const draft = voice('1.2.0', { survey: next.survey });
+    await page.getByLabel('Draft instrument file').setInputFiles(writeInstrument('draft.json', draft));
+    await page.getByLabel('The link works for (days)').fill('7');
+    await page.getByRole('button', { name: 'Share for review' }).click();
+    const reviewUrl = await page.locator('a.review-link').textContent();
+    expect(reviewUrl).toMatch(new RegExp(`^${url}/review/[A-Za-z0-9_-]{24}$`));
+
+    // A reviewer, with no account, reads it in Welsh and comments on one question in Welsh.
+    const reviewerContext = await browser.newContext({ viewport: { width: 390, height: 844 } });
+    const reviewer = await reviewerContext.newPage();
+    await reviewer.goto(reviewUrl!);
+    await reviewer.getByRole('button', { name: 'Cymraeg' }).click();
+    await reviewer.getByText('Pa mor dda wnaeth eich ymgynghorydd wrando?').first().waitFor();
+    await reviewer.getByLabel('Am beth mae eich sylw?').selectOption({ label: 'Pa mor dda wnaeth eich ymgynghorydd wrando?' });
+    await reviewer.getByLabel('Eich sylw', { exact: true }).fill("Byddai'n well gofyn am y gweithiwr, nid yr ymgynghorydd");
+    await reviewer.getByRole('button', { name: 'Anfon sylw' }).click();
+    await reviewer.getByText('Diolch. Cafodd eich sylw ei anfon.', { exact: false }).waitFor();
+
+    // The author sees it beside that question.
+    await page.reload();
+    await page.getByRole('button', { name: /^Show comments on youth-voice 1\.2\.0/ }).click();
+    const heard = page.getByRole('region', { name: 'Comments on youth-voice 1.2.0' }).getByRole('listitem', { name: 'Question heard' });
+    await heard.getByText("Byddai'n well gofyn am y gweithiwr, nid yr ymgynghorydd").waitFor();
+    await heard.getByText('No name given, in Welsh', { exact: false }).waitFor();
+
+    // Once the link has expired it opens nothing (its expiry moved to the past in the platform's own table).
+    const announced = JSON.parse(readFileSync(join(dataDir, 'platform.json'), 'utf8')) as { dynamodbEndpoint: string; tableName: string };
+    const dynamo = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: announced.dynamodbEndpoint, region: 'eu-west-2', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }));
+    const drafts = await dynamo.send(new ScanCommand({ TableName: announced.tableName, FilterExpression: '#type = :draft', ExpressionAttributeNames: { '#type': 'type' }, ExpressionAttributeValues: { ':draft': 'draft' } }));
+    for (const item of drafts.Items ?? []) {
+      await dynamo.send(new UpdateCommand({ TableName: announced.tableName, Key: { PK: item.PK, SK: item.SK }, UpdateExpression: 'SET reviewUntil = :past', ExpressionAttributeValues: { ':past': new Date(Date.now() - 1000).toISOString() } }));
+    }
+    dynamo.destroy();
+    await reviewer.reload();
+    await reviewer.getByRole('heading', { name: 'This review has finished' }).waitFor();
+    expect(await reviewer.getByLabel('Your comment', { exact: true }).count()).toBe(0);
+    await reviewerContext.close();
 
     // A study whose waves are chosen from the library.
     await page.getByRole('link', { name: '← Studies' }).click();

@@ -32,13 +32,13 @@ describe('account lookups in the user pool', () => {
     if (s) rmSync(s.outdir, { recursive: true, force: true });
   });
 
-  it('is flagged on the routes that add members, create studies and name who published an instrument', () => {
-    expect(deployedRoutes.filter((route) => route.readsAccounts).map((route) => route.name).sort()).toEqual(['AddMember', 'CreateStudy', 'ListInstruments']);
+  it('is flagged on the routes that add members, create studies and name who published an instrument or shared a draft', () => {
+    expect(deployedRoutes.filter((route) => route.readsAccounts).map((route) => route.name).sort()).toEqual(['AddMember', 'CreateStudy', 'GetDraft', 'ListDrafts', 'ListInstruments']);
   });
 
-  it('lets AddMember, CreateStudy and ListInstruments list users and their groups on the user pool, and nothing else there', () => {
+  it('lets AddMember, CreateStudy and the instrument library routes list users and their groups on the user pool, and nothing else there', () => {
     const pool = { 'Fn::GetAtt': [s.logicalId(s.stack.auth.userPool), 'Arn'] };
-    for (const name of ['AddMember', 'CreateStudy', 'ListInstruments']) {
+    for (const name of ['AddMember', 'CreateStudy', 'ListInstruments', 'ListDrafts', 'GetDraft']) {
       const statements = cognitoStatements(name);
       expect(statements, name).toHaveLength(1);
       expect(statements[0]!.Effect, name).toBe('Allow');
@@ -60,7 +60,7 @@ describe('account lookups in the user pool', () => {
   });
 
   it('needs no new environment: the pool comes from the issuer the researcher routes are already told', () => {
-    for (const name of ['AddMember', 'CreateStudy', 'ListInstruments']) {
+    for (const name of ['AddMember', 'CreateStudy', 'ListInstruments', 'ListDrafts', 'GetDraft']) {
       const env = resources[s.logicalId(s.stack.api.functionFor(name))]!.Properties.Environment.Variables;
       expect(env.COGNITO_ISSUER, name).toBeDefined();
       expect(env, name).not.toHaveProperty('COGNITO_ENDPOINT');

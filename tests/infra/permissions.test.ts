@@ -406,6 +406,16 @@ describe('AWS permissions fit the code (issue #19)', () => {
     expectStatus(await route('POST', '/api/instruments', { ...owner, body: context }), 201, 'upload an instrument');
     expectStatus(await route('GET', '/api/instruments', analyst), 200, 'list the instrument library');
     expectStatus(await route('GET', '/api/instruments/ons4/diff?from=1.0.0&to=1.0.0', analyst), 200, 'compare two versions');
+    // A draft shared for review; a reviewer (no account) opens it and comments; the author reads the comments.
+    const draft = await route('POST', '/api/drafts', { ...owner, body: { instrument: { ...instrument, version: '1.1.0' }, days: 7 } });
+    expectStatus(draft, 201, 'share a draft');
+    const reviewToken = String(draft.json.reviewPath).replace('/review/', '');
+    expectStatus(await route('GET', `/api/review/${reviewToken}`), 200, 'open a review link');
+    // A token that opens nothing is counted against the client (the route's only write).
+    expectStatus(await route('GET', '/api/review/AAAAAAAAAAAAAAAAAAAAAAAA'), 404, 'a review token that opens nothing');
+    expectStatus(await route('POST', `/api/review/${reviewToken}/comments`, { body: { questionName: null, text: 'Clear.', language: 'cy' } }), 201, 'comment on a draft');
+    expectStatus(await route('GET', '/api/drafts', owner), 200, 'list drafts');
+    expectStatus(await route('GET', `/api/drafts/${draft.json.draftId}`, owner), 200, 'read a draft\'s comments');
     const created = await route('POST', '/api/studies', {
       ...owner,
       body: {

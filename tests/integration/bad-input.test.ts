@@ -63,6 +63,8 @@ const SAMPLES: Record<string, Sample> = {
   SetParticipantContact: { contentType: 'application/json', body: { email: 'someone@example.org' } },
   PublishInstrumentVersion: { contentType: 'application/json', body: contextInstrument, opaque: ['survey'] },
   PublishInstrument: { contentType: 'application/json', body: contextInstrument, opaque: ['survey'] },
+  ShareDraft: { contentType: 'application/json', body: { instrument: { ...contextInstrument, version: '9.0.0' }, days: 7 }, opaque: ['instrument'] },
+  AddReviewComment: { contentType: 'application/json', body: { questionName: null, text: 'A comment', language: 'cy' } },
   CreateExport: { contentType: 'application/json', body: { includePartial: true } },
   AddConsentText: { contentType: 'application/json', body: { version: 'fuzz-consent-2', text: { en: 'Do you agree?', cy: "Ydych chi'n cytuno?" } } },
   UpdateUser: { contentType: 'application/json', body: { role: 'analyst' } },
@@ -84,6 +86,7 @@ function pathParameters(route: Route): Record<string, string> {
     exportId: '20260101T000000Z-00000000',
     messageId: 'no-message',
     userId: 'no-such-user',
+    draftId: 'no-such-draft',
   };
   const names = [...route.path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]!);
   for (const name of names) if (!(name in values)) throw new Error(`No valid value for {${name}} of ${route.name}: add one to pathParameters()`);

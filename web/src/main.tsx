@@ -4,6 +4,7 @@
  *   /s/<token>   respondent page (hot path: this chunk + the lazy survey chunk)
  *   /console…    researcher console (its own lazy chunk, never loaded on /s/)
  *   /preview     instrument preview, served only by `pont instrument preview` (its own lazy chunk)
+ *   /review/<token>  a draft instrument shared for review, and reviewers' comments (its own lazy chunk)
  *   anything else  a short landing page
  */
 import { StrictMode, Suspense, lazy, type ReactNode } from 'react';
@@ -14,6 +15,7 @@ import { RespondentApp } from './respondent/RespondentApp';
 
 const Console = lazy(() => import('./console/Console'));
 const PreviewApp = lazy(() => import('./preview/PreviewApp'));
+const ReviewApp = lazy(() => import('./review/ReviewApp'));
 
 function tokenFrom(path: string): string {
   const match = /^\/s\/([^/]+)\/?$/.exec(path);
@@ -38,6 +40,13 @@ function route(path: string): ReactNode {
     return (
       <Suspense fallback={<p className="page muted">Loading…</p>}>
         <PreviewApp />
+      </Suspense>
+    );
+  }
+  if (path.startsWith('/review/')) {
+    return (
+      <Suspense fallback={<p className="page muted">Loading…</p>}>
+        <ReviewApp />
       </Suspense>
     );
   }

@@ -5,7 +5,8 @@
  * Welsh; what changed between two versions (the same comparison as
  * `npm run pont -- instrument diff`); and, for instrument authors, publishing
  * a new version by uploading its file. A file with problems is refused with
- * each problem's place in the file, and nothing is stored.
+ * each problem's place in the file, and nothing is stored. Drafts shared
+ * for review, and what reviewers said, are in instruments/DraftReviews.tsx.
  */
 import { useCallback, useEffect, useMemo, useState, type FormEvent, type ReactNode } from 'react';
 import type { InstrumentDiffResult, InstrumentSummary, PublishInstrumentResult } from '../../../functions/contracts/instruments.js';
@@ -16,6 +17,7 @@ import { previewLink } from '../preview/previewLink';
 import { loadSurveyRunner } from '../respondent/loadSurveyRunner';
 import type { RunnableLink, SurveyRunnerProps } from '../respondent/SurveyRunner';
 import { diffInstrumentVersions, listInstruments, publishInstrument } from './consoleApi';
+import { DraftReviews } from './instruments/DraftReviews';
 import { PageLink, ProblemBox, STUDIES_PATH, formatDateTime, useAction, useLoad, useSession, type Problem } from './ui';
 
 const TRANSLATION_TEXT: Record<InstrumentSummary['translations']['en'], string> = {
@@ -56,6 +58,7 @@ export function InstrumentsPage() {
       {byInstrument.map((versions) => (
         <InstrumentCard key={versions[0]!.id} versions={versions} onPreview={(summary, lang) => setPreview({ summary, lang })} />
       ))}
+      {role !== 'analyst' && <DraftReviews />}
     </>
   );
 }

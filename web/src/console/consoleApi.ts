@@ -4,6 +4,7 @@
  */
 import * as z from 'zod/mini';
 import { InstrumentDiffResult, ListInstrumentsResult, PublishInstrumentResult } from '../../../functions/contracts/instruments.js';
+import { DraftDetail, DraftList, ShareDraftResult, type ShareDraftRequest } from '../../../functions/contracts/reviews.js';
 import {
   CheckInList,
   ImportParticipantsResult,
@@ -299,4 +300,19 @@ export function diffInstrumentVersions(token: string, instrumentId: string, from
 /** POST /api/instruments: publish an instrument file at the id and version it names. */
 export function publishInstrument(token: string, file: unknown): Promise<PublishInstrumentResult> {
   return requestJson(PublishInstrumentResult, '/api/instruments', { method: 'POST', body: file, bearer: token });
+}
+
+/** POST /api/drafts: share a draft instrument through an expiring review link. */
+export function shareDraft(token: string, body: ShareDraftRequest): Promise<ShareDraftResult> {
+  return requestJson(ShareDraftResult, '/api/drafts', { method: 'POST', body, bearer: token });
+}
+
+/** GET /api/drafts */
+export function listDrafts(token: string): Promise<DraftList> {
+  return requestJson(DraftList, '/api/drafts', { bearer: token });
+}
+
+/** GET /api/drafts/{draftId}: its questions and reviewers' comments. */
+export function getDraft(token: string, draftId: string): Promise<DraftDetail> {
+  return requestJson(DraftDetail, `/api/drafts/${seg(draftId)}`, { bearer: token });
 }
