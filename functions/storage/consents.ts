@@ -82,8 +82,31 @@ export async function copyAgreementToParticipant(studyId: string, participantCod
 export async function recordConsent(record: ConsentRecord): Promise<ConsentRecord> {
   const stored = await putDecisionOnce(record);
   // Again on a repeat too: it finishes a recording whose copy was interrupted.
-  if (stored.decision === 'agreed') await copyAgreementToParticipant(record.studyId, record.participantCode, record.waveId);
+  await copyDecisionToParticipant(record, stored.decision === 'agreed');
   return stored;
+}
+
+/**
+ * The participant item learns the language the decision was made in (so the
+ * link opens in it next time, on any phone, whether they agreed or declined)
+ * and, for an agreement, the copy submissions read (copyAgreementToParticipant).
+ * Nothing for a participant who has withdrawn or is being erased.
+ */
+async function copyDecisionToParticipant(record: ConsentRecord, agreed: boolean): Promise<void> {
+  try {
+    await db().send(
+      new UpdateCommand({
+        TableName: tableName(),
+        Key: keys.participant(record.studyId, record.participantCode),
+        UpdateExpression: agreed ? 'SET #language = :language ADD #agreed :wave' : 'SET #language = :language',
+        ConditionExpression: 'attribute_exists(PK) AND attribute_not_exists(withdrawnAt)',
+        ExpressionAttributeNames: { '#language': 'language', ...(agreed ? { '#agreed': AGREED_WAVES } : {}) },
+        ExpressionAttributeValues: { ':language': record.language, ...(agreed ? { ':wave': new Set([record.waveId]) } : {}) },
+      }),
+    );
+  } catch (error) {
+    if (!isConditionalCheckFailed(error)) throw error;
+  }
 }
 
 async function putDecisionOnce(record: ConsentRecord): Promise<ConsentRecord> {

@@ -63,6 +63,8 @@ describe('consent', () => {
 
     expect(opened.json.consent.decision).toBe('declined');
     expect(opened.json.instruments).toEqual([]);
+    // Declined in Welsh: the link opens in Welsh when they come back, on any phone.
+    expect(opened.json.language).toBe('cy');
     expect(refused.status).toBe(403);
     expect(refused.json.error.code).toBe('consent_declined');
     expect(await table.getItem(keys.response(link.studyId, link.participantCode, link.waveId, 'check-in'))).toBeUndefined();

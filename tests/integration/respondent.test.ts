@@ -33,6 +33,15 @@ describe('opening a personal link', () => {
     expect(result.headers['cache-control']).toBe('no-store');
     expect(result.json.instruments).toHaveLength(1);
     expect(result.json.instruments[0]).toMatchObject({ id: 'check-in', version: '1.0.0', contentHash: link.instrument.contentHash, response: null });
+    // The fixture's consent was given in English: the link opens in the language of the participant's last choice.
+    expect(result.json.language).toBe('en');
+  });
+
+  it('has no language of its own before the participant has chosen one', async () => {
+    const link = await createLink({ consent: null });
+
+    const result = await callRoute('GET', `/api/s/${link.token}`);
+
     expect(result.json.language).toBeNull();
   });
 

@@ -85,15 +85,17 @@ export const CONSENT_VERSION = 'consent-v1';
  * the decision to the test.
  */
 export async function createLink(
-  options: { instrument?: InstrumentVersion; opensAt?: Date; closesAt?: Date; consent?: 'agreed' | 'declined' | null; teamEmail?: string } = {},
+  options: { instrument?: InstrumentVersion; then?: InstrumentVersion[]; opensAt?: Date; closesAt?: Date; consent?: 'agreed' | 'declined' | null; teamEmail?: string } = {},
 ): Promise<LinkFixture> {
   const instrument = options.instrument ?? checkInInstrument();
+  /** Instruments the wave runs after the first, in order. */
+  const then = options.then ?? [];
   const now = Date.now();
   const studyId = `study-${randomUUID().slice(0, 8)}`;
   const waveId = 'baseline';
   const participantCode = 'P-001';
   const createdAt = new Date().toISOString();
-  await publishInstrumentVersion(instrument, createdAt);
+  for (const published of [instrument, ...then]) await publishInstrumentVersion(published, createdAt);
   await createStudy({
     studyId,
     title: { en: 'Test study', cy: 'Astudiaeth brawf' },
@@ -112,7 +114,7 @@ export async function createLink(
       opensAt: (options.opensAt ?? new Date(now - 3600_000)).toISOString(),
       closesAt: (options.closesAt ?? new Date(now + 3600_000)).toISOString(),
     },
-    instruments: [{ id: instrument.id, version: instrument.version }],
+    instruments: [instrument, ...then].map(({ id, version }) => ({ id, version })),
     consentVersion: CONSENT_VERSION,
   });
   await createParticipant({ studyId, participantCode, createdAt });

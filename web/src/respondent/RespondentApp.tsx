@@ -48,8 +48,44 @@ const isDone = (link: Link) => link.instruments.every((i) => i.response?.status 
 /** Consent text: paragraphs separated by a blank line. */
 const paragraphs = (text: string) => text.split(/\n\s*\n/).map((p) => p.trim()).filter(Boolean);
 
+/** Where this phone keeps the language chosen on it (before consent too): only 'en' or 'cy', nothing about the study. */
+const LANGUAGE_KEY = 'pont.language';
+
+/**
+ * The language to open in before the link says, and whether it is known: the
+ * one chosen on this phone, else the phone's own (a Welsh phone opens in
+ * Welsh), else unknown (then the screens before the link loads say both).
+ */
+function firstLanguage(): { lang: Lang; known: boolean } {
+  try {
+    const chosen = localStorage.getItem(LANGUAGE_KEY);
+    if (chosen === 'en' || chosen === 'cy') return { lang: chosen, known: true };
+  } catch {
+    // Storage refused (some private modes): the phone's language still counts.
+  }
+  const languages = typeof navigator === 'undefined' ? [] : navigator.languages?.length ? navigator.languages : [navigator.language];
+  const spoken = languages.find((code) => /^(cy|en)(-|$)/i.test(code ?? ''));
+  return spoken ? { lang: spoken.toLowerCase().startsWith('cy') ? 'cy' : 'en', known: true } : { lang: 'en', known: false };
+}
+
+function rememberLanguage(lang: Lang) {
+  try {
+    localStorage.setItem(LANGUAGE_KEY, lang);
+  } catch {
+    // Not kept on this phone; the participant's choice is still saved with their answers.
+  }
+}
+
 export function RespondentApp({ token }: { token: string }) {
-  const [lang, setLang] = useState<Lang>('en');
+  const [first] = useState(firstLanguage);
+  const [lang, setLang] = useState<Lang>(first.lang);
+  /** False until the link, a tap or the phone has said which language: until then, the page says things in both. */
+  const [langKnown, setLangKnown] = useState(first.known);
+  const chooseLanguage = useCallback((chosen: Lang) => {
+    setLang(chosen);
+    setLangKnown(true);
+    rememberLanguage(chosen);
+  }, []);
   const [phase, setPhase] = useState<Phase>({ kind: 'loading' });
   const outbox = useMemo(() => createOutbox(token), [token]);
   useEffect(() => outbox.attach(), [outbox]);
@@ -66,7 +102,9 @@ export function RespondentApp({ token }: { token: string }) {
         // Answers kept on this phone and newer than the server's replace them (and are sent).
         .then((opened) => outbox.reconcile(opened))
         .then(async (link): Promise<Phase> => {
+          // The participant's saved choice comes first, then this phone's.
           if (link.language) setLang(link.language);
+          setLangKnown(true);
           const { decision } = link.consent;
           if (decision === 'declined') {
             outbox.clear();
@@ -104,10 +142,10 @@ export function RespondentApp({ token }: { token: string }) {
     mainRef.current?.focus({ preventScroll: true });
   }, [phase.kind]);
 
-  const studyTitle = 'link' in phase ? phase.link.study.title[lang] : null;
+  // Never the study's name: the title stays in the phone's history, which someone else may read.
   useEffect(() => {
-    document.title = studyTitle ? `${studyTitle} – Pont` : 'Pont';
-  }, [studyTitle]);
+    document.title = 'Pont';
+  }, []);
 
   const start = (link: Link) => {
     setPhase({ kind: 'intro', link, starting: true });
@@ -192,15 +230,23 @@ export function RespondentApp({ token }: { token: string }) {
       <header className="topbar topbar-respondent">
         <span className="brand">Pont</span>
         <div className="topbar-actions">
-          <LanguageSwitch lang={lang} onChange={setLang} />
+          <LanguageSwitch lang={lang} onChange={chooseLanguage} />
           <QuickExitButton lang={lang} />
         </div>
       </header>
       <main ref={mainRef} tabIndex={-1} className={phase.kind === 'survey' ? 'page page-wide' : 'page'}>
-        {phase.kind === 'loading' && <p className="muted">{t(lang, 'loading')}</p>}
-        {phase.kind === 'problem' && (
-          <ProblemPage lang={lang} problem={phase.problem} kept={outbox.hasKept()} onRetry={() => load()} />
-        )}
+        {phase.kind === 'loading' && <p className="muted">{langKnown ? t(lang, 'loading') : `${t('en', 'loading')} / ${t('cy', 'loading')}`}</p>}
+        {phase.kind === 'problem' &&
+          (langKnown ? (
+            <ProblemPage lang={lang} problem={phase.problem} kept={outbox.hasKept()} onRetry={() => load()} />
+          ) : (
+            // Nothing has said which language yet: the same page in both.
+            (['cy', 'en'] as const).map((both) => (
+              <div key={both} lang={both}>
+                <ProblemPage lang={both} problem={phase.problem} kept={outbox.hasKept()} onRetry={() => load()} />
+              </div>
+            ))
+          ))}
         {phase.kind === 'consent' && (
           <Consent
             lang={lang}

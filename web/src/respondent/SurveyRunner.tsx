@@ -110,7 +110,8 @@ type Submit = 'idle' | 'sending' | 'invalid' | 'failed';
 function InstrumentSurvey({ instrument, lang, part, parts, onDone, onLinkProblem, outbox }: InstrumentSurveyProps) {
   const saved = instrument.response?.status === 'partial' ? instrument.response : undefined;
   // `made` counts the models made: a language switch makes a new one (below).
-  const [current, setCurrent] = useState(() => ({ model: createModel(instrument, lang, saved?.answers, saved?.pageName), lang, made: 1 }));
+  const morePartsAfter = part < parts;
+  const [current, setCurrent] = useState(() => ({ model: createModel(instrument, lang, morePartsAfter, saved?.answers, saved?.pageName), lang, made: 1 }));
   const { model } = current;
   const [saveState, setSaveState] = useState<SaveState>(() => outbox?.state(instrument.id) ?? 'idle');
   const [submit, setSubmit] = useState<Submit>('idle');
@@ -137,10 +138,10 @@ function InstrumentSurvey({ instrument, lang, part, parts, onDone, onLinkProblem
       current.model.locale = lang;
       return;
     }
-    const next = remakeModel(instrument, current.model, lang);
+    const next = remakeModel(instrument, current.model, lang, morePartsAfter);
     if (submit === 'invalid') showServerErrors(next, serverErrors);
     setCurrent({ model: next, lang, made: current.made + 1 });
-  }, [lang, current, instrument, submit, serverErrors]);
+  }, [lang, current, instrument, submit, serverErrors, morePartsAfter]);
 
   useEffect(() => {
     if (stylesReady) return;
@@ -328,8 +329,10 @@ function InstrumentSurvey({ instrument, lang, part, parts, onDone, onLinkProblem
   );
 }
 
-function createModel(instrument: Instrument, lang: Lang, answers?: Record<string, unknown>, pageName?: string): Model {
+/** `morePartsAfter`: another instrument follows, so finishing this one is not the end: its last button says "Next part". */
+function createModel(instrument: Instrument, lang: Lang, morePartsAfter: boolean, answers?: Record<string, unknown>, pageName?: string): Model {
   const model = new Model(instrument.survey);
+  if (morePartsAfter) for (const code of ['en', 'cy'] as const) model.locCompleteText.setLocaleText(code, t(code, 'nextPart'));
   // survey-core draws its title as a <div>; the page shows the instrument's title as a real heading instead.
   model.showTitle = false;
   model.locale = lang;
@@ -346,8 +349,8 @@ function createModel(instrument: Instrument, lang: Lang, answers?: Record<string
 }
 
 /** The same survey in another language: the answers given, the page on screen, the messages shown on it. */
-function remakeModel(instrument: Instrument, old: Model, lang: Lang): Model {
-  const model = createModel(instrument, lang, old.data as Record<string, unknown>, old.currentPage?.name);
+function remakeModel(instrument: Instrument, old: Model, lang: Lang, morePartsAfter: boolean): Model {
+  const model = createModel(instrument, lang, morePartsAfter, old.data as Record<string, unknown>, old.currentPage?.name);
   const showingErrors = (old.currentPage?.questions as Question[] | undefined)?.some((question) => question.errors.length > 0);
   if (showingErrors) model.currentPage?.validate(true);
   return model;

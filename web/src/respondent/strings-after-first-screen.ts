@@ -10,6 +10,7 @@ import { firstScreenStrings, translator, type Lang, type StringKey } from '../i1
 
 const en = {
   partOf: 'Part {n} of {total}',
+  nextPart: 'Next part',
   saving: 'Saving…',
   saved: 'Saved',
   saveFailed: "Couldn't save, we'll try again",
@@ -40,6 +41,7 @@ export type LaterStringKey = keyof typeof en;
 // DRAFT – needs review by a Welsh translator.
 const cy: Record<LaterStringKey, string> = {
   partOf: 'Rhan {n} o {total}',
+  nextPart: 'Rhan nesaf',
   saving: 'Wrthi’n cadw…',
   saved: 'Wedi’i gadw',
   saveFailed: 'Methu cadw, byddwn ni’n trio eto',

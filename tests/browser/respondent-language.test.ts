@@ -1,0 +1,103 @@
+/**
+ * Welsh first on a care leaver's phone (issue #23, in part): a phone set to
+ * Welsh opens in Welsh; a language chosen before consent survives a reload;
+ * the participant's saved choice comes above both; before anything says
+ * which language, the loading and broken-link screens say it in both; the
+ * tab title never names the study; and a part that is not the last ends
+ * with "Next part", not "Complete".
+ */
+import type { Browser, BrowserContextOptions } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startPlatform, type Platform } from '../../infra/local/platform.js';
+import { t } from '../../web/src/respondent/strings-after-first-screen.js';
+import { launchChromium, sharedDatabase } from '../support/browser.js';
+import { toInstrumentVersion } from '../../functions/domain/instrument.js';
+import { checkInInstrument, createLink } from '../support/fixtures.js';
+import { testInstrumentFile } from '../support/instrument-file.js';
+
+let platform: Platform;
+let browser: Browser;
+
+beforeAll(async () => {
+  [platform, browser] = await Promise.all([startPlatform({ port: 0, host: '127.0.0.1', seed: false, database: sharedDatabase() }), launchChromium()]);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await platform?.stop();
+});
+
+const phone = (locale: string): BrowserContextOptions => ({ viewport: { width: 360, height: 740 }, hasTouch: true, isMobile: true, locale });
+
+describe('the respondent page language', () => {
+  it('opens in Welsh on a phone set to Welsh, before anything is chosen', async () => {
+    const link = await createLink({ consent: null });
+    const context = await browser.newContext(phone('cy-GB'));
+    const page = await context.newPage();
+
+    await page.goto(`${platform.url}/s/${link.token}`);
+
+    await page.getByRole('button', { name: t('cy', 'consentYes') }).waitFor();
+    expect(await page.getAttribute('html', 'lang')).toBe('cy');
+    await context.close();
+  });
+
+  it('keeps a language chosen before consent across a reload, and the participant\'s saved choice above it', async () => {
+    const link = await createLink({ consent: null });
+    const context = await browser.newContext(phone('en-GB'));
+    const page = await context.newPage();
+    await page.goto(`${platform.url}/s/${link.token}`);
+    await page.getByRole('button', { name: t('en', 'consentYes') }).waitFor();
+
+    await page.getByRole('button', { name: 'Cymraeg' }).click();
+    await page.reload();
+
+    await page.getByRole('button', { name: t('cy', 'consentYes') }).waitFor();
+    // Consenting in Welsh saves Welsh as the participant's choice; on another phone (English, nothing chosen there) it still opens in Welsh.
+    await page.getByRole('button', { name: t('cy', 'consentYes') }).click();
+    await page.locator('.sd-question').first().waitFor();
+    const other = await browser.newContext(phone('en-GB'));
+    const second = await other.newPage();
+    await second.goto(`${platform.url}/s/${link.token}`);
+    await second.getByText(t('cy', 'introLead')).waitFor();
+    await Promise.all([context.close(), other.close()]);
+  });
+
+  it('says a broken link in both languages when nothing says which, and only in Welsh on a Welsh phone', async () => {
+    const unknown = await browser.newContext(phone('fr-FR'));
+    const welsh = await browser.newContext(phone('cy-GB'));
+    const [either, cymraeg] = await Promise.all([unknown.newPage(), welsh.newPage()]);
+
+    await Promise.all([either.goto(`${platform.url}/s/AAAAAAAAAAAAAAAAAAAAAAAA`), cymraeg.goto(`${platform.url}/s/AAAAAAAAAAAAAAAAAAAAAAAA`)]);
+
+    await either.getByRole('heading', { name: t('cy', 'notValidTitle') }).waitFor();
+    await either.getByRole('heading', { name: t('en', 'notValidTitle') }).waitFor();
+    await cymraeg.getByRole('heading', { name: t('cy', 'notValidTitle') }).waitFor();
+    expect(await cymraeg.getByText(t('en', 'notValidTitle')).count()).toBe(0);
+    expect(await cymraeg.getByText(t('en', 'notValidBody')).count()).toBe(0);
+    await Promise.all([unknown.close(), welsh.close()]);
+  });
+});
+
+describe('what the phone shows and keeps', () => {
+  it('never names the study in the tab title, and ends a part that is not the last with "Next part"', async () => {
+    const onePage = toInstrumentVersion(
+      testInstrumentFile({ id: 'first-part', survey: { pages: [{ name: 'only', elements: [{ type: 'comment', name: 'anything', title: { en: 'Anything to say?', cy: 'Unrhyw beth i’w ddweud?' } }] }] } }),
+    );
+    const link = await createLink({ instrument: onePage, then: [checkInInstrument({ id: 'second-part' })] });
+    const context = await browser.newContext(phone('en-GB'));
+    const page = await context.newPage();
+    await page.goto(`${platform.url}/s/${link.token}`);
+    await page.getByRole('button', { name: t('en', 'start') }).click();
+    await page.getByText(t('en', 'partOf', { n: 1, total: 2 })).waitFor();
+
+    expect(await page.title()).toBe('Pont');
+    // The first part's one page: its button goes on to the next part.
+    await page.locator('.sd-navigation__complete-btn').waitFor();
+    expect(await page.locator('.sd-navigation__complete-btn').innerText()).toBe(t('en', 'nextPart'));
+    await page.getByRole('button', { name: 'Cymraeg' }).click();
+    await expect.poll(() => page.locator('.sd-navigation__complete-btn').innerText()).toBe(t('cy', 'nextPart'));
+    expect(await page.title()).toBe('Pont');
+    await context.close();
+  });
+});
