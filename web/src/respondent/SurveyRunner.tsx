@@ -41,6 +41,9 @@ export type SurveyRunnerProps = {
   preview?: boolean;
 };
 
+/** Answers given are sent this long after the first change not yet sent: often enough to carry on on another phone, rarely enough for little data. */
+const SEND_AFTER_MS = 3_000;
+
 /** Narrow screens: matrices one row at a time, ratings as a list (SurveyJS's own mobile layout). */
 const NARROW = '(max-width: 599.98px)';
 const REDUCED_MOTION = '(prefers-reduced-motion: reduce)';
@@ -202,11 +205,21 @@ function InstrumentSurvey({ instrument, lang, part, parts, onDone, onLinkProblem
     };
     // Every answer is kept on the phone at once, not after a pause: a phone can kill the tab at any moment
     // without a pagehide (an OS out of memory, a closed browser). The outbox writes at most one at a time,
-    // the latest answers each time, so fast typing costs few writes. It is sent at the next page change.
+    // the latest answers each time, so fast typing costs few writes. It is sent SEND_AFTER_MS after the first
+    // change not yet sent (so at most that often while answering), and at the next page change: opening the
+    // link on another phone carries on with every answer given, not only those of finished pages.
+    let sendTimer: ReturnType<typeof setTimeout> | undefined;
+    const sendSoon = () => {
+      sendTimer = undefined;
+      if (!state.dirty || state.finished || submitting) return;
+      state.dirty = false;
+      outbox.save(id, snapshot());
+    };
     const onValueChanged = () => {
       if (state.finished || submitting) return;
       state.dirty = true;
       outbox.stash(id, snapshot());
+      sendTimer ??= setTimeout(sendSoon, SEND_AFTER_MS);
     };
 
     const submitAnswers = async (options: { allow: boolean }) => {
@@ -274,6 +287,7 @@ function InstrumentSurvey({ instrument, lang, part, parts, onDone, onLinkProblem
     document.addEventListener('visibilitychange', onHide);
     window.addEventListener('pagehide', onPageHide);
     return () => {
+      clearTimeout(sendTimer);
       unsubscribe();
       model.onCurrentPageChanged.remove(onPageChanged);
       model.onValueChanged.remove(onValueChanged);
@@ -337,6 +351,11 @@ function createModel(instrument: Instrument, lang: Lang, morePartsAfter: boolean
   model.showTitle = false;
   model.locale = lang;
   model.showCompletePage = false; // the app shows its own thank-you page
+  // A scale answers with one tap on a visible option, its end labels shown: never SurveyJS's drop-down,
+  // which it falls back to when the options do not fit in one row (every 0–10 scale on a phone).
+  for (const question of model.getAllQuestions()) {
+    if (question.getType() === 'rating') (question as Question & { displayMode: string }).displayMode = 'buttons';
+  }
   // Typed text counts as an answer as it is typed, so it is kept on the phone even if the tab is killed.
   model.textUpdateMode = 'onTyping';
   // Set before the first render, so a phone never flashes the desktop layout.

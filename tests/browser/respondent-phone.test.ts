@@ -1,16 +1,22 @@
 /**
- * Welsh first on a care leaver's phone (issue #23, in part): a phone set to
- * Welsh opens in Welsh; a language chosen before consent survives a reload;
- * the participant's saved choice comes above both; before anything says
- * which language, the loading and broken-link screens say it in both; the
- * tab title never names the study; and a part that is not the last ends
- * with "Next part", not "Complete".
+ * A care leaver's phone (issue #23, in part), at 360 × 740 with touch.
+ * Welsh first: a phone set to Welsh opens in Welsh; a language chosen before
+ * consent survives a reload; the participant's saved choice comes above both;
+ * before anything says which language, the loading and broken-link screens
+ * say it in both. One tap per answer: each 0–10 scale answers with one tap on
+ * a visible option, its end labels shown, every target at least 44 × 44 px.
+ * Nothing lost between phones: answers given (the page not finished) are
+ * there when the link is opened on another phone. And the tab title never
+ * names the study; a part that is not the last ends with "Next part".
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Browser, BrowserContextOptions } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPlatform, type Platform } from '../../infra/local/platform.js';
 import { t } from '../../web/src/respondent/strings-after-first-screen.js';
 import { launchChromium, sharedDatabase } from '../support/browser.js';
+import { loadInstrumentText } from '../../functions/domain/instrument-check.js';
 import { toInstrumentVersion } from '../../functions/domain/instrument.js';
 import { checkInInstrument, createLink } from '../support/fixtures.js';
 import { testInstrumentFile } from '../support/instrument-file.js';
@@ -99,5 +105,60 @@ describe('what the phone shows and keeps', () => {
     await expect.poll(() => page.locator('.sd-navigation__complete-btn').innerText()).toBe(t('cy', 'nextPart'));
     expect(await page.title()).toBe('Pont');
     await context.close();
+  });
+});
+
+const ONS4_FILE = join(import.meta.dirname, '../../instruments/ons4/1.0.0.json');
+const ons4 = () => loadInstrumentText(readFileSync(ONS4_FILE, 'utf8'), ONS4_FILE);
+const ONS4_ITEMS = ['ons4_life_satisfaction', 'ons4_worthwhile', 'ons4_happiness', 'ons4_anxiety'];
+
+describe('answering on a phone', () => {
+  it('answers each 0–10 scale with one tap on a visible option, end labels shown, every target at least 44 × 44 px', async () => {
+    const link = await createLink({ instrument: ons4() });
+    const context = await browser.newContext(phone('en-GB'));
+    const page = await context.newPage();
+    await page.goto(`${platform.url}/s/${link.token}`);
+    await page.getByRole('button', { name: t('en', 'start') }).click();
+    await page.locator('.sd-question').first().waitFor();
+
+    for (const [i, name] of ONS4_ITEMS.entries()) {
+      const question = page.locator(`[data-name="${name}"]`);
+      // No drop-down: the eleven options are on screen, with the scale's ends.
+      expect(await question.locator('.sd-dropdown').count()).toBe(0);
+      expect(await question.locator('.sd-rating__item').count()).toBe(11);
+      await question.getByText(i === 3 ? 'Not at all anxious' : 'Not at all', { exact: true }).waitFor();
+      await question.locator('.sd-rating__item').getByText(String(i + 5), { exact: true }).tap();
+      await expect.poll(() => question.locator('.sd-rating__item--selected').innerText()).toBe(String(i + 5));
+    }
+    const small = await page.evaluate(() =>
+      [...document.querySelectorAll('button, input, [role="radio"], .sd-rating__item, .sd-selectbase__label, a')]
+        .filter((element) => (element as HTMLElement).offsetParent !== null && !element.matches('input[type="radio"], input[type="checkbox"]'))
+        .map((element) => ({ element, box: element.getBoundingClientRect() }))
+        .filter(({ box }) => box.width < 44 || box.height < 44)
+        .map(({ element, box }) => `${element.className || element.tagName} ${Math.round(box.width)}×${Math.round(box.height)}`),
+    );
+    expect(small).toEqual([]);
+    await context.close();
+  });
+
+  it('carries on on another phone with every answer given, the page not yet finished', async () => {
+    const link = await createLink({ instrument: ons4() });
+    const first = await browser.newContext(phone('en-GB'));
+    const page = await first.newPage();
+    await page.goto(`${platform.url}/s/${link.token}`);
+    await page.getByRole('button', { name: t('en', 'start') }).click();
+    await page.locator(`[data-name="ons4_life_satisfaction"] .sd-rating__item`).getByText('7', { exact: true }).tap();
+    await page.locator(`[data-name="ons4_worthwhile"] .sd-rating__item`).getByText('8', { exact: true }).tap();
+    // Sent within a few seconds of answering, without leaving the page.
+    await page.getByText(t('en', 'saved'), { exact: true }).waitFor({ timeout: 10_000 });
+
+    const second = await browser.newContext(phone('en-GB'));
+    const other = await second.newPage();
+    await other.goto(`${platform.url}/s/${link.token}`);
+    await other.getByRole('button', { name: t('en', 'carryOn') }).click();
+
+    await expect.poll(() => other.locator('[data-name="ons4_life_satisfaction"] .sd-rating__item--selected').innerText()).toBe('7');
+    await expect.poll(() => other.locator('[data-name="ons4_worthwhile"] .sd-rating__item--selected').innerText()).toBe('8');
+    await Promise.all([first.close(), second.close()]);
   });
 });
