@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import react from '@vitejs/plugin-react';
 import { defineConfig, type Plugin } from 'vite';
+import { OUT_DIR, STAMP, sourcesHash } from './build/build-if-changed.js';
 import { consoleZodCopy } from './build/console-zod-plugin.js';
 import { earlyOpenLinkScript } from './build/early-script-plugin.js';
 import { surveyTrim } from './build/survey-trim-plugin.js';
@@ -41,6 +42,27 @@ function precompress(): Plugin {
   };
 }
 
+/**
+ * Stamps web/dist with the hash of what it was built from, whoever built it
+ * (`npm run build:web`, `npm test`, `npm start`): `npm start` then rebuilds
+ * only when something changed. Without it, an `npm start` after `npm test`'s
+ * build would rebuild (emptying web/dist) under any page being served from it.
+ * A build into another folder (the bench's, the preview's) is not stamped.
+ */
+function stampBuiltFrom(): Plugin {
+  let outDir = '';
+  return {
+    name: 'pont-built-from',
+    apply: 'build',
+    configResolved(config) {
+      outDir = resolve(config.root, config.build.outDir);
+    },
+    closeBundle() {
+      if (outDir === OUT_DIR) writeFileSync(STAMP, `${sourcesHash()}\n`);
+    },
+  };
+}
+
 const webDir = fileURLToPath(new URL('.', import.meta.url));
 const repoDir = fileURLToPath(new URL('..', import.meta.url));
 
@@ -48,7 +70,7 @@ export default defineConfig({
   root: webDir,
   base: '/',
   publicDir: false,
-  plugins: [react(), surveyTrim(), consoleZodCopy(), earlyOpenLinkScript(), precompress()],
+  plugins: [react(), surveyTrim(), consoleZodCopy(), earlyOpenLinkScript(), precompress(), stampBuiltFrom()],
   server: {
     // The contracts live in ../functions/contracts and are shared with the server.
     fs: { allow: [repoDir] },

@@ -176,21 +176,21 @@ describe('the respondent journey', () => {
     await context.close();
   }, 60_000);
 
-  it('on a phone, shows ratings as a list and matrices one row at a time, and keeps a rating list in the chosen language', async () => {
+  it('on a phone, uses the mobile layout, shows a rating as one-tap options (never a drop-down), and keeps its end labels in the chosen language', async () => {
     const { context, page } = await phonePage();
     const link = platform.demoLinks[2]!;
 
     await page.goto(linkUrl(link.token));
     await page.getByRole('button', { name: 'Yes, I agree' }).click();
     const rating = page.locator('[data-name="ons4_life_satisfaction"]');
-    await rating.locator('.sd-dropdown').waitFor();
+    await rating.locator('.sd-rating__item').first().waitFor();
     expect(await page.locator('.sd-root-modern--mobile').count()).toBe(1);
-    const placeholder = () => rating.locator('.sd-dropdown input').getAttribute('placeholder');
-    expect(await placeholder()).toBe('Select...');
+    expect(await rating.locator('.sd-dropdown').count()).toBe(0);
+    await rating.getByText('Not at all', { exact: true }).waitFor();
 
     await page.getByRole('button', { name: 'Cymraeg' }).click();
-    await expect.poll(placeholder).toBe('Dewis...');
-    // Nothing wider than the phone.
+    await rating.getByText('Ddim o gwbl', { exact: true }).waitFor();
+    // Nothing wider than the phone: the eleven options wrap.
     expect(await page.evaluate(() => document.documentElement.scrollWidth <= innerWidth)).toBe(true);
     await context.close();
   });

@@ -11,12 +11,13 @@
  */
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 
 const ROOT = resolve(import.meta.dirname, '../..');
-const OUT_DIR = join(ROOT, 'web', 'dist');
-const STAMP = join(OUT_DIR, '.built-from');
+export const OUT_DIR = join(ROOT, 'web', 'dist');
+/** Written by every build into web/dist (web/vite.config.ts), `npm run build:web` and `npm test`'s included. */
+export const STAMP = join(OUT_DIR, '.built-from');
 const INPUTS = ['web', 'functions', 'sroi', 'package.json', 'package-lock.json', 'tsconfig.json'];
 
 /** One hash of every file the web app is built from, names and contents. */
@@ -54,7 +55,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   if (buildIsCurrent(hash)) {
     console.log('The web app is up to date (nothing it is built from changed since its last build).');
   } else {
+    // The build stamps web/dist itself (web/vite.config.ts).
     execFileSync(process.execPath, [join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--config', 'web/vite.config.ts', '--logLevel', 'warn'], { cwd: ROOT, stdio: 'inherit' });
-    writeFileSync(STAMP, `${hash}\n`);
   }
 }
