@@ -31,7 +31,7 @@ export const DEMO_CONSENT_TEXT = {
     'Do you agree to take part?',
   ].join('\n\n'),
   cy: [
-    "Rydyn ni'n gofyn i bobl ifanc sydd wedi gadael gofal am y cymorth maen nhw'n ei gael, er mwyn i wasanaethau allu gwella.",
+    "Rydyn ni'n holi pobl ifanc sydd wedi gadael gofal am y cymorth maen nhw'n ei gael, er mwyn i wasanaethau allu gwella.",
     "Chi sy'n penderfynu a ydych chi am gymryd rhan. Gallwch chi hepgor unrhyw gwestiwn, stopio unrhyw bryd, a dod yn ôl wedyn gan ddefnyddio'r ddolen hon. Fydd dweud na ddim yn newid y cymorth rydych chi'n ei gael.",
     "Mae eich atebion yn cael eu cadw'n breifat. Maen nhw'n cael eu cadw gyda chod, nid eich enw, a fydd neb sy'n eich cefnogi chi'n gweld beth rydych chi'n ei ddweud. Dim ond mewn ffordd lle na all neb gael ei adnabod rydyn ni'n rhannu canlyniadau.",
     "Ydych chi'n cytuno i gymryd rhan?",
@@ -44,7 +44,7 @@ export const DEMO_SUPPORT_CONTACTS: SupportContact[] = [
     name: { en: 'Meic', cy: 'Meic' },
     description: {
       en: 'Free, confidential helpline for children and young people in Wales up to 25, in English or Welsh.',
-      cy: "Llinell gymorth am ddim a chyfrinachol i blant a phobl ifanc yng Nghymru hyd at 25 oed, yn Gymraeg neu'n Saesneg.",
+      cy: "Llinell gymorth gyfrinachol am ddim i blant a phobl ifanc yng Nghymru hyd at 25 oed, yn Gymraeg neu'n Saesneg.",
     },
     phone: '080880 23456',
     url: 'https://www.meiccymru.org/',

@@ -29,6 +29,8 @@ export const welshSurveyStringOverrides: Record<string, string> = {
   refuseItemText: 'Mae’n well gen i beidio ag ateb',
   // "Don't know": a participant's own voice reads more naturally ("I don't know").
   dontKnowItemText: 'Dw i ddim yn gwybod',
+  // "Select..." (a rating's drop-down, where one is still drawn): the imperative, as the drop-down placeholder says it.
+  ratingOptionsCaption: 'Dewiswch...',
   // "Select All": stray capital and trailing space.
   selectAllItemText: 'Dewis y cyfan',
   // "Deselect all": "Dad-ddethol yr holl" stops mid-phrase ("deselect all the…").
