@@ -70,8 +70,8 @@ const errorCount = (page: Page) => page.locator('.sd-question--error').count();
 
 /**
  * Answers each visible, unanswered question on the page the way a hurried
- * participant would: the first rating or choice, or "1". On a phone, survey-core
- * shows a long rating scale (0–10) as a drop-down list.
+ * participant would: the first rating or choice, or "1". A drop-down question
+ * is answered from its list (ratings are always one-tap options).
  */
 async function answerFirstChoices(page: Page) {
   // Twice: an answer can reveal another question (visibleIf).
@@ -97,7 +97,9 @@ async function answerFirstChoices(page: Page) {
 /**
  * Audits every page of the survey on screen, in order. Where required answers
  * stop "Next" (or "Complete"), the page showing its error messages is audited
- * too, then the first choices are given. Returns when the survey has completed.
+ * too, then the first choices are given, and the page is audited again as
+ * answered (an answered drop-down once drew an unlabelled input). Returns when
+ * the survey has completed.
  */
 async function auditSurveyPages(page: Page, where: string, problems: string[]) {
   for (let n = 1; n <= 30; n += 1) {
@@ -112,6 +114,7 @@ async function auditSurveyPages(page: Page, where: string, problems: string[]) {
     if ((await errorCount(page)) > 0) {
       problems.push(...(await audit(page, `${where}, page ${n} with required answers missing`)));
       await answerFirstChoices(page);
+      problems.push(...(await audit(page, `${where}, page ${n} answered`)));
       await button.click();
       await expect.poll(async () => (await page.locator('.sd-page').count()) === 0 || (await questionNames(page)) !== shown).toBe(true);
     }
