@@ -138,7 +138,7 @@ export type ConsentRequest = z.infer<typeof ConsentRequest>;
 export const ConsentResult = z.object({ decision: ConsentDecision, decidedAt: z.string() });
 export type ConsentResult = z.infer<typeof ConsentResult>;
 
-/** POST /api/s/{token}/check-in: "I'd like my worker to check in with me". No answers are sent or revealed. */
+/** POST /api/s/{token}/check-in: "Yes, please get in touch with me". No answers are sent or revealed. */
 export const CheckInRequest = z.strictObject({ language: Language });
 export type CheckInRequest = z.infer<typeof CheckInRequest>;
 

@@ -1,4 +1,4 @@
-/** POST /api/s/{token}/check-in: "I'd like my worker to check in with me". Tells the team; shares no answers. */
+/** POST /api/s/{token}/check-in: "Yes, please get in touch with me". Tells the team; shares no answers. */
 import { CheckInRequest, type CheckInResult } from '../contracts/respondent.js';
 import { apiHandler } from '../http/api-handler.js';
 import { parseJsonBody } from '../http/body.js';
@@ -23,7 +23,7 @@ export const handler = apiHandler('RequestCheckIn', async (event) => {
       participantCode: participant.participantCode,
       subject: `Check-in requested: ${participant.participantCode} (${study.title.en}, ${wave.name.en})`,
       body:
-        `Participant ${participant.participantCode} in "${study.title.en}" (${wave.name.en}) asked for their worker to check in with them. ` +
+        `Participant ${participant.participantCode} in "${study.title.en}" (${wave.name.en}) asked for someone to get in touch with them. They were told the study team will, or will ask their personal adviser to if they have one. ` +
         `They prefer ${language === 'cy' ? 'Welsh' : 'English'}. No answers are included in this message.`,
     });
   }

@@ -1,4 +1,4 @@
-/** "I'd like my worker to check in with me": one request per participant per wave, holding no answers. */
+/** "Yes, please get in touch with me": one request per participant per wave, holding no answers. */
 import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { Language } from '../contracts/common.js';
 import { writeAudited, type AuditNote } from './audit.js';

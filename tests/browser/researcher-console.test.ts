@@ -231,8 +231,8 @@ describe('the researcher console', () => {
       await survey.locator('.sd-navigation__complete-btn').click();
       await survey.getByText('Thank you!').waitFor();
       if (code === answering[0]) {
-        await survey.getByRole('button', { name: "I'd like my worker to check in with me" }).click();
-        await survey.getByText('Done – someone from the team will be in touch').waitFor();
+        await survey.getByRole('button', { name: 'Yes, please get in touch with me' }).click();
+        await survey.getByText('Thanks – the study team has your message. Someone will get in touch with you.').waitFor();
       }
       // The respondent page never loads console code.
       expect(loaded.filter((url) => /\/assets\/(Console|qr)-/.test(url))).toEqual([]);

@@ -523,10 +523,10 @@ describe('the respondent journey', () => {
     await answerFirstPage(page);
     await page.locator('.sd-navigation__next-btn').click();
     await page.locator('.sd-navigation__complete-btn').click();
-    await page.getByText("This doesn't share any of your answers", { exact: false }).waitFor();
-    await page.getByRole('button', { name: "I'd like my worker to check in with me" }).click();
+    await page.getByText('None of your answers are shared', { exact: false }).waitFor();
+    await page.getByRole('button', { name: 'Yes, please get in touch with me' }).click();
 
-    await page.getByText('Done – someone from the team will be in touch').waitFor();
+    await page.getByText('Thanks – the study team has your message. Someone will get in touch with you.').waitFor();
     expect(await getCheckInRequest(link.studyId, link.waveId, link.participantCode)).toMatchObject({ language: 'en' });
     expect(checkIns).toEqual(['{"language":"en"}']);
     // Nothing is saved after the final submission, and the page stays as it is.
@@ -536,8 +536,8 @@ describe('the respondent journey', () => {
 
     // Opened again: already asked, so no button.
     await page.reload();
-    await page.getByText('Done – someone from the team will be in touch').waitFor();
-    expect(await page.getByRole('button', { name: "I'd like my worker to check in with me" }).count()).toBe(0);
+    await page.getByText('Thanks – the study team has your message. Someone will get in touch with you.').waitFor();
+    expect(await page.getByRole('button', { name: 'Yes, please get in touch with me' }).count()).toBe(0);
     await context.close();
   });
 });

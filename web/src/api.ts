@@ -154,7 +154,7 @@ export function recordConsent(token: string, body: ConsentRequest): Promise<Cons
   return requestJson(ConsentResult, `/api/s/${encodeURIComponent(token)}/consent`, { method: 'POST', body });
 }
 
-/** POST /api/s/{token}/check-in: asks for a worker to get in touch; sends no answers. */
+/** POST /api/s/{token}/check-in: asks for someone to get in touch; sends no answers. */
 export function requestCheckIn(token: string, body: CheckInRequest): Promise<CheckInResult> {
   return requestJson(CheckInResult, `/api/s/${encodeURIComponent(token)}/check-in`, { method: 'POST', body });
 }
