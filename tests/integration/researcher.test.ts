@@ -55,6 +55,21 @@ describe('researcher access', () => {
     expect(result.status).toBe(403);
   });
 
+  /** Instrument authoring (publishing, drafts and their comments) needs the permission on top of the role. */
+  const authorRoutes = researcherRoutes.filter((route) => route.access.kind === 'researcher' && route.access.permission === 'instrumentAuthor');
+  it('has the instrument library\'s authoring routes to test', () => {
+    expect(authorRoutes.map((route) => route.name).sort()).toEqual(['GetDraft', 'ListDrafts', 'PublishInstrument', 'PublishInstrumentVersion', 'ShareDraft']);
+  });
+
+  it.each(authorRoutes.map((route) => [route.name, route] as const))('%s refuses an allowed role without the instrument author permission (403)', async (_name, route) => {
+    const role = route.access.kind === 'researcher' ? route.access.roles[0]! : 'researcher';
+    const { token } = await signLocalResearcherToken({ userId: 'not-an-author', role });
+
+    const result = await callRoute(route.method, pathOf(route.path), { headers: bearer(token) });
+
+    expect(result.status).toBe(403);
+  });
+
   it('refuses a token signed with another key, an expired token and an unsigned one', async () => {
     const { privateKey } = await generateKeyPair('ES256');
     const forged = await new SignJWT({ 'pont:role': 'admin' })

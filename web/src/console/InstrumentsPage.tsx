@@ -10,7 +10,7 @@
  */
 import { useCallback, useEffect, useMemo, useState, type FormEvent, type ReactNode } from 'react';
 import type { InstrumentDiffResult, InstrumentSummary, PublishInstrumentResult } from '../../../functions/contracts/instruments.js';
-import { ApiProblem, fetchInstrumentSurvey } from '../api';
+import { fetchInstrumentSurvey } from '../api';
 import type { Lang } from '../i18n';
 import { LanguageSwitch } from '../LanguageSwitch';
 import { previewLink } from '../preview/previewLink';
@@ -18,7 +18,8 @@ import { loadSurveyRunner } from '../respondent/loadSurveyRunner';
 import type { RunnableLink, SurveyRunnerProps } from '../respondent/SurveyRunner';
 import { diffInstrumentVersions, listInstruments, publishInstrument } from './consoleApi';
 import { DraftReviews } from './instruments/DraftReviews';
-import { PageLink, ProblemBox, STUDIES_PATH, formatDateTime, useAction, useLoad, useSession, type Problem } from './ui';
+import { explainAuthorRefusal, readInstrumentFile } from './instruments/instrument-file';
+import { PageLink, ProblemBox, STUDIES_PATH, formatDateTime, useAction, useLoad, useSession } from './ui';
 
 const TRANSLATION_TEXT: Record<InstrumentSummary['translations']['en'], string> = {
   official: "official (the owner's own)",
@@ -316,20 +317,14 @@ function PublishForm({ onPublished }: { onPublished(): void }) {
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     setDone(null);
-    if (!file) return action.setProblem({ message: 'Choose an instrument file (.json) first.', details: [] });
-    const parsed = parseFile(await file.text());
-    if ('problem' in parsed) return action.setProblem(parsed.problem);
+    const read = await readInstrumentFile(file);
+    if ('problem' in read) return action.setProblem(read.problem);
     await action.run(
       async () => {
-        setDone(await publishInstrument(token, parsed.value));
+        setDone(await publishInstrument(token, read.instrument));
         onPublished();
       },
-      {
-        onError: (error, asProblem) =>
-          error instanceof ApiProblem && error.status === 403
-            ? { message: 'Publishing needs the instrument author permission: an admin can give it on the People page.', details: [] }
-            : asProblem(error),
-      },
+      { onError: explainAuthorRefusal('Publishing') },
     );
   };
   return (
@@ -354,12 +349,4 @@ function PublishForm({ onPublished }: { onPublished(): void }) {
       )}
     </form>
   );
-}
-
-function parseFile(text: string): { value: unknown } | { problem: Problem } {
-  try {
-    return { value: JSON.parse(text) };
-  } catch (error) {
-    return { problem: { message: 'This file is not JSON, so it cannot be an instrument file.', details: [error instanceof Error ? error.message : String(error)] } };
-  }
 }

@@ -8,7 +8,8 @@ import { useCallback, useState, type FormEvent } from 'react';
 import type { DraftDetail, DraftSummary, ShareDraftResult } from '../../../../functions/contracts/reviews.js';
 import { ApiProblem } from '../../api';
 import { getDraft, listDrafts, shareDraft } from '../consoleApi';
-import { ProblemBox, formatDateTime, useAction, useLoad, useSession, type Problem } from '../ui';
+import { ProblemBox, formatDateTime, useAction, useLoad, useSession } from '../ui';
+import { explainAuthorRefusal, readInstrumentFile } from './instrument-file';
 
 export function DraftReviews() {
   const { token } = useSession();
@@ -106,22 +107,14 @@ function ShareForm({ onShared }: { onShared(): void }) {
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     setShared(null);
-    if (!file) return action.setProblem({ message: 'Choose the draft instrument file (.json) first.', details: [] });
-    let instrument: unknown;
-    try {
-      instrument = JSON.parse(await file.text());
-    } catch (error) {
-      return action.setProblem({ message: 'This file is not JSON, so it cannot be an instrument file.', details: [error instanceof Error ? error.message : String(error)] });
-    }
-    if (typeof instrument !== 'object' || instrument === null || Array.isArray(instrument)) {
-      return action.setProblem({ message: 'An instrument file holds one JSON object.', details: [] });
-    }
+    const read = await readInstrumentFile(file);
+    if ('problem' in read) return action.setProblem(read.problem);
     await action.run(
       async () => {
-        setShared(await shareDraft(token, { instrument: instrument as Record<string, unknown>, days: Number(days) }));
+        setShared(await shareDraft(token, { instrument: read.instrument, days: Number(days) }));
         onShared();
       },
-      { onError: (error, asProblem): Problem => (error instanceof ApiProblem && error.status === 403 ? { message: 'Sharing drafts needs the instrument author permission: an admin can give it on the People page.', details: [] } : asProblem(error)) },
+      { onError: explainAuthorRefusal('Sharing drafts') },
     );
   };
   const reviewUrl = shared ? `${location.origin}${shared.reviewPath}` : '';
