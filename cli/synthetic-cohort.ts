@@ -29,10 +29,10 @@ export const DEFAULT_SEED = 'pont';
 
 /** Every wave pins the shipped versions, in the order a respondent meets them. */
 export const DEMO_COHORT_INSTRUMENTS: InstrumentPin[] = [
-  { id: 'ons4', version: '1.0.0' },
-  { id: 'swemwbs', version: '1.0.0' },
+  { id: 'ons4', version: '1.1.0' },
+  { id: 'swemwbs', version: '1.1.0' },
   { id: 'care-leaver-engagement', version: '0.1.0' },
-  { id: 'context', version: '1.1.0' },
+  { id: 'context', version: '1.2.0' },
 ];
 
 export const DEMO_COHORT_TITLE: LocalisedText = {

@@ -49,8 +49,9 @@ export type PreviewServer = {
 export function previewResult(file: string): PreviewResult {
   const check = checkInstrumentFile(file);
   if (!check.instrument || check.problems.length > 0) return { file: check.file, instrument: null, problems: check.problems };
-  const { id, version, contentHash, title, survey } = check.instrument;
-  return { file: check.file, instrument: { id, version, contentHash, title, survey }, problems: [] };
+  const { id, version, contentHash, title, respondentTitle, survey } = check.instrument;
+  // The heading the respondent's page shows, as the link shows it.
+  return { file: check.file, instrument: { id, version, contentHash, title: respondentTitle ?? title, survey }, problems: [] };
 }
 
 export async function startPreviewServer(options: PreviewOptions): Promise<PreviewServer> {

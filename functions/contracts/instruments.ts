@@ -22,6 +22,8 @@ export const InstrumentSummary = z.object({
   version: z.string(),
   contentHash: z.string(),
   title: LocalisedText,
+  /** The heading respondents see for it, when it has one of its own. */
+  respondentTitle: z.optional(LocalisedText),
   description: LocalisedText,
   source: z.string(),
   validated: z.boolean(),
@@ -32,6 +34,8 @@ export const InstrumentSummary = z.object({
     requiresRegistration: z.optional(z.boolean()),
   }),
   translations: z.object({ en: TranslationStatus, cy: TranslationStatus }),
+  /** Where each language's text comes from, as the instrument file says. */
+  translationNotes: z.optional(z.object({ en: z.optional(z.string()), cy: z.optional(z.string()) })),
   /** How many questions and scales the version has. */
   questionCount: z.number(),
   scaleCount: z.number(),

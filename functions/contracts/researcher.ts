@@ -31,6 +31,8 @@ export const StudyList = z.object({
     z.object({
       studyId: z.string(),
       title: LocalisedText,
+      /** The neutral name participants' phones show, when the study set one. */
+      publicTitle: z.optional(LocalisedText),
       /** The caller's role in the study; null for an admin who is not a member (who sees titles and members only). */
       role: z.nullable(StudyRole),
       /** The caller's data access group, when they are placed in one. */
@@ -46,6 +48,8 @@ export const StudyList = z.object({
         z.object({
           waveId: z.string(),
           name: LocalisedText,
+          /** What participants see for the wave, when the team wrote one. */
+          publicName: z.optional(LocalisedText),
           ordinal: z.number(),
           window: WaveWindow,
           instruments: z.array(z.object({ id: z.string(), version: z.string() })),

@@ -54,6 +54,7 @@ export type SurveyJson = z.infer<typeof SurveyJson>;
  */
 export const OpenLinkResult = z.object({
   study: z.object({
+    /** The study's public title (its neutral name for participants' phones), else its title. */
     title: LocalisedText,
     /** Shown on the closing page and from every page: who to contact for support. */
     supportContacts: z.array(SupportContact),
@@ -68,7 +69,8 @@ export const OpenLinkResult = z.object({
   }),
   /** Whether the participant has asked for their worker to check in with them in this wave. */
   checkInRequested: z.boolean(),
-  wave: z.object({ name: LocalisedText, closesAt: z.string() }),
+  /** name: the wave's name for participants, null when it has none (the team's own wave name is never shown). */
+  wave: z.object({ name: z.nullable(LocalisedText), closesAt: z.string() }),
   /** The language the participant chose last time, so a later visit opens in it. */
   language: z.nullable(Language),
   instruments: z.array(

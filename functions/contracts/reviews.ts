@@ -71,7 +71,7 @@ export type DraftDetail = z.infer<typeof DraftDetail>;
 
 /** GET /api/review/{token} */
 export const OpenReviewResult = z.object({
-  instrument: z.object({ id: z.string(), version: z.string(), contentHash: z.string(), title: LocalisedText, survey: SurveyJson }),
+  instrument: z.object({ id: z.string(), version: z.string(), contentHash: z.string(), title: LocalisedText, respondentTitle: z.optional(LocalisedText), survey: SurveyJson }),
   questions: z.array(z.object({ name: z.string(), title: LocalisedText })),
   expiresAt: z.string(),
 });

@@ -86,10 +86,23 @@ export const ConsentText = z.strictObject({
   text: z.strictObject({ en: ConsentWording, cy: ConsentWording }),
 });
 
+/** A name participants see, in both languages: short enough for a phone's heading. */
+const PublicWording = z.string().check(
+  z.maxLength(80, 'keep it to 80 characters: it is a heading on a phone'),
+  z.refine((text) => text.trim() !== '', 'write it in both English and Welsh'),
+);
+const PublicName = z.strictObject({ en: PublicWording, cy: PublicWording });
+
 /** POST /api/studies */
 export const CreateStudyRequest = z.strictObject({
   studyId: Slug,
   title: LocalisedText,
+  /**
+   * What a participant's phone shows instead of the title: a neutral name
+   * that does not say what the study is about (someone else may read the
+   * phone), e.g. "Your say" / "Eich llais". The title when absent.
+   */
+  publicTitle: z.optional(PublicName),
   supportContacts: z.array(SupportContact).check(z.maxLength(10)),
   attributes: z.array(ParticipantAttribute).check(z.maxLength(20)),
   /** Questions whose answers are quasi-identifiers (e.g. ctx_gender): exports protect them with the quasi-identifier attributes. */
@@ -135,6 +148,8 @@ export type ReminderSchedule = z.infer<typeof ReminderSchedule>;
 export const CreateWaveRequest = z.strictObject({
   waveId: Slug,
   name: LocalisedText,
+  /** What participants see for this wave (e.g. "Six months on"); they see no wave name when absent: the name is the team's. */
+  publicName: z.optional(PublicName),
   /** 0 = baseline; follow-ups count up. */
   ordinal: z.number().check(z.int(), z.minimum(0), z.maximum(20)),
   window: WaveWindow,

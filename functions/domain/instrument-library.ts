@@ -17,11 +17,13 @@ export type LibraryFacts = {
   version: string;
   contentHash: string;
   title: InstrumentVersion['title'];
+  respondentTitle?: InstrumentVersion['title'];
   description: InstrumentVersion['description'];
   source: string;
   validated: boolean;
   licence: InstrumentVersion['licence'];
   translations: InstrumentVersion['translations'];
+  translationNotes?: InstrumentVersion['translationNotes'];
   questionCount: number;
   scaleCount: number;
 };
@@ -32,11 +34,13 @@ export function libraryFactsOf(instrument: InstrumentVersion): LibraryFacts {
     version: instrument.version,
     contentHash: instrument.contentHash,
     title: instrument.title,
+    ...(instrument.respondentTitle ? { respondentTitle: instrument.respondentTitle } : {}),
     description: instrument.description,
     source: instrument.source,
     validated: instrument.validated,
     licence: instrument.licence,
     translations: instrument.translations,
+    ...(instrument.translationNotes ? { translationNotes: instrument.translationNotes } : {}),
     questionCount: questionsOf(instrument).filter((question) => !NOT_ASKED.has(String(question.type))).length,
     scaleCount: instrument.scales?.length ?? 0,
   };

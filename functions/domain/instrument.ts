@@ -98,7 +98,11 @@ export const InstrumentFile = z.strictObject({
   $schema: z.string().optional(),
   id: z.string().regex(/^[a-z][a-z0-9-]{1,62}$/, 'use lower-case letters, digits and hyphens, starting with a letter'),
   version: z.string().regex(/^\d+\.\d+\.\d+$/, 'use a semantic version such as 1.0.0'),
-  title: Localised,
+  title: Localised.meta({ description: "The researchers' name for the instrument (library, console, exports)" }),
+  respondentTitle: Localised.optional().meta({
+    description:
+      'The heading a respondent sees for this part, in plain words (e.g. "How you\'ve been feeling"); the title when absent. Never an instrument\'s technical name: the respondent\'s phone shows it.',
+  }),
   description: Localised,
   source: z.string().min(1).meta({ description: 'Who wrote the instrument, and where it is published' }),
   validated: z.boolean().meta({ description: 'Whether the instrument has been psychometrically validated for this population' }),
@@ -112,6 +116,13 @@ export const InstrumentFile = z.strictObject({
       .meta({ description: "The owners require registration: a study cannot run this in a wave until the registration reference is recorded" }),
   }),
   translations: z.strictObject({ en: TranslationStatus, cy: TranslationStatus }),
+  translationNotes: z
+    .strictObject({ en: z.string().min(1).optional(), cy: z.string().min(1).optional() })
+    .optional()
+    .meta({
+      description:
+        "Where each language's text comes from (an official translation and its source, or the project's own), and what that means for comparing scores across languages",
+    }),
   survey: z.record(z.string(), z.unknown()).meta({ description: 'SurveyJS survey JSON; every text is { "en": …, "cy": … }' }),
   scales: z.array(Scale).optional(),
   privacy: Privacy.optional(),

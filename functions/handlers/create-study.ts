@@ -28,6 +28,7 @@ export const handler = researcherHandler('CreateStudy', async (event, researcher
       {
         studyId: request.studyId,
         title: request.title,
+        ...(request.publicTitle ? { publicTitle: request.publicTitle } : {}),
         supportContacts: request.supportContacts,
         attributes: request.attributes,
         ...(request.quasiIdentifierItems?.length ? { quasiIdentifierItems: request.quasiIdentifierItems } : {}),

@@ -67,6 +67,7 @@ export const handler = studyHandler('CreateWave', async (event, researcher) => {
         waveId: request.waveId,
         ordinal: request.ordinal,
         name: request.name,
+        ...(request.publicName ? { publicName: request.publicName } : {}),
         window: request.window,
         instruments: request.instruments,
         consentVersion: request.consentVersion,

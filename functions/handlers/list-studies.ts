@@ -27,9 +27,10 @@ export const handler = researcherHandler('ListStudies', async (_event, researche
             role,
             ...(group ? { group: group.value } : {}),
             attributes: study.attributes ?? [],
-            waves: (await listWaves(study.studyId)).map(({ waveId, name, ordinal, window, instruments, consentVersion, reminders }) => ({
+            waves: (await listWaves(study.studyId)).map(({ waveId, name, publicName, ordinal, window, instruments, consentVersion, reminders }) => ({
               waveId,
               name,
+              ...(publicName ? { publicName } : {}),
               ordinal,
               window,
               instruments,
@@ -44,5 +45,5 @@ export const handler = researcherHandler('ListStudies', async (_event, researche
 });
 
 function summary(study: Study) {
-  return { studyId: study.studyId, title: study.title, groupBy: study.groupBy ?? null, groups: studyGroups(study), ...(study.teamEmail ? { teamEmail: study.teamEmail } : {}) };
+  return { studyId: study.studyId, title: study.title, ...(study.publicTitle ? { publicTitle: study.publicTitle } : {}), groupBy: study.groupBy ?? null, groups: studyGroups(study), ...(study.teamEmail ? { teamEmail: study.teamEmail } : {}) };
 }

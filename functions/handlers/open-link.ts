@@ -34,8 +34,9 @@ export const handler = apiHandler('OpenLink', async (event) => {
   if (!consentText || instruments.some((instrument) => !instrument)) throw misconfigured();
 
   const result: OpenLinkResult = {
-    study: { title: study.title, supportContacts: study.supportContacts },
-    wave: { name: wave.name, closesAt: window.closesAt },
+    // What the phone shows: the study's neutral public name, and a wave name only when the team wrote one for participants.
+    study: { title: study.publicTitle ?? study.title, supportContacts: study.supportContacts },
+    wave: { name: wave.publicName ?? null, closesAt: window.closesAt },
     consent: {
       version: consentText.version,
       text: consentText.text,
@@ -49,13 +50,14 @@ export const handler = apiHandler('OpenLink', async (event) => {
       consent?.decision === 'declined'
         ? []
         : instruments.map((instrument) => {
-            const { id, version, contentHash, title } = instrument!;
+            const { id, version, contentHash } = instrument!;
             const saved = responses.find((r) => r.instrumentId === id);
             return {
               id,
               version,
               contentHash,
-              title,
+              // What the respondent sees: never an instrument's technical name when it has a plain one.
+              title: instrument!.respondentTitle ?? instrument!.title,
               response: saved
                 ? {
                     answers: saved.answers,

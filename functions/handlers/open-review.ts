@@ -7,7 +7,7 @@ import { openReviewLink } from '../http/review-link.js';
 
 export const handler = apiHandler('OpenReview', async (event) => {
   const draft = await openReviewLink(event, new Date());
-  const { id, version, contentHash, title, survey } = draft.instrument;
-  const result: OpenReviewResult = { instrument: { id, version, contentHash, title, survey }, questions: reviewableQuestions(draft.instrument), expiresAt: draft.expiresAt };
+  const { id, version, contentHash, title, respondentTitle, survey } = draft.instrument;
+  const result: OpenReviewResult = { instrument: { id, version, contentHash, title, ...(respondentTitle ? { respondentTitle } : {}), survey }, questions: reviewableQuestions(draft.instrument), expiresAt: draft.expiresAt };
   return json(200, result);
 });

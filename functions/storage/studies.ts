@@ -15,6 +15,8 @@ export type SupportContact = { name: LocalisedText; description: LocalisedText; 
 export type Study = {
   studyId: string;
   title: LocalisedText;
+  /** The neutral name participants' phones show instead of the title. */
+  publicTitle?: LocalisedText;
   supportContacts: SupportContact[];
   /** Participant attributes the study declares; nothing else is kept about a participant but their code. */
   attributes?: ParticipantAttribute[];
@@ -45,6 +47,8 @@ export type Wave = {
   /** 0 for baseline, 1 for the first follow-up, … */
   ordinal: number;
   name: LocalisedText;
+  /** What participants see for the wave; nothing when absent. */
+  publicName?: LocalisedText;
   window: WaveWindow;
   instruments: InstrumentPin[];
   /** Registration references recorded for instruments whose owners require registration. */
@@ -235,10 +239,11 @@ export async function getConsentText(studyId: string, version: string): Promise<
 }
 
 function toStudy(item: Record<string, unknown>): Study {
-  const { studyId, title, supportContacts = [], attributes = [], synthetic, quasiIdentifierItems, groupBy, teamEmail, disclosureControl, createdAt } = item as Study;
+  const { studyId, title, publicTitle, supportContacts = [], attributes = [], synthetic, quasiIdentifierItems, groupBy, teamEmail, disclosureControl, createdAt } = item as Study;
   return {
     studyId,
     title,
+    ...(publicTitle ? { publicTitle } : {}),
     supportContacts,
     attributes,
     ...(synthetic ? { synthetic } : {}),
@@ -251,6 +256,17 @@ function toStudy(item: Record<string, unknown>): Study {
 }
 
 function toWave(item: Record<string, unknown>): Wave {
-  const { studyId, waveId, ordinal, name, window, instruments, consentVersion, registrations, reminders } = item as Wave;
-  return { studyId, waveId, ordinal, name, window, instruments, consentVersion, ...(registrations ? { registrations } : {}), ...(reminders ? { reminders } : {}) };
+  const { studyId, waveId, ordinal, name, publicName, window, instruments, consentVersion, registrations, reminders } = item as Wave;
+  return {
+    studyId,
+    waveId,
+    ordinal,
+    name,
+    ...(publicName ? { publicName } : {}),
+    window,
+    instruments,
+    consentVersion,
+    ...(registrations ? { registrations } : {}),
+    ...(reminders ? { reminders } : {}),
+  };
 }

@@ -17,23 +17,26 @@ import { createLocalUser, getLocalUser } from '../../functions/storage/users.js'
 
 export const DEMO_STUDY_ID = 'demo';
 export const DEMO_WAVE_ID = 'baseline';
-export const DEMO_INSTRUMENTS = [{ id: 'ons4', version: '1.0.0' }];
+export const DEMO_INSTRUMENTS = [{ id: 'ons4', version: '1.1.0' }];
 export const ADMIN_EMAIL = 'admin@pont.local';
 
-export const DEMO_CONSENT_VERSION = 'demo-consent-1';
+// 1.1: the Welsh no longer says "hepgor", and the text says who "we" are and how to take answers back.
+export const DEMO_CONSENT_VERSION = 'demo-consent-1.1';
 
 /** Demo wording only: a real study uses the consent text its ethics committee approved. Welsh is a draft. */
 export const DEMO_CONSENT_TEXT = {
   en: [
-    "We're asking young people who have left care about the support they get, so that services can get better.",
+    "We're a team of researchers asking young people who have left care about the support they get, so that services can get better.",
     "Taking part is up to you. You can skip any question, stop at any time, and come back later using this link. Saying no won't change the support you get.",
     "Your answers are kept private. They are stored with a code, not your name, and nobody who supports you will see what you say. We only share results in a way that nobody can be picked out.",
+    "Nobody reads your answers straight away, so this is not the way to ask for help: the contacts on this page can help at any time. If you change your mind after finishing, tell the person who sent you this link and we will take your answers out.",
     'Do you agree to take part?',
   ].join('\n\n'),
   cy: [
-    "Rydyn ni'n holi pobl ifanc sydd wedi gadael gofal am y cymorth maen nhw'n ei gael, er mwyn i wasanaethau allu gwella.",
-    "Chi sy'n penderfynu a ydych chi am gymryd rhan. Gallwch chi hepgor unrhyw gwestiwn, stopio unrhyw bryd, a dod yn ôl wedyn gan ddefnyddio'r ddolen hon. Fydd dweud na ddim yn newid y cymorth rydych chi'n ei gael.",
+    "Rydyn ni'n dîm o ymchwilwyr sy'n holi pobl ifanc sydd wedi gadael gofal am y cymorth maen nhw'n ei gael, er mwyn i wasanaethau allu gwella.",
+    "Chi sy'n penderfynu a ydych chi am gymryd rhan. Does dim rhaid i chi ateb pob cwestiwn. Gallwch chi stopio unrhyw bryd, a dod yn ôl wedyn gan ddefnyddio'r ddolen hon. Fydd dweud na ddim yn newid y cymorth rydych chi'n ei gael.",
     "Mae eich atebion yn cael eu cadw'n breifat. Maen nhw'n cael eu cadw gyda chod, nid eich enw, a fydd neb sy'n eich cefnogi chi'n gweld beth rydych chi'n ei ddweud. Dim ond mewn ffordd lle na all neb gael ei adnabod rydyn ni'n rhannu canlyniadau.",
+    "Does neb yn darllen eich atebion yn syth, felly nid dyma'r ffordd i ofyn am help: gall y cysylltiadau ar y dudalen hon helpu unrhyw bryd. Os byddwch chi'n newid eich meddwl ar ôl gorffen, dywedwch wrth y person a anfonodd y ddolen hon atoch chi a byddwn ni'n tynnu eich atebion allan.",
     "Ydych chi'n cytuno i gymryd rhan?",
   ].join('\n\n'),
 };
@@ -123,6 +126,8 @@ export async function seedDemo(instrumentsDir: string, now = new Date()): Promis
     {
       studyId: DEMO_STUDY_ID,
       title: { en: 'Demo study: staying in touch after care', cy: 'Astudiaeth enghreifftiol: cadw mewn cysylltiad ar ôl gofal' },
+      // What a participant's phone shows: nothing about care.
+      publicTitle: { en: 'Your say', cy: 'Eich llais' },
       supportContacts: DEMO_SUPPORT_CONTACTS,
       createdAt,
     },

@@ -144,7 +144,7 @@ describe('the instrument library, from a fresh npm start -- --in-memory', () => 
     await page.getByRole('heading', { name: 'Instrument library' }).waitFor();
     const ons4 = page.getByRole('table', { name: 'Published versions of ons4' });
     await ons4.getByRole('cell', { name: '1.0.0', exact: true }).waitFor();
-    await ons4.getByText('by Pont').waitFor();
+    await ons4.getByRole('row', { name: /^1\.0\.0 / }).getByText('by Pont').waitFor();
 
     // A file with problems is refused, each problem with its place in the file; nothing is published.
     const bad = voice('1.0.0', { title: { en: 'Youth voice' }, survey: { pages: [{ name: 'p', elements: [{ type: 'file', name: 'photo', title: { en: 'A photo', cy: 'Llun' } }] }] } });

@@ -180,7 +180,7 @@ describe('the researcher console', () => {
     await page.getByText('Imported 50 participants.').waitFor();
     await page.getByText('50 participants in the study.').waitFor();
     // The waves table says what each wave runs; a follow-up nobody has reached yet is not yet open, not 0%.
-    await page.getByRole('table', { name: /^Waves of/ }).getByRole('row', { name: /Six months/ }).getByRole('cell', { name: 'ons4@1.0.0' }).waitFor();
+    await page.getByRole('table', { name: /^Waves of/ }).getByRole('row', { name: /Six months/ }).getByRole('cell', { name: 'ons4@1.1.0' }).waitFor();
     await page.getByText('Retention from baseline: not yet open (it opens for each participant a set time after their baseline)').waitFor();
 
     // Baseline links: shown once, as a CSV link sheet and a printable sheet.

@@ -108,7 +108,7 @@ describe('what the phone shows and keeps', () => {
   });
 });
 
-const ONS4_FILE = join(import.meta.dirname, '../../instruments/ons4/1.0.0.json');
+const ONS4_FILE = join(import.meta.dirname, '../../instruments/ons4/1.1.0.json');
 const ons4 = () => loadInstrumentText(readFileSync(ONS4_FILE, 'utf8'), ONS4_FILE);
 const ONS4_ITEMS = ['ons4_life_satisfaction', 'ons4_worthwhile', 'ons4_happiness', 'ons4_anxiety'];
 
@@ -160,5 +160,51 @@ describe('answering on a phone', () => {
     await expect.poll(() => other.locator('[data-name="ons4_life_satisfaction"] .sd-rating__item--selected').innerText()).toBe('7');
     await expect.poll(() => other.locator('[data-name="ons4_worthwhile"] .sd-rating__item--selected').innerText()).toBe('8');
     await Promise.all([first.close(), second.close()]);
+  });
+});
+
+describe('words a young person can trust', () => {
+  it('finishes ONS4 in Welsh with every question left blank, names only what the participant should see, and says what happens next', async () => {
+    const link = await createLink({ instrument: ons4(), publicTitle: { en: 'Your say', cy: 'Eich llais' }, consent: null });
+    const context = await browser.newContext(phone('cy-GB'));
+    const page = await context.newPage();
+    await page.goto(`${platform.url}/s/${link.token}`);
+
+    await page.getByRole('heading', { level: 1, name: 'Eich llais' }).waitFor();
+    // The team's names for the study and the wave never reach the phone.
+    expect(await page.getByText('Astudiaeth brawf').count()).toBe(0);
+    expect(await page.getByText('Llinell sylfaen').count()).toBe(0);
+    await page.getByRole('button', { name: t('cy', 'consentYes') }).click();
+    await page.getByRole('heading', { level: 1, name: ons4().respondentTitle!.cy }).waitFor();
+    expect(await page.getByText('ONS4').count()).toBe(0);
+
+    // The consent says no question has to be answered: nothing answered, and it still finishes.
+    await page.locator('.sd-navigation__complete-btn').tap();
+    await page.getByRole('heading', { name: t('cy', 'thanksTitle') }).waitFor();
+    await page.getByRole('heading', { name: t('cy', 'whatNextTitle') }).waitFor();
+    await page.getByText(t('cy', 'whatNextNotRead')).waitFor();
+    await page.getByText(t('cy', 'whatNextTakeBack')).waitFor();
+    expect(await page.getByText(t('en', 'whatNextTitle')).count()).toBe(0);
+    await context.close();
+  });
+
+  it("shows an answer the server refuses in the participant's language, never the server's English", async () => {
+    const words = toInstrumentVersion(
+      testInstrumentFile({ id: 'own-words', survey: { pages: [{ name: 'only', elements: [{ type: 'comment', name: 'story', title: { en: 'Tell us more', cy: 'Dywedwch fwy wrthon ni' } }] }] } }),
+    );
+    const link = await createLink({ instrument: words, consent: null });
+    const context = await browser.newContext(phone('cy-GB'));
+    const page = await context.newPage();
+    await page.goto(`${platform.url}/s/${link.token}`);
+    await page.getByRole('button', { name: t('cy', 'consentYes') }).click();
+
+    // Longer than the server keeps (10,000 characters); survey-core sets no limit of its own here.
+    await page.locator('textarea').fill('a'.repeat(10_001));
+    await page.locator('.sd-navigation__complete-btn').tap();
+
+    await page.getByText(t('cy', 'fixTheseTitle')).waitFor();
+    await expect.poll(() => page.getByText(t('cy', 'answerNotAccepted')).count()).toBeGreaterThan(0);
+    expect(await page.getByText(/characters|must be|not complete/).count()).toBe(0);
+    await context.close();
   });
 });

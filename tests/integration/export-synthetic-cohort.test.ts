@@ -39,7 +39,8 @@ const WAVES = [
   { waveId: 'follow-up-2', prefix: 'f2' },
 ];
 /** The questions the shipped context questionnaire marks, read from its file rather than from the export. */
-const CONTEXT_MARKS = (JSON.parse(readFileSync(join(import.meta.dirname, '../../instruments/context/1.1.0.json'), 'utf8')) as InstrumentFile).privacy!.quasiIdentifiers!;
+const CONTEXT_PIN = DEMO_COHORT_INSTRUMENTS.find((pin) => pin.id === 'context')!;
+const CONTEXT_MARKS = (JSON.parse(readFileSync(join(import.meta.dirname, `../../instruments/context/${CONTEXT_PIN.version}.json`), 'utf8')) as InstrumentFile).privacy!.quasiIdentifiers!;
 
 async function exportCohort(participants: number) {
   const studyId = `synthetic-${participants}`;
@@ -80,7 +81,7 @@ const percent = (part: number, whole: number) => (100 * part) / whole;
 describe.each([300, 1000])('the synthetic cohort of %i participants × 3 waves, exported with the defaults', (size) => {
   it('keeps k = 5 over every quasi-identifier and the waves answered, with local authority exact for as many as any release could', async () => {
     const { wide, readme, codebook, seconds } = await exportCohort(size);
-    const attributes = cohortDesign({ studyId: 'x', waves: 3, now: NOW, instruments: [await getInstrumentVersion('context', '1.1.0') as InstrumentVersion] }).attributes;
+    const attributes = cohortDesign({ studyId: 'x', waves: 3, now: NOW, instruments: [(await getInstrumentVersion('context', CONTEXT_PIN.version)) as InstrumentVersion] }).attributes;
     const quasiAttributes = attributes.filter((a) => a.quasiIdentifier).map((a) => a.id);
     const columnsOf = (row: Record<string, string>) => [
       ...quasiAttributes.map((id) => [row[id] ?? '']),

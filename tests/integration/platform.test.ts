@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT, startPlatform, type Platform } from '../../infra/local/platform.js';
+import { DEMO_CONSENT_VERSION } from '../../infra/local/seed.js';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'pont-platform-'));
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
@@ -74,7 +75,7 @@ describe('the embedded platform', () => {
     const consent = await fetch(`${first.url}/api/s/${first.demoLinks[1]!.token}/consent`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ version: 'demo-consent-1', decision: 'agreed', language: 'en' }),
+      body: JSON.stringify({ version: DEMO_CONSENT_VERSION, decision: 'agreed', language: 'en' }),
     });
     expect(consent.status).toBe(200);
     const saved = await fetch(`${first.url}/api/s/${first.demoLinks[1]!.token}/responses/ons4`, {

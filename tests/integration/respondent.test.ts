@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { hashToken, newLinkToken } from '../../functions/domain/tokens.js';
 import { keys } from '../../functions/storage/keys.js';
 import { callRoute } from '../support/call-route.js';
-import { createLink } from '../support/fixtures.js';
+import { checkInInstrument, createLink } from '../support/fixtures.js';
 import { useTestTable } from '../support/test-table.js';
 
 const table = useTestTable();
@@ -35,6 +35,22 @@ describe('opening a personal link', () => {
     expect(result.json.instruments[0]).toMatchObject({ id: 'check-in', version: '1.0.0', contentHash: link.instrument.contentHash, response: null });
     // The fixture's consent was given in English: the link opens in the language of the participant's last choice.
     expect(result.json.language).toBe('en');
+  });
+
+  it('names nothing a participant should not see: the study by its public name, the wave only by a name written for them, each part by its respondent title', async () => {
+    const withTitle = checkInInstrument({ id: 'plain-title', respondentTitle: { en: 'How things are going', cy: "Sut mae pethau'n mynd" } });
+    const plain = await createLink({ instrument: withTitle, publicTitle: { en: 'Your say', cy: 'Eich llais' } });
+    const named = await createLink({ wavePublicName: { en: 'Six months on', cy: 'Chwe mis yn ddiweddarach' } });
+
+    const [first, second] = await Promise.all([callRoute('GET', `/api/s/${plain.token}`), callRoute('GET', `/api/s/${named.token}`)]);
+
+    expect(first.json.study.title).toEqual({ en: 'Your say', cy: 'Eich llais' });
+    expect(first.json.wave.name).toBeNull();
+    expect(first.json.instruments[0].title).toEqual({ en: 'How things are going', cy: "Sut mae pethau'n mynd" });
+    // Without them: the study's title, and the instrument's.
+    expect(second.json.study.title).toEqual({ en: 'Test study', cy: 'Astudiaeth brawf' });
+    expect(second.json.wave.name).toEqual({ en: 'Six months on', cy: 'Chwe mis yn ddiweddarach' });
+    expect(second.json.instruments[0].title).toEqual(named.instrument.title);
   });
 
   it('has no language of its own before the participant has chosen one', async () => {

@@ -52,6 +52,24 @@ describe('creating a study', () => {
     expect(second.json.error.code).toBe('study_exists');
   });
 
+  it('keeps the neutral names participants see for the study and a wave, and refuses one missing a language or too long for a phone', async () => {
+    const body = (studyId: string, publicTitle: unknown) => ({ studyId, title: t('Care leavers engagement study'), publicTitle, supportContacts: [], attributes: [], consent: { version: 'v1', text: t('Do you agree?') } });
+    const blank = await callRoute('POST', '/api/studies', { headers: await as('researcher'), body: body('setup-public-blank', { en: 'Your say', cy: ' ' }) });
+    const long = await callRoute('POST', '/api/studies', { headers: await as('researcher'), body: body('setup-public-long', { en: 'x'.repeat(81), cy: 'Eich llais' }) });
+    await publishInstrumentVersion(checkInInstrument(), new Date().toISOString());
+    const good = await callRoute('POST', '/api/studies', { headers: await as('researcher'), body: body('setup-public', { en: 'Your say', cy: 'Eich llais' }) });
+    const wave = await addWave('setup-public', baselineWave({ publicName: { en: 'Six months on', cy: 'Chwe mis yn ddiweddarach' } }));
+    const blankWave = await addWave('setup-public', baselineWave({ waveId: 'later', ordinal: 1, publicName: { en: 'Later' } }));
+
+    expect([blank.status, long.status]).toEqual([400, 400]);
+    expect(blank.json.error.details).toEqual([{ path: 'publicTitle.cy', message: 'write it in both English and Welsh' }]);
+    expect(long.json.error.details[0]).toMatchObject({ path: 'publicTitle.en', message: expect.stringContaining('80 characters') });
+    expect([good.status, wave.status, blankWave.status]).toEqual([201, 201, 400]);
+    const listed = (await callRoute('GET', '/api/studies', { headers: await as('researcher') })).json.studies.find((s: { studyId: string }) => s.studyId === 'setup-public');
+    expect(listed.publicTitle).toEqual({ en: 'Your say', cy: 'Eich llais' });
+    expect(listed.waves[0].publicName).toEqual({ en: 'Six months on', cy: 'Chwe mis yn ddiweddarach' });
+  });
+
   it('keeps the study team’s own address, and refuses one that is not an email address', async () => {
     const body = (studyId: string, teamEmail: string) => ({ studyId, title: t('S'), supportContacts: [], attributes: [], consent: { version: 'v1', text: t('Do you agree?') }, teamEmail });
     const bad = await callRoute('POST', '/api/studies', { headers: await as('researcher'), body: body('setup-team-bad', 'the leaving care team') });

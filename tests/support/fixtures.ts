@@ -7,6 +7,7 @@ import { issueLink } from '../../functions/storage/links.js';
 import { putMember } from '../../functions/storage/members.js';
 import { createParticipant } from '../../functions/storage/participants.js';
 import { recordConsent } from '../../functions/storage/consents.js';
+import type { LocalisedText } from '../../functions/contracts/common.js';
 import { createConsentText, createStudy, createWave } from '../../functions/storage/studies.js';
 import { testInstrumentFile } from './instrument-file.js';
 
@@ -85,7 +86,18 @@ export const CONSENT_VERSION = 'consent-v1';
  * the decision to the test.
  */
 export async function createLink(
-  options: { instrument?: InstrumentVersion; then?: InstrumentVersion[]; opensAt?: Date; closesAt?: Date; consent?: 'agreed' | 'declined' | null; teamEmail?: string } = {},
+  options: {
+    instrument?: InstrumentVersion;
+    then?: InstrumentVersion[];
+    opensAt?: Date;
+    closesAt?: Date;
+    consent?: 'agreed' | 'declined' | null;
+    teamEmail?: string;
+    /** The study's neutral name for participants' phones. */
+    publicTitle?: LocalisedText;
+    /** The wave's name for participants. */
+    wavePublicName?: LocalisedText;
+  } = {},
 ): Promise<LinkFixture> {
   const instrument = options.instrument ?? checkInInstrument();
   /** Instruments the wave runs after the first, in order. */
@@ -101,6 +113,7 @@ export async function createLink(
     title: { en: 'Test study', cy: 'Astudiaeth brawf' },
     supportContacts: [{ name: { en: 'Helpline', cy: 'Llinell gymorth' }, description: { en: 'Help', cy: 'Help' }, phone: '0800 000 000' }],
     ...(options.teamEmail ? { teamEmail: options.teamEmail } : {}),
+    ...(options.publicTitle ? { publicTitle: options.publicTitle } : {}),
     createdAt,
   });
   await createConsentText({ studyId, version: CONSENT_VERSION, text: { en: 'Do you agree?', cy: "Ydych chi'n cytuno?" }, createdAt });
@@ -109,6 +122,7 @@ export async function createLink(
     waveId,
     ordinal: 0,
     name: { en: 'Baseline', cy: 'Llinell sylfaen' },
+    ...(options.wavePublicName ? { publicName: options.wavePublicName } : {}),
     window: {
       kind: 'fixed',
       opensAt: (options.opensAt ?? new Date(now - 3600_000)).toISOString(),

@@ -77,6 +77,11 @@ function InstrumentCard(props: { versions: InstrumentSummary[]; onPreview(summar
         {latest.title.cy}
       </p>
       <p>{latest.description.en}</p>
+      {latest.respondentTitle && (
+        <p>
+          Respondents see it as: “{latest.respondentTitle.en}” / <span lang="cy">“{latest.respondentTitle.cy}”</span>
+        </p>
+      )}
       <p className="muted">Source: {latest.source}</p>
       <div className="console-table-wrap">
         <table className="console-table">
@@ -104,6 +109,7 @@ function InstrumentCard(props: { versions: InstrumentSummary[]; onPreview(summar
                   English: {TRANSLATION_TEXT[version.translations.en]}
                   <br />
                   Welsh: {TRANSLATION_TEXT[version.translations.cy]}
+                  {version.translationNotes?.cy && <p className="muted">{version.translationNotes.cy}</p>}
                 </td>
                 <td>
                   {version.questionCount} question{version.questionCount === 1 ? '' : 's'}, {version.scaleCount} scale{version.scaleCount === 1 ? '' : 's'}

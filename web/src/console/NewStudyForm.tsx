@@ -12,6 +12,8 @@ export function NewStudyForm(props: { onCreated(studyId: string): void }) {
   const [studyId, setStudyId] = useState('');
   const [titleEn, setTitleEn] = useState('');
   const [titleCy, setTitleCy] = useState('');
+  const [publicEn, setPublicEn] = useState('');
+  const [publicCy, setPublicCy] = useState('');
   const [consentVersion, setConsentVersion] = useState('v1');
   const [consentEn, setConsentEn] = useState('');
   const [consentCy, setConsentCy] = useState('');
@@ -32,6 +34,7 @@ export function NewStudyForm(props: { onCreated(studyId: string): void }) {
     const request = CreateStudyRequest.safeParse({
       studyId: studyId.trim(),
       title: { en: titleEn.trim(), cy: titleCy.trim() },
+      ...(publicEn.trim() || publicCy.trim() ? { publicTitle: { en: publicEn.trim(), cy: publicCy.trim() } } : {}),
       consent: { version: consentVersion.trim(), text: { en: consentEn, cy: consentCy } },
       ...(grouping ? { groupBy: grouping } : {}),
       ...(teamEmail.trim() ? { teamEmail: teamEmail.trim() } : {}),
@@ -75,6 +78,21 @@ export function NewStudyForm(props: { onCreated(studyId: string): void }) {
         <label>
           Title (Welsh)
           <input required value={titleCy} onChange={(e) => setTitleCy(e.target.value)} />
+        </label>
+      </fieldset>
+      <fieldset aria-describedby="public-title-hint">
+        <legend>Name participants see (optional)</legend>
+        <p id="public-title-hint" className="muted console-hint">
+          A participant's phone shows this instead of the title, and someone else may read their phone: choose a neutral name that does not say the study is
+          about care, such as "Your say" / "Eich llais". Empty: the title.
+        </p>
+        <label>
+          Name participants see (English)
+          <input value={publicEn} maxLength={80} onChange={(e) => setPublicEn(e.target.value)} />
+        </label>
+        <label>
+          Name participants see (Welsh)
+          <input value={publicCy} maxLength={80} onChange={(e) => setPublicCy(e.target.value)} />
         </label>
       </fieldset>
       <label>

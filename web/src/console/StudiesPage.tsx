@@ -75,6 +75,11 @@ function StudyCard({ study }: { study: Study }) {
         {study.role ? ` · ${STUDY_ROLE_TEXT[study.role]}` : ''}
         {study.group ? ` · participants of ${groupLabel(study, study.group)} only` : ''}
       </p>
+      {study.publicTitle && (
+        <p className="muted">
+          Participants see it as “{study.publicTitle.en}” / <span lang="cy">“{study.publicTitle.cy}”</span>
+        </p>
+      )}
       {study.role === null ? (
         <p>You are not a member of this study. As a platform admin you can see its members, and add yourself to work in it.</p>
       ) : study.waves.length === 0 ? (

@@ -38,6 +38,12 @@ export function ThanksPage(props: { lang: Lang; token: string; link: Link; alrea
           <p>{t(lang, already ? 'alreadyDoneBody' : 'thanksBody')}</p>
         </>
       )}
+      <section aria-labelledby="what-next-title">
+        <h2 id="what-next-title">{t(lang, 'whatNextTitle')}</h2>
+        <p>{t(lang, 'whatNextNotRead')}</p>
+        <p>{t(lang, 'whatNextWho')}</p>
+        <p>{t(lang, 'whatNextTakeBack')}</p>
+      </section>
       <CheckIn lang={lang} token={token} requested={link.checkInRequested} onSent={outbox.flush} />
       <SupportContacts lang={lang} contacts={link.study.supportContacts} />
     </div>

@@ -283,10 +283,11 @@ function StudyHeading({ lang, link }: { lang: Lang; link: Link }) {
   return (
     <>
       <h1>{link.study.title[lang]}</h1>
-      <p className="muted">
-        {link.wave.name[lang]}
-        {closes && <> · {t(lang, 'introOpenUntil', { date: closes })}</>}
-      </p>
+      {(link.wave.name || closes) && (
+        <p className="muted">
+          {[link.wave.name?.[lang], closes && t(lang, 'introOpenUntil', { date: closes })].filter(Boolean).join(' · ')}
+        </p>
+      )}
     </>
   );
 }

@@ -142,7 +142,7 @@ function InstrumentSurvey({ instrument, lang, part, parts, onDone, onLinkProblem
       return;
     }
     const next = remakeModel(instrument, current.model, lang, morePartsAfter);
-    if (submit === 'invalid') showServerErrors(next, serverErrors);
+    if (submit === 'invalid') showServerErrors(next, serverErrors, t(lang, 'answerNotAccepted'));
     setCurrent({ model: next, lang, made: current.made + 1 });
   }, [lang, current, instrument, submit, serverErrors, morePartsAfter]);
 
@@ -241,7 +241,7 @@ function InstrumentSurvey({ instrument, lang, part, parts, onDone, onLinkProblem
           live.current.onLinkProblem(error);
         } else if (error instanceof ApiProblem && error.status === 422) {
           const details = error.details.length > 0 ? error.details : [{ path: '', message: error.message }];
-          showServerErrors(model, details);
+          showServerErrors(model, details, t(live.current.lang, 'answerNotAccepted'));
           setServerErrors(details);
           setSubmit('invalid');
         } else {
@@ -325,11 +325,12 @@ function InstrumentSurvey({ instrument, lang, part, parts, onDone, onLinkProblem
             <p>{t(lang, 'fixTheseTitle')}</p>
             <ul>
               {serverErrors.map((detail, i) => {
+                // The server's own words are English and technical: the page says it in the participant's language.
                 const title = findQuestion(model, detail.path)?.title;
                 return (
                   <li key={i}>
                     {title && <strong className="problem-question">{title}</strong>}
-                    {detail.message}
+                    {t(lang, title ? 'answerNotAccepted' : 'answersNotAccepted')}
                   </li>
                 );
               })}
@@ -418,13 +419,13 @@ function findQuestion(model: Model, path: string): Question | null {
   return model.getQuestionByName(path) ?? model.getQuestionByValueName(path) ?? model.getQuestionByName(first) ?? null;
 }
 
-/** Attach the server's messages to their questions and go to the first one's page. */
-function showServerErrors(model: Model, details: ErrorDetail[]) {
+/** Mark each question the server refused, in the participant's language, and go to the first one's page. */
+function showServerErrors(model: Model, details: ErrorDetail[], message: string) {
   let first: Question | null = null;
   for (const detail of details) {
     const question = findQuestion(model, detail.path);
     if (!question) continue;
-    question.addError(detail.message);
+    question.addError(message);
     first ??= question;
   }
   if (first?.page && model.currentPage !== first.page) model.currentPage = first.page;

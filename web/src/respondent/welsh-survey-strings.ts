@@ -23,12 +23,12 @@ import { surveyLocalization } from 'survey-core';
 
 export const welshSurveyStringOverrides: Record<string, string> = {
   // "None" as a choice: "Dim" alone reads as a bare "nothing/zero"; say "none of these".
-  noneItemText: 'Dim un o’r rhain',
+  noneItemText: "Dim un o'r rhain",
   // "Refuse to answer": "Gwrthod ateb" is a blunt "refuse answer"; the gentler
   // wording used elsewhere in our instruments is "I'd rather not answer".
-  refuseItemText: 'Mae’n well gen i beidio ag ateb',
+  refuseItemText: "Mae'n well gen i beidio ag ateb",
   // "Don't know": a participant's own voice reads more naturally ("I don't know").
-  dontKnowItemText: 'Dw i ddim yn gwybod',
+  dontKnowItemText: 'Dydw i ddim yn gwybod',
   // "Select..." (a rating's drop-down, where one is still drawn): the imperative, as the drop-down placeholder says it.
   ratingOptionsCaption: 'Dewiswch...',
   // "Select All": stray capital and trailing space.
@@ -38,9 +38,9 @@ export const welshSurveyStringOverrides: Record<string, string> = {
   // "{0} of {1}" (panel records): upstream adds "Cofnod" (record), which the English no longer says.
   panelDynamicProgressText: '{0} o {1}',
   // "Loading Survey...": English-style title case.
-  loadingSurvey: 'Wrthi’n llwytho’r arolwg...',
+  loadingSurvey: "Wrthi'n llwytho'r arolwg...",
   // "Please enter a value that matches the step size of {0}.": "faint cam" is a word-for-word calque.
-  stepError: 'Rhowch werth sy’n mynd i fyny fesul {0}.',
+  stepError: "Rhowch werth sy'n mynd i fyny fesul {0}.",
   // "Please complete the value to match the required format.": mutation error
   // ("ffurf gofynnol" → "ffurf ofynnol") and stiff; plainer wording.
   incompletePatternError: 'Gorffennwch yr ateb fel ei fod yn y fformat cywir.',
@@ -51,18 +51,18 @@ export const welshSurveyStringOverrides: Record<string, string> = {
   // "Please select no more than {0} option(s).": same "amrywiolyn" error.
   maxSelectError: 'Peidiwch â dewis mwy na {0} opsiwn.',
   // "The '{0}' should be at least {1} and at most {2}": the second half
-  // ("a’r fath â {2}") is broken; say it plainly.
-  numericMinMax: 'Dylai’r \'{0}\' fod o leiaf {1} a dim mwy na {2}',
-  // "The '{0}' should be at least {1}": "yr un fath â {1} neu’n fwy" is roundabout.
-  numericMin: 'Dylai’r \'{0}\' fod o leiaf {1}',
+  // ("a'r fath â {2}") is broken; say it plainly.
+  numericMinMax: "Dylai'r '{0}' fod o leiaf {1} a dim mwy na {2}",
+  // "The '{0}' should be at least {1}": "yr un fath â {1} neu'n fwy" is roundabout.
+  numericMin: "Dylai'r '{0}' fod o leiaf {1}",
   // "The '{0}' should be at most {1}": as above.
-  numericMax: 'Ddylai’r \'{0}\' ddim bod yn fwy na {1}',
+  numericMax: "Ddylai'r '{0}' ddim bod yn fwy na {1}",
   // "There are no rows.": "ffraeau" means "quarrels", not "rows".
   noRowsText: 'Does dim rhesi.',
   // "{rowTitle}": upstream translated the placeholder itself ("{rhesTeitl}"),
   // which breaks the template: it must stay "{rowTitle}".
   rowNameTemplateTitle: '{rowTitle}',
-  // "Add new": "Ychwanegu o’r newydd" means "add again/anew".
+  // "Add new": "Ychwanegu o'r newydd" means "add again/anew".
   addPanel: 'Ychwanegu un newydd',
   // "Hide Details": word order reversed ("Details Hide").
   hideDetails: 'Cuddio manylion',
@@ -77,10 +77,10 @@ export const welshSurveyStringOverrides: Record<string, string> = {
   booleanCheckedLabel: 'Ie',
   // "Apply" (button on pop-up lists on phones): "Cynnig" means "offer".
   modalApplyButtonText: 'Cadarnhau',
-  // "Loading...": the bare verb-noun; match "Wrthi’n llwytho..." used elsewhere.
-  loadingPage: 'Wrthi’n llwytho...',
+  // "Loading...": the bare verb-noun; match "Wrthi'n llwytho..." used elsewhere.
+  loadingPage: "Wrthi'n llwytho...",
   // "Loading...": as above.
-  loadingData: 'Wrthi’n llwytho...',
+  loadingData: "Wrthi'n llwytho...",
   // "OK" (button): "OCÊ" is slangy on a button; "Iawn" is the usual button word.
   tagboxDoneButtonCaption: 'Iawn',
   // "OK": as above.
@@ -89,11 +89,14 @@ export const welshSurveyStringOverrides: Record<string, string> = {
   // putting in order, and the impersonal "Dewisir" is stiff.
   selectToRankEmptyRankedAreaText: 'Rydych chi wedi rhoi pob dewis mewn trefn',
   // "Drag choices here to rank them": "graddio" (grade) → "rhoi mewn trefn" (put in order).
-  selectToRankEmptyUnrankedAreaText: 'Llusgwch ddewisiadau yma i’w rhoi mewn trefn',
+  selectToRankEmptyUnrankedAreaText: "Llusgwch ddewisiadau yma i'w rhoi mewn trefn",
 };
 
 /** Put the overrides on top of survey-core's Welsh locale (registered by survey-core/i18n/welsh). */
 export function applyWelshSurveyStrings(): void {
   const cy = surveyLocalization.locales['cy'];
-  if (cy) surveyLocalization.locales['cy'] = { ...cy, ...welshSurveyStringOverrides };
+  if (!cy) return;
+  // One kind of apostrophe on every screen: survey-core's Welsh uses the curly one, Pont's texts and instruments the straight one.
+  const straight = Object.fromEntries(Object.entries(cy).map(([key, text]) => [key, typeof text === 'string' ? text.replace(/’/g, "'") : text]));
+  surveyLocalization.locales['cy'] = { ...straight, ...welshSurveyStringOverrides };
 }

@@ -72,6 +72,8 @@ function AddWaveForm(props: { studyId: string; nextOrdinal: number; consentVersi
   const [waveId, setWaveId] = useState('');
   const [nameEn, setNameEn] = useState('');
   const [nameCy, setNameCy] = useState('');
+  const [publicEn, setPublicEn] = useState('');
+  const [publicCy, setPublicCy] = useState('');
   const [ordinal, setOrdinal] = useState(String(props.nextOrdinal));
   const [kind, setKind] = useState<'fixed' | 'relative'>(props.nextOrdinal === 0 ? 'fixed' : 'relative');
   const [opensAt, setOpensAt] = useState('');
@@ -99,6 +101,7 @@ function AddWaveForm(props: { studyId: string; nextOrdinal: number; consentVersi
     const request = CreateWaveRequest.safeParse({
       waveId: waveId.trim(),
       name: { en: nameEn.trim(), cy: nameCy.trim() },
+      ...(publicEn.trim() || publicCy.trim() ? { publicName: { en: publicEn.trim(), cy: publicCy.trim() } } : {}),
       ordinal: Number(ordinal),
       window:
         kind === 'fixed'
@@ -114,6 +117,8 @@ function AddWaveForm(props: { studyId: string; nextOrdinal: number; consentVersi
       setWaveId('');
       setNameEn('');
       setNameCy('');
+      setPublicEn('');
+      setPublicCy('');
       setOrdinal(String(request.data.ordinal + 1));
       setReminderDays('');
       setKind('relative');
@@ -136,6 +141,17 @@ function AddWaveForm(props: { studyId: string; nextOrdinal: number; consentVersi
         Name (Welsh)
         <input required value={nameCy} onChange={(e) => setNameCy(e.target.value)} />
       </label>
+      <label>
+        Name participants see (English, optional)
+        <input value={publicEn} maxLength={80} onChange={(e) => setPublicEn(e.target.value)} aria-describedby="wave-public-hint" />
+      </label>
+      <label>
+        Name participants see (Welsh, optional)
+        <input value={publicCy} maxLength={80} onChange={(e) => setPublicCy(e.target.value)} aria-describedby="wave-public-hint" />
+      </label>
+      <p id="wave-public-hint" className="muted console-hint">
+        Participants see no wave name unless you write one for them here, such as "Six months on" / "Chwe mis yn ddiweddarach".
+      </p>
       <label>
         Ordinal (0 = baseline)
         <input type="number" min={0} max={20} required value={ordinal} onChange={(e) => setOrdinal(e.target.value)} />
