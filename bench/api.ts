@@ -172,6 +172,8 @@ type Scenario = {
   /** The requests of one round: one list per slot (concurrent client). */
   plan(concurrency: number, requests: number): Promise<Request[][]>;
   target?: { p99At16?: number; throughputAt64?: number };
+  /** Issue #24's budget of DynamoDB calls for one such request (tests/integration/respondent-call-budget.test.ts holds today's counts). */
+  callBudget: number;
 };
 
 function split<T>(items: T[], slots: number): T[][] {
@@ -201,6 +203,8 @@ export async function benchApi(platform: Platform, log: (line: string) => void, 
     {
       name: 'Open link (GET)',
       plan: async (c, n) => split(Array.from({ length: n }, (_, i) => i), c).map((ids, slot) => ids.map(() => ({ method: 'GET' as const, url: `${base}/api/s/${perSlot[slot]}` }))),
+      // A link opened before (the first open also records it: one UpdateItem more, once).
+      callBudget: 2,
     },
     {
       name: 'Autosave a page (partial PUT)',
@@ -212,6 +216,7 @@ export async function benchApi(platform: Platform, log: (line: string) => void, 
         return split(Array.from({ length: n }, (_, i) => i), c).map((ids, slot) => ids.map((_, k) => save(tokens[slot]!, autosaveBody(k + 1))));
       },
       target: { p99At16: 100 },
+      callBudget: 1,
     },
     {
       name: 'Submit (complete PUT)',
@@ -225,6 +230,7 @@ export async function benchApi(platform: Platform, log: (line: string) => void, 
         return split(tokens.map((token) => save(token, submitBody)), c);
       },
       target: { p99At16: 100, throughputAt64: 150 },
+      callBudget: 1,
     },
   ];
 
@@ -234,7 +240,8 @@ export async function benchApi(platform: Platform, log: (line: string) => void, 
   if (chosen.length === 0) throw new Error(`bench: no scenario starts with "${only.scenario}" (${scenarios.map((s) => s.name).join('; ')})`);
   for (const scenario of chosen) {
     await runRound(await scenario.plan(WARM_UP.concurrency, only.warmUp ?? WARM_UP.requests));
-    const calls = await dynamoCallsOf((await scenario.plan(1, 1))[0]![0]!);
+    const { calls, count } = await dynamoCallsOf((await scenario.plan(1, 1))[0]![0]!);
+    rows.push({ area, measure: `${scenario.name}: DynamoDB calls a request (${calls})`, unit: 'calls', figure: figure([count]), target: { op: '<=', value: scenario.callBudget } });
     const rowsOf = new Map<number, Row[]>();
     for (const concurrency of MEASURING_ORDER.filter((c) => !only.concurrency || c === only.concurrency)) {
       const rounds: RoundResult[] = [];
@@ -301,7 +308,7 @@ async function sendAlone(request: Request): Promise<void> {
  * The DynamoDB calls a request makes, by kind (e.g. "GetItem 1, PutItem 1"),
  * counted by a middleware on the handlers' own client while it alone runs.
  */
-async function dynamoCallsOf(request: Request): Promise<string> {
+async function dynamoCallsOf(request: Request): Promise<{ calls: string; count: number }> {
   const counts = new Map<string, number>();
   const stack = db().middlewareStack;
   const name = 'benchCountDynamoCalls';
@@ -318,7 +325,10 @@ async function dynamoCallsOf(request: Request): Promise<string> {
   } finally {
     stack.remove(name);
   }
-  return [...counts].map(([command, count]) => `${command} ${count}`).join(', ') || 'none';
+  return {
+    calls: [...counts].map(([command, count]) => `${command} ${count}`).join(', ') || 'none',
+    count: [...counts.values()].reduce((a, b) => a + b, 0),
+  };
 }
 
 // ---- DynamoDB Local on its own: what every API figure above is built on -------------------------

@@ -6,30 +6,26 @@
 import type { OpenLinkResult } from '../contracts/respondent.js';
 import { apiHandler } from '../http/api-handler.js';
 import { HttpError } from '../http/errors.js';
-import { openPersonalLink } from '../http/personal-link.js';
+import { openPersonalLinkToShow } from '../http/personal-link.js';
 import { json } from '../http/responses.js';
-import { getCheckInRequest } from '../storage/check-ins.js';
-import { getConsent } from '../storage/consents.js';
 import { getInstrumentVersion } from '../storage/instruments.js';
 import { markLinkOpened } from '../storage/links.js';
-import { listResponsesOfParticipantWave } from '../storage/responses.js';
 import { getConsentTextCached } from '../storage/studies.js';
 
 const misconfigured = () => new HttpError(500, 'wave_misconfigured', 'This study is not set up correctly. Please tell the research team.');
 
 export const handler = apiHandler('OpenLink', async (event) => {
-  const { study, wave, participant, window } = await openPersonalLink(event, new Date());
+  const now = new Date();
+  const { study, wave, participant, window, state } = await openPersonalLinkToShow(event, now);
   const { studyId } = study;
   const { participantCode } = participant;
+  const { consent, checkIn, responses } = state;
 
-  const [consentText, consent, checkIn, instruments, responses] = await Promise.all([
+  const [consentText, instruments] = await Promise.all([
     getConsentTextCached(studyId, wave.consentVersion),
-    getConsent(studyId, participantCode, wave.waveId),
-    getCheckInRequest(studyId, wave.waveId, participantCode),
     Promise.all(wave.instruments.map((pin) => getInstrumentVersion(pin.id, pin.version))),
-    listResponsesOfParticipantWave(studyId, participantCode, wave.waveId),
-    // Records the first open, for the progress view; resolves to nothing.
-    markLinkOpened(studyId, participantCode, wave.waveId, new Date()),
+    // Records the first open, for the progress view: written once, never again (the link says it was opened).
+    state.link && !state.link.openedAt ? markLinkOpened(studyId, participantCode, wave.waveId, now) : undefined,
   ]);
   if (!consentText || instruments.some((instrument) => !instrument)) throw misconfigured();
 

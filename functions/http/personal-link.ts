@@ -4,6 +4,7 @@ import type { Event } from './api-handler.js';
 import { clientAddress } from './client-address.js';
 import { hashToken, isWellFormedToken } from '../domain/tokens.js';
 import { participantWindow, waveWindowState, type Window } from '../domain/wave-window.js';
+import { readLinkState, type LinkState } from '../storage/link-state.js';
 import { resolveLinkToken, resolveLinkTokenRemembered } from '../storage/links.js';
 import { getParticipant, type Participant } from '../storage/participants.js';
 import { countFailureAndCheck, type RateLimitPolicy } from '../storage/rate-limits.js';
@@ -53,6 +54,24 @@ export function openPersonalLink(event: Event, now: Date): Promise<PersonalLink 
 }
 
 /**
+ * Opens the link to show it (GET /api/s/{token}): the token, then in one
+ * BatchGetItem the participant and everything the page shows of their wave
+ * (link-state.ts). The study and wave come from the container's cache.
+ */
+export async function openPersonalLinkToShow(event: Event, now: Date): Promise<PersonalLink & { state: LinkState }> {
+  const token = event.pathParameters?.token;
+  const tokenHash = token && isWellFormedToken(token) ? hashToken(token) : undefined;
+  const target = tokenHash ? await resolveLinkToken(tokenHash) : undefined;
+  const [study, wave] = target ? await Promise.all([getStudyCached(target.studyId), getWaveCached(target.studyId, target.waveId)]) : [];
+  const state = target && wave ? await readLinkState(target, wave.instruments.map((pin) => pin.id)) : undefined;
+  // As in findLink: a withdrawn participant's token is answered like one that does not exist.
+  const participant = state?.participant && !state.participant.withdrawnAt ? state.participant : undefined;
+  if (!target || !study || !wave || !state || !participant) throw await refuseBadToken(event, now);
+  const window = openWindow(wave, participant, now);
+  return { study, wave, participantCode: target.participantCode, participant, window, state };
+}
+
+/**
  * Opens the link for a partial save. The participant item is read only for a
  * wave whose window counts from their baseline: the save's own conditional
  * write checks that the participant exists (docs/data-model.md, "Why a save
@@ -74,15 +93,23 @@ export function openLinkForSubmission(event: Event, now: Date): Promise<Personal
 
 async function openLink(event: Event, now: Date, reads: LinkReads): Promise<PersonalLinkTarget> {
   const link = await findLink(event.pathParameters?.token, reads);
-  if (!link) {
-    // One atomic count-and-read: the failure is counted and the client's count for
-    // this window comes back in the same UpdateItem (was a GetItem, then an UpdateItem).
-    if (await countFailureAndCheck(clientOf(event), BAD_TOKEN_POLICY, now)) {
-      throw new HttpError(429, 'too_many_attempts', 'Too many links that did not work were tried from here. Please wait 15 minutes and try again.');
-    }
-    throw linkNotValid();
+  if (!link) throw await refuseBadToken(event, now);
+  return { ...link, window: openWindow(link.wave, link.participant, now) };
+}
+
+/** A token that leads nowhere: counted against the client, and answered "not valid" (or 429 once too many). */
+async function refuseBadToken(event: Event, now: Date): Promise<HttpError> {
+  // One atomic count-and-read: the failure is counted and the client's count for
+  // this window comes back in the same UpdateItem (was a GetItem, then an UpdateItem).
+  if (await countFailureAndCheck(clientOf(event), BAD_TOKEN_POLICY, now)) {
+    return new HttpError(429, 'too_many_attempts', 'Too many links that did not work were tried from here. Please wait 15 minutes and try again.');
   }
-  const window = participantWindow(link.wave.window, link.participant?.baselineCompletedAt);
+  return linkNotValid();
+}
+
+/** The participant's window for the wave, refused unless it is open now. */
+function openWindow(wave: Wave, participant: Participant | undefined, now: Date): Window {
+  const window = participantWindow(wave.window, participant?.baselineCompletedAt);
   const state = waveWindowState(window, now);
   if (state === 'awaiting_baseline') {
     throw new HttpError(403, 'link_not_open_yet', 'This part of the study opens a while after you finish the first part.');
@@ -91,7 +118,7 @@ async function openLink(event: Event, now: Date, reads: LinkReads): Promise<Pers
     throw new HttpError(403, 'link_not_open_yet', `This part of the study opens on ${window!.opensAt.slice(0, 10)}.`);
   }
   if (state === 'closed') throw new HttpError(410, 'link_closed', 'This part of the study has closed.');
-  return { ...link, window: window! };
+  return window!;
 }
 
 async function findLink(

@@ -29,7 +29,7 @@ export async function getCheckInRequest(studyId: string, waveId: string, partici
     new GetCommand({ TableName: tableName(), Key: keys.checkInRequest(studyId, waveId, participantCode), ConsistentRead: true }),
   );
   if (!Item) return undefined;
-  return toRecord(Item);
+  return toCheckInRequest(Item);
 }
 
 export async function listCheckInRequests(studyId: string): Promise<CheckInRequestRecord[]> {
@@ -40,7 +40,7 @@ export async function listCheckInRequests(studyId: string): Promise<CheckInReque
       ExpressionAttributeValues: { ':pk': keys.study(studyId).PK, ':checkIn': 'CHECKIN#' },
     }),
   );
-  return Items.map(toRecord).sort((a, b) => a.requestedAt.localeCompare(b.requestedAt));
+  return Items.map(toCheckInRequest).sort((a, b) => a.requestedAt.localeCompare(b.requestedAt));
 }
 
 /** Marks a request handled once; false when there is no such request. */
@@ -66,7 +66,7 @@ export async function markCheckInHandled(studyId: string, waveId: string, partic
   }
 }
 
-function toRecord(item: Record<string, unknown>): CheckInRequestRecord {
+export function toCheckInRequest(item: Record<string, unknown>): CheckInRequestRecord {
   const { studyId, waveId, participantCode, language, requestedAt, handledAt } = item as CheckInRequestRecord;
   return { studyId, waveId, participantCode, language, requestedAt, ...(handledAt ? { handledAt } : {}) };
 }

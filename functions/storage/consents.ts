@@ -134,7 +134,10 @@ export async function getConsent(studyId: string, participantCode: string, waveI
   const { Item } = await db().send(
     new GetCommand({ TableName: tableName(), Key: keys.consentDecision(studyId, participantCode, waveId), ConsistentRead: true }),
   );
-  if (!Item) return undefined;
-  const { consentVersion, decision, language, decidedAt } = Item as ConsentRecord;
+  return Item ? toConsentRecord(Item) : undefined;
+}
+
+export function toConsentRecord(item: Record<string, unknown>): ConsentRecord {
+  const { studyId, participantCode, waveId, consentVersion, decision, language, decidedAt } = item as ConsentRecord;
   return { studyId, participantCode, waveId, consentVersion, decision, language, decidedAt };
 }

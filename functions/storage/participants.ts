@@ -144,7 +144,7 @@ function participantPut(participant: Participant) {
   return { Put: { TableName: tableName(), Item: participantItem(participant), ConditionExpression: 'attribute_not_exists(PK)' } };
 }
 
-function toParticipant(item: Record<string, unknown>): Participant {
+export function toParticipant(item: Record<string, unknown>): Participant {
   const { studyId, participantCode, attributes, language, baselineCompletedAt, withdrawnAt, createdAt } = item as Participant;
   return {
     studyId,

@@ -300,7 +300,7 @@ export async function listResponsesOfWave(studyId: string, waveId: string): Prom
   return (await readWaveIndex(studyId, waveId)).filter((item) => item.type === 'response').map(toStoredResponse);
 }
 
-function toStoredResponse(item: Record<string, unknown>): StoredResponse {
+export function toStoredResponse(item: Record<string, unknown>): StoredResponse {
   const r = item as Omit<StoredResponse, 'answers'> & { answersJson: string };
   return {
     studyId: r.studyId,
