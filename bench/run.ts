@@ -10,6 +10,7 @@ import { startPlatform } from '../infra/local/platform.js';
 import { launchChromium } from '../tests/support/browser.js';
 import { benchApi, benchDynamoBaseline, benchHandlerTime } from './api.js';
 import { benchBundles } from './bundles.js';
+import { benchCost } from './cost.js';
 import { benchExport } from './export.js';
 import { formatRow, markdownTable, type Row } from './stats.js';
 import { benchValidation } from './validation.js';
@@ -62,6 +63,10 @@ try {
   rows.push(...web.rows);
   rows.push(...(await section('DynamoDB Local baseline', () => benchDynamoBaseline(log))));
   rows.push(...(await section('Respondent API over HTTP', () => benchApi(platform, log))));
+  // The web app's own share of a first visit (the API's answers are counted by the cost journey itself).
+  const webApp = web.detail.firstVisit.filter((t) => !t.url.startsWith('/api/'));
+  const webVisit = { requests: webApp.length, bytes: webApp.reduce((sum, t) => sum + t.bytes, 0) };
+  rows.push(...(await section('Cost per 1,000 surveys', () => benchCost(platform, webVisit, log))));
   rows.push(...(await section('Dataset export', () => benchExport(log))));
 } finally {
   await platform.stop();
@@ -113,6 +118,8 @@ const markdown = [
     'The CPU milliseconds per request in the notes are the best sign of how fast the host was: the work per request is fixed, yet on this shared virtual machine the same autosave took 3.0 ms of Node CPU in one run and 4.4 ms in another an hour later, with nothing else running. ' +
     'Each throughput row notes the CPU the Node process (platform and load client) and DynamoDB Local used meanwhile: together they cannot exceed the CPU count. ' +
     'The DynamoDB Local baseline is one GetItem at a time and 16 at a time from the same process; every respondent request makes several, some one after another.',
+  '- **DynamoDB calls**: each respondent scenario\'s request sent alone once, its calls counted on the handlers\' own client, against issue #24\'s budget (open a link 2, autosave 1, submit 1); tests/integration/respondent-call-budget.test.ts fails if a route makes more than it does today.',
+  '- **Cost**: bench/cost.ts runs the journey of a completed survey five times per wave (open the link, fetch the surveys, consent, a save per page, a submit per instrument; a new participant each time) and counts API requests, DynamoDB units (ReturnConsumedCapacity on every call, transactional writes twice), bytes of the API\'s answers and request time (billed as Lambda time at 512 MB), plus the web app\'s requests and bytes from the first visit above; priced with bench/aws-prices.json. DynamoDB Local reports read units only for items found.',
   "- **Save handler's own time**: in this process, without HTTP or DynamoDB: parse the body against its contract, validateAnswers for a complete submission, the stored answers' JSON and hash, the JSON reply. 5 runs of 400 submissions; p50 and p99 per run.",
   '- **Validation**: validateAnswers(instrument, answers, { complete: true }) in a loop on one core, answers generated from each shipped instrument (every visible question answered), yielding to the event loop every 100 calls. 5 runs of 500.',
   "- **Dataset export**: a study of the bench's own (bench/export.ts: 10,000 participants × 3 waves, every wave completed, the four shipped instruments plus a bench-only one, 60 item columns a wave) written into the platform's DynamoDB Local, a warm-up Query of one wave, then 2 interleaved runs of a bare paginated Query of every wave's responses (waves in parallel: the export's own query, pages read and dropped) and of a whole export to a zip in a separate Node process (its max RSS is the peak memory). BENCH_EXPORT_PARTICIPANTS sets another size.",

@@ -30,7 +30,7 @@ export type Row = {
   note?: string;
 };
 
-export type Unit = 'ms' | 'KB' | 'MB' | 'x' | 'req/s' | 'responses/s' | 'bytes' | 'calls';
+export type Unit = 'ms' | 'KB' | 'MB' | 'x' | 'req/s' | 'responses/s' | 'bytes' | 'calls' | 'units' | 'USD';
 
 export function passes(row: Row): boolean | undefined {
   if (!row.target) return undefined;
@@ -42,7 +42,7 @@ export const kb = (bytes: number) => bytes / 1000;
 
 export function formatValue(value: number, unit: Unit): string {
   if (!Number.isFinite(value)) return '–';
-  const digits = unit === 'x' ? 2 : unit === 'calls' ? 0 : unit === 'KB' || Math.abs(value) < 10 ? 1 : 0;
+  const digits = unit === 'USD' ? 3 : unit === 'x' ? 2 : unit === 'calls' ? 0 : unit === 'KB' || Math.abs(value) < 10 ? 1 : 0;
   const text = value.toLocaleString('en-GB', { minimumFractionDigits: digits, maximumFractionDigits: digits });
   return unit === 'bytes' ? `${text} B` : `${text} ${unit}`;
 }
