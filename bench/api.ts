@@ -22,7 +22,9 @@ import { hashToken, newLinkToken } from '../functions/domain/tokens.js';
 import { parseJsonBody } from '../functions/http/body.js';
 import { json } from '../functions/http/responses.js';
 import { batchWriteItems, itemsOfSyntheticParticipant, type Item } from '../cli/bulk-load.js';
-import { db } from '../functions/storage/client.js';
+import { PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { db, tableName } from '../functions/storage/client.js';
+import { responseItem } from '../functions/storage/responses.js';
 import { getInstrumentVersion } from '../functions/storage/instruments.js';
 import { resolveLinkToken } from '../functions/storage/links.js';
 import { getStudy } from '../functions/storage/studies.js';
@@ -174,6 +176,8 @@ type Scenario = {
   target?: { p99At16?: number; throughputAt64?: number };
   /** Issue #24's budget of DynamoDB calls for one such request (tests/integration/respondent-call-budget.test.ts holds today's counts). */
   callBudget: number;
+  /** The bare DynamoDB write whose p99 this scenario's p99 is judged against. */
+  bare?: keyof typeof BARE_WRITES;
 };
 
 function split<T>(items: T[], slots: number): T[][] {
@@ -217,6 +221,7 @@ export async function benchApi(platform: Platform, log: (line: string) => void, 
       },
       target: { p99At16: 100 },
       callBudget: 1,
+      bare: 'put',
     },
     {
       name: 'Submit (complete PUT)',
@@ -231,6 +236,7 @@ export async function benchApi(platform: Platform, log: (line: string) => void, 
       },
       target: { p99At16: 100, throughputAt64: 150 },
       callBudget: 1,
+      bare: 'transaction',
     },
   ];
 
@@ -293,8 +299,84 @@ export async function benchApi(platform: Platform, log: (line: string) => void, 
       log(`  api ${label}: ${throughput.toFixed(0)} req/s, p50 ${at(50).median.toFixed(0)} ms, p99 ${at(99).median.toFixed(0)} ms (${note})`);
     }
     for (const concurrency of CONCURRENCY) rows.push(...(rowsOf.get(concurrency) ?? []));
+    // Issue #24: what DynamoDB Local dominates is judged against DynamoDB Local itself, measured now, as warm.
+    if (scenario.bare && (!only.concurrency || only.concurrency === 16)) {
+      const p99 = rowsOf.get(16)!.find((row) => row.measure.endsWith('p99 latency'))!.figure;
+      const bare = await bareWriteP99s(scenario.bare, scenario.bare === 'put' ? firstHalf : answers);
+      const ratio = figure(p99.runs.map((run, i) => run / bare[i % bare.length]!));
+      rows.push({
+        area,
+        measure: `${scenario.name}, 16 in flight: p99 ÷ the p99 of ${BARE_WRITES[scenario.bare]} at 16 in flight`,
+        unit: 'x',
+        figure: ratio,
+        target: { op: '<=', value: 1.5 },
+        note: `${BARE_WRITES[scenario.bare]}: p99 ${figure(bare).median.toFixed(1)} ms (median of ${bare.length} rounds of ${REQUESTS[16]}), straight from this process to DynamoDB Local`,
+      });
+      log(`  api ${scenario.name}: p99 ${p99.median.toFixed(0)} ms ÷ bare ${figure(bare).median.toFixed(1)} ms = ${ratio.median.toFixed(2)}×`);
+    }
   }
   return rows;
+}
+
+const BARE_WRITES = {
+  put: 'a bare PutItem of the same response item',
+  transaction: 'a bare TransactWriteItems of the same three items (Put response, Update participant, ConditionCheck token)',
+} as const;
+
+/**
+ * The p99 of the DynamoDB write a save makes, sent straight from this process
+ * with nothing else around it, 16 at a time: ROUNDS[16] rounds of REQUESTS[16]
+ * each, each write to its own response item (as each measured save was).
+ */
+async function bareWriteP99s(kind: keyof typeof BARE_WRITES, answers: Record<string, unknown>): Promise<number[]> {
+  const table = tableName();
+  const createdAt = new Date().toISOString();
+  const item = (n: number) =>
+    responseItem({
+      studyId: 'bench-bare',
+      participantCode: `BARE-${n}`,
+      waveId: DEMO_WAVE_ID,
+      instrumentId: DEMO_INSTRUMENTS[0]!.id,
+      instrumentVersion: DEMO_INSTRUMENTS[0]!.version,
+      contentHash: 'bench',
+      answers,
+      status: 'complete',
+      language: 'en',
+      savedAt: createdAt,
+      completedAt: createdAt,
+      revision: 1,
+    });
+  const participant = { PK: 'STUDY#bench-bare', SK: 'P#BARE', type: 'participant', createdAt };
+  const token = { PK: 'TOKEN#bench-bare', SK: 'TOKEN', type: 'linkToken' };
+  await Promise.all([db().send(new PutCommand({ TableName: table, Item: participant })), db().send(new PutCommand({ TableName: table, Item: token }))]);
+  let next = 0;
+  const write = async () => {
+    const started = performance.now();
+    const response = item((next += 1));
+    if (kind === 'put') await db().send(new PutCommand({ TableName: table, Item: response }));
+    else
+      await db().send(
+        new TransactWriteCommand({
+          TransactItems: [
+            { Put: { TableName: table, Item: response, ConditionExpression: 'attribute_not_exists(PK)' } },
+            { Update: { TableName: table, Key: { PK: participant.PK, SK: participant.SK }, UpdateExpression: 'SET #language = :language', ExpressionAttributeNames: { '#language': 'language' }, ExpressionAttributeValues: { ':language': 'en' }, ConditionExpression: 'attribute_exists(PK)' } },
+            { ConditionCheck: { TableName: table, Key: { PK: token.PK, SK: token.SK }, ConditionExpression: 'attribute_exists(PK)' } },
+          ],
+        }),
+      );
+    return performance.now() - started;
+  };
+  const round = async (requests: number) => {
+    const times: number[] = [];
+    await Promise.all(Array.from({ length: 16 }, async () => {
+      for (let i = 0; i < requests / 16; i += 1) times.push(await write());
+    }));
+    return percentile(times, 99);
+  };
+  await round(WARM_UP.requests);
+  const p99s: number[] = [];
+  for (let i = 0; i < ROUNDS[16]!; i += 1) p99s.push(await round(REQUESTS[16]!));
+  return p99s;
 }
 
 /** One request from this thread, outside any measured round; refuses anything but 200. */
