@@ -334,7 +334,7 @@ async function bareWriteP99s(kind: keyof typeof BARE_WRITES, answers: Record<str
   const item = (n: number) =>
     responseItem({
       studyId: 'bench-bare',
-      participantCode: `BARE-${n}`,
+      participantCode: `BARE-${kind}-${n}`,
       waveId: DEMO_WAVE_ID,
       instrumentId: DEMO_INSTRUMENTS[0]!.id,
       instrumentVersion: DEMO_INSTRUMENTS[0]!.version,
