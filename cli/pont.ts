@@ -167,6 +167,7 @@ function formatDiff(diff: InstrumentDiff): string {
   lines.push('', 'Privacy marks:');
   if (diff.privacy.length === 0) lines.push('  no changes');
   for (const change of diff.privacy) lines.push(`  ${change}`);
+  if (diff.answerRules.length > 0) lines.push('', 'Answer rules:', ...diff.answerRules.map((change) => `  ${change}`));
   if (diff.scales.some((s) => s.verdict === 'not-comparable')) {
     lines.push('', 'Warning: a study that runs these two versions at different waves cannot compare the scores marked "not comparable".');
   }

@@ -71,5 +71,7 @@ export const InstrumentDiffResult = z.object({
     }),
   ),
   privacy: z.array(z.string()),
+  /** Questions that became skippable or required: scores stay comparable, missing answers may change. */
+  answerRules: z.array(z.string()),
 });
 export type InstrumentDiffResult = z.infer<typeof InstrumentDiffResult>;

@@ -21,10 +21,13 @@ export type ScaleComparison = {
   reasons: string[];
 };
 
-/** `privacy`: questions newly marked, or no longer marked, as identifying: exports treat their answers differently. */
-export type InstrumentDiff = { from: string; to: string; items: ItemChange[]; scales: ScaleComparison[]; privacy: string[] };
+/**
+ * `privacy`: questions newly marked, or no longer marked, as identifying: exports treat their answers differently.
+ * `answerRules`: questions that became skippable or required: the scores stay comparable, but how many answers are missing may change.
+ */
+export type InstrumentDiff = { from: string; to: string; items: ItemChange[]; scales: ScaleComparison[]; privacy: string[]; answerRules: string[] };
 
-type ItemShape = { type: string; values: string; wording: Record<string, string> };
+type ItemShape = { type: string; values: string; wording: Record<string, string>; required: string };
 
 function itemsOf(instrument: InstrumentFile): Map<string, ItemShape> {
   const model = new Model(instrument.survey);
@@ -47,6 +50,7 @@ function shapeOf(question: Question): ItemShape {
       columns: columns.map(valueOf),
       other: [json.showOtherItem, json.showNoneItem, json.showRefuseItem, json.showDontKnowItem],
     }),
+    required: json.isRequired ? 'always' : json.requiredIf ? `when ${String(json.requiredIf)}` : 'never',
     wording: {
       title: canonicalJson(json.title),
       description: canonicalJson(json.description),
@@ -86,7 +90,22 @@ export function diffInstruments(from: InstrumentFile, to: InstrumentFile): Instr
       changed,
     ),
   );
-  return { from: `${from.id}@${from.version}`, to: `${to.id}@${to.version}`, items, scales, privacy: privacyChanges(from, to) };
+  return { from: `${from.id}@${from.version}`, to: `${to.id}@${to.version}`, items, scales, privacy: privacyChanges(from, to), answerRules: answerRuleChanges(before, after) };
+}
+
+function answerRuleChanges(before: Map<string, ItemShape>, after: Map<string, ItemShape>): string[] {
+  const rule = (required: string) => (required === 'never' ? 'optional' : required === 'always' ? 'required' : `required ${required}`);
+  const changes: string[] = [];
+  for (const [name, shape] of before) {
+    const next = after.get(name);
+    if (!next || next.required === shape.required) continue;
+    changes.push(
+      next.required === 'never'
+        ? `${name} may now be skipped (it was ${rule(shape.required)}): more of its answers may be missing`
+        : `${name} is now ${rule(next.required)} (it was ${rule(shape.required)})`,
+    );
+  }
+  return changes;
 }
 
 function privacyChanges(from: InstrumentFile, to: InstrumentFile): string[] {

@@ -178,6 +178,7 @@ describe('the instrument library', () => {
       items: [{ name: survey.pages[0]!.elements[0]!.name, kind: 'reworded', what: ['title'] }],
       scales: [],
       privacy: [],
+      answerRules: [],
     });
     expect(missing.status).toBe(404);
     expect(missing.json.error.message).toContain('9.0.0');

@@ -39,6 +39,26 @@ describe('diffing two instrument versions', () => {
     expect(diffInstruments(ons4, nextVersion(() => {})).privacy).toEqual([]);
   });
 
+  it('reports questions made skippable or required, and keeps their scales comparable (the shipped ONS4 1.1.0 lets every item be skipped)', () => {
+    const shipped = loadInstrumentText(readFileSync(fileOfReference('ons4@1.1.0'), 'utf8'), 'ons4');
+    const diff = diffInstruments(ons4, shipped);
+    const conditional = nextVersion((f) => {
+      delete elements(f)[0].isRequired;
+      elements(f)[1].isRequired = false;
+      elements(f)[1].requiredIf = '{ons4_life_satisfaction} notempty';
+    });
+
+    expect(diff.answerRules).toEqual(
+      ['ons4_life_satisfaction', 'ons4_worthwhile', 'ons4_happiness', 'ons4_anxiety'].map((name) => `${name} may now be skipped (it was required): more of its answers may be missing`),
+    );
+    expect(diff.scales.filter((s) => s.verdict === 'not-comparable')).toEqual([]);
+    expect(diffInstruments(conditional, ons4).answerRules).toEqual([
+      'ons4_life_satisfaction is now required (it was optional)',
+      'ons4_worthwhile is now required (it was required when {ons4_life_satisfaction} notempty)',
+    ]);
+    expect(diffInstruments(ons4, nextVersion(() => {})).answerRules).toEqual([]);
+  });
+
   it('reports a reworded item and keeps its scale comparable, with a prompt to check', () => {
     const diff = diffInstruments(ons4, nextVersion((f) => (elements(f)[2].title.en = 'How happy were you yesterday?')));
 

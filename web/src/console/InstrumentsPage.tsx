@@ -202,13 +202,13 @@ const VERDICT_TEXT: Record<InstrumentDiffResult['scales'][number]['verdict'], st
 };
 
 function DiffReport({ diff }: { diff: InstrumentDiffResult }) {
-  const nothing = diff.items.length === 0 && diff.scales.every((s) => s.verdict === 'comparable') && diff.privacy.length === 0;
+  const nothing = diff.items.length === 0 && diff.scales.every((s) => s.verdict === 'comparable') && diff.privacy.length === 0 && diff.answerRules.length === 0;
   return (
     <div className="diff-report" role="status">
       <h4>
         {diff.from} → {diff.to}
       </h4>
-      {nothing && <p>No question, scale or privacy marking changed.</p>}
+      {nothing && <p>No question, scale, privacy marking or required answer changed.</p>}
       {diff.items.length > 0 && (
         <>
           <h5>Questions</h5>
@@ -240,6 +240,16 @@ function DiffReport({ diff }: { diff: InstrumentDiffResult }) {
           <h5>Privacy in exports</h5>
           <ul>
             {diff.privacy.map((change) => (
+              <li key={change}>{change}</li>
+            ))}
+          </ul>
+        </>
+      )}
+      {diff.answerRules.length > 0 && (
+        <>
+          <h5>Answers required or skippable</h5>
+          <ul>
+            {diff.answerRules.map((change) => (
               <li key={change}>{change}</li>
             ))}
           </ul>
