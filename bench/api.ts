@@ -173,7 +173,8 @@ type Scenario = {
   name: string;
   /** The requests of one round: one list per slot (concurrent client). */
   plan(concurrency: number, requests: number): Promise<Request[][]>;
-  target?: { p99At16?: number; throughputAt64?: number };
+  /** Absolute targets only for what DynamoDB Local does not dominate; latency is judged by `bare` (issue #24). */
+  target?: { throughputAt64?: number };
   /** Issue #24's budget of DynamoDB calls for one such request (tests/integration/respondent-call-budget.test.ts holds today's counts). */
   callBudget: number;
   /** The bare DynamoDB write whose p99 this scenario's p99 is judged against. */
@@ -219,7 +220,6 @@ export async function benchApi(platform: Platform, log: (line: string) => void, 
         await Promise.all(tokens.map((token) => sendAlone(save(token, autosaveBody(0)))));
         return split(Array.from({ length: n }, (_, i) => i), c).map((ids, slot) => ids.map((_, k) => save(tokens[slot]!, autosaveBody(k + 1))));
       },
-      target: { p99At16: 100 },
       callBudget: 1,
       bare: 'put',
     },
@@ -234,7 +234,7 @@ export async function benchApi(platform: Platform, log: (line: string) => void, 
         for (const batch of split(tokens, Math.ceil(tokens.length / 64))) await Promise.all(batch.map((token) => resolveLinkToken(hashToken(token))));
         return split(tokens.map((token) => save(token, submitBody)), c);
       },
-      target: { p99At16: 100, throughputAt64: 150 },
+      target: { throughputAt64: 150 },
       callBudget: 1,
       bare: 'transaction',
     },
@@ -287,13 +287,7 @@ export async function benchApi(platform: Platform, log: (line: string) => void, 
         },
         { area, measure: `${label}: p50 latency`, unit: 'ms', figure: at(50) },
         { area, measure: `${label}: p95 latency`, unit: 'ms', figure: at(95) },
-        {
-          area,
-          measure: `${label}: p99 latency`,
-          unit: 'ms',
-          figure: at(99),
-          ...(concurrency === 16 && scenario.target?.p99At16 ? { target: { op: '<=' as const, value: scenario.target.p99At16 } } : {}),
-        },
+        { area, measure: `${label}: p99 latency`, unit: 'ms', figure: at(99) },
       ]);
       const throughput = figure(rounds.map((r) => r.latencies.length / r.seconds)).median;
       log(`  api ${label}: ${throughput.toFixed(0)} req/s, p50 ${at(50).median.toFixed(0)} ms, p99 ${at(99).median.toFixed(0)} ms (${note})`);

@@ -82,11 +82,11 @@ export async function benchExport(log: (line: string) => void): Promise<Row[]> {
   const scale =
     `${PARTICIPANTS.toLocaleString('en-GB')} participants × ${WAVES} waves × ${generated.itemColumns} items (5 instruments a wave, every wave completed): ` +
     `${items.toLocaleString('en-GB')} responses, ${last.participants.toLocaleString('en-GB')} exported participants, zip ${(last.bytes / 1e6).toFixed(1)} MB`;
-  // The time's bound is the export worker's (a Lambda stops at 15 minutes). The export's own cost is judged by
-  // its ratio to the bare Query: DynamoDB Local's read speed sets the floor (22 s here at 60 items a wave), which
-  // is why an earlier 30 s limit, set at 35 items a wave when the Query took 10 s, stopped measuring the export.
+  // Targets as the issues state them, never moved by the bench: 30 s end to end (the datasets issue) and, since
+  // DynamoDB Local's read speed sets the floor (22 s here at 60 items a wave), ≤ 1.5 × the bare Query (issue #24).
+  // A Lambda export worker stops at 15 minutes whatever the target says.
   return [
-    { area: 'Dataset export', measure: 'Export, end to end (zip ready)', unit: 'ms', figure: figure(exports.map((e) => e.ms)), target: { op: '<=', value: 900_000 }, note: scale },
+    { area: 'Dataset export', measure: 'Export, end to end (zip ready)', unit: 'ms', figure: figure(exports.map((e) => e.ms)), target: { op: '<=', value: 30_000 }, note: scale },
     { area: 'Dataset export', measure: 'Bare paginated Query over the same items', unit: 'ms', figure: figure(queries), note: 'waves read in parallel, as the export does' },
     { area: 'Dataset export', measure: 'Export ÷ bare Query', unit: 'x', figure: figure(ratios), target: { op: '<=', value: 1.5 } },
     { area: 'Dataset export', measure: 'Peak memory of the export process', unit: 'MB', figure: figure(exports.map((e) => e.maxRssMB)), target: { op: '<=', value: 1024 }, note: 'max RSS of a Node process doing only the export (a 1 GB Lambda\'s bound)' },
