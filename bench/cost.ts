@@ -16,14 +16,13 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Model } from 'survey-core';
 import type { InstrumentVersion } from '../functions/domain/instrument.js';
-import { compareVersions } from '../functions/domain/instrument-library.js';
 import { db } from '../functions/storage/client.js';
 import { getInstrumentVersion } from '../functions/storage/instruments.js';
 import { issueLink } from '../functions/storage/links.js';
 import { createParticipant } from '../functions/storage/participants.js';
 import { createConsentText, createStudy, createWave } from '../functions/storage/studies.js';
-import type { Platform } from '../infra/local/platform.js';
-import { DEMO_CONSENT_VERSION, DEMO_INSTRUMENTS, DEMO_WAVE_ID } from '../infra/local/seed.js';
+import { REPO_ROOT, type Platform } from '../infra/local/platform.js';
+import { DEMO_CONSENT_VERSION, DEMO_INSTRUMENTS, DEMO_WAVE_ID, latestShippedPins } from '../infra/local/seed.js';
 import { createDemoLinks } from './api.js';
 import { figure, type Row } from './stats.js';
 import { completeAnswers, shippedInstruments } from './validation.js';
@@ -171,9 +170,8 @@ const COST_STUDY = 'bench-cost';
 const COST_CONSENT = 'cost-consent-1';
 
 function latestShipped(): InstrumentVersion[] {
-  const all = shippedInstruments();
-  const ids = [...new Set(all.map((i) => i.id))];
-  return ids.map((id) => all.filter((i) => i.id === id).sort((a, b) => compareVersions(a.version, b.version)).at(-1)!);
+  const latest = latestShippedPins(join(REPO_ROOT, 'instruments')).map((pin) => `${pin.id}@${pin.version}`);
+  return shippedInstruments().filter((instrument) => latest.includes(`${instrument.id}@${instrument.version}`));
 }
 
 /** A study whose one wave runs every shipped instrument; returns how to make a new participant's link in it. */

@@ -22,24 +22,15 @@ import { surveyTrim } from './build/survey-trim-plugin.js';
  * library (brotli at its best setting: what a phone on prepaid data deserves).
  */
 function precompress(): Plugin {
-  let outDir = '';
   const walk = (dir: string): string[] => readdirSync(dir).flatMap((name) => (statSync(join(dir, name)).isDirectory() ? walk(join(dir, name)) : [join(dir, name)]));
-  return {
-    name: 'pont-precompress',
-    apply: 'build',
-    configResolved(config) {
-      // The preview command builds into a folder of its own (--outDir).
-      outDir = resolve(config.root, config.build.outDir);
-    },
-    closeBundle() {
-      for (const file of walk(outDir).filter((f) => /\.(js|css|html|svg|json)$/.test(f))) {
-        const body = readFileSync(file);
-        if (body.length <= 512) continue;
-        writeFileSync(`${file}.br`, brotliCompressSync(body, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }));
-        writeFileSync(`${file}.gz`, gzipSync(body, { level: 9 }));
-      }
-    },
-  };
+  return afterBuild('pont-precompress', (outDir) => {
+    for (const file of walk(outDir).filter((f) => /\.(js|css|html|svg|json)$/.test(f))) {
+      const body = readFileSync(file);
+      if (body.length <= 512) continue;
+      writeFileSync(`${file}.br`, brotliCompressSync(body, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }));
+      writeFileSync(`${file}.gz`, gzipSync(body, { level: 9 }));
+    }
+  });
 }
 
 /**
@@ -50,15 +41,22 @@ function precompress(): Plugin {
  * A build into another folder (the bench's, the preview's) is not stamped.
  */
 function stampBuiltFrom(): Plugin {
+  return afterBuild('pont-built-from', (outDir) => {
+    if (outDir === OUT_DIR) writeFileSync(STAMP, `${sourcesHash()}\n`);
+  });
+}
+
+/** A build-only plugin that runs `work` on the folder the build wrote (the preview's and the bench's builds use --outDir). */
+function afterBuild(name: string, work: (outDir: string) => void): Plugin {
   let outDir = '';
   return {
-    name: 'pont-built-from',
+    name,
     apply: 'build',
     configResolved(config) {
       outDir = resolve(config.root, config.build.outDir);
     },
     closeBundle() {
-      if (outDir === OUT_DIR) writeFileSync(STAMP, `${sourcesHash()}\n`);
+      work(outDir);
     },
   };
 }

@@ -11,6 +11,7 @@ import { hashPassword, newPassword } from '../../functions/domain/passwords.js';
 import { InstrumentVersionConflict, publishInstrumentVersion } from '../../functions/storage/instruments.js';
 import { issueLink } from '../../functions/storage/links.js';
 import { createParticipant } from '../../functions/storage/participants.js';
+import { compareVersions } from '../../functions/domain/instrument-library.js';
 import { firstOwner } from '../../functions/storage/members.js';
 import { createStudyWithConsent, createWave, getStudy, type SupportContact } from '../../functions/storage/studies.js';
 import { createLocalUser, getLocalUser } from '../../functions/storage/users.js';
@@ -88,6 +89,16 @@ export function shippedInstrumentPins(instrumentsDir: string): { id: string; ver
         .map((name) => ({ id: dir.name, version: name.slice(0, -'.json'.length) })),
     )
     .sort((a, b) => `${a.id}@${a.version}`.localeCompare(`${b.id}@${b.version}`));
+}
+
+/** The newest shipped version of each instrument (1.10.0 after 1.9.0). */
+export function latestShippedPins(instrumentsDir: string): { id: string; version: string }[] {
+  const latest = new Map<string, { id: string; version: string }>();
+  for (const pin of shippedInstrumentPins(instrumentsDir)) {
+    const seen = latest.get(pin.id);
+    if (!seen || compareVersions(pin.version, seen.version) > 0) latest.set(pin.id, pin);
+  }
+  return [...latest.values()];
 }
 
 /**

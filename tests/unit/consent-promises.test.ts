@@ -12,19 +12,14 @@ import { describe, expect, it } from 'vitest';
 import { DEMO_COHORT_INSTRUMENTS } from '../../cli/synthetic-cohort.js';
 import { validateAnswers } from '../../functions/domain/answer-validation.js';
 import { loadInstrumentText } from '../../functions/domain/instrument-check.js';
-import { compareVersions } from '../../functions/domain/instrument-library.js';
 import type { InstrumentVersion } from '../../functions/domain/instrument.js';
 import { scoreInstrument } from '../../functions/domain/scoring.js';
-import { DEMO_CONSENT_TEXT, DEMO_INSTRUMENTS, shippedInstrumentPins } from '../../infra/local/seed.js';
+import { DEMO_CONSENT_TEXT, DEMO_INSTRUMENTS, latestShippedPins } from '../../infra/local/seed.js';
 
 const INSTRUMENTS_DIR = join(import.meta.dirname, '../../instruments');
 
-const latestShipped: InstrumentVersion[] = [...new Set(shippedInstrumentPins(INSTRUMENTS_DIR).map((pin) => pin.id))].map((id) => {
-  const latest = shippedInstrumentPins(INSTRUMENTS_DIR)
-    .filter((pin) => pin.id === id)
-    .sort((a, b) => compareVersions(a.version, b.version))
-    .at(-1)!;
-  const file = join(INSTRUMENTS_DIR, latest.id, `${latest.version}.json`);
+const latestShipped: InstrumentVersion[] = latestShippedPins(INSTRUMENTS_DIR).map((pin) => {
+  const file = join(INSTRUMENTS_DIR, pin.id, `${pin.version}.json`);
   return loadInstrumentText(readFileSync(file, 'utf8'), file);
 });
 

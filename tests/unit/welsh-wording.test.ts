@@ -11,8 +11,7 @@ import { surveyLocalization } from 'survey-core';
 import 'survey-core/i18n/welsh';
 import { describe, expect, it } from 'vitest';
 import { loadInstrumentText } from '../../functions/domain/instrument-check.js';
-import { compareVersions } from '../../functions/domain/instrument-library.js';
-import { DEMO_CONSENT_TEXT, DEMO_SUPPORT_CONTACTS, shippedInstrumentPins } from '../../infra/local/seed.js';
+import { DEMO_CONSENT_TEXT, DEMO_SUPPORT_CONTACTS, latestShippedPins } from '../../infra/local/seed.js';
 import { firstScreenStrings } from '../../web/src/i18n.js';
 import { laterStrings } from '../../web/src/respondent/strings-after-first-screen.js';
 import { applyWelshSurveyStrings } from '../../web/src/respondent/welsh-survey-strings.js';
@@ -29,15 +28,10 @@ function welshIn(value: unknown, where: string): [string, string][] {
 }
 
 function latestShippedWelsh(): [string, string][] {
-  const ids = [...new Set(shippedInstrumentPins(INSTRUMENTS_DIR).map((pin) => pin.id))];
-  return ids.flatMap((id) => {
-    const latest = shippedInstrumentPins(INSTRUMENTS_DIR)
-      .filter((pin) => pin.id === id)
-      .sort((a, b) => compareVersions(a.version, b.version))
-      .at(-1)!;
-    const file = join(INSTRUMENTS_DIR, id, `${latest.version}.json`);
+  return latestShippedPins(INSTRUMENTS_DIR).flatMap(({ id, version }) => {
+    const file = join(INSTRUMENTS_DIR, id, `${version}.json`);
     const instrument = loadInstrumentText(readFileSync(file, 'utf8'), file);
-    return welshIn({ title: instrument.respondentTitle ?? instrument.title, survey: instrument.survey }, `${id}@${latest.version}`);
+    return welshIn({ title: instrument.respondentTitle ?? instrument.title, survey: instrument.survey }, `${id}@${version}`);
   });
 }
 
