@@ -37,8 +37,13 @@ export const AWS_PRICES = JSON.parse(readFileSync(join(import.meta.dirname, 'aws
 const TARGET_PER_1000 = 0.1;
 const JOURNEYS = 5;
 
-/** What one journey was counted doing. */
-type Tally = { requests: number; readUnits: number; writeUnits: number; bytesOut: number; lambdaMs: number };
+/**
+ * What one journey was counted doing. `requests` reach the API (and Lambda);
+ * `cachedRequests` are answered by CloudFront from its cache in AWS (the
+ * immutable routes, such as a published survey: infra/aws/site.ts), so they
+ * cost an edge request and their bytes, nothing behind it.
+ */
+type Tally = { requests: number; cachedRequests: number; readUnits: number; writeUnits: number; bytesOut: number; lambdaMs: number };
 
 /** The web app's share of a first visit, from the web bench: its requests and bytes, API requests left out (counted here). */
 export type WebVisit = { requests: number; bytes: number };
@@ -66,10 +71,17 @@ export async function benchCost(platform: Platform, webVisit: WebVisit, log: (li
     const typical = tallies[Math.floor(tallies.length / 2)]!;
     const breakdown = costBreakdown(typical, webVisit);
     const note = [
-      `a survey: ${typical.requests} API requests, ${typical.readUnits} read and ${typical.writeUnits} write units, ${(typical.bytesOut / 1000).toFixed(1)} KB of API answers, ${typical.lambdaMs.toFixed(0)} ms of handler time`,
+      `a survey: ${typical.requests} API requests and ${typical.cachedRequests} answered from CloudFront's cache, ${typical.readUnits} read and ${typical.writeUnits} write units, ${(typical.bytesOut / 1000).toFixed(1)} KB of API answers, ${typical.lambdaMs.toFixed(0)} ms of handler time`,
       `per 1,000: ${breakdown.map(([line, dollars]) => `${line} $${dollars.toFixed(3)}`).join(', ')}`,
     ].join('; ');
     rows.push({ area, measure: `Cost per 1,000 completed surveys, ${wave.name}`, unit: 'USD', figure: figure(costs), target: { op: '<=', value: TARGET_PER_1000 }, note });
+    rows.push({
+      area,
+      measure: `… of which the edge alone (CloudFront requests and transfer, WAF), ${wave.name}`,
+      unit: 'USD',
+      figure: figure(tallies.map((tally) => edgeCostPer1000(tally, webVisit))),
+      note: 'what the survey costs before any API, Lambda or DynamoDB charge: every request a phone makes and every byte it downloads',
+    });
     rows.push({ area, measure: `DynamoDB write units per survey, ${wave.name}`, unit: 'units', figure: figure(tallies.map((t) => t.writeUnits)) });
     rows.push({ area, measure: `DynamoDB read units per survey, ${wave.name}`, unit: 'units', figure: figure(tallies.map((t) => t.readUnits)) });
     log(`  cost ${wave.name}: $${figure(costs).median.toFixed(3)} per 1,000 (${note})`);
@@ -83,7 +95,7 @@ function costBreakdown(tally: Tally, web: WebVisit): [string, number][] {
   const a = (name: string) => AWS_PRICES.assumptions[name]!.value;
   const surveys = 1000;
   const gbSeconds = (tally.lambdaMs / 1000) * (a('lambdaMemoryMb') / 1024);
-  const edgeRequests = tally.requests + web.requests;
+  const edgeRequests = tally.requests + tally.cachedRequests + web.requests;
   return [
     ['Lambda compute', surveys * gbSeconds * p('lambdaPerGbSecond')],
     ['Lambda requests', ((surveys * tally.requests) / 1e6) * p('lambdaPerMillionRequests')],
@@ -101,6 +113,12 @@ export function costPer1000(tally: Tally, web: WebVisit): number {
   return costBreakdown(tally, web).reduce((sum, [, dollars]) => sum + dollars, 0);
 }
 
+const EDGE_LINES = new Set(['CloudFront transfer', 'CloudFront requests', 'WAF']);
+
+export function edgeCostPer1000(tally: Tally, web: WebVisit): number {
+  return costBreakdown(tally, web).reduce((sum, [line, dollars]) => sum + (EDGE_LINES.has(line) ? dollars : 0), 0);
+}
+
 // ---- one journey --------------------------------------------------------------------------------
 
 let tally: Tally | null = null;
@@ -108,17 +126,23 @@ let tally: Tally | null = null;
 /** Runs `work` with every DynamoDB call's consumed units and every request counted into a fresh tally. */
 async function counted(work: () => Promise<void>): Promise<Tally> {
   const name = 'benchCountCapacity';
-  tally = { requests: 0, readUnits: 0, writeUnits: 0, bytesOut: 0, lambdaMs: 0 };
+  tally = { requests: 0, cachedRequests: 0, readUnits: 0, writeUnits: 0, bytesOut: 0, lambdaMs: 0 };
   db().middlewareStack.add(
     (next, context) => async (args) => {
-      (args.input as Record<string, unknown>).ReturnConsumedCapacity = 'INDEXES';
+      const input = args.input as { ReturnConsumedCapacity?: string; TransactItems?: object[] };
+      input.ReturnConsumedCapacity = 'INDEXES';
       const result = await next(args);
       const command = String(context.commandName ?? '');
       const consumed = (result.output as { ConsumedCapacity?: unknown }).ConsumedCapacity;
+      // As reported: DynamoDB Local already reports a transactional write at twice a standard one's units
+      // (tests/integration/capacity-units.test.ts holds it to that).
       const units = [consumed].flat().reduce((sum: number, c) => sum + ((c as { CapacityUnits?: number } | undefined)?.CapacityUnits ?? 0), 0);
       if (tally) {
         if (/^(Get|BatchGet|Query|Scan|TransactGet)/.test(command)) tally.readUnits += units;
-        else tally.writeUnits += units * (command.startsWith('TransactWrite') ? AWS_PRICES.assumptions['transactionalWriteFactor']!.value : 1);
+        else tally.writeUnits += units;
+        // DynamoDB Local reports nothing for a transaction's ConditionCheck; DynamoDB charges it as a transactional read.
+        const checks = command.startsWith('TransactWrite') ? (input.TransactItems ?? []).filter((item) => 'ConditionCheck' in item).length : 0;
+        tally.readUnits += checks * AWS_PRICES.assumptions['conditionCheckReadUnits']!.value;
       }
       return result;
     },
@@ -133,22 +157,27 @@ async function counted(work: () => Promise<void>): Promise<Tally> {
   }
 }
 
-async function send(method: string, url: string, body?: unknown): Promise<void> {
+/** `cached`: an immutable route, which CloudFront answers from its cache in AWS. */
+async function send(method: string, url: string, body?: unknown, options: { cached?: boolean } = {}): Promise<void> {
   const started = performance.now();
   const response = await fetch(url, { method, ...(body === undefined ? {} : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }) });
   const bytes = (await response.arrayBuffer()).byteLength;
   if (response.status >= 300) throw new Error(`bench cost: ${method} ${new URL(url).pathname.replace(/\/s\/[^/]+/, '/s/…')} answered ${response.status}`);
   if (tally) {
-    tally.requests += 1;
     tally.bytesOut += bytes;
-    tally.lambdaMs += performance.now() - started;
+    if (options.cached) {
+      tally.cachedRequests += 1;
+    } else {
+      tally.requests += 1;
+      tally.lambdaMs += performance.now() - started;
+    }
   }
 }
 
 async function journey(base: string, token: string, instruments: InstrumentVersion[], consentVersion: string): Promise<void> {
   const link = `${base}/api/s/${token}`;
   await send('GET', link);
-  for (const instrument of instruments) await send('GET', `${base}/api/surveys/${instrument.id}/${instrument.version}/${instrument.contentHash}`);
+  for (const instrument of instruments) await send('GET', `${base}/api/surveys/${instrument.id}/${instrument.version}/${instrument.contentHash}`, undefined, { cached: true });
   await send('POST', `${link}/consent`, { version: consentVersion, decision: 'agreed', language: 'en' });
   for (const instrument of instruments) {
     const answers = completeAnswers(instrument);

@@ -62,7 +62,7 @@ export const StudyList = z.object({
 });
 export type StudyList = z.infer<typeof StudyList>;
 
-/** GET /api/studies/{studyId}/waves/{waveId}/responses */
+/** GET /api/studies/{studyId}/waves/{waveId}/responses[?after=&limit=]: a page of participants' responses */
 export const WaveResponses = z.object({
   responses: z.array(
     z.object({
@@ -75,6 +75,8 @@ export const WaveResponses = z.object({
       answers: Answers,
     }),
   ),
+  /** Pass as `after` for the next page; null on the last page. */
+  next: z.nullable(z.string()),
 });
 export type WaveResponses = z.infer<typeof WaveResponses>;
 

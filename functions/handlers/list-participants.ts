@@ -8,6 +8,7 @@ import type { ParticipantList } from '../contracts/participants.js';
 import { waveStatus } from '../domain/progress.js';
 import { studyHandler } from '../http/researcher-handler.js';
 import { HttpError } from '../http/errors.js';
+import { pageParameters } from '../http/paging.js';
 import { json } from '../http/responses.js';
 import { recordAudit } from '../storage/audit.js';
 import { getContactDetails } from '../storage/identities.js';
@@ -16,16 +17,13 @@ import { listParticipantsPage } from '../storage/participants.js';
 import { getStudy, listWaves } from '../storage/studies.js';
 import { readWaveIndexRange } from '../storage/wave-index.js';
 
-const DEFAULT_LIMIT = 100;
-const MAX_LIMIT = 500;
-const CODE = /^[A-Za-z0-9_-]{0,40}$/;
+const PREFIX = /^[A-Za-z0-9_-]{0,40}$/;
 
 export const handler = studyHandler('ListParticipants', async (event, researcher) => {
   const studyId = event.pathParameters?.studyId ?? '';
-  const { prefix = '', after, limit: limitText } = event.queryStringParameters ?? {};
-  const limit = limitText === undefined ? DEFAULT_LIMIT : Number(limitText);
-  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIMIT) throw new HttpError(400, 'limit_invalid', `limit must be a whole number from 1 to ${MAX_LIMIT}`);
-  if (!CODE.test(prefix) || (after !== undefined && !CODE.test(after))) throw new HttpError(400, 'code_invalid', 'prefix and after are participant codes');
+  const { after, limit } = pageParameters(event, { defaultLimit: 100, maxLimit: 500 });
+  const { prefix = '' } = event.queryStringParameters ?? {};
+  if (!PREFIX.test(prefix)) throw new HttpError(400, 'code_invalid', 'prefix is the start of a participant code');
 
   const [study, waves] = await Promise.all([getStudy(studyId), listWaves(studyId)]);
   if (!study) throw new HttpError(404, 'study_not_found', 'There is no such study');

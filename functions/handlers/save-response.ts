@@ -4,7 +4,7 @@ import { checkAnswers } from '../domain/answer-validation.js';
 import { apiHandler } from '../http/api-handler.js';
 import { parseJsonBody } from '../http/body.js';
 import { HttpError } from '../http/errors.js';
-import { linkNotValid, openLinkForSave, openLinkForSubmission } from '../http/personal-link.js';
+import { linkNotValid, openLinkForSave } from '../http/personal-link.js';
 import { json } from '../http/responses.js';
 import { getInstrumentVersion } from '../storage/instruments.js';
 import { ConsentNotGiven, LinkRevoked, ParticipantNotFound, ResponseAlreadyCompleted, SaveConflict, saveResponse } from '../storage/responses.js';
@@ -12,7 +12,7 @@ import { ConsentNotGiven, LinkRevoked, ParticipantNotFound, ResponseAlreadyCompl
 export const handler = apiHandler('SaveResponse', async (event) => {
   const request = parseJsonBody(event, SaveResponseRequest);
   const now = new Date();
-  const { study, wave, participantCode, participant, tokenHash } = await (request.complete ? openLinkForSubmission : openLinkForSave)(event, now);
+  const { study, wave, participantCode, participant, tokenHash } = await openLinkForSave(event, now);
 
   const pin = wave.instruments.find((p) => p.id === event.pathParameters?.instrumentId);
   if (!pin) throw new HttpError(404, 'instrument_not_in_wave', 'This questionnaire is not part of this link');

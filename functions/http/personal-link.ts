@@ -6,7 +6,7 @@ import { hashToken, isWellFormedToken } from '../domain/tokens.js';
 import { participantWindow, waveWindowState, type Window } from '../domain/wave-window.js';
 import { readLinkState, type LinkState } from '../storage/link-state.js';
 import { resolveLinkToken, resolveLinkTokenRemembered } from '../storage/links.js';
-import { getParticipant, type Participant } from '../storage/participants.js';
+import { getParticipant, rememberBaselineCompletedAt, rememberedBaselineCompletedAt, type Participant } from '../storage/participants.js';
 import { countFailureAndCheck, type RateLimitPolicy } from '../storage/rate-limits.js';
 import { getStudyCached, getWaveCached, type Study, type Wave } from '../storage/studies.js';
 import { HttpError } from './errors.js';
@@ -16,10 +16,11 @@ export type PersonalLink = { study: Study; wave: Wave; participantCode: string; 
 
 /**
  * A link opened for a save: the participant is read only when the wave's
- * window counts from their baseline (`participant` is there only if it was
- * read), and `tokenHash` is the link's, for the save's own check that it is still live.
+ * window counts from their baseline and this container does not remember
+ * when that was (`participant` is there only if it was read), and
+ * `tokenHash` is the link's, for the save's own check that it is still live.
  */
-type PersonalLinkTarget = Omit<PersonalLink, 'participant'> & { participant?: Participant; tokenHash: string };
+type PersonalLinkTarget = Omit<PersonalLink, 'participant'> & { participant?: Participant; baselineCompletedAt?: string; tokenHash: string };
 
 /** What opening a link reads: the participant always, or only when the window needs it; the token, or its remembered target. */
 type LinkReads = { alwaysReadParticipant: boolean; rememberedToken: boolean };
@@ -67,34 +68,29 @@ export async function openPersonalLinkToShow(event: Event, now: Date): Promise<P
   // As in findLink: a withdrawn participant's token is answered like one that does not exist.
   const participant = state?.participant && !state.participant.withdrawnAt ? state.participant : undefined;
   if (!target || !study || !wave || !state || !participant) throw await refuseBadToken(event, now);
-  const window = openWindow(wave, participant, now);
+  rememberBaselineCompletedAt(participant);
+  const window = openWindow(wave, participant.baselineCompletedAt, now);
   return { study, wave, participantCode: target.participantCode, participant, window, state };
 }
 
 /**
- * Opens the link for a partial save. The participant item is read only for a
- * wave whose window counts from their baseline: the save's own conditional
- * write checks that the participant exists (docs/data-model.md, "Why a save
- * reads so little"), one GetItem fewer. The token is read.
+ * Opens the link for a save, partial or final. The token's target may come
+ * from the container's memory (resolveLinkTokenRemembered): the save's own
+ * conditional write checks the link is still live (saveResponse's
+ * `linkTokenHash`). The participant item is read only for a wave whose
+ * window counts from their baseline, and only if this container does not
+ * remember when that was: the save's write checks that the participant
+ * exists and has not withdrawn (docs/data-model.md, "Why a save reads so
+ * little"). So an autosave on a warm container is its one write.
  */
 export function openLinkForSave(event: Event, now: Date): Promise<PersonalLinkTarget> {
-  return openLink(event, now, { alwaysReadParticipant: false, rememberedToken: false });
-}
-
-/**
- * Opens the link for a final submission: as for a save, and the token's
- * target may come from the container's memory (resolveLinkTokenRemembered),
- * because the submission's transaction checks that the token is still live
- * (saveResponse's `linkTokenHash`): one GetItem fewer again.
- */
-export function openLinkForSubmission(event: Event, now: Date): Promise<PersonalLinkTarget> {
   return openLink(event, now, { alwaysReadParticipant: false, rememberedToken: true });
 }
 
 async function openLink(event: Event, now: Date, reads: LinkReads): Promise<PersonalLinkTarget> {
   const link = await findLink(event.pathParameters?.token, reads);
   if (!link) throw await refuseBadToken(event, now);
-  return { ...link, window: openWindow(link.wave, link.participant, now) };
+  return { ...link, window: openWindow(link.wave, link.baselineCompletedAt ?? link.participant?.baselineCompletedAt, now) };
 }
 
 /** A token that leads nowhere: counted against the client, and answered "not valid" (or 429 once too many). */
@@ -108,8 +104,8 @@ async function refuseBadToken(event: Event, now: Date): Promise<HttpError> {
 }
 
 /** The participant's window for the wave, refused unless it is open now. */
-function openWindow(wave: Wave, participant: Participant | undefined, now: Date): Window {
-  const window = participantWindow(wave.window, participant?.baselineCompletedAt);
+function openWindow(wave: Wave, baselineCompletedAt: string | undefined, now: Date): Window {
+  const window = participantWindow(wave.window, baselineCompletedAt);
   const state = waveWindowState(window, now);
   if (state === 'awaiting_baseline') {
     throw new HttpError(403, 'link_not_open_yet', 'This part of the study opens a while after you finish the first part.');
@@ -140,6 +136,8 @@ async function findLink(
   ]);
   if (!study || !wave) return undefined;
   if (!alwaysReadParticipant && wave.window.kind === 'fixed') return { study, wave, participantCode, tokenHash };
+  const baselineCompletedAt = alwaysReadParticipant ? undefined : await rememberedBaselineCompletedAt(studyId, participantCode);
+  if (baselineCompletedAt) return { study, wave, participantCode, tokenHash, baselineCompletedAt };
   const read = alwaysReadParticipant ? participant : await readParticipant();
   // Withdrawal deletes a participant's tokens, and no link is issued to them after it; a token that
   // still resolves (issued before that rule, or read in the moment before the deletion) is answered

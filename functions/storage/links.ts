@@ -9,6 +9,7 @@ import { hashToken, newLinkToken } from '../domain/tokens.js';
 import { db, isConditionalCheckFailed, tableName } from './client.js';
 import { itemCache } from './item-cache.js';
 import { keys } from './keys.js';
+import { handOverItems, instrumentsAnswered } from './response-links.js';
 
 export type LinkTarget = { studyId: string; participantCode: string; waveId: string };
 
@@ -43,6 +44,14 @@ export function participantLinkItem(link: ParticipantLink) {
   };
 }
 
+/** A first answer was saved through the old link while it was being replaced: replace it again, handing that answer over too. */
+class ResponsesChanged extends Error {
+  constructor() {
+    super('A response was started while the link was being replaced');
+    this.name = 'ResponsesChanged';
+  }
+}
+
 export class ParticipantWithdrawn extends Error {
   constructor(readonly participantCode: string) {
     super(`${participantCode} has withdrawn from the study`);
@@ -55,7 +64,9 @@ export class ParticipantWithdrawn extends Error {
  * it exists in clear. Without `reissue`, a participant who already has a link
  * is refused; with it, the old token stops working in the same transaction.
  * Answers are keyed by participant and wave, not by token, so partial answers
- * carry over to the new link, and so does having opened the old one.
+ * carry over to the new link (and in the same transaction name it as the one
+ * they may be autosaved through: response-links.ts), and so does having
+ * opened the old one.
  *
  * A participant who has withdrawn is refused (ParticipantWithdrawn) by the
  * transaction itself, not by a read before it: withdrawal sets `withdrawnAt`
@@ -68,6 +79,7 @@ export async function issueLink(target: { studyId: string; participantCode: stri
   for (let attempt = 1; ; attempt += 1) {
     const outcome = await tryIssueLink(target, current, options.now);
     if (typeof outcome === 'string') return outcome;
+    if (outcome instanceof ResponsesChanged && attempt < 5) continue;
     if (outcome instanceof LinkAlreadyIssued && current && attempt === 1) {
       // The old link was first opened between reading and replacing it: replace it as it is now.
       // Another reissue meanwhile (a new hash) is refused, as before.
@@ -86,6 +98,7 @@ async function tryIssueLink(target: LinkTarget, current: ParticipantLink | undef
   const token = newLinkToken();
   const tokenHash = hashToken(token);
   const issuedAt = now.toISOString();
+  const handOver = current ? await handOverItems(target, await instrumentsAnswered(target), tokenHash) : [];
   try {
     await db().send(
       new TransactWriteCommand({
@@ -113,6 +126,8 @@ async function tryIssueLink(target: LinkTarget, current: ParticipantLink | undef
             },
           },
           ...(current ? [{ Delete: { TableName: tableName(), Key: keys.linkToken(current.tokenHash) } }] : []),
+          ...handOver,
+          // Last, so its cancellation reason is the last one.
           {
             ConditionCheck: {
               TableName: tableName(),
@@ -131,6 +146,8 @@ async function tryIssueLink(target: LinkTarget, current: ParticipantLink | undef
       if (participant?.Code === 'ConditionalCheckFailed') {
         return participant.Item ? new ParticipantWithdrawn(participantCode) : new Error(`No participant ${participantCode} in ${studyId}`);
       }
+      const handOverFailed = reasons.slice(-1 - handOver.length, -1).some((reason) => reason.Code !== undefined && reason.Code !== 'None');
+      if (handOverFailed) return new ResponsesChanged();
       return new LinkAlreadyIssued(participantCode);
     }
     throw error;
@@ -256,6 +273,14 @@ export class ReminderAlreadyClaimed extends Error {
  * replaced, so it too can only be retried once per run).
  */
 export async function reissueForReminder(link: LinkDeliveryState, step: number, now: Date): Promise<string> {
+  for (let attempt = 1; ; attempt += 1) {
+    const outcome = await tryReissueForReminder(link, step, now);
+    if (typeof outcome === 'string') return outcome;
+    if (!(outcome instanceof ResponsesChanged) || attempt >= 5) throw new ReminderAlreadyClaimed();
+  }
+}
+
+async function tryReissueForReminder(link: LinkDeliveryState, step: number, now: Date): Promise<string | Error> {
   const { studyId, participantCode, waveId } = link;
   const token = newLinkToken();
   const tokenHash = hashToken(token);
@@ -268,6 +293,7 @@ export async function reissueForReminder(link: LinkDeliveryState, step: number, 
     remindersSent: step,
     lastReminderAt: at,
   };
+  const handOver = await handOverItems(link, await instrumentsAnswered(link), tokenHash);
   try {
     await db().send(
       new TransactWriteCommand({
@@ -288,6 +314,7 @@ export async function reissueForReminder(link: LinkDeliveryState, step: number, 
             },
           },
           { Delete: { TableName: tableName(), Key: keys.linkToken(link.tokenHash) } },
+          ...handOver,
           {
             // Someone withdrawn since the wave was read gets nothing more.
             ConditionCheck: {
@@ -300,8 +327,11 @@ export async function reissueForReminder(link: LinkDeliveryState, step: number, 
       }),
     );
   } catch (error) {
-    if (error instanceof TransactionCanceledException) throw new ReminderAlreadyClaimed();
-    throw error;
+    if (!(error instanceof TransactionCanceledException)) throw error;
+    const reasons = error.CancellationReasons ?? [];
+    const claimLost = reasons.slice(0, 3).some((reason) => reason.Code !== undefined && reason.Code !== 'None');
+    const handOverFailed = reasons.slice(3, 3 + handOver.length).some((reason) => reason.Code !== undefined && reason.Code !== 'None');
+    return handOverFailed && !claimLost ? new ResponsesChanged() : new ReminderAlreadyClaimed();
   }
   return token;
 }

@@ -5,6 +5,7 @@ import type { Language } from '../contracts/common.js';
 import { seesParticipant, type StudyAccess } from '../domain/study-access.js';
 import { auditPut, type AuditNote } from './audit.js';
 import { db, queryAll, tableName } from './client.js';
+import { itemCache } from './item-cache.js';
 import { keys } from './keys.js';
 
 export type Participant = {
@@ -42,7 +43,26 @@ export async function getParticipant(studyId: string, participantCode: string): 
     new GetCommand({ TableName: tableName(), Key: keys.participant(studyId, participantCode) }),
   );
   if (!Item) return undefined;
-  return toParticipant(Item);
+  const participant = toParticipant(Item);
+  rememberBaselineCompletedAt(participant);
+  return participant;
+}
+
+/**
+ * When participants finished their baseline, as this container last read it:
+ * it is set once (responses.ts: if_not_exists) and never changes, so a save
+ * in a follow-up wave, whose window counts from it, need not read the
+ * participant again. Only a date is remembered, never that there is none.
+ */
+const baselines = itemCache<string>({ ttlMs: 15 * 60_000, maxEntries: 20_000 });
+const baselineKey = (studyId: string, participantCode: string) => JSON.stringify([studyId, participantCode]);
+
+export function rememberBaselineCompletedAt(participant: Participant): void {
+  if (participant.baselineCompletedAt) baselines.remember(baselineKey(participant.studyId, participant.participantCode), participant.baselineCompletedAt);
+}
+
+export function rememberedBaselineCompletedAt(studyId: string, participantCode: string): Promise<string | undefined> {
+  return baselines.get(baselineKey(studyId, participantCode), async () => undefined);
 }
 
 export async function listParticipants(studyId: string): Promise<Participant[]> {

@@ -1,7 +1,7 @@
 /** Partial and final responses: one item per participant × wave × instrument. */
 import { createHash } from 'node:crypto';
 import { TransactionCanceledException, type AttributeValue } from '@aws-sdk/client-dynamodb';
-import { PutCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, QueryCommand, TransactWriteCommand, type QueryCommandOutput } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { Language } from '../contracts/common.js';
 import { canonicalJson } from '../domain/canonical-json.js';
@@ -10,7 +10,7 @@ import { db, isConditionalCheckFailed, tableName } from './client.js';
 import { AGREED_WAVES, copyAgreementToParticipant, getConsent } from './consents.js';
 import { keys, prefixes } from './keys.js';
 import { linkIsLiveCheck } from './links.js';
-import { readWaveIndex } from './wave-index.js';
+import { LIVE_LINK } from './response-links.js';
 
 export type StoredResponse = {
   studyId: string;
@@ -78,8 +78,11 @@ export class ResponseAlreadyCompleted extends Error {
  * The stored item of a response: its keys, the wave index keys, and the
  * answers as JSON text with their canonical hash. The one place this shape is
  * written, for saveResponse and for the bulk loader alike.
+ *
+ * `liveLinkHash`: the hash of the participant's live link for this wave, when
+ * the item is written through it (see response-links.ts).
  */
-export function responseItem(response: StoredResponse) {
+export function responseItem(response: StoredResponse, liveLinkHash?: string) {
   const { answers, ...attributes } = response;
   return {
     ...keys.response(response.studyId, response.participantCode, response.waveId, response.instrumentId),
@@ -89,6 +92,7 @@ export function responseItem(response: StoredResponse) {
     // Stored as text so any SurveyJS value shape round-trips exactly.
     answersJson: JSON.stringify(answers),
     answersHash: createHash('sha256').update(canonicalJson(answers)).digest('hex'),
+    ...(liveLinkHash ? { [LIVE_LINK]: liveLinkHash } : {}),
   };
 }
 
@@ -108,12 +112,13 @@ export function responseItem(response: StoredResponse) {
  * that was written but whose reply was lost finds its own write (same
  * revision, same answers) and succeeds again.
  *
- * `linkTokenHash`: the personal link the save came through. Every save that
- * goes through the transaction (the first save, a language change, the final
- * submission) also checks the link is still live, and is refused with
- * LinkRevoked if it was revoked since the token was resolved: a submission
- * may resolve its token from the container's memory (see
- * resolveLinkTokenRemembered). A partial save in place has just read it.
+ * `linkTokenHash`: the personal link the save came through, whose target
+ * may come from the container's memory (resolveLinkTokenRemembered): the
+ * link may have been revoked since. A partial save in place is written only
+ * if the response names that link as live (LIVE_LINK); every other save goes
+ * through the transaction, which checks the link is still live, and is
+ * refused with LinkRevoked if it is not. Without a link (the bulk loader,
+ * tests) every save goes through the transaction.
  *
  * `baseline`: the wave is the study's baseline, whose completion starts
  * relative follow-up windows. `participantLanguage`: the participant's
@@ -126,9 +131,9 @@ export async function saveResponse(
 ): Promise<StoredResponse> {
   const baseRevision = options.baseRevision ?? 0;
   const saved: StoredResponse = { ...response, revision: baseRevision + 1 };
-  const item = responseItem(saved);
-  if (response.status === 'partial' && (options.participantLanguage ?? response.language) === response.language) {
-    const inPlace = await savePartialInPlace(saved, item, baseRevision);
+  const item = responseItem(saved, options.linkTokenHash);
+  if (options.linkTokenHash && response.status === 'partial' && (options.participantLanguage ?? response.language) === response.language) {
+    const inPlace = await savePartialInPlace(saved, item, baseRevision, options.linkTokenHash);
     if (inPlace) return inPlace;
   }
   return saveInTransaction(saved, item, { baseline: options.baseline, baseRevision, linkTokenHash: options.linkTokenHash });
@@ -145,27 +150,29 @@ function revisionIs(baseRevision: number) {
 
 /**
  * An autosave of a response that already exists, as a single conditional Put
- * (a third of the cost of the transaction in DynamoDB, and one round trip):
- * it exists, is not complete, is still at the base revision, and was saved in
- * the same language.
+ * (a third of the cost of the transaction in DynamoDB, and the request's only
+ * call): it exists, names the link the save came through as live, is not
+ * complete, is still at the base revision, and was saved in the same language.
  *
- * Why this skips the transaction's consent check and the participant read, and
- * why that is safe: docs/data-model.md, "Why a save reads so little".
+ * Why this skips the token read, the transaction's consent check and the
+ * participant read, and why that is safe: docs/data-model.md, "Why a save
+ * reads so little".
  *
  * Returns undefined when the item does not exist yet (the first save of this
- * instrument in this wave) or was saved in another language: the caller then
- * uses the transaction.
+ * instrument in this wave), names no link or another one (written before
+ * links were named, or the link was reissued since), or was saved in another
+ * language: the caller then uses the transaction, which checks the link.
  */
-async function savePartialInPlace(saved: StoredResponse, item: ResponseItem, baseRevision: number): Promise<StoredResponse | undefined> {
+async function savePartialInPlace(saved: StoredResponse, item: ResponseItem, baseRevision: number, linkTokenHash: string): Promise<StoredResponse | undefined> {
   const revision = revisionIs(baseRevision);
   try {
     await db().send(
       new PutCommand({
         TableName: tableName(),
         Item: item,
-        ConditionExpression: `attribute_exists(PK) AND #status <> :complete AND #language = :language AND ${revision.expression}`,
-        ExpressionAttributeNames: { '#status': 'status', '#language': 'language', '#revision': 'revision' },
-        ExpressionAttributeValues: { ':complete': 'complete', ':language': item.language, ...revision.values },
+        ConditionExpression: `attribute_exists(PK) AND #live = :link AND #status <> :complete AND #language = :language AND ${revision.expression}`,
+        ExpressionAttributeNames: { '#live': LIVE_LINK, '#status': 'status', '#language': 'language', '#revision': 'revision' },
+        ExpressionAttributeValues: { ':link': linkTokenHash, ':complete': 'complete', ':language': item.language, ...revision.values },
         ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
       }),
     );
@@ -176,6 +183,8 @@ async function savePartialInPlace(saved: StoredResponse, item: ResponseItem, bas
     const old = (error as { Item?: Record<string, AttributeValue> }).Item;
     if (!old) return undefined;
     const stored = unmarshall(old);
+    // Nothing about the response is told to a link it does not name: the transaction decides whether that link is live.
+    if (stored[LIVE_LINK] !== linkTokenHash) return undefined;
     if (stored.status === 'complete') throw new ResponseAlreadyCompleted();
     if (revisionOf(stored) !== baseRevision) return sameSaveOrConflict(stored, item);
     return undefined;
@@ -296,8 +305,67 @@ export async function listResponsesOfParticipantWave(studyId: string, participan
   return Items.map(toStoredResponse);
 }
 
-export async function listResponsesOfWave(studyId: string, waveId: string): Promise<StoredResponse[]> {
-  return (await readWaveIndex(studyId, waveId)).filter((item) => item.type === 'response').map(toStoredResponse);
+export type ResponsePage = { responses: StoredResponse[]; next: string | null };
+
+/**
+ * A page of a wave's responses, participant by participant in code order,
+ * starting after the participant `after`: at most `participants`
+ * participants, and no more than `maxBytes` (as `sizeOf` counts a response)
+ * unless the page holds only one participant, whose responses are never
+ * split. So a route can bound its answer whatever the size of the wave.
+ * `next` is the last participant in the page when more may follow.
+ */
+export async function listResponsesOfWavePage(
+  studyId: string,
+  waveId: string,
+  page: { after?: string | undefined; participants: number; maxBytes: number; sizeOf: (response: StoredResponse) => number },
+): Promise<ResponsePage> {
+  const responses: StoredResponse[] = [];
+  let bytes = 0;
+  let included = 0;
+  let last: string | null = null;
+  /** Adds one participant's responses, if they fit. */
+  const take = (group: { code: string; responses: StoredResponse[]; bytes: number }) => {
+    if (included > 0 && bytes + group.bytes > page.maxBytes) return false;
+    responses.push(...group.responses);
+    bytes += group.bytes;
+    included += 1;
+    last = group.code;
+    return true;
+  };
+  let group: { code: string; responses: StoredResponse[]; bytes: number } | undefined;
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const result: QueryCommandOutput = await db().send(
+      new QueryCommand({
+        TableName: tableName(),
+        IndexName: 'GSI1',
+        KeyConditionExpression: `GSI1PK = :wave${page.after ? ' AND GSI1SK > :after' : ''}`,
+        FilterExpression: '#type = :response',
+        ExpressionAttributeNames: { '#type': 'type' },
+        ExpressionAttributeValues: {
+          ':wave': keys.waveIndex(studyId, waveId, '', 'LINK').GSI1PK,
+          ':response': 'response',
+          // Past every index item of that participant: each kind suffix sorts below U+FFFF.
+          ...(page.after ? { ':after': `P#${page.after}#\uffff` } : {}),
+        },
+        ...(startKey ? { ExclusiveStartKey: startKey } : {}),
+      }),
+    );
+    for (const item of result.Items ?? []) {
+      const response = toStoredResponse(item);
+      if (group && group.code !== response.participantCode) {
+        if (!take(group) || included === page.participants) return { responses, next: last };
+        group = undefined;
+      }
+      group ??= { code: response.participantCode, responses: [], bytes: 0 };
+      group.responses.push(response);
+      group.bytes += page.sizeOf(response);
+    }
+    startKey = result.LastEvaluatedKey;
+  } while (startKey);
+  if (group && !take(group)) return { responses, next: last };
+  return { responses, next: null };
 }
 
 export function toStoredResponse(item: Record<string, unknown>): StoredResponse {

@@ -2,10 +2,11 @@
  * Withdrawal, with the choice the consent allows: stop future waves (their
  * links stop working; what they gave is kept) or erase everything.
  */
-import { DeleteCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { writeAudited, type AuditNote } from './audit.js';
 import { db, isConditionalCheckFailed, queryAll, tableName } from './client.js';
 import { keys } from './keys.js';
+import { forgetLiveLink, LIVE_LINK } from './response-links.js';
 
 function participantItems(studyId: string, participantCode: string): Promise<Record<string, unknown>[]> {
   return queryAll({
@@ -36,12 +37,24 @@ function markWithdrawn(studyId: string, participantCode: string, now: Date, audi
 
 /**
  * Stops every link of the participant and marks them withdrawn; their answers
- * stay. The mark is what stops them (every link and save checks it), so the
- * audit entry is written with it; deleting the link tokens only tidies up.
+ * stay. The mark is what stops them (every link and every save but an
+ * autosave in place checks it), so the audit entry is written with it. Then
+ * their responses stop naming a link (response-links.ts), which stops
+ * autosaves in place: a save that started no response before the mark can
+ * start none after it, so the listing below finds every response. Deleting
+ * the link tokens only tidies up.
  */
 export async function withdrawFromFutureWaves(studyId: string, participantCode: string, now: Date, audit?: AuditNote): Promise<void> {
   await markWithdrawn(studyId, participantCode, now, audit);
-  for (const tokenHash of linkTokenHashes(await participantItems(studyId, participantCode))) {
+  const items = await participantItems(studyId, participantCode);
+  for (const item of items.filter((each) => each.type === 'response' && each[LIVE_LINK] !== undefined)) {
+    try {
+      await db().send(new UpdateCommand(forgetLiveLink({ PK: item.PK as string, SK: item.SK as string }).Update!));
+    } catch (error) {
+      if (!isConditionalCheckFailed(error)) throw error; // erased meanwhile
+    }
+  }
+  for (const tokenHash of linkTokenHashes(items)) {
     await db().send(new DeleteCommand({ TableName: tableName(), Key: keys.linkToken(tokenHash) }));
   }
 }

@@ -7,7 +7,7 @@ import { countStatuses, waveStatus } from '../../functions/domain/progress.js';
 import { listAuditMonth } from '../../functions/storage/audit.js';
 import { getInstrumentVersion } from '../../functions/storage/instruments.js';
 import { listParticipants } from '../../functions/storage/participants.js';
-import { listResponsesOfParticipantWave, listResponsesOfWave } from '../../functions/storage/responses.js';
+import { listResponsesOfParticipantWave, listResponsesOfWavePage } from '../../functions/storage/responses.js';
 import { getStudy, listWaves } from '../../functions/storage/studies.js';
 import { createLocalUser } from '../../functions/storage/users.js';
 import { createDemoCohort, DemoCohortRefused } from '../../cli/demo-cohort.js';
@@ -39,7 +39,8 @@ describe('demo-cohort', () => {
     expect(await listParticipants(request.studyId)).toHaveLength(200);
 
     for (const wave of waves) {
-      const stored = await listResponsesOfWave(request.studyId, wave.waveId);
+      const { responses: stored, next } = await listResponsesOfWavePage(request.studyId, wave.waveId, { participants: 1000, maxBytes: Infinity, sizeOf: () => 0 });
+      expect(next).toBeNull();
       const generated = expected.flatMap((p) => p.responses.filter((r) => r.waveId === wave.waveId));
       expect(stored.length).toBe(generated.length);
       expect(stored.filter((r) => r.status === 'partial').length).toBe(generated.filter((r) => r.status === 'partial').length);

@@ -76,7 +76,7 @@ describe('DynamoDB calls per respondent request, on a warm container', () => {
     expect(opened.json.instruments[0].response).toMatchObject({ answers: { mood: 4 }, status: 'partial', language: 'cy', revision: 1 });
   });
 
-  it('saves a page in 2 calls and submits in 1', async () => {
+  it('saves a page in 1 call and submits in 1', async () => {
     const link = await createLink();
     await callRoute('GET', `/api/s/${link.token}`);
     const save = (body: object) => () => callRoute('PUT', `/api/s/${link.token}/responses/check-in`, { body });
@@ -86,7 +86,7 @@ describe('DynamoDB calls per respondent request, on a warm container', () => {
     const autosave = await callsOf(save({ answers: { mood: 4 }, language: 'en', complete: false, baseRevision: 1 }));
     const submit = await callsOf(save({ answers: { mood: 4, has_adviser: 'no' }, language: 'en', complete: true, baseRevision: 2 }));
 
-    expect(autosave).toEqual({ GetItem: 1, PutItem: 1 });
+    expect(autosave).toEqual({ PutItem: 1 });
     expect(submit).toEqual({ TransactWriteItems: 1 });
   });
 

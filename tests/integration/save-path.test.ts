@@ -4,13 +4,18 @@
  * study and wave come from the container's cache. These check that the
  * guarantees of the transaction still hold on that path.
  */
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
+import { hashToken } from '../../functions/domain/tokens.js';
+import { db } from '../../functions/storage/client.js';
 import { recordConsent } from '../../functions/storage/consents.js';
 import { keys } from '../../functions/storage/keys.js';
-import { issueLink } from '../../functions/storage/links.js';
+import { getParticipantLink, issueLink, recordEmailDelivery, reissueForReminder } from '../../functions/storage/links.js';
+import { handOverItems, instrumentsAnswered, LIVE_LINK } from '../../functions/storage/response-links.js';
 import { ParticipantNotFound, saveResponse, type ResponseToSave } from '../../functions/storage/responses.js';
 import { createWave, getWaveCached } from '../../functions/storage/studies.js';
-import { eraseParticipant } from '../../functions/storage/withdrawals.js';
+import { eraseParticipant, withdrawFromFutureWaves } from '../../functions/storage/withdrawals.js';
 import { callRoute } from '../support/call-route.js';
 import { CONSENT_VERSION, createLink, type LinkFixture } from '../support/fixtures.js';
 import { useTestTable } from '../support/test-table.js';
@@ -64,6 +69,85 @@ describe('autosaving a response that already exists', () => {
     await expect(racing).rejects.toBeInstanceOf(ParticipantNotFound);
     const left = (await table.scanAll()).filter((item) => item.studyId === link.studyId && item.participantCode === link.participantCode);
     expect(left).toEqual([]);
+  });
+});
+
+describe('an autosave in place, which reads no token: only the live link may write it', () => {
+  const responseKey = (link: LinkFixture) => keys.response(link.studyId, link.participantCode, link.waveId, 'check-in');
+  /** Opens the link (this process then remembers its token) and saves a first page. */
+  async function started(link: LinkFixture) {
+    expect((await callRoute('GET', `/api/s/${link.token}`)).status).toBe(200);
+    expect((await save(link.token, { answers: { mood: 2 }, language: 'en', complete: false, baseRevision: 0, pageName: 'first' })).status).toBe(200);
+    expect((await table.getItem(responseKey(link)))![LIVE_LINK]).toBe(hashToken(link.token));
+  }
+
+  it('refuses the old link once the link was reissued, though this server remembers its token, and the new link saves in place', async () => {
+    const link = await createLink();
+    await started(link);
+
+    const newToken = await issueLink(link, { reissue: true, now: new Date() });
+    const old = await save(link.token, { answers: { mood: 5 }, language: 'en', complete: false, baseRevision: 1, pageName: 'second' });
+    const renewed = await save(newToken, { answers: { mood: 4 }, language: 'en', complete: false, baseRevision: 1, pageName: 'second' });
+
+    expect(old.status).toBe(404);
+    expect(old.json.error.code).toBe('link_not_valid');
+    expect(renewed.status).toBe(200);
+    const item = (await table.getItem(responseKey(link)))!;
+    expect(item).toMatchObject({ revision: 2, pageName: 'second', [LIVE_LINK]: hashToken(newToken) });
+    expect(JSON.parse(item.answersJson as string)).toEqual({ mood: 4 });
+  });
+
+  it('refuses the old link once a reminder reissued it', async () => {
+    const link = await createLink();
+    await started(link);
+    await recordEmailDelivery(link, hashToken(link.token), new Date());
+
+    const newToken = await reissueForReminder((await getParticipantLink(link.studyId, link.participantCode, link.waveId))!, 1, new Date());
+    const old = await save(link.token, { answers: { mood: 5 }, language: 'en', complete: false, baseRevision: 1 });
+
+    expect(old.status).toBe(404);
+    expect((await table.getItem(responseKey(link)))![LIVE_LINK]).toBe(hashToken(newToken));
+    expect((await save(newToken, { answers: { mood: 4 }, language: 'en', complete: false, baseRevision: 1 })).status).toBe(200);
+  });
+
+  it('refuses a participant who withdrew after this server remembered their token, and keeps what they gave', async () => {
+    const link = await createLink();
+    await started(link);
+
+    await withdrawFromFutureWaves(link.studyId, link.participantCode, new Date());
+    const late = await save(link.token, { answers: { mood: 5 }, language: 'en', complete: false, baseRevision: 1 });
+
+    expect(late.status).toBe(404);
+    const item = (await table.getItem(responseKey(link)))!;
+    expect(item[LIVE_LINK]).toBeUndefined();
+    expect(JSON.parse(item.answersJson as string)).toEqual({ mood: 2 });
+  });
+
+  it('makes a reissue fail, to be tried again, when a first answer through the old link lands between its read and its write', async () => {
+    const link = await createLink();
+    const answeredBefore = await instrumentsAnswered(link);
+    // The first save lands after the reissue read which responses exist.
+    await save(link.token, { answers: { mood: 2 }, language: 'en', complete: false, baseRevision: 0 });
+
+    const handOver = db().send(new TransactWriteCommand({ TransactItems: await handOverItems(link, answeredBefore, hashToken('B'.repeat(24))) }));
+
+    expect(answeredBefore).toEqual([]);
+    await expect(handOver).rejects.toBeInstanceOf(TransactionCanceledException);
+    // Tried again, the reissue reads the response and hands it over.
+    const newToken = await issueLink(link, { reissue: true, now: new Date() });
+    expect((await table.getItem(responseKey(link)))![LIVE_LINK]).toBe(hashToken(newToken));
+  });
+
+  it('goes through the transaction once for a response that names no link (saved before links were named), then names it', async () => {
+    const link = await createLink();
+    await started(link);
+    const { [LIVE_LINK]: _named, ...unnamed } = (await table.getItem(responseKey(link)))!;
+    await table.putItem(unnamed);
+
+    const saved = await save(link.token, { answers: { mood: 3 }, language: 'en', complete: false, baseRevision: 1 });
+
+    expect(saved.status).toBe(200);
+    expect((await table.getItem(responseKey(link)))).toMatchObject({ revision: 2, [LIVE_LINK]: hashToken(link.token) });
   });
 });
 

@@ -3,16 +3,23 @@
  * instrument, as text. Every answer is rendered as text (React escapes it);
  * never use dangerouslySetInnerHTML here.
  */
-import { useCallback } from 'react';
+import { useCallback, useState } from 'react';
 import type { WaveResponses } from '../../../functions/contracts/researcher.js';
 import { listWaveResponses } from './consoleApi';
 import { PageLink, formatDateTime, studyPath, useLoad, useSession } from './ui';
 
+/** Participants per page: a wave of thousands is read a page at a time. */
+const PAGE_SIZE = 100;
+
 export function WaveResponsesPage(props: { studyId: string; waveId: string }) {
   const { studyId, waveId } = props;
   const { token } = useSession();
-  const load = useCallback(() => listWaveResponses(token, studyId, waveId), [token, studyId, waveId]);
+  // The `after` of each page shown so far: the last is the current page's (undefined: the first page).
+  const [cursors, setCursors] = useState<(string | undefined)[]>([undefined]);
+  const after = cursors[cursors.length - 1];
+  const load = useCallback(() => listWaveResponses(token, studyId, waveId, { limit: PAGE_SIZE, ...(after ? { after } : {}) }), [token, studyId, waveId, after]);
   const responses = useLoad<WaveResponses>(load);
+  const page = responses.data;
 
   return (
     <>
@@ -22,19 +29,34 @@ export function WaveResponsesPage(props: { studyId: string; waveId: string }) {
       <h1>
         Responses <span className="muted">{studyId} / {waveId}</span>
       </h1>
-      {!responses.data && !responses.problem && <p className="muted">Loading responses…</p>}
+      {!page && !responses.problem && <p className="muted">Loading responses…</p>}
       {responses.problem && <p className="notice notice-warn">{responses.problem.message}</p>}
-      {responses.data && !responses.problem && <ResponsesTable rows={responses.data.responses} />}
+      {page && !responses.problem && (
+        <>
+          <ResponsesTable rows={page.responses} pageNumber={cursors.length} more={page.next !== null} />
+          {(cursors.length > 1 || page.next) && (
+            <p className="console-buttons">
+              <button type="button" className="console-link-button" disabled={cursors.length <= 1} onClick={() => setCursors((c) => c.slice(0, -1))}>
+                Previous participants
+              </button>
+              <button type="button" className="console-link-button" disabled={!page.next} onClick={() => page.next && setCursors((c) => [...c, page.next!])}>
+                Next participants
+              </button>
+            </p>
+          )}
+        </>
+      )}
     </>
   );
 }
 
-function ResponsesTable({ rows }: { rows: WaveResponses['responses'] }) {
-  if (rows.length === 0) return <p>No responses yet.</p>;
+function ResponsesTable({ rows, pageNumber, more }: { rows: WaveResponses['responses']; pageNumber: number; more: boolean }) {
+  if (rows.length === 0) return <p>{pageNumber === 1 && !more ? 'No responses yet.' : 'No responses on this page.'}</p>;
   return (
     <>
       <p className="muted">
         {rows.length} response{rows.length === 1 ? '' : 's'}
+        {pageNumber > 1 || more ? `, page ${pageNumber}${more ? ' (more follow)' : ''}` : ''}
       </p>
       <div className="console-table-wrap">
         <table className="console-table">

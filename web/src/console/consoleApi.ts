@@ -103,13 +103,10 @@ export function listStudies(token: string): Promise<StudyList> {
   return requestJson(StudyList, '/api/studies', { bearer: token });
 }
 
-/** GET /api/studies/{studyId}/waves/{waveId}/responses */
-export function listWaveResponses(token: string, studyId: string, waveId: string): Promise<WaveResponses> {
-  return requestJson(
-    WaveResponses,
-    `/api/studies/${encodeURIComponent(studyId)}/waves/${encodeURIComponent(waveId)}/responses`,
-    { bearer: token },
-  );
+/** GET /api/studies/{studyId}/waves/{waveId}/responses?limit=&after= */
+export function listWaveResponses(token: string, studyId: string, waveId: string, page: { limit: number; after?: string }): Promise<WaveResponses> {
+  const query = new URLSearchParams({ limit: String(page.limit), ...(page.after ? { after: page.after } : {}) });
+  return requestJson(WaveResponses, `/api/studies/${encodeURIComponent(studyId)}/waves/${encodeURIComponent(waveId)}/responses?${query.toString()}`, { bearer: token });
 }
 
 // --- Study setup and running ------------------------------------------------
