@@ -93,6 +93,8 @@ export const CheckInList = z.object({
   checkIns: z.array(
     z.object({ participantCode: z.string(), waveId: z.string(), language: z.enum(['en', 'cy']), requestedAt: z.string(), handledAt: z.nullable(z.string()) }),
   ),
+  /** Pass as `after` for the next page (`<wave>/<participant code>`); null on the last page. */
+  next: z.nullable(z.string()),
 });
 export type CheckInList = z.infer<typeof CheckInList>;
 

@@ -201,9 +201,10 @@ export function withdrawParticipant(token: string, studyId: string, participantC
   return requestJson(WithdrawResult, `/api/studies/${seg(studyId)}/participants/${seg(participantCode)}/withdraw`, { method: 'POST', body, bearer: token });
 }
 
-/** GET /api/studies/{studyId}/check-ins */
-export function listCheckIns(token: string, studyId: string): Promise<CheckInList> {
-  return requestJson(CheckInList, `/api/studies/${seg(studyId)}/check-ins`, { bearer: token });
+/** GET /api/studies/{studyId}/check-ins?limit=&after= */
+export function listCheckIns(token: string, studyId: string, page: { limit: number; after?: string }): Promise<CheckInList> {
+  const query = new URLSearchParams({ limit: String(page.limit), ...(page.after ? { after: page.after } : {}) });
+  return requestJson(CheckInList, `/api/studies/${seg(studyId)}/check-ins?${query.toString()}`, { bearer: token });
 }
 
 /** POST /api/studies/{studyId}/check-ins/{waveId}/{participantCode}/handled */

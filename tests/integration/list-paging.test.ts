@@ -1,12 +1,15 @@
 /**
- * A wave's responses, read a page at a time (issue #24): a wave of 10,000
- * participants answered 13 MB in one response, over Lambda's 6 MB limit for a
- * synchronous answer, so the route failed in AWS. A page holds whole
- * participants, at most `limit` of them and about 4 MB of answers.
+ * Lists that grow with the cohort, read a page at a time (issue #24). A
+ * wave's responses: a wave of 10,000 participants answered 13 MB in one
+ * response, over Lambda's 6 MB limit for a synchronous answer, so the route
+ * failed in AWS; a page holds whole participants, at most `limit` of them and
+ * about 4 MB of answers. Check-in requests: one Query, so past 1 MB the rest
+ * were silently left out.
  */
 import { describe, expect, it } from 'vitest';
 import { signLocalResearcherToken } from '../../functions/auth/researcher-tokens.js';
 import { MAX_PAGE_BYTES } from '../../functions/handlers/list-wave-responses.js';
+import { recordCheckInRequest } from '../../functions/storage/check-ins.js';
 import { createParticipant } from '../../functions/storage/participants.js';
 import { responseItem } from '../../functions/storage/responses.js';
 import { callRoute } from '../support/call-route.js';
@@ -85,5 +88,39 @@ describe("a wave's responses, a page at a time", () => {
     const refused = await Promise.all(['?limit=0', '?limit=501', '?limit=2.5', '?after=..%2Fx', '?after=P%23x'].map(async (q) => (await callRoute('GET', path + q, { headers: await headers() })).json.error.code));
 
     expect(refused).toEqual(['limit_invalid', 'limit_invalid', 'limit_invalid', 'code_invalid', 'code_invalid']);
+  });
+});
+
+describe('check-in requests, a page at a time', () => {
+  it('pages by wave and code, each request once, and refuses an `after` that is not wave/code', async () => {
+    const link = await createLink();
+    await joinStudy(link.studyId, 'researcher-1', 'researcher');
+    const requestedAt = new Date().toISOString();
+    const expected: string[] = [];
+    for (const waveId of ['baseline', 'follow-up']) {
+      for (const participantCode of ['P-001', 'P-002', 'P-003']) {
+        await recordCheckInRequest({ studyId: link.studyId, waveId, participantCode, language: 'en', requestedAt });
+        expected.push(`${waveId}/${participantCode}`);
+      }
+    }
+    const path = `/api/studies/${link.studyId}/check-ins`;
+
+    const seen: string[] = [];
+    const nexts: (string | null)[] = [];
+    let after: string | null = null;
+    do {
+      const query = new URLSearchParams({ limit: '4', ...(after ? { after } : {}) });
+      const page = await callRoute('GET', `${path}?${query.toString()}`, { headers: await headers() });
+      expect(page.status).toBe(200);
+      seen.push(...(page.json.checkIns as { waveId: string; participantCode: string }[]).map((c) => `${c.waveId}/${c.participantCode}`));
+      after = page.json.next;
+      nexts.push(after);
+    } while (after && nexts.length < 10);
+
+    expect(seen).toEqual(expected);
+    expect(nexts).toEqual(['follow-up/P-001', null]);
+    const refused = await callRoute('GET', `${path}?after=P-001`, { headers: await headers() });
+    expect(refused.status).toBe(400);
+    expect(refused.json.error.code).toBe('code_invalid');
   });
 });
