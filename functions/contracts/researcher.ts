@@ -85,6 +85,8 @@ export const AuditLog = z.object({
   scope: z.string(),
   month: z.string(),
   entries: z.array(z.object({ at: z.string(), actor: z.string(), action: z.string(), detail: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])) })),
+  /** Pass as `after` for the next page; null on the last page. */
+  next: z.nullable(z.string()),
 });
 export type AuditLog = z.infer<typeof AuditLog>;
 

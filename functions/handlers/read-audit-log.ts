@@ -1,6 +1,7 @@
 /**
- * GET /api/audit/{scope}?month=YYYY-MM[&participant=CODE]: the audit log of a study (or _platform) for a
- * month, as JSON or CSV. Read-only: no route edits it. `participant` keeps the entries about one participant
+ * GET /api/audit/{scope}?month=YYYY-MM[&participant=CODE][&after=&limit=]: a page of the audit log of a
+ * study (or _platform) for a month, oldest first, as JSON or CSV (the next page's `after` in the JSON's
+ * `next`, or the CSV's `x-next-page` header). Read-only: no route edits it. `participant` keeps the entries about one participant
  * ("who read P-12's contact details?"): entries name them only by a reference computed from a key on their
  * record, so this works while they exist, and by design not after erasure.
  */
@@ -8,9 +9,13 @@ import type { AuditLog } from '../contracts/researcher.js';
 import { toCsv } from '../domain/csv.js';
 import { researcherHandler } from '../http/researcher-handler.js';
 import { HttpError } from '../http/errors.js';
+import { pageParameters } from '../http/paging.js';
 import { json } from '../http/responses.js';
-import { existingParticipantAuditRef, listAuditMonth, PLATFORM_SCOPE, recordAudit } from '../storage/audit.js';
+import { existingParticipantAuditRef, listAuditMonthPage, PLATFORM_SCOPE, recordAudit } from '../storage/audit.js';
 import { getStudy } from '../storage/studies.js';
+
+/** An entry's sort key, `<time>#<id>`: where a page ended. */
+const AFTER = { pattern: /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z#[A-Za-z0-9-]{1,64}$/, meaning: 'where the page before ended (its next)' };
 
 export const handler = researcherHandler('ReadAuditLog', async (event, researcher) => {
   const scope = event.pathParameters?.scope ?? '';
@@ -32,9 +37,11 @@ export const handler = researcherHandler('ReadAuditLog', async (event, researche
     }
   }
 
+  const { after, limit } = pageParameters(event, { defaultLimit: 1000, maxLimit: 5000, after: AFTER });
   // A participant no entry names yet: nothing to read.
-  const all = participant === null ? [] : (await listAuditMonth(scope, new Date(`${month}-01T00:00:00.000Z`))).sort((a, b) => a.at.localeCompare(b.at));
-  const entries = participant ? all.filter((e) => e.detail?.participant === participant) : all;
+  const page = participant === null ? { entries: [], next: null } : await listAuditMonthPage(scope, new Date(`${month}-01T00:00:00.000Z`), { limit, after });
+  // Filtered after reading, so a page about one participant can be short, and `next` still pages on.
+  const entries = participant ? page.entries.filter((e) => e.detail?.participant === participant) : page.entries;
   // The reference, never the code: this entry is about them too.
   await recordAudit({ scope, actor: researcher.userId, action: 'audit.read', detail: { month, ...(participant ? { participant } : {}) } });
 
@@ -42,10 +49,15 @@ export const handler = researcherHandler('ReadAuditLog', async (event, researche
     const csv = toCsv(['at', 'actor', 'action', 'detail'], entries.map((e) => [e.at, e.actor, e.action, JSON.stringify(e.detail)]));
     return {
       statusCode: 200,
-      headers: { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': `attachment; filename="audit-${scope}-${month}.csv"`, 'cache-control': 'no-store' },
+      headers: {
+        'content-type': 'text/csv; charset=utf-8',
+        'content-disposition': `attachment; filename="audit-${scope}-${month}.csv"`,
+        'cache-control': 'no-store',
+        ...(page.next ? { 'x-next-page': page.next } : {}),
+      },
       body: csv,
     };
   }
-  const result: AuditLog = { scope, month, entries: entries.map(({ at, actor, action, detail }) => ({ at, actor, action, detail })) };
+  const result: AuditLog = { scope, month, entries: entries.map(({ at, actor, action, detail }) => ({ at, actor, action, detail })), next: page.next };
   return json(200, result);
 });

@@ -4,14 +4,16 @@
  * response, over Lambda's 6 MB limit for a synchronous answer, so the route
  * failed in AWS; a page holds whole participants, at most `limit` of them and
  * about 4 MB of answers. Check-in requests: one Query, so past 1 MB the rest
- * were silently left out.
+ * were silently left out. The audit log: a month of a busy study in one answer.
  */
 import { describe, expect, it } from 'vitest';
 import { signLocalResearcherToken } from '../../functions/auth/researcher-tokens.js';
 import { MAX_PAGE_BYTES } from '../../functions/handlers/list-wave-responses.js';
+import { recordAudit } from '../../functions/storage/audit.js';
 import { recordCheckInRequest } from '../../functions/storage/check-ins.js';
 import { createParticipant } from '../../functions/storage/participants.js';
 import { responseItem } from '../../functions/storage/responses.js';
+import { routes } from '../../functions/routes.js';
 import { callRoute } from '../support/call-route.js';
 import { createLink, joinStudy, type LinkFixture } from '../support/fixtures.js';
 import { useTestTable } from '../support/test-table.js';
@@ -122,5 +124,91 @@ describe('check-in requests, a page at a time', () => {
     const refused = await callRoute('GET', `${path}?after=P-001`, { headers: await headers() });
     expect(refused.status).toBe(400);
     expect(refused.json.error.code).toBe('code_invalid');
+  });
+});
+
+describe("a month of the audit log, a page at a time", () => {
+  it('pages oldest first, as JSON and as CSV (the next page in a header), each entry once', async () => {
+    const link = await createLink();
+    const admin = { authorization: `Bearer ${(await signLocalResearcherToken({ userId: 'admin-1', role: 'admin' })).token}` };
+    for (let i = 1; i <= 7; i += 1) await recordAudit({ scope: link.studyId, actor: `member-${i}`, action: 'participants.listed', detail: { count: i } });
+    const month = new Date().toISOString().slice(0, 7);
+    const page = (after: string | null, accept?: string) =>
+      callRoute('GET', `/api/audit/${link.studyId}?${new URLSearchParams({ month, limit: '3', ...(after ? { after } : {}) }).toString()}`, { headers: { ...admin, ...(accept ? { accept } : {}) } });
+
+    // Every page read is itself audited (audit.read), so the log grows while it is read: each reading sees that.
+    const jsonEntries: string[] = [];
+    let after: string | null = null;
+    for (let pages = 0; pages < 20; pages += 1) {
+      const json = await page(after);
+      expect(json.status).toBe(200);
+      jsonEntries.push(...(json.json.entries as object[]).map((e) => JSON.stringify(e)));
+      after = json.json.next;
+      if (!after) break;
+    }
+    const csvLines: string[] = [];
+    after = null;
+    for (let pages = 0; pages < 20; pages += 1) {
+      const csv = await page(after, 'text/csv');
+      expect(csv.status).toBe(200);
+      csvLines.push(...csv.text.trim().split('\n').slice(1));
+      after = csv.headers['x-next-page'] ?? null;
+      if (!after) break;
+    }
+
+    const listed = (entries: string[]) => entries.filter((e) => e.includes('participants.listed'));
+    expect(after).toBeNull();
+    expect(new Set(jsonEntries).size).toBe(jsonEntries.length);
+    expect(listed(jsonEntries).map((e) => (JSON.parse(e) as { actor: string }).actor)).toEqual(['member-1', 'member-2', 'member-3', 'member-4', 'member-5', 'member-6', 'member-7']);
+    expect(new Set(csvLines).size).toBe(csvLines.length);
+    expect(listed(csvLines).map((line) => line.split(',')[1])).toEqual(['member-1', 'member-2', 'member-3', 'member-4', 'member-5', 'member-6', 'member-7']);
+    // The JSON reading audited itself page by page, and the CSV reading found those entries too.
+    expect(csvLines.filter((line) => line.includes('audit.read')).length).toBeGreaterThan(0);
+    expect((await page('not-a-key')).json.error.code).toBe('code_invalid');
+  });
+});
+
+/**
+ * Every GET route, and why its answer stays under Lambda's 6 MB: paged (a
+ * page is bounded) or bounded by something other than the cohort's size. A
+ * new GET route fails here until someone says which.
+ */
+const PAGED = ['ListWaveResponses', 'ListParticipants', 'ListCheckIns', 'ReadAuditLog', 'ListSentMessages'];
+const BOUNDED: Record<string, string> = {
+  OpenLink: "one participant's wave: at most 10 instruments' responses",
+  GetInstrumentSurvey: 'one published instrument version',
+  ListStudies: "the caller's studies",
+  StudyProgress: 'counts per wave and status, whatever the cohort',
+  GetParticipantContact: "one participant's contact",
+  ListInstruments: 'one summary per published instrument version',
+  ListDrafts: 'drafts shared for review, a summary each',
+  GetDraft: 'one instrument file and its comments',
+  OpenReview: 'one instrument file and its comments',
+  DiffInstrumentVersions: 'two instrument versions compared',
+  ListExports: 'export jobs, kept 7 days',
+  GetExport: 'one export job',
+  ReadSentMessage: 'one message',
+  ListConsentTexts: "the study's consent texts",
+  ListUsers: 'the platform accounts (the team, not participants)',
+  ListMembers: "the study's members",
+};
+
+describe('every GET route says how its answer stays under 6 MB', () => {
+  it('is paged or bounded by something other than the cohort', () => {
+    const gets = routes.filter((route) => route.method === 'GET').map((route) => route.name).sort();
+    expect([...PAGED, ...Object.keys(BOUNDED)].sort()).toEqual(gets);
+  });
+
+  it.each(PAGED)('%s refuses a page larger than its bound', async (name) => {
+    const link = await createLink();
+    await joinStudy(link.studyId, 'researcher-1', 'owner');
+    const route = routes.find((r) => r.name === name)!;
+    const path = route.path.replace('{studyId}', link.studyId).replace('{waveId}', link.waveId).replace('{scope}', link.studyId);
+    const admin = { authorization: `Bearer ${(await signLocalResearcherToken({ userId: 'researcher-1', role: 'admin' })).token}` };
+
+    const refused = await callRoute('GET', `${path}?month=${new Date().toISOString().slice(0, 7)}&limit=100000`, { headers: admin });
+
+    expect(refused.status).toBe(400);
+    expect(refused.json.error.message).toMatch(/limit/);
   });
 });

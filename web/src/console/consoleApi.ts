@@ -212,20 +212,34 @@ export function markCheckInHandled(token: string, studyId: string, waveId: strin
   return requestJson(CheckInHandledResult, `/api/studies/${seg(studyId)}/check-ins/${seg(waveId)}/${seg(participantCode)}/handled`, { method: 'POST', bearer: token });
 }
 
-/** GET /api/audit/{scope}?month=YYYY-MM */
-export function readAuditLog(token: string, scope: string, month: string): Promise<AuditLog> {
-  return requestJson(AuditLog, `/api/audit/${seg(scope)}?month=${seg(month)}`, { bearer: token });
+/** GET /api/audit/{scope}?month=YYYY-MM[&after=]: a page of the month's entries, oldest first. */
+export function readAuditLog(token: string, scope: string, month: string, after?: string): Promise<AuditLog> {
+  const query = new URLSearchParams({ month, ...(after ? { after } : {}) });
+  return requestJson(AuditLog, `/api/audit/${seg(scope)}?${query.toString()}`, { bearer: token });
 }
 
-/** GET /api/audit/{scope}?month=YYYY-MM with Accept: text/csv: the CSV as a Blob, to save. */
+/**
+ * GET /api/audit/{scope}?month=YYYY-MM with Accept: text/csv, every page
+ * (each names the next in its x-next-page header), joined into one CSV
+ * under one header line: the Blob to save.
+ */
 export async function downloadAuditCsv(token: string, scope: string, month: string): Promise<Blob> {
-  const response = await send(`/api/audit/${seg(scope)}?month=${seg(month)}`, { headers: { Accept: 'text/csv', Authorization: `Bearer ${token}` } });
-  if (!response.ok) {
-    // Throws the ApiProblem the error body describes.
-    await parseJsonResponse(AuditLog, response);
-    throw new ApiProblem(response.status, `http_${response.status}`, response.statusText);
-  }
-  return response.blob();
+  const parts: string[] = [];
+  let after: string | null = null;
+  do {
+    const query = new URLSearchParams({ month, ...(after ? { after } : {}) });
+    const response = await send(`/api/audit/${seg(scope)}?${query.toString()}`, { headers: { Accept: 'text/csv', Authorization: `Bearer ${token}` } });
+    if (!response.ok) {
+      // Throws the ApiProblem the error body describes.
+      await parseJsonResponse(AuditLog, response);
+      throw new ApiProblem(response.status, `http_${response.status}`, response.statusText);
+    }
+    const text = await response.text();
+    // Every page starts with the header line: keep the first page's only.
+    parts.push(parts.length === 0 ? text : text.slice(text.indexOf('\n') + 1));
+    after = response.headers.get('x-next-page');
+  } while (after);
+  return new Blob(parts, { type: 'text/csv;charset=utf-8' });
 }
 
 // --- Study membership (owners; platform admins to help a team) ----------------------

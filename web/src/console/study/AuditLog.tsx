@@ -15,11 +15,21 @@ export function AuditSection(props: { scopes: string[] }) {
   const [scope, setScope] = useState(props.scopes[0] ?? '_platform');
   const [month, setMonth] = useState(new Date().toISOString().slice(0, 7));
   const [log, setLog] = useState<AuditLog | null>(null);
+  // The `after` of each page shown so far: the last is the current page's (undefined: the first page).
+  const [cursors, setCursors] = useState<(string | undefined)[]>([undefined]);
   const action = useAction();
 
+  const showPage = (pages: (string | undefined)[]) =>
+    action.run(
+      async () => {
+        setLog(await readAuditLog(token, scope, month, pages[pages.length - 1]));
+        setCursors(pages);
+      },
+      { key: 'show' },
+    );
   const show = (event?: FormEvent) => {
     event?.preventDefault();
-    return action.run(async () => setLog(await readAuditLog(token, scope, month)), { key: 'show' });
+    return showPage([undefined]);
   };
 
   const download = () =>
@@ -34,7 +44,13 @@ export function AuditSection(props: { scopes: string[] }) {
       <form className="console-inline-form" onSubmit={(e) => void show(e)}>
         <label>
           Scope
-          <select value={scope} onChange={(e) => setScope(e.target.value)}>
+          <select
+            value={scope}
+            onChange={(e) => {
+              setScope(e.target.value);
+              setLog(null); // its pages belong to the scope shown
+            }}
+          >
             {props.scopes.map((s) => (
               <option key={s} value={s}>
                 {s === '_platform' ? 'Platform (sign-ins, users)' : s}
@@ -44,7 +60,15 @@ export function AuditSection(props: { scopes: string[] }) {
         </label>
         <label>
           Month
-          <input type="month" required value={month} onChange={(e) => setMonth(e.target.value)} />
+          <input
+            type="month"
+            required
+            value={month}
+            onChange={(e) => {
+              setMonth(e.target.value);
+              setLog(null); // its pages belong to the month shown
+            }}
+          />
         </label>
         <button type="submit" className="console-link-button" disabled={action.running('show')}>
           Show audit log
@@ -58,7 +82,8 @@ export function AuditSection(props: { scopes: string[] }) {
         <div className="console-table-wrap">
           <table className="console-table">
             <caption>
-              Audit log of {log.scope}, {log.month} ({log.entries.length} entr{log.entries.length === 1 ? 'y' : 'ies'})
+              Audit log of {log.scope}, {log.month} ({log.entries.length} entr{log.entries.length === 1 ? 'y' : 'ies'}
+              {cursors.length > 1 || log.next ? `, page ${cursors.length}${log.next ? ', more follow' : ''}` : ''})
             </caption>
             <thead>
               <tr>
@@ -84,6 +109,16 @@ export function AuditSection(props: { scopes: string[] }) {
             </tbody>
           </table>
         </div>
+      )}
+      {log && (cursors.length > 1 || log.next) && (
+        <p className="console-buttons">
+          <button type="button" className="console-link-button" disabled={cursors.length <= 1 || action.running('show')} onClick={() => void showPage(cursors.slice(0, -1))}>
+            Earlier entries
+          </button>
+          <button type="button" className="console-link-button" disabled={!log.next || action.running('show')} onClick={() => log.next && void showPage([...cursors, log.next])}>
+            Later entries
+          </button>
+        </p>
       )}
     </section>
   );
