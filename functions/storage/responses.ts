@@ -1,5 +1,4 @@
 /** Partial and final responses: one item per participant × wave × instrument. */
-import { createHash } from 'node:crypto';
 import { TransactionCanceledException, type AttributeValue } from '@aws-sdk/client-dynamodb';
 import { PutCommand, QueryCommand, TransactWriteCommand, type QueryCommandOutput } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
@@ -76,8 +75,11 @@ export class ResponseAlreadyCompleted extends Error {
 
 /**
  * The stored item of a response: its keys, the wave index keys, and the
- * answers as JSON text with their canonical hash. The one place this shape is
- * written, for saveResponse and for the bulk loader alike.
+ * answers as JSON text. The one place this shape is written, for
+ * saveResponse and for the bulk loader alike. (Items written before
+ * 2026-12-07 also hold `answersHash`, their canonical hash: nothing reads it
+ * now, and leaving it out keeps a 19-answer response under DynamoDB's 1 KB
+ * write unit.)
  *
  * `liveLinkHash`: the hash of the participant's live link for this wave, when
  * the item is written through it (see response-links.ts).
@@ -91,7 +93,6 @@ export function responseItem(response: StoredResponse, liveLinkHash?: string) {
     ...attributes,
     // Stored as text so any SurveyJS value shape round-trips exactly.
     answersJson: JSON.stringify(answers),
-    answersHash: createHash('sha256').update(canonicalJson(answers)).digest('hex'),
     ...(liveLinkHash ? { [LIVE_LINK]: liveLinkHash } : {}),
   };
 }
@@ -195,12 +196,16 @@ async function savePartialInPlace(saved: StoredResponse, item: ResponseItem, bas
 function sameSaveOrConflict(stored: Record<string, unknown>, item: ResponseItem): StoredResponse {
   const isThisSave =
     revisionOf(stored) === item.revision &&
-    stored.answersHash === item.answersHash &&
+    sameAnswers(stored, item) &&
     stored.language === item.language &&
     (stored.pageName ?? null) === (item.pageName ?? null);
   if (isThisSave) return toStoredResponse(stored);
   throw new SaveConflict(revisionOf(stored));
 }
+
+/** The same answers, whatever the order of their keys: a repeat of a save, not a new one. */
+const sameAnswers = (stored: Record<string, unknown>, item: ResponseItem) =>
+  typeof stored.answersJson === 'string' && canonicalJson(JSON.parse(stored.answersJson)) === canonicalJson(JSON.parse(item.answersJson));
 
 const revisionOf = (stored: Record<string, unknown>) => (typeof stored.revision === 'number' ? stored.revision : 0);
 
@@ -243,7 +248,7 @@ async function saveInTransaction(
     if (responseCheck?.Code !== 'ConditionalCheckFailed' || !responseCheck.Item) throw error;
     const stored = unmarshall(responseCheck.Item);
     if (stored.status !== 'complete') return sameSaveOrConflict(stored, item);
-    if (response.status === 'complete' && stored.answersHash === item.answersHash) return toStoredResponse(stored);
+    if (response.status === 'complete' && sameAnswers(stored, item)) return toStoredResponse(stored);
     throw new ResponseAlreadyCompleted();
   }
 }
