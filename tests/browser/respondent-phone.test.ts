@@ -76,8 +76,9 @@ describe('the respondent page language', () => {
 
     await Promise.all([either.goto(`${platform.url}/s/AAAAAAAAAAAAAAAAAAAAAAAA`), cymraeg.goto(`${platform.url}/s/AAAAAAAAAAAAAAAAAAAAAAAA`)]);
 
-    await either.getByRole('heading', { name: t('cy', 'notValidTitle') }).waitFor();
-    await either.getByRole('heading', { name: t('en', 'notValidTitle') }).waitFor();
+    await either.getByRole('heading', { name: t('cy', 'notValidTitle'), level: 1 }).waitFor();
+    await either.getByRole('heading', { name: t('en', 'notValidTitle'), level: 2 }).waitFor();
+    expect(await either.locator('h1').count()).toBe(1);
     await cymraeg.getByRole('heading', { name: t('cy', 'notValidTitle') }).waitFor();
     expect(await cymraeg.getByText(t('en', 'notValidTitle')).count()).toBe(0);
     expect(await cymraeg.getByText(t('en', 'notValidBody')).count()).toBe(0);

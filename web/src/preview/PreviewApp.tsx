@@ -35,9 +35,9 @@ const strings = {
     unreachableBody: 'Start it with npm run pont -- instrument preview <file>, then try again.',
   },
   cy: {
-    banner: 'Rhagolwg – dydy’r atebion ddim yn cael eu cadw',
-    live: 'Yn diweddaru pan fyddwch chi’n cadw’r ffeil',
-    offline: 'Wedi colli cysylltiad â’r gweinydd rhagolwg. Ydy e’n dal i redeg?',
+    banner: "Rhagolwg – dydy'r atebion ddim yn cael eu cadw",
+    live: "Yn diweddaru pan fyddwch chi'n cadw'r ffeil",
+    offline: "Wedi colli cysylltiad â'r gweinydd rhagolwg. Ydy e'n dal i redeg?",
     problemsTitle: 'Mae problemau yn y ffeil offeryn hon, felly does dim modd ei dangos eto. Trwsiwch nhw a chadwch y ffeil: bydd y dudalen hon yn diweddaru ar ei phen ei hun.',
     finishedTitle: 'Rhagolwg wedi gorffen',
     finishedBody: 'Byddai cyfranogwyr yn gweld y dudalen diolch nawr. Chafodd dim byd ei gadw.',

@@ -240,10 +240,10 @@ export function RespondentApp({ token }: { token: string }) {
           (langKnown ? (
             <ProblemPage lang={lang} problem={phase.problem} kept={outbox.hasKept()} onRetry={() => load()} />
           ) : (
-            // Nothing has said which language yet: the same page in both.
-            (['cy', 'en'] as const).map((both) => (
+            // Nothing has said which language yet: the same page in both, Welsh first; one main heading for the page.
+            (['cy', 'en'] as const).map((both, i) => (
               <div key={both} lang={both}>
-                <ProblemPage lang={both} problem={phase.problem} kept={outbox.hasKept()} onRetry={() => load()} />
+                <ProblemPage lang={both} problem={phase.problem} kept={outbox.hasKept()} onRetry={() => load()} heading={i === 0 ? 'h1' : 'h2'} />
               </div>
             ))
           ))}
@@ -350,12 +350,13 @@ const problemText: Record<Problem, { title: StringKey; body: StringKey; retry: b
   server: { title: 'serverTitle', body: 'serverBody', retry: true },
 };
 
-function ProblemPage(props: { lang: Lang; problem: Problem; kept: boolean; onRetry(): void }) {
+function ProblemPage(props: { lang: Lang; problem: Problem; kept: boolean; onRetry(): void; heading?: 'h1' | 'h2' }) {
   const { lang, problem, kept, onRetry } = props;
   const text = problemText[problem];
+  const Heading = props.heading ?? 'h1';
   return (
     <div className="message">
-      <h1>{t(lang, text.title)}</h1>
+      <Heading className="message-title">{t(lang, text.title)}</Heading>
       <p>{t(lang, text.body)}</p>
       {kept && problem === 'network' && <p className="notice notice-calm">{t(lang, 'queuedBody')}</p>}
       {text.retry && (

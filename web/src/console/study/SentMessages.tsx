@@ -23,7 +23,11 @@ export function SentMessages(props: { studyId: string; version: number }) {
   useEffect(() => {
     let live = true;
     listSentMessages(token, studyId, { offset, limit }).then(
-      (l) => live && setList(l),
+      (l) => {
+        if (!live) return;
+        setProblem(null);
+        setList(l);
+      },
       (error: unknown) => {
         if (!live) return;
         if (error instanceof ApiProblem && error.status === 404) setAbsent(true);
@@ -71,7 +75,13 @@ export function SentMessages(props: { studyId: string; version: number }) {
                       type="button"
                       className="console-link-button"
                       onClick={() =>
-                        void readSentMessage(token, studyId, m.id).then(setOpen, (error: unknown) => setProblem(toProblem(error, explain)))
+                        void readSentMessage(token, studyId, m.id).then(
+                          (message) => {
+                            setProblem(null); // an earlier message that could not be opened no longer matters
+                            setOpen(message);
+                          },
+                          (error: unknown) => setProblem(toProblem(error, explain)),
+                        )
                       }
                     >
                       {m.subject}
