@@ -65,7 +65,7 @@ describe('instrument preview', () => {
     await page.getByRole('button', { name: 'Cymraeg' }).click();
 
     await expect.poll(firstQuestionText).toContain(WELSH_TITLE);
-    await page.getByText('Rhagolwg – dydy’r atebion ddim yn cael eu cadw').waitFor();
+    await page.getByText("Rhagolwg – dydy'r atebion ddim yn cael eu cadw").waitFor();
   });
 
   it('runs to the end without sending anything, and starts again', async () => {
