@@ -3,10 +3,10 @@
  * instrument, as text. Every answer is rendered as text (React escapes it);
  * never use dangerouslySetInnerHTML here.
  */
-import { useCallback, useState } from 'react';
+import { useCallback } from 'react';
 import type { WaveResponses } from '../../../functions/contracts/researcher.js';
 import { listWaveResponses } from './consoleApi';
-import { PageLink, formatDateTime, studyPath, useLoad, useSession } from './ui';
+import { PageLink, Pager, formatDateTime, studyPath, useLoad, usePages, useSession } from './ui';
 
 /** Participants per page: a wave of thousands is read a page at a time. */
 const PAGE_SIZE = 100;
@@ -14,9 +14,8 @@ const PAGE_SIZE = 100;
 export function WaveResponsesPage(props: { studyId: string; waveId: string }) {
   const { studyId, waveId } = props;
   const { token } = useSession();
-  // The `after` of each page shown so far: the last is the current page's (undefined: the first page).
-  const [cursors, setCursors] = useState<(string | undefined)[]>([undefined]);
-  const after = cursors[cursors.length - 1];
+  const pages = usePages();
+  const { after } = pages;
   const load = useCallback(() => listWaveResponses(token, studyId, waveId, { limit: PAGE_SIZE, ...(after ? { after } : {}) }), [token, studyId, waveId, after]);
   const responses = useLoad<WaveResponses>(load);
   const page = responses.data;
@@ -33,17 +32,8 @@ export function WaveResponsesPage(props: { studyId: string; waveId: string }) {
       {responses.problem && <p className="notice notice-warn">{responses.problem.message}</p>}
       {page && !responses.problem && (
         <>
-          <ResponsesTable rows={page.responses} pageNumber={cursors.length} more={page.next !== null} />
-          {(cursors.length > 1 || page.next) && (
-            <p className="console-buttons">
-              <button type="button" className="console-link-button" disabled={cursors.length <= 1} onClick={() => setCursors((c) => c.slice(0, -1))}>
-                Previous participants
-              </button>
-              <button type="button" className="console-link-button" disabled={!page.next} onClick={() => page.next && setCursors((c) => [...c, page.next!])}>
-                Next participants
-              </button>
-            </p>
-          )}
+          <ResponsesTable rows={page.responses} pageNumber={pages.number} more={page.next !== null} />
+          <Pager pages={pages} next={page.next} what="participants" />
         </>
       )}
     </>

@@ -1,7 +1,7 @@
 /** Participants who asked for their worker to get in touch (from the closing page), and marking each handled. */
 import { useEffect, useState } from 'react';
 import { listCheckIns, markCheckInHandled } from '../consoleApi';
-import { ProblemBox, formatDateTime, toProblem, useAction, useSession } from '../ui';
+import { Pager, ProblemBox, formatDateTime, toProblem, useAction, usePages, useSession } from '../ui';
 
 /** Requests per page: a large cohort's requests are read a page at a time. */
 const PAGE_SIZE = 100;
@@ -13,9 +13,8 @@ export function CheckInsSection(props: { studyId: string; teamEmail?: string | u
   const action = useAction();
   const { setProblem } = action;
   const [tick, setTick] = useState(0);
-  // The `after` of each page shown so far: the last is the current page's (undefined: the first page).
-  const [cursors, setCursors] = useState<(string | undefined)[]>([undefined]);
-  const after = cursors[cursors.length - 1];
+  const pages = usePages();
+  const { after } = pages;
 
   useEffect(() => {
     let live = true;
@@ -42,7 +41,7 @@ export function CheckInsSection(props: { studyId: string; teamEmail?: string | u
         Refresh check-ins
       </button>
       <ProblemBox problem={action.problem} />
-      {list && list.checkIns.length === 0 && <p>{cursors.length === 1 && !list.next ? 'No check-in requests.' : 'No check-in requests on this page.'}</p>}
+      {list && list.checkIns.length === 0 && <p>{pages.number === 1 && !list.next ? 'No check-in requests.' : 'No check-in requests on this page.'}</p>}
       {list && list.checkIns.length > 0 && (
         <table className="console-table">
           <caption>Participants who asked for their worker to get in touch</caption>
@@ -76,16 +75,7 @@ export function CheckInsSection(props: { studyId: string; teamEmail?: string | u
           </tbody>
         </table>
       )}
-      {list && (cursors.length > 1 || list.next) && (
-        <p className="console-buttons">
-          <button type="button" className="console-link-button" disabled={cursors.length <= 1} onClick={() => setCursors((c) => c.slice(0, -1))}>
-            Previous requests
-          </button>
-          <button type="button" className="console-link-button" disabled={!list.next} onClick={() => list.next && setCursors((c) => [...c, list.next!])}>
-            Next requests
-          </button>
-        </p>
-      )}
+      {list && <Pager pages={pages} next={list.next} what="requests" />}
     </section>
   );
 }

@@ -6,7 +6,7 @@
 import { useEffect, useState } from 'react';
 import type { ParticipantList as ParticipantPage } from '../../../../functions/contracts/participants.js';
 import { listParticipants } from '../consoleApi';
-import { ProblemBox, groupLabel, toProblem, useAction, useSession, type Study } from '../ui';
+import { Pager, ProblemBox, groupLabel, toProblem, useAction, usePages, useSession, type Study } from '../ui';
 import { GroupFilter, GroupNote, groupChoices } from './groups';
 import type { Delivery } from './types';
 import { RecentContactChanges, recentlyChangedCodes } from './RecentContactChanges';
@@ -57,14 +57,13 @@ export function ParticipantList(props: {
   const [group, setGroup] = useState('');
   /** A reissue by email the server held back: the address changed in the last 24 hours. */
   const [recent, setRecent] = useState<{ waveId: string; waveName: string; code: string; codes: string[] } | null>(null);
-  // Cursors of the pages before this one: "Previous" pops one.
-  const [cursors, setCursors] = useState<(string | undefined)[]>([undefined]);
+  const pages = usePages();
   // With what it was asked for: the caption describes the rows on screen, not a search still on its way.
   const [page, setPage] = useState<(ParticipantPage & { search: string; group: string; number: number }) | null>(null);
   const action = useAction();
   const { setProblem } = action;
   const [delivery, setDelivery] = useState<Delivery>('sheet');
-  const after = cursors[cursors.length - 1];
+  const { after } = pages;
 
   const groupAttribute = groups?.attribute ?? null;
   useEffect(() => {
@@ -73,7 +72,7 @@ export function ParticipantList(props: {
     participantsPage(token, study.studyId, { ...(after ? { after } : {}), ...(search ? { prefix: search } : {}) }, only).then(
       (p) => {
         if (!live) return;
-        setPage({ ...p, search, group, number: cursors.length });
+        setPage({ ...p, search, group, number: pages.number });
         setProblem(null);
       },
       (error: unknown) => live && setProblem(toProblem(error, explain)),
@@ -81,7 +80,7 @@ export function ParticipantList(props: {
     return () => {
       live = false;
     };
-  }, [token, study.studyId, explain, after, cursors.length, search, group, groupAttribute, props.version, setProblem]);
+  }, [token, study.studyId, explain, after, pages.number, search, group, groupAttribute, props.version, setProblem]);
 
   const reissue = (waveId: string, code: string, confirmRecentContactChanges = false) =>
     action.run(
@@ -113,7 +112,7 @@ export function ParticipantList(props: {
           onChoose={setGroupChoice}
           onShow={() => {
             setGroup(groupChoice);
-            setCursors([undefined]);
+            pages.reset();
           }}
         />
       )}
@@ -122,7 +121,7 @@ export function ParticipantList(props: {
         onSubmit={(e) => {
           e.preventDefault();
           setSearch(prefix.trim());
-          setCursors([undefined]);
+          pages.reset();
         }}
       >
         <label>
@@ -226,14 +225,7 @@ export function ParticipantList(props: {
               </tbody>
             </table>
           </div>
-          <p className="console-buttons">
-            <button type="button" className="console-link-button" disabled={cursors.length <= 1} onClick={() => setCursors((c) => c.slice(0, -1))}>
-              Previous participants
-            </button>
-            <button type="button" className="console-link-button" disabled={!page.next} onClick={() => page.next && setCursors((c) => [...c, page.next!])}>
-              Next participants
-            </button>
-          </p>
+          <Pager pages={pages} next={page.next} what="participants" always />
         </>
       )}
     </section>

@@ -11,3 +11,4 @@ export { SessionProvider, useSession, type ConsoleSession, type Explain } from '
 export { groupLabel, windowText, type Study, type Wave } from './study';
 export { useAction, type Action, type RunOptions } from './useAction';
 export { useLoad, type Load } from './useLoad';
+export { Pager, usePages, type Pages } from './paging';
