@@ -6,8 +6,8 @@
  */
 import { createHmac, randomBytes, randomUUID } from 'node:crypto';
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type QueryCommandOutput } from '@aws-sdk/lib-dynamodb';
-import { db, isConditionalCheckFailed, queryAll, tableName } from './client.js';
+import { GetCommand, PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { db, isConditionalCheckFailed, queryAll, queryUpTo, tableName } from './client.js';
 import { keys } from './keys.js';
 
 export const PLATFORM_SCOPE = '_platform';
@@ -78,24 +78,10 @@ async function writeAlone(change: TransactItem): Promise<void> {
  */
 export async function listAuditMonthPage(scope: string, month: Date, page: { limit: number; after?: string | undefined }): Promise<{ entries: AuditEntry[]; next: string | null }> {
   const { PK } = keys.audit(scope, month, '');
-  const entries: (AuditEntry & { sortKey: string })[] = [];
-  let startKey: Record<string, unknown> | undefined = page.after ? { PK, SK: page.after } : undefined;
-  // A page can come back short (DynamoDB's 1 MB limit): keep reading until it is full or the month ends.
-  do {
-    const result: QueryCommandOutput = await db().send(
-      new QueryCommand({
-        TableName: tableName(),
-        KeyConditionExpression: 'PK = :pk',
-        ExpressionAttributeValues: { ':pk': PK },
-        Limit: page.limit - entries.length,
-        ...(startKey ? { ExclusiveStartKey: startKey } : {}),
-      }),
-    );
-    for (const { scope: s, actor, action, detail, at, SK } of result.Items ?? []) entries.push({ scope: s, actor, action, detail, at, sortKey: SK } as AuditEntry & { sortKey: string });
-    startKey = result.LastEvaluatedKey;
-  } while (startKey && entries.length < page.limit);
-  const last = entries[entries.length - 1];
-  return { entries: entries.map(({ sortKey: _, ...entry }) => entry), next: startKey && last ? last.sortKey : null };
+  const { items, lastKey } = await queryUpTo({ KeyConditionExpression: 'PK = :pk', ExpressionAttributeValues: { ':pk': PK } }, { limit: page.limit, startKey: page.after ? { PK, SK: page.after } : undefined });
+  const entries = items.map(({ scope: s, actor, action, detail, at }) => ({ scope: s, actor, action, detail, at }) as AuditEntry);
+  const last = items[items.length - 1];
+  return { entries, next: lastKey && last ? (last.SK as string) : null };
 }
 
 export async function listAuditMonth(scope: string, month: Date): Promise<AuditEntry[]> {

@@ -1,8 +1,8 @@
 /** "Yes, please get in touch with me": one request per participant per wave, holding no answers. */
-import { GetCommand, PutCommand, QueryCommand, type QueryCommandOutput } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { Language } from '../contracts/common.js';
 import { writeAudited, type AuditNote } from './audit.js';
-import { db, isConditionalCheckFailed, tableName } from './client.js';
+import { db, isConditionalCheckFailed, queryUpTo, tableName } from './client.js';
 import { keys } from './keys.js';
 
 export type CheckInRequestRecord = { studyId: string; waveId: string; participantCode: string; language: Language; requestedAt: string; handledAt?: string };
@@ -41,24 +41,13 @@ export async function listCheckInRequestsPage(
   studyId: string,
   page: { limit: number; after?: { waveId: string; participantCode: string } | undefined },
 ): Promise<{ checkIns: CheckInRequestRecord[]; next: { waveId: string; participantCode: string } | null }> {
-  const checkIns: CheckInRequestRecord[] = [];
-  let startKey: Record<string, unknown> | undefined = page.after ? keys.checkInRequest(studyId, page.after.waveId, page.after.participantCode) : undefined;
-  // A page can come back short (DynamoDB's 1 MB limit): keep reading until it is full or the requests end.
-  do {
-    const result: QueryCommandOutput = await db().send(
-      new QueryCommand({
-        TableName: tableName(),
-        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :checkIn)',
-        ExpressionAttributeValues: { ':pk': keys.study(studyId).PK, ':checkIn': 'CHECKIN#' },
-        Limit: page.limit - checkIns.length,
-        ...(startKey ? { ExclusiveStartKey: startKey } : {}),
-      }),
-    );
-    checkIns.push(...(result.Items ?? []).map(toCheckInRequest));
-    startKey = result.LastEvaluatedKey;
-  } while (startKey && checkIns.length < page.limit);
+  const { items, lastKey } = await queryUpTo(
+    { KeyConditionExpression: 'PK = :pk AND begins_with(SK, :checkIn)', ExpressionAttributeValues: { ':pk': keys.study(studyId).PK, ':checkIn': 'CHECKIN#' } },
+    { limit: page.limit, startKey: page.after ? keys.checkInRequest(studyId, page.after.waveId, page.after.participantCode) : undefined },
+  );
+  const checkIns = items.map(toCheckInRequest);
   const last = checkIns[checkIns.length - 1];
-  return { checkIns, next: startKey && last ? { waveId: last.waveId, participantCode: last.participantCode } : null };
+  return { checkIns, next: lastKey && last ? { waveId: last.waveId, participantCode: last.participantCode } : null };
 }
 
 /** Marks a request handled once; false when there is no such request. */

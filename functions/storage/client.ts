@@ -74,3 +74,24 @@ export async function queryAll(input: Omit<QueryCommandInput, 'TableName' | 'Exc
   } while (startKey);
   return items;
 }
+
+/**
+ * Up to `limit` items a query matches, from after `startKey`: a page of a
+ * list route. DynamoDB's own pages end at 1 MB, so it reads on until the page
+ * is full or nothing is left; `lastKey` is where it stopped when more may follow.
+ */
+export async function queryUpTo(
+  input: Omit<QueryCommandInput, 'TableName' | 'ExclusiveStartKey' | 'Limit'>,
+  page: { limit: number; startKey?: Record<string, unknown> | undefined },
+): Promise<{ items: Record<string, unknown>[]; lastKey?: Record<string, unknown> }> {
+  const items: Record<string, unknown>[] = [];
+  let startKey = page.startKey;
+  do {
+    const result: QueryCommandOutput = await db().send(
+      new QueryCommand({ TableName: tableName(), ...input, Limit: page.limit - items.length, ...(startKey ? { ExclusiveStartKey: startKey } : {}) }),
+    );
+    items.push(...(result.Items ?? []));
+    startKey = result.LastEvaluatedKey;
+  } while (startKey && items.length < page.limit);
+  return { items, ...(startKey ? { lastKey: startKey } : {}) };
+}

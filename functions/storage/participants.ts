@@ -1,10 +1,10 @@
 /** Pseudonymous participants: a study-scoped code and the study's declared attributes. */
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { BatchGetCommand, DeleteCommand, GetCommand, PutCommand, QueryCommand, TransactWriteCommand, type BatchGetCommandOutput, type QueryCommandOutput } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, DeleteCommand, GetCommand, PutCommand, TransactWriteCommand, type BatchGetCommandOutput } from '@aws-sdk/lib-dynamodb';
 import type { Language } from '../contracts/common.js';
 import { seesParticipant, type StudyAccess } from '../domain/study-access.js';
 import { auditPut, type AuditNote } from './audit.js';
-import { db, queryAll, tableName } from './client.js';
+import { db, queryAll, queryUpTo, tableName } from './client.js';
 import { itemCache } from './item-cache.js';
 import { keys } from './keys.js';
 
@@ -90,25 +90,13 @@ export async function codesSeenBy(access: StudyAccess): Promise<ReadonlySet<stri
  * starts with `prefix`: the console lists thousands a page at a time.
  */
 export async function listParticipantsPage(studyId: string, page: { limit: number; after?: string; prefix?: string }): Promise<{ participants: Participant[]; next: string | null }> {
-  const { PK } = keys.study(studyId);
-  const participants: Participant[] = [];
-  let startKey: Record<string, unknown> | undefined = page.after ? keys.participant(studyId, page.after) : undefined;
-  // A page can come back short (DynamoDB's 1 MB limit): keep reading until it is full or the partition ends.
-  do {
-    const result: QueryCommandOutput = await db().send(
-      new QueryCommand({
-        TableName: tableName(),
-        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :p)',
-        ExpressionAttributeValues: { ':pk': PK, ':p': `P#${page.prefix ?? ''}` },
-        Limit: page.limit - participants.length,
-        ...(startKey ? { ExclusiveStartKey: startKey } : {}),
-      }),
-    );
-    participants.push(...(result.Items ?? []).map(toParticipant));
-    startKey = result.LastEvaluatedKey;
-  } while (startKey && participants.length < page.limit);
+  const { items, lastKey } = await queryUpTo(
+    { KeyConditionExpression: 'PK = :pk AND begins_with(SK, :p)', ExpressionAttributeValues: { ':pk': keys.study(studyId).PK, ':p': `P#${page.prefix ?? ''}` } },
+    { limit: page.limit, startKey: page.after ? keys.participant(studyId, page.after) : undefined },
+  );
+  const participants = items.map(toParticipant);
   const last = participants[participants.length - 1];
-  return { participants, next: startKey && last ? last.participantCode : null };
+  return { participants, next: lastKey && last ? last.participantCode : null };
 }
 
 /** DynamoDB's limit on items in one transaction. */
