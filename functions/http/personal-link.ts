@@ -17,7 +17,8 @@ export type PersonalLink = { study: Study; wave: Wave; participantCode: string; 
 /**
  * A link opened for a save: the participant is read only when the wave's
  * window counts from their baseline and this container does not remember
- * when that was (`participant` is there only if it was read), and
+ * when that was (`participant` is there only if it was read; their
+ * `baselineCompletedAt`, read or remembered, is there when known), and
  * `tokenHash` is the link's, for the save's own check that it is still live.
  */
 type PersonalLinkTarget = Omit<PersonalLink, 'participant'> & { participant?: Participant; baselineCompletedAt?: string; tokenHash: string };
@@ -90,7 +91,7 @@ export function openLinkForSave(event: Event, now: Date): Promise<PersonalLinkTa
 async function openLink(event: Event, now: Date, reads: LinkReads): Promise<PersonalLinkTarget> {
   const link = await findLink(event.pathParameters?.token, reads);
   if (!link) throw await refuseBadToken(event, now);
-  return { ...link, window: openWindow(link.wave, link.baselineCompletedAt ?? link.participant?.baselineCompletedAt, now) };
+  return { ...link, window: openWindow(link.wave, link.baselineCompletedAt, now) };
 }
 
 /** A token that leads nowhere: counted against the client, and answered "not valid" (or 429 once too many). */
@@ -142,6 +143,7 @@ async function findLink(
   // Withdrawal deletes a participant's tokens, and no link is issued to them after it; a token that
   // still resolves (issued before that rule, or read in the moment before the deletion) is answered
   // exactly like one that does not exist: whoever holds it learns nothing, not even that they withdrew.
-  // Unread here (a final submission in a fixed window), the submission's own write refuses it.
-  return read && !read.withdrawnAt ? { study, wave, participantCode, participant: read, tokenHash } : undefined;
+  // Unread here (a save in a fixed window), the save's own write refuses it.
+  if (!read || read.withdrawnAt) return undefined;
+  return { study, wave, participantCode, participant: read, tokenHash, ...(read.baselineCompletedAt ? { baselineCompletedAt: read.baselineCompletedAt } : {}) };
 }
