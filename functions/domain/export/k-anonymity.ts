@@ -65,6 +65,20 @@ export type QuasiRecord = {
   values: readonly (readonly QuasiValue[])[];
 };
 
+/**
+ * The participants' records in a compact form: those who show the same values
+ * and answered waves can share one record (a cohort has far fewer distinct
+ * records than participants), so that an export's memory grows by a few bytes
+ * a participant rather than by a record each.
+ */
+export type QuasiRecords = {
+  /** The participants' ids (export pseudonyms), each once. */
+  ids: readonly string[];
+  /** Each participant's record, as an index into records. */
+  recordOf: Int32Array;
+  records: readonly QuasiRecord[];
+};
+
 export type ColumnLoss = {
   column: string;
   quasiIdentifier: string;
@@ -118,14 +132,16 @@ const MAX_COMBINATIONS = 4096;
 const NULL_KEY = 0;
 const WITHHELD_KEY = 1;
 
-export function protectQuasiIdentifiers(quasiIdentifiers: readonly QuasiIdentifier[], participants: ReadonlyMap<string, QuasiRecord>, k: number = DEFAULT_K): Protection {
+export function protectQuasiIdentifiers(quasiIdentifiers: readonly QuasiIdentifier[], participants: ReadonlyMap<string, QuasiRecord> | QuasiRecords, k: number = DEFAULT_K): Protection {
   if (!Number.isInteger(k) || k < 2) throw new Error('k must be a whole number of at least 2');
-  const table = new QuasiTable(quasiIdentifiers, participants);
+  const table = new QuasiTable(quasiIdentifiers, participants instanceof Map ? recordsOfMap(participants) : (participants as QuasiRecords));
   const search = searchRecodings(table, k);
   const state = search.best;
   const reportData = describe(table, state, k, search);
   const columnIndex = new Map(quasiIdentifiers.map((q, i) => [q.id, i]));
   const participantIndex = new Map(table.ids.map((id, i) => [id, i]));
+  // The release keeps the chosen state and nothing else of the search: its tables go to the garbage collector while the files are written.
+  const released = new Release(quasiIdentifiers, state);
 
   return {
     report: reportData,
@@ -133,10 +149,14 @@ export function protectQuasiIdentifiers(quasiIdentifiers: readonly QuasiIdentifi
       const q = columnIndex.get(quasiIdentifier);
       const p = participantIndex.get(participant);
       if (q === undefined || p === undefined || value === null) return value;
-      const released = table.release(state, p, q, value);
-      return released === WITHHELD ? suppressedCode(value) : released;
+      const cell = released.value(p, q, value);
+      return cell === WITHHELD ? suppressedCode(value) : cell;
     },
   };
+}
+
+function recordsOfMap(participants: ReadonlyMap<string, QuasiRecord>): QuasiRecords {
+  return { ids: [...participants.keys()], recordOf: Int32Array.from(participants.keys(), (_, i) => i), records: [...participants.values()] };
 }
 
 function suppressedCode(value: string | number): string | number {
@@ -149,8 +169,11 @@ function suppressedCode(value: string | number): string | number {
 type State = { levels: Uint8Array<ArrayBuffer>; suppressed: Uint8Array<ArrayBuffer> };
 
 class QuasiTable {
+  /** The participants, ordered by what they show, then by id. */
   readonly ids: string[];
-  readonly records: QuasiRecord[];
+  /** recordOf[p]: the participant's record, an index into records (one per distinct record). */
+  private readonly recordOf: Int32Array;
+  private readonly records: QuasiRecord[];
   readonly q: number;
   readonly n: number;
   readonly patterns: Int32Array;
@@ -170,16 +193,34 @@ class QuasiTable {
 
   constructor(
     readonly quasiIdentifiers: readonly QuasiIdentifier[],
-    participants: ReadonlyMap<string, QuasiRecord>,
+    participants: QuasiRecords,
   ) {
+    // One record per distinct content: everything below that depends on a record alone is worked out once per record.
+    const byContent = new Map<string, number>();
+    const contents: string[] = [];
+    this.records = [];
+    const canonical = Int32Array.from(participants.records, (record) => {
+      const content = JSON.stringify([record.pattern, record.values]);
+      let id = byContent.get(content);
+      if (id === undefined) {
+        byContent.set(content, (id = this.records.length));
+        this.records.push(record);
+        contents.push(content);
+      }
+      return id;
+    });
+    const rank = new Int32Array(contents.length);
+    [...contents.keys()].sort((a, b) => (contents[a]! < contents[b]! ? -1 : contents[a]! > contents[b]! ? 1 : 0)).forEach((record, i) => (rank[record] = i));
     // Ordered by what they hold, then by id: every tie below is broken by content, so the same data gives the same release whatever the export's pseudonyms.
-    const content = new Map([...participants].map(([id, record]) => [id, JSON.stringify([record.pattern, record.values])]));
-    this.ids = [...participants.keys()].sort((a, b) => (content.get(a)! < content.get(b)! ? -1 : content.get(a)! > content.get(b)! ? 1 : a < b ? -1 : a > b ? 1 : 0));
-    this.records = this.ids.map((id) => participants.get(id)!);
+    const ids = participants.ids;
+    const recordOf = (i: number) => canonical[participants.recordOf[i]!]!;
+    const order = Array.from(ids, (_, i) => i).sort((a, b) => rank[recordOf(a)]! - rank[recordOf(b)]! || (ids[a]! < ids[b]! ? -1 : ids[a]! > ids[b]! ? 1 : 0));
+    this.ids = order.map((i) => ids[i]!);
+    this.recordOf = Int32Array.from(order, recordOf);
     this.q = quasiIdentifiers.length;
     this.n = this.ids.length;
     const patternIds = new Map<string, number>();
-    this.patterns = Int32Array.from(this.records, (r) => intern(patternIds, r.pattern));
+    this.patterns = Int32Array.from(this.recordOf, (r) => intern(patternIds, this.records[r]!.pattern));
     this.patternCount = patternIds.size;
     const ranks = [...new Set(quasiIdentifiers.flatMap((q) => (q.priority === undefined ? [] : [q.priority])))].sort((a, b) => a - b);
     this.tierOf = quasiIdentifiers.map((q) => (q.priority === undefined ? ranks.length : ranks.indexOf(q.priority)));
@@ -191,19 +232,28 @@ class QuasiTable {
     this.keyCounts = [];
     quasiIdentifiers.forEach((qi, q) => {
       const interned = new Map<string, number>([['', NULL_KEY], ['\u0000withheld', WITHHELD_KEY]]);
-      this.cells.push(Int32Array.from(this.records, (r) => (r.values[q] ?? []).filter((v) => v !== null).length));
+      const recordCells = this.records.map((r) => (r.values[q] ?? []).filter((v) => v !== null).length);
+      this.cells.push(Int32Array.from(this.recordOf, (r) => recordCells[r]!));
       const keysByLevel: Int32Array[] = [];
       const lossByLevel: Float64Array[] = [];
       for (let level = 0; level <= this.tops[q]!; level++) {
         const keys = new Int32Array(this.n);
         const loss = new Float64Array(this.n);
-        this.records.forEach((record, p) => {
-          const values = record.values[q] ?? [];
-          keys[p] = intern(interned, keyOf(qi.hierarchy, level, values));
-          let lost = 0;
-          for (const value of values) if (value !== null) lost += informationLoss(qi.hierarchy, level, value);
-          loss[p] = lost;
-        });
+        // Keys numbered in participant order, as they always were: the same data gives the same numbers.
+        const recordKeys = new Int32Array(this.records.length).fill(-1);
+        const recordLoss = new Float64Array(this.records.length);
+        for (let p = 0; p < this.n; p++) {
+          const r = this.recordOf[p]!;
+          if (recordKeys[r] === -1) {
+            const values = this.records[r]!.values[q] ?? [];
+            recordKeys[r] = intern(interned, keyOf(qi.hierarchy, level, values));
+            let lost = 0;
+            for (const value of values) if (value !== null) lost += informationLoss(qi.hierarchy, level, value);
+            recordLoss[r] = lost;
+          }
+          keys[p] = recordKeys[r]!;
+          loss[p] = recordLoss[r]!;
+        }
         keysByLevel.push(keys);
         lossByLevel.push(loss);
       }
@@ -212,6 +262,11 @@ class QuasiTable {
       this.keyCounts.push(interned.size);
     });
     this.radixFits = this.keyCounts.reduce((product, count) => product * count, Math.max(1, this.patternCount)) < Number.MAX_SAFE_INTEGER;
+  }
+
+  /** The record participant p was given. */
+  recordAt(p: number): QuasiRecord {
+    return this.records[this.recordOf[p]!]!;
   }
 
   uniform(levels: readonly number[]): State {
@@ -228,7 +283,16 @@ class QuasiTable {
 
   /** Each quasi-identifier's released keys, one column each. */
   columns(state: State): Int32Array[] {
-    return Array.from({ length: this.q }, (_, q) => Int32Array.from({ length: this.n }, (_, p) => this.key(state, p, q)));
+    const columns: Int32Array[] = [];
+    for (let q = 0; q < this.q; q++) {
+      // this.key(state, p, q) for every participant, inlined: it is asked for at every step of the search.
+      const column = new Int32Array(this.n);
+      const keys = this.keys[q]!;
+      const cells = this.cells[q]!;
+      for (let p = 0, at = q; p < this.n; p++, at += this.q) column[p] = state.suppressed[at] ? (cells[p]! > 0 ? WITHHELD_KEY : NULL_KEY) : keys[state.levels[at]!]![p]!;
+      columns.push(column);
+    }
+    return columns;
   }
 
   /** Group of every participant: same answered waves and same released keys. */
@@ -313,10 +377,23 @@ class QuasiTable {
     return total;
   }
 
-  release(state: State, p: number, q: number, value: string | number): string | number | typeof WITHHELD {
+}
+
+/** A state's value for a participant's cell: recoded to their level of the quasi-identifier, or withheld. */
+class Release {
+  private readonly q: number;
+
+  constructor(
+    private readonly quasiIdentifiers: readonly QuasiIdentifier[],
+    private readonly state: State,
+  ) {
+    this.q = quasiIdentifiers.length;
+  }
+
+  value(p: number, q: number, value: string | number): string | number | typeof WITHHELD {
     const at = p * this.q + q;
-    if (state.suppressed[at]) return WITHHELD;
-    return recode(this.quasiIdentifiers[q]!.hierarchy, state.levels[at]!, value);
+    if (this.state.suppressed[at]) return WITHHELD;
+    return recode(this.quasiIdentifiers[q]!.hierarchy, this.state.levels[at]!, value);
   }
 }
 
@@ -599,14 +676,15 @@ function suppressLocally(table: QuasiTable, state: State, k: number): State {
 function describe(table: QuasiTable, state: State, k: number, search: Search): ProtectionReport {
   const columns: ColumnLoss[] = [];
   const cells = { values: 0, exact: 0, generalised: 0, withheld: 0, suppressed: 0 };
+  const release = new Release(table.quasiIdentifiers, state);
   table.quasiIdentifiers.forEach((qi, q) => {
     qi.columns.forEach((column, c) => {
       const loss: ColumnLoss = { column, quasiIdentifier: qi.id, values: 0, exact: 0, generalised: {}, withheld: 0, suppressed: 0 };
-      table.records.forEach((record, p) => {
-        const value = record.values[q]?.[c] ?? null;
-        if (value === null) return;
+      for (let p = 0; p < table.n; p++) {
+        const value = table.recordAt(p).values[q]?.[c] ?? null;
+        if (value === null) continue;
         loss.values += 1;
-        const released = table.release(state, p, q, value);
+        const released = release.value(p, q, value);
         if (state.suppressed[p * table.q + q]) loss.suppressed += 1;
         else if (released === WITHHELD) loss.withheld += 1;
         else if (released === value) loss.exact += 1;
@@ -614,7 +692,7 @@ function describe(table: QuasiTable, state: State, k: number, search: Search): P
           const level = levelName(qi.hierarchy, state.levels[p * table.q + q]!);
           loss.generalised[level] = (loss.generalised[level] ?? 0) + 1;
         }
-      });
+      }
       const generalised = Object.values(loss.generalised).reduce((a, b) => a + b, 0);
       cells.values += loss.values;
       cells.exact += loss.exact;

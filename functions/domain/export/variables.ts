@@ -99,7 +99,13 @@ export function planVariables(design: StudyDesign, options: PlanOptions): Datase
     const setting = settings.attributes.get(attribute.id);
     return attributeVariable(attribute, options, setting && labelsOf(setting.hierarchy));
   });
-  const columnsOf = (instrument: InstrumentVersion) => itemColumnsOf(instrument, options, context.ageItems);
+  // Each pinned version's item columns, worked out once: the names, the long file and the wide file all read them.
+  const itemColumns = new Map<InstrumentVersion, ItemColumn[]>();
+  const columnsOf = (instrument: InstrumentVersion) => {
+    let columns = itemColumns.get(instrument);
+    if (!columns) itemColumns.set(instrument, (columns = itemColumnsOf(instrument, options, context.ageItems)));
+    return columns;
+  };
   const naming = nameColumns(waves.flatMap((wave) => wave.instruments.flatMap(columnsOf)));
   const namedColumnsOf = (instrument: InstrumentVersion) => columnsOf(instrument).map(naming.rename);
 
