@@ -36,6 +36,8 @@ export const Config = z.object({
   /** AWS mode: the private bucket for dataset packages, and the function that builds them. */
   EXPORT_BUCKET: z.optional(z.string()),
   EXPORT_WORKER_FUNCTION: z.optional(z.string()),
+  /** AWS mode: the function that issues a wave's links in the background (link jobs); unset: they run in this process. */
+  LINK_WORKER_FUNCTION: z.optional(z.string()),
   /**
    * AWS mode: the Cognito user pool issuer URL (https://cognito-idp.<region>.amazonaws.com/<poolId>:
    * account lookups take the pool from it, functions/auth/user-directory.ts) and app client id.

@@ -55,6 +55,8 @@ export type Route = {
   identityAccess?: 'read' | 'readWrite';
   /** Dataset exports: start the export worker, or read finished packages to sign download URLs. */
   exportAccess?: 'start' | 'download';
+  /** Link jobs: start the link worker (and be told the mail settings, without the right to send). */
+  linkJobs?: 'start';
   /** Embedded-only routes (local sign-in) are not deployed; AWS uses Cognito. */
   embeddedOnly?: boolean;
   /** Sends email through the Mailer: in AWS, granted SES's SendEmail on the sender identity and told the sender. */
@@ -182,6 +184,45 @@ export const routes: readonly Route[] = [
     // delivery "email": reads the participants' email addresses and sends each their link.
     identityAccess: 'read',
     sendsEmail: true,
+  },
+  // Link jobs (issue #24): a whole wave's links issued in the background, the sheet kept sealed for the person who asked.
+  {
+    name: 'CreateLinkJob',
+    method: 'POST',
+    path: '/api/studies/{studyId}/waves/{waveId}/link-jobs',
+    handler: 'create-link-job',
+    access: { kind: 'researcher', roles: ANY_ACCOUNT, study: PARTICIPANT_WORK },
+    tableAccess: 'readWrite',
+    // Plans the run as the links route does (email addresses changed in the last day). It sends nothing itself (the
+    // worker does), but is told the mail settings, so that it refuses email delivery where none is set up.
+    identityAccess: 'read',
+    linkJobs: 'start',
+  },
+  {
+    name: 'ListLinkJobs',
+    method: 'GET',
+    path: '/api/studies/{studyId}/link-jobs',
+    handler: 'list-link-jobs',
+    access: { kind: 'researcher', roles: ANY_ACCOUNT, study: PARTICIPANT_WORK },
+    tableAccess: 'read',
+  },
+  {
+    name: 'GetLinkJob',
+    method: 'GET',
+    path: '/api/studies/{studyId}/link-jobs/{jobId}',
+    handler: 'get-link-job',
+    access: { kind: 'researcher', roles: ANY_ACCOUNT, study: PARTICIPANT_WORK },
+    tableAccess: 'read',
+  },
+  {
+    name: 'DownloadLinkSheet',
+    method: 'POST',
+    path: '/api/studies/{studyId}/link-jobs/{jobId}/sheet',
+    handler: 'download-link-sheet',
+    access: { kind: 'researcher', roles: ANY_ACCOUNT, study: PARTICIPANT_WORK },
+    // Reads the sealed sheet, writes the audit entry; the sheet's key is in the identity table.
+    tableAccess: 'readWrite',
+    identityAccess: 'read',
   },
   {
     name: 'StudyProgress',

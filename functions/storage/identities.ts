@@ -29,7 +29,7 @@ export type Contact = {
 export const CONTACT_HISTORY_DAYS = 730;
 const DAY_MS = 86_400_000;
 
-function identityTableName(): string {
+export function identityTableName(): string {
   const { IDENTITY_TABLE_NAME } = config();
   if (!IDENTITY_TABLE_NAME) throw new Error('IDENTITY_TABLE_NAME is not set: this function is not given the identity table');
   return IDENTITY_TABLE_NAME;

@@ -27,6 +27,7 @@ import { Construct } from 'constructs';
 import { trafficClassOf, type Route, type RouteAccess, type TrafficClass } from '../../functions/routes.js';
 import { grantAccountLookup, type ResearcherAuth } from './auth.js';
 import { grantSendEmail, mailEnvironment, type MailSettings } from './mail.js';
+import type { PontLinkJobs } from './link-jobs.js';
 import type { PontExports } from './exports.js';
 import { pontFunction, pontLogGroup, repoRoot } from './lambda.js';
 import { acknowledge, bucketRead, keyUse, lambdaFunction, tableIndexes } from './nag.js';
@@ -80,6 +81,8 @@ export type PontApiProps = {
   mail?: MailSettings;
   /** Dataset exports: routes with `exportAccess` start the worker or sign downloads from the bucket. */
   exports: PontExports;
+  /** Link jobs: routes with `linkJobs: 'start'` start the worker. */
+  linkJobs: PontLinkJobs;
   /** Encrypts the functions' log groups. */
   key: IKey;
   /** What CloudFront sends with every request: each route function is told, and refuses requests without it. */
@@ -143,6 +146,11 @@ export class PontApi extends Construct {
         // The worker as deployed ($LATEST, by name): Pont publishes no versions or aliases of it.
         props.exports.worker.grantInvokeLatestVersion(fn);
         fn.addEnvironment('EXPORT_WORKER_FUNCTION', props.exports.worker.functionName);
+      }
+      if (route.linkJobs === 'start') {
+        if (props.mail) for (const [name, value] of Object.entries(mailEnvironment(props.mail))) fn.addEnvironment(name, value);
+        props.linkJobs.worker.grantInvokeLatestVersion(fn);
+        fn.addEnvironment('LINK_WORKER_FUNCTION', props.linkJobs.worker.functionName);
       }
       if (route.exportAccess === 'download') {
         // Signs GetObject URLs for packages, and nothing else on the bucket (no listing, no bucket settings):

@@ -28,6 +28,7 @@ import { PontKey } from './encryption.js';
 import { PontExports } from './exports.js';
 import { PontOriginSecret } from './origin-secret.js';
 import { PontReminders } from './reminders.js';
+import { PontLinkJobs } from './link-jobs.js';
 import { PontSite } from './site.js';
 import { PontStorage } from './storage.js';
 import { PontUpgrades } from './upgrades.js';
@@ -46,6 +47,7 @@ export class PontStack extends Stack {
   readonly originSecret: PontOriginSecret;
   readonly api: PontApi;
   readonly reminders: PontReminders;
+  readonly linkJobs: PontLinkJobs;
   readonly site: PontSite;
   readonly upgrades: PontUpgrades;
   readonly alarms: PontAlarms;
@@ -61,6 +63,12 @@ export class PontStack extends Stack {
     this.storage = new PontStorage(this, 'Storage', { key });
     this.auth = new PontAuth(this, 'Auth', { table: this.storage.table, key });
     this.exports = new PontExports(this, 'Exports', { table: this.storage.table, key });
+    this.linkJobs = new PontLinkJobs(this, 'LinkJobs', {
+      table: this.storage.table,
+      identityTable: this.storage.identityTable,
+      ...(config.mail ? { mail: config.mail } : {}),
+      key,
+    });
     this.originSecret = new PontOriginSecret(this, 'OriginSecret', {
       key,
       ...(config.originSecretVersion ? { version: config.originSecretVersion } : {}),
@@ -73,6 +81,7 @@ export class PontStack extends Stack {
       // Email (SES) only when a sender is given: -c mailFrom=… [-c webUrl=…] [-c studyTeamEmail=…].
       ...(config.mail ? { mail: config.mail } : {}),
       exports: this.exports,
+      linkJobs: this.linkJobs,
       key,
       originSecret: this.originSecret,
       allowedOrigins: config.allowedOrigins,

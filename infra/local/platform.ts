@@ -19,6 +19,8 @@ import { exportsInFlight } from '../../functions/exports/export-jobs.js';
 import { resetExportStore } from '../../functions/exports/configured-export-store.js';
 import { routes } from '../../functions/routes.js';
 import { runDueReminders } from '../../functions/scheduled/send-reminders.js';
+import { linkJobsInFlight } from '../../functions/link-jobs/link-job-runner.js';
+import { shredExpiredLinkSheets } from '../../functions/storage/link-jobs.js';
 import { identityTable, mainTable } from '../../functions/storage/table-definition.js';
 import { PLATFORM_SCOPE, recordAudit } from '../../functions/storage/audit.js';
 import { forgetCachedItems } from '../../functions/storage/item-cache.js';
@@ -149,7 +151,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     // Backups and restores of this running platform pause it through here (cli/backup.ts); only platform.json knows the secret.
     control = platformFile
       ? await startControlServer({
-          pause: (seconds) => gate.pause(seconds, () => Promise.all([exportsInFlight(), reminders.idle()])),
+          pause: (seconds) => gate.pause(seconds, () => Promise.all([exportsInFlight(), linkJobsInFlight(), reminders.idle()])),
           resume: (restored) => {
             if (restored) forgetCachedItems();
             gate.resume();
@@ -177,7 +179,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
         running.closeAllConnections();
         await new Promise<void>((done) => running.close(() => done()));
         if (platformFile) rmSync(platformFile, { force: true });
-        await exportsInFlight();
+        await Promise.all([exportsInFlight(), linkJobsInFlight()]);
         await dynamo.stop();
         if (temporaryOutbox) rmSync(temporaryOutbox, { recursive: true, force: true });
         if (temporaryExportDir) rmSync(temporaryExportDir, { recursive: true, force: true });
@@ -220,7 +222,8 @@ function scheduleReminders(gate: RequestGate): { stop(): void; idle(): Promise<v
   const run = () => {
     // A backup or restore has paused the platform: the next hour's run sends what is due.
     if (gate.paused()) return;
-    current = runDueReminders()
+    // Expired link sheets are shredded on the same round: DynamoDB Local has no TTL to do it.
+    current = Promise.all([runDueReminders(), shredExpiredLinkSheets(new Date())])
       .then(() => undefined)
       .catch((error: unknown) => console.error(JSON.stringify({ level: 'error', event: 'reminders_failed', error: error instanceof Error ? error.name : 'unknown' })));
   };

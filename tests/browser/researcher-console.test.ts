@@ -197,6 +197,12 @@ describe('the researcher console', () => {
     for (const link of links.values()) expect(link).toMatch(new RegExp(`^${platform.url}/s/[A-Za-z0-9_-]+$`));
 
     a11y.push(...(await audit(page, 'study page with issued links')));
+    // The sheet is kept for a day: hidden (as a closed tab would lose it), it can be shown again, the same links.
+    await page.getByRole('button', { name: 'I have saved them: hide the links' }).click();
+    await page.getByRole('heading', { name: 'Link sheets kept for you' }).waitFor();
+    await page.getByRole('button', { name: /^Show these links \(Baseline/ }).click();
+    await page.getByText('50 links issued.', { exact: false }).waitFor();
+    await page.getByText(links.get(codes[0]!)!, { exact: true }).waitFor();
     await page.getByRole('button', { name: 'Print link sheet' }).click();
     await page.getByRole('heading', { name: /Link sheet: Leaving care outcomes, Baseline/ }).waitFor();
     await expect.poll(() => page.locator('svg.console-qr').count()).toBe(50);

@@ -208,8 +208,9 @@ const answered = new Map<string, number[]>();
 /** Set when the journey ran to its end: the checks after it judge nothing otherwise. */
 let journeyDone = false;
 
-const WORKERS = ['ExportWorker', 'Reminders', 'SignInAudit', 'Upgrades'] as const;
+const WORKERS = ['ExportWorker', 'LinkWorker', 'Reminders', 'SignInAudit', 'Upgrades'] as const;
 const WORKER_NAME = 'pont-test-export-worker';
+const LINK_WORKER_NAME = 'pont-test-link-worker';
 const STUDY = 'perm-study';
 
 /** Every variable a function's configuration reads: removed before each function is given its own. */
@@ -306,7 +307,7 @@ beforeAll(async () => {
   s = synthPontStack({ context: MAIL });
   resources = s.template.toJSON().Resources;
   for (const route of deployedRoutes) functionIds.set(route.name, s.logicalId(s.stack.api.functionFor(route.name)));
-  const workers = { ExportWorker: s.stack.exports.worker, Reminders: s.stack.reminders.function, SignInAudit: s.stack.auth.signInAudit, Upgrades: s.stack.upgrades.function };
+  const workers = { ExportWorker: s.stack.exports.worker, LinkWorker: s.stack.linkJobs.worker, Reminders: s.stack.reminders.function, SignInAudit: s.stack.auth.signInAudit, Upgrades: s.stack.upgrades.function };
   for (const name of WORKERS) functionIds.set(name, s.logicalId(workers[name]));
 
   fake = await startFakeCognito({
@@ -326,6 +327,7 @@ beforeAll(async () => {
     [s.logicalId(s.stack.auth.userPool)]: fake.userPoolId,
     [s.logicalId(s.stack.auth.webClient)]: fake.clientId,
     [s.logicalId(s.stack.exports.worker)]: WORKER_NAME,
+    [s.logicalId(s.stack.linkJobs.worker)]: LINK_WORKER_NAME,
   };
   for (const [id, resource] of Object.entries(resources)) {
     const ref = refs[id] ?? id;
@@ -510,6 +512,21 @@ describe('AWS permissions fit the code (issue #19)', () => {
     } finally {
       vi.useRealTimers();
     }
+
+    // A link job reissues P-1's link by email in the background: the route invokes the link worker, run then with the payload it was sent.
+    const jobInvokesBefore = recorder.exchanges.length;
+    const job = await route('POST', `${study}/waves/baseline/link-jobs`, { ...researcher, body: { reissue: true, delivery: 'email', participantCodes: ['P-1'], confirmRecentContactChanges: true } });
+    expectStatus(job, 202, 'start a link job');
+    const jobInvocations = recorder.exchanges.slice(jobInvokesBefore).filter((exchange) => exchange.client === 'LambdaClient');
+    expect(jobInvocations.map((exchange) => exchange.path)).toEqual([`/2015-03-31/functions/${LINK_WORKER_NAME}/invocations`]);
+    await as('LinkWorker', async (load) => (await load<Handler<unknown, void>>('functions/workers/link-worker.ts')).handler(JSON.parse(jobInvocations[0]!.body)));
+    expectStatus(await route('GET', `${study}/link-jobs`, researcher), 200, 'list link jobs');
+    const finishedJob = await route('GET', `${study}/link-jobs/${job.json.jobId}`, researcher);
+    expectStatus(finishedJob, 200, 'get a link job');
+    expect(finishedJob.json.status).toBe('finished');
+    const jobSheet = await route('POST', `${study}/link-jobs/${job.json.jobId}/sheet`, researcher);
+    expectStatus(jobSheet, 200, 'download a link sheet');
+    expect(jobSheet.json).toMatchObject({ links: [], emailed: ['P-1'] });
 
     // An analyst exports: the route invokes the worker, which is then run with the payload it was sent.
     const invokesBefore = recorder.exchanges.length;

@@ -153,7 +153,7 @@ describe('PontStack (synthesised without bundling)', () => {
       const upgradeDispatcher = s.logicalId(s.stack.upgrades.provider.node.findChild('framework-onEvent'));
       const functions = ofType('AWS::Lambda::Function').filter(([id]) => !cdkProviders.test(id) && id !== upgradeDispatcher);
       expect(ofType('AWS::Lambda::Function').length - functions.length).toBe(3);
-      const workers = [s.logicalId(s.stack.exports.worker), s.logicalId(s.stack.reminders.function), s.logicalId(s.stack.auth.signInAudit), s.logicalId(s.stack.upgrades.function)];
+      const workers = [s.logicalId(s.stack.exports.worker), s.logicalId(s.stack.linkJobs.worker), s.logicalId(s.stack.reminders.function), s.logicalId(s.stack.auth.signInAudit), s.logicalId(s.stack.upgrades.function)];
       expect(functions.map(([id]) => id).sort()).toEqual([...deployedRoutes.map(fnId), ...workers].sort());
       for (const [id, fn] of functions) {
         expect(fn.Properties.Runtime, id).toBe('nodejs22.x');
@@ -177,6 +177,8 @@ describe('PontStack (synthesised without bundling)', () => {
           // Only export routes learn of the export worker or bucket (tests/infra/exports-stack.test.ts).
           ...(route.exportAccess === 'start' ? { EXPORT_WORKER_FUNCTION: expect.anything() } : {}),
           ...(route.exportAccess === 'download' ? { EXPORT_BUCKET: expect.anything() } : {}),
+          // Starting a link job: the link worker, and the mail settings (to refuse email where none is set up).
+          ...(route.linkJobs === 'start' ? { LINK_WORKER_FUNCTION: expect.anything() } : {}),
         });
         const logGroupId = props.LoggingConfig?.LogGroup?.Ref;
         expect(resources[logGroupId]?.Type, route.name).toBe('AWS::Logs::LogGroup');
@@ -219,7 +221,7 @@ describe('PontStack (synthesised without bundling)', () => {
         const mainStatements = onTable(mainTable.id);
         // Export routes' grants on the worker or bucket are checked in tests/infra/exports-stack.test.ts.
         const exportStatements = statements.filter((st) => asArray<string>(st.Action).every((a) => a.startsWith('s3:') || a === 'lambda:InvokeFunction'));
-        expect(exportStatements.length > 0, route.name).toBe(route.exportAccess !== undefined);
+        expect(exportStatements.length > 0, route.name).toBe(route.exportAccess !== undefined || route.linkJobs === 'start');
         // Using the stage's key, which encrypts the tables (tests/infra/encryption.test.ts).
         const keyStatements = onTable(s.logicalId(s.stack.key.key)).filter((st) => asArray<string>(st.Action).every((a) => a.startsWith('kms:')));
         expect(keyStatements.length, route.name).toBeGreaterThan(0);
@@ -460,7 +462,8 @@ describe('PontStack email and reminders', () => {
     expect(senders.map((r) => r.name).sort()).toEqual(['IssueLinks', 'RequestCheckIn', 'SendReminders']);
 
     const identity = (name: string) => `arn:{Ref:AWS::Partition}:ses:eu-west-2:{Ref:AWS::AccountId}:identity/${name}`;
-    for (const [name, fnId] of [...senders.map((r) => [r.name, logicalId(stack.api.functionFor(r.name))] as const), ['Reminders', logicalId(stack.reminders.function)] as const]) {
+    const others = [['Reminders', logicalId(stack.reminders.function)] as const, ['LinkWorker', logicalId(stack.linkJobs.worker)] as const];
+    for (const [name, fnId] of [...senders.map((r) => [r.name, logicalId(stack.api.functionFor(r.name))] as const), ...others]) {
       const ses = sesStatements(resources, fnId);
       expect(ses, name).toHaveLength(1);
       expect(asArray(ses[0]!.Action), name).toEqual(['ses:SendEmail']);
@@ -470,7 +473,9 @@ describe('PontStack email and reminders', () => {
     for (const route of deployedRoutes.filter((r) => !r.sendsEmail)) {
       const fnId = logicalId(stack.api.functionFor(route.name));
       expect(sesStatements(resources, fnId), route.name).toEqual([]);
-      expect(resources[fnId]!.Properties.Environment.Variables, route.name).not.toHaveProperty('MAIL_FROM');
+      // Starting a link job is told the mail settings (to refuse email where none is set up), never granted sending.
+      if (route.linkJobs === 'start') expect(resources[fnId]!.Properties.Environment.Variables, route.name).toMatchObject({ MAIL_FROM: MAIL.mailFrom });
+      else expect(resources[fnId]!.Properties.Environment.Variables, route.name).not.toHaveProperty('MAIL_FROM');
     }
   });
 

@@ -59,6 +59,7 @@ const SAMPLES: Record<string, Sample> = {
   },
   ImportParticipants: { contentType: 'text/csv', body: 'participant_code\nP-002\n' },
   IssueLinks: { contentType: 'application/json', body: { participantCodes: ['P-001'], reissue: false } },
+  CreateLinkJob: { contentType: 'application/json', body: { participantCodes: ['P-001'], reissue: false } },
   WithdrawParticipant: { contentType: 'application/json', body: { scope: 'future-waves' } },
   CreateLocalUser: { contentType: 'application/json', body: { email: 'new-analyst@pont.local', role: 'analyst' } },
   SetParticipantContact: { contentType: 'application/json', body: { email: 'someone@example.org' } },
@@ -88,6 +89,7 @@ function pathParameters(route: Route): Record<string, string> {
     messageId: 'no-message',
     userId: 'no-such-user',
     draftId: 'no-such-draft',
+    jobId: '20260101T000000-000000000000',
   };
   const names = [...route.path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]!);
   for (const name of names) if (!(name in values)) throw new Error(`No valid value for {${name}} of ${route.name}: add one to pathParameters()`);

@@ -187,6 +187,8 @@ const BOUNDED: Record<string, string> = {
   DiffInstrumentVersions: 'two instrument versions compared',
   ListExports: 'export jobs, kept 7 days',
   GetExport: 'one export job',
+  ListLinkJobs: "the caller's link jobs among the study's last 50, a summary each",
+  GetLinkJob: 'one link job',
   ReadSentMessage: 'one message',
   ListConsentTexts: "the study's consent texts",
   ListUsers: 'the platform accounts (the team, not participants)',

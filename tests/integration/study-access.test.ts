@@ -11,6 +11,7 @@
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { exportsInFlight } from '../../functions/exports/export-jobs.js';
+import { linkJobsInFlight } from '../../functions/link-jobs/link-job-runner.js';
 import { routes, type Route } from '../../functions/routes.js';
 import { recordCheckInRequest } from '../../functions/storage/check-ins.js';
 import { setContact } from '../../functions/storage/identities.js';
@@ -32,7 +33,7 @@ type Case = {
   headers?: Record<string, string>;
   status: number;
 };
-type Ids = { exportId: string; messageId: string; newMember: TeamAccount };
+type Ids = { exportId: string; messageId: string; newMember: TeamAccount; jobId: string };
 
 const cardiffResearcher = (team: StudyTeam) => team.cardiffResearcher;
 const owner = (team: StudyTeam) => team.owner;
@@ -48,6 +49,10 @@ const cases: Record<string, Case> = {
   },
   ImportParticipants: { as: cardiffResearcher, body: () => 'participant_code,local_authority\nC-9,cardiff\n', headers: { 'content-type': 'text/csv' }, status: 201 },
   IssueLinks: { as: cardiffResearcher, body: () => ({ reissue: true, participantCodes: ['C-2'] }), status: 200 },
+  CreateLinkJob: { as: cardiffResearcher, body: () => ({ reissue: true, participantCodes: ['C-2'] }), status: 202 },
+  ListLinkJobs: { as: cardiffResearcher, status: 200 },
+  GetLinkJob: { as: cardiffResearcher, status: 200 },
+  DownloadLinkSheet: { as: cardiffResearcher, status: 200 },
   StudyProgress: { as: cardiffResearcher, status: 200 },
   WithdrawParticipant: { as: cardiffResearcher, body: () => ({ scope: 'future-waves' }), status: 200 },
   ListCheckIns: { as: cardiffResearcher, status: 200 },
@@ -76,6 +81,7 @@ function pathOf(route: Route, team: StudyTeam, ids: Ids, over: { studyId?: strin
     .replace('{waveId}', team.waveId)
     .replace('{participantCode}', over.participantCode ?? 'C-1')
     .replace('{exportId}', ids.exportId)
+    .replace('{jobId}', ids.jobId)
     .replace('{messageId}', ids.messageId)
     .replace('{userId}', ids.newMember.userId);
 }
@@ -100,8 +106,9 @@ describe('every route that names a study checks membership in the handler chain'
     expect(emailed.json.emailed).toEqual(['C-1']);
     const messages = await callRoute('GET', `/api/studies/${studyId}/messages`, { headers: await team.cardiffResearcher.headers() });
     const started = await callRoute('POST', `/api/studies/${studyId}/exports`, { headers: await team.analyst.headers(), body: {} });
-    await exportsInFlight();
-    ids = { exportId: started.json.exportId, messageId: messages.json.messages[0].id, newMember: await account('researcher', 'newcomer') };
+    const linkJob = await callRoute('POST', `/api/studies/${studyId}/waves/${waveId}/link-jobs`, { headers: await team.cardiffResearcher.headers(), body: { reissue: true, participantCodes: ['C-1'] } });
+    await Promise.all([exportsInFlight(), linkJobsInFlight()]);
+    ids = { exportId: started.json.exportId, messageId: messages.json.messages[0].id, newMember: await account('researcher', 'newcomer'), jobId: linkJob.json.jobId };
   });
 
   it('names a study scope for every route with {studyId}, and a case in this file for each', () => {

@@ -4,6 +4,7 @@
  */
 import * as z from 'zod/mini';
 import { InstrumentDiffResult, ListInstrumentsResult, PublishInstrumentResult } from '../../../functions/contracts/instruments.js';
+import { LinkJob, LinkJobList } from '../../../functions/contracts/link-jobs.js';
 import { DraftDetail, DraftList, ShareDraftResult, type ShareDraftRequest } from '../../../functions/contracts/reviews.js';
 import {
   CheckInList,
@@ -167,6 +168,26 @@ export async function importParticipants(token: string, studyId: string, csv: st
 /** POST /api/studies/{studyId}/waves/{waveId}/links */
 export function issueLinks(token: string, studyId: string, waveId: string, body: IssueLinksRequest): Promise<IssueLinksResult> {
   return requestJson(IssueLinksResult, `/api/studies/${seg(studyId)}/waves/${seg(waveId)}/links`, { method: 'POST', body, bearer: token });
+}
+
+/** POST /api/studies/{studyId}/waves/{waveId}/link-jobs: a whole wave's links, issued in the background. */
+export function createLinkJob(token: string, studyId: string, waveId: string, body: IssueLinksRequest): Promise<LinkJob> {
+  return requestJson(LinkJob, `/api/studies/${seg(studyId)}/waves/${seg(waveId)}/link-jobs`, { method: 'POST', body, bearer: token });
+}
+
+/** GET /api/studies/{studyId}/link-jobs/{jobId} */
+export function getLinkJob(token: string, studyId: string, jobId: string): Promise<LinkJob> {
+  return requestJson(LinkJob, `/api/studies/${seg(studyId)}/link-jobs/${seg(jobId)}`, { bearer: token });
+}
+
+/** GET /api/studies/{studyId}/link-jobs: the caller's own. */
+export function listLinkJobs(token: string, studyId: string): Promise<LinkJobList> {
+  return requestJson(LinkJobList, `/api/studies/${seg(studyId)}/link-jobs`, { bearer: token });
+}
+
+/** POST /api/studies/{studyId}/link-jobs/{jobId}/sheet: a finished job's links (audited). */
+export function downloadLinkSheet(token: string, studyId: string, jobId: string): Promise<IssueLinksResult> {
+  return requestJson(IssueLinksResult, `/api/studies/${seg(studyId)}/link-jobs/${seg(jobId)}/sheet`, { method: 'POST', bearer: token });
 }
 
 /** GET /api/studies/{studyId}/participants?limit=&after=&prefix= */

@@ -5,7 +5,8 @@
  */
 import { useEffect, useState } from 'react';
 import type { IssueLinksResult } from '../../../../functions/contracts/participants.js';
-import { issueLinks, sendReminders } from '../consoleApi';
+import type { LinkJob } from '../../../../functions/contracts/link-jobs.js';
+import { createLinkJob, downloadLinkSheet, getLinkJob, issueLinks, listLinkJobs, sendReminders } from '../consoleApi';
 import { linkSheetCsv, saveBlob, type SheetLink } from '../linkSheet';
 import { ProblemBox, useAction, useSession, type Study, type Wave } from '../ui';
 import { RecentContactChanges, recentlyChangedCodes } from './RecentContactChanges';
@@ -87,6 +88,7 @@ export function LinksSection(props: { study: Study; waves: Wave[]; issued: Issue
           onIssued={props.onIssued}
         />
       ))}
+      <KeptSheets study={props.study} issued={issued} onShow={props.onIssued} />
       {issued && (
         <IssuedLinks
           issued={issued}
@@ -107,16 +109,33 @@ function WaveLinks(props: { studyId: string; waveId: string; waveName: string; r
   const [reminded, setReminded] = useState<string | null>(null);
   /** Codes whose email address changed in the last 24 hours: the server waits for a "Send anyway". */
   const [recent, setRecent] = useState<string[] | null>(null);
+  /** A link job's progress while it runs. */
+  const [progress, setProgress] = useState<LinkJob['progress'] | null>(null);
 
   const issue = (confirmRecentContactChanges = false) =>
     action.run(
       async () => {
-        const result = await issueLinks(token, props.studyId, props.waveId, { reissue: false, delivery, ...(confirmRecentContactChanges ? { confirmRecentContactChanges } : {}) });
+        // A link job, however few the links: the sheet is kept for a day if this tab is closed or the connection drops.
+        const started = await createLinkJob(token, props.studyId, props.waveId, { reissue: false, delivery, ...(confirmRecentContactChanges ? { confirmRecentContactChanges } : {}) });
         setRecent(null);
-        props.onIssued({ waveId: props.waveId, waveName: props.waveName, reissue: false, delivery, skipped: result.skipped, links: result.links.map(toSheetLink), emailed: result.emailed ?? [] });
+        const job = await untilFinished(token, props.studyId, started, setProgress);
+        setProgress(null);
+        if (job.status === 'failed') throw new Error(job.error ?? 'The links could not be issued.');
+        const sheet = await downloadLinkSheet(token, props.studyId, job.jobId);
+        props.onIssued({
+          waveId: props.waveId,
+          waveName: props.waveName,
+          reissue: false,
+          delivery,
+          skipped: sheet.skipped,
+          links: sheet.links.map(toSheetLink),
+          emailed: sheet.emailed ?? [],
+          availableUntil: job.sheetAvailableUntil ?? undefined,
+        });
       },
       {
         onError: (error, asProblem) => {
+          setProgress(null);
           const codes = recentlyChangedCodes(error);
           setRecent(codes);
           return codes ? null : asProblem(error);
@@ -167,6 +186,11 @@ function WaveLinks(props: { studyId: string; waveId: string; waveName: string; r
           </button>
         )}
       </p>
+      {progress && (
+        <p className="notice" role="status">
+          Issuing links: {progress.done.toLocaleString('en-GB')} of {progress.total.toLocaleString('en-GB')} participants done.
+        </p>
+      )}
       {props.reminders && <p className="muted console-hint">Reminders go out {props.reminders.join(' and ')} days after the invitation email; they are also sent automatically every day.</p>}
       {reminded && (
         <p className="notice" role="status">
@@ -206,7 +230,10 @@ function IssuedLinks(props: { issued: Issued; studyId: string; onPrint(): void; 
       )}
       {(issued.delivery === 'sheet' || issued.links.length > 0) && (
       <p className="notice notice-warn" role="status">
-        {issued.links.length} link{issued.links.length === 1 ? '' : 's'} issued. These links are shown only now: they are stored scrambled and cannot be shown again. Download or print the link sheet before you leave this page
+        {issued.links.length} link{issued.links.length === 1 ? '' : 's'} issued.{' '}
+        {issued.availableUntil
+          ? `This sheet can be shown again until ${shortTime(issued.availableUntil)} (under "Link sheets kept for you"); after that these links cannot be shown again, as they are stored scrambled. Download or print the link sheet now`
+          : 'These links are shown only now: they are stored scrambled and cannot be shown again. Download or print the link sheet before you leave this page'}
         {issued.reissue ? '; the old links have stopped working' : ''}.
       </p>
       )}
@@ -272,6 +299,73 @@ function IssuedLinks(props: { issued: Issued; studyId: string; onPrint(): void; 
           </table>
         </div>
       )}
+    </div>
+  );
+}
+
+/** How often a running link job is asked how far it has got. */
+const POLL_MS = 1000;
+
+/** Waits for a link job to finish or fail, reporting its progress. */
+async function untilFinished(token: string, studyId: string, job: LinkJob, onProgress: (progress: LinkJob['progress']) => void): Promise<LinkJob> {
+  let current = job;
+  while (current.status === 'queued' || current.status === 'running') {
+    onProgress(current.progress);
+    await new Promise((done) => setTimeout(done, POLL_MS));
+    current = await getLinkJob(token, studyId, current.jobId);
+  }
+  return current;
+}
+
+const shortTime = (iso: string) => new Date(iso).toLocaleString('en-GB', { weekday: 'short', hour: '2-digit', minute: '2-digit' });
+
+/**
+ * The caller's link sheets still kept (a day after each job): a tab closed or
+ * a connection lost while links were on screen loses nothing.
+ */
+function KeptSheets(props: { study: Study; issued: Issued | null; onShow(issued: Issued): void }) {
+  const { token } = useSession();
+  const action = useAction();
+  const [jobs, setJobs] = useState<LinkJob[]>([]);
+  useEffect(() => {
+    let live = true;
+    listLinkJobs(token, props.study.studyId)
+      .then((list) => live && setJobs(list.jobs.filter((job) => job.status === 'finished' && job.sheetAvailableUntil && (job.counts?.links ?? 0) > 0)))
+      .catch(() => undefined);
+    return () => {
+      live = false;
+    };
+  }, [token, props.study.studyId, props.issued]);
+  if (jobs.length === 0) return null;
+  const waveName = (waveId: string) => props.study.waves.find((w) => w.waveId === waveId)?.name.en ?? waveId;
+  const show = (job: LinkJob) =>
+    action.run(async () => {
+      const sheet = await downloadLinkSheet(token, props.study.studyId, job.jobId);
+      props.onShow({
+        waveId: job.waveId,
+        waveName: waveName(job.waveId),
+        reissue: job.reissue,
+        delivery: job.delivery,
+        links: sheet.links.map(toSheetLink),
+        skipped: sheet.skipped,
+        emailed: sheet.emailed ?? [],
+        availableUntil: job.sheetAvailableUntil ?? undefined,
+      });
+    });
+  return (
+    <div className="console-kept-sheets">
+      <h3 id="kept-sheets-heading">Link sheets kept for you</h3>
+      <ul aria-labelledby="kept-sheets-heading">
+        {jobs.map((job) => (
+          <li key={job.jobId}>
+            {waveName(job.waveId)}: {job.counts?.links ?? 0} link{job.counts?.links === 1 ? '' : 's'} {job.reissue ? 'reissued' : 'issued'} {shortTime(job.finishedAt ?? job.requestedAt)}, kept until {shortTime(job.sheetAvailableUntil!)}.{' '}
+            <button type="button" className="console-link-button" disabled={action.busy} onClick={() => void show(job)}>
+              Show these links<span className="visually-hidden"> ({waveName(job.waveId)}, {shortTime(job.finishedAt ?? job.requestedAt)})</span>
+            </button>
+          </li>
+        ))}
+      </ul>
+      <ProblemBox problem={action.problem} />
     </div>
   );
 }

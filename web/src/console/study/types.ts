@@ -4,5 +4,18 @@ import type { SheetLink } from '../linkSheet';
 
 export type Delivery = 'sheet' | 'email';
 
-/** Links just issued (shown once: they are stored only as hashes), and those skipped, with why. */
-export type Issued = { waveId: string; waveName: string; links: SheetLink[]; skipped: IssueLinksResult['skipped']; reissue: boolean; delivery: Delivery; emailed: string[] };
+/**
+ * Links just issued, and those skipped, with why. Links issued at once are
+ * shown only now (they are stored only as hashes); a link job's sheet can be
+ * downloaded again until `availableUntil`.
+ */
+export type Issued = {
+  waveId: string;
+  waveName: string;
+  links: SheetLink[];
+  skipped: IssueLinksResult['skipped'];
+  reissue: boolean;
+  delivery: Delivery;
+  emailed: string[];
+  availableUntil?: string | undefined;
+};
