@@ -12,6 +12,7 @@ import { benchApi, benchDynamoBaseline, benchHandlerTime } from './api.js';
 import { benchBundles } from './bundles.js';
 import { benchCost } from './cost.js';
 import { benchExport } from './export.js';
+import { benchLinkJobs } from './link-jobs.js';
 import { formatRow, markdownTable, type Row } from './stats.js';
 import { benchValidation } from './validation.js';
 import { benchWeb, buildWebApp, CPU_SLOWDOWN, SLOW_4G, type WebDetail } from './web.js';
@@ -67,6 +68,7 @@ try {
   const webApp = web.detail.firstVisit.filter((t) => !t.url.startsWith('/api/'));
   const webVisit = { requests: webApp.length, bytes: webApp.reduce((sum, t) => sum + t.bytes, 0) };
   rows.push(...(await section('Cost per 1,000 surveys', () => benchCost(platform, webVisit, log))));
+  rows.push(...(await section('Link issuing', () => benchLinkJobs(platform, log))));
   rows.push(...(await section('Dataset export', () => benchExport(log))));
 } finally {
   await platform.stop();
@@ -123,6 +125,7 @@ const markdown = [
   '- **Cost**: bench/cost.ts runs the journey of a completed survey five times per wave (open the link, fetch the surveys, consent, a save per page, a submit per instrument; a new participant each time) and counts API requests, DynamoDB units (ReturnConsumedCapacity on every call as DynamoDB Local reports it, which already reports a transactional write at twice a standard one\'s units, plus 2 read units for each ConditionCheck in a transaction, which it does not report), bytes of the API\'s answers and request time (billed as Lambda time at 512 MB), plus the web app\'s requests and bytes from the first visit above; a published survey (an immutable route, cached by CloudFront in AWS) counts as an edge request and its bytes only; priced with bench/aws-prices.json. DynamoDB Local reports read units only for items found.',
   "- **Save handler's own time**: in this process, without HTTP or DynamoDB: parse the body against its contract, validateAnswers for a complete submission, the stored answers' JSON and hash, the JSON reply. 5 runs of 400 submissions; p50 and p99 per run.",
   '- **Validation**: validateAnswers(instrument, answers, { complete: true }) in a loop on one core, answers generated from each shipped instrument (every visible question answered), yielding to the event loop every 100 calls. 5 runs of 500.',
+  "- **Link issuing**: bench/link-jobs.ts makes a study of 10,000 participants with no links and, over HTTP as the console does, starts a link job for the whole wave, polls it every 500 ms until it finishes and downloads its sheet; then reissues 500 links in one request of the links route (its limit, SYNC_LINK_LIMITS) and asks that route for the whole wave, which it refuses. One run each: every request is held to the issue's 10 s.",
   "- **Dataset export**: a study of the bench's own (bench/export.ts: 10,000 participants × 3 waves, every wave completed, the four shipped instruments plus a bench-only one, 60 item columns a wave) written into the platform's DynamoDB Local, a warm-up Query of one wave, then 2 exports of the same design with 2,500 participants and 2 interleaved runs of a bare paginated Query of every wave's responses (waves in parallel: the export's own query, pages read and dropped) and of a whole export to a zip, each export in a separate Node process (its max RSS is the peak memory); the growth per 1,000 participants is each 10,000 run's peak less the 2,500 median, over 7.5. BENCH_EXPORT_PARTICIPANTS and BENCH_EXPORT_SMALL_PARTICIPANTS set other sizes.",
   '- **Lambda bundles**: each functions/{handlers,workers,scheduled}/*.ts built with esbuild using the stack\'s own options (infra/aws/bundling.ts); import time is `require()` of the bundle (CommonJS, as Lambda\'s runtime loads it) in a fresh `node` (this machine\'s Node, not Lambda\'s Node 22 on arm64), median of 5 (3 for bundles without a target) after one warm-up. The two with a target alternate each import with one of a reference bundle (only the AWS SDK\'s DynamoDB document client, built with the same options), and the ratio of each pair is reported: a slow host shows as a slow reference.',
   '',
