@@ -16,7 +16,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startPreviewServer, type PreviewServer } from '../../cli/preview/server.js';
 import { REPO_ROOT, startPlatform, type Platform } from '../../infra/local/platform.js';
 import type { Lang } from '../../web/src/i18n.js';
@@ -84,12 +84,19 @@ async function answerFirstChoices(page: Page) {
       const input = question.locator('input.sd-formbox__input[type="text"], input.sd-formbox__input[type="number"], textarea').first();
       if ((await dropdown.count()) > 0) {
         // A phone's list opens as a full-screen pop-up, a desktop's beside the box (its .sv-popup wrapper has no size there).
-        await dropdown.click();
-        const option = page.locator('.sv-popup [role="option"]:visible').first();
-        await option.waitFor();
-        // Clicked where it is: a desktop's list may still be settling into place (Playwright would wait for it to hold still).
-        await option.dispatchEvent('click');
-        await expect.poll(() => question.locator('.sd-dropdown--empty').count()).toBe(0);
+        // Tried again from the start if the list closes before its option is clicked (seen on a loaded machine).
+        await vi.waitFor(
+          async () => {
+            if ((await dropdown.count()) === 0) return;
+            const option = page.locator('.sv-popup [role="option"]:visible').first();
+            if (!(await option.isVisible())) await dropdown.click({ timeout: 5000 });
+            await option.waitFor({ timeout: 5000 });
+            // Clicked where it is: a desktop's list may still be settling into place (Playwright would wait for it to hold still).
+            await option.dispatchEvent('click', undefined, { timeout: 5000 });
+            await expect.poll(() => dropdown.count(), { timeout: 5000 }).toBe(0);
+          },
+          { timeout: 60_000, interval: 250 },
+        );
       } else if ((await rating.count()) > 0) {
         if ((await question.locator('.sd-rating__item--selected').count()) === 0) await rating.first().click();
       } else if ((await choice.count()) > 0) {
