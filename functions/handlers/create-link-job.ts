@@ -10,10 +10,11 @@ import type { LinkJob } from '../contracts/link-jobs.js';
 import { IssueLinksRequest } from '../contracts/participants.js';
 import { studyHandler } from '../http/researcher-handler.js';
 import { parseJsonBody } from '../http/body.js';
+import { HttpError } from '../http/errors.js';
 import { json } from '../http/responses.js';
 import { planLinks } from '../link-jobs/issue-wave-links.js';
 import { startLinkJob } from '../link-jobs/link-job-runner.js';
-import { createLinkJob, linkJobView, newLinkJobId } from '../storage/link-jobs.js';
+import { createLinkJob, linkJobView, newLinkJobId, unfinishedLinkJobOfWave } from '../storage/link-jobs.js';
 
 export const handler = studyHandler('CreateLinkJob', async (event, researcher) => {
   const request = parseJsonBody(event, IssueLinksRequest);
@@ -21,6 +22,11 @@ export const handler = studyHandler('CreateLinkJob', async (event, researcher) =
   const now = new Date();
   // Checked now, so that what the job would refuse is refused to the person asking; the job plans again when it runs.
   const plan = await planLinks(studyId, waveId, researcher.access, request, now);
+  // Two jobs at once for one wave would race: a reissue by the second would revoke links on the first one's sheet.
+  const running = await unfinishedLinkJobOfWave(studyId, waveId, now);
+  if (running) {
+    throw new HttpError(409, 'link_job_running', `Links for this wave are already being issued (a job started ${running.requestedAt.slice(11, 16)} UTC${running.requestedBy === researcher.userId ? ' by you' : ' by another member'}): wait for it to finish, then start another if you need to.`);
+  }
   const jobId = newLinkJobId(now);
   const job = {
     jobId,

@@ -78,6 +78,17 @@ export async function listLinkJobsOf(studyId: string, userId: string): Promise<S
   return Items.map(toStoredLinkJob).filter((job) => job.requestedBy === userId);
 }
 
+/** A job of the wave's still issuing links (queued or running, and heard from lately), if any, whoever started it. */
+export async function unfinishedLinkJobOfWave(studyId: string, waveId: string, now: Date): Promise<StoredLinkJob | undefined> {
+  const items = await queryAll({
+    KeyConditionExpression: 'PK = :pk AND begins_with(SK, :job)',
+    FilterExpression: 'waveId = :wave AND #status IN (:queued, :running)',
+    ExpressionAttributeNames: { '#status': 'status' },
+    ExpressionAttributeValues: { ':pk': `STUDY#${studyId}`, ':job': 'LINKJOB#', ':wave': waveId, ':queued': 'queued', ':running': 'running' },
+  });
+  return items.map(toStoredLinkJob).find((job) => linkJobView(job, now).status !== 'failed');
+}
+
 /** queued → running, once: a second worker for the same job (an asynchronous Lambda retry) leaves it alone. */
 export async function claimLinkJob(studyId: string, jobId: string, now: Date): Promise<boolean> {
   try {

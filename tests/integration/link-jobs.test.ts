@@ -139,6 +139,19 @@ describe('link jobs', () => {
     expect(links.skipped).toEqual([{ participantCode: 'Q-00000', reason: 'withdrawn from the study' }]);
   }, 60_000);
 
+  it('refuses a second job for a wave while one is still issuing its links, and allows one after', async () => {
+    const studyId = await studyWith(LINK_JOB_BATCH);
+    const first = LinkJob.parse((await startJob(studyId, 'researcher-1', { reissue: true })).json);
+    const second = await startJob(studyId, 'researcher-2', { reissue: true });
+    expect(second.status).toBe(409);
+    expect(second.json.error.code).toBe('link_job_running');
+    expect(second.json.error.message).toContain('by another member');
+    expect(await finishedJob(studyId, 'researcher-1', first.jobId)).toMatchObject({ status: 'finished', counts: { links: LINK_JOB_BATCH + 1 } });
+    const after = await startJob(studyId, 'researcher-2', { reissue: false });
+    expect(after.status).toBe(202);
+    await linkJobsInFlight();
+  }, 60_000);
+
   it('keeps the links route to what one request issues well within its time, pointing to a link job beyond it', async () => {
     const studyId = await studyWith(SYNC_LINK_LIMITS.sheet);
     const refused = await callRoute('POST', `/api/studies/${studyId}/waves/baseline/links`, { headers: await as('researcher-1'), body: { reissue: true } });
