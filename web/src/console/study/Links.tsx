@@ -327,15 +327,21 @@ function KeptSheets(props: { study: Study; issued: Issued | null; onShow(issued:
   const { token } = useSession();
   const action = useAction();
   const [jobs, setJobs] = useState<LinkJob[]>([]);
+  // A job started from this page and then left (reloaded, closed) still shows, with its progress, until it finishes.
+  const unfinished = jobs.some((job) => job.status === 'queued' || job.status === 'running');
   useEffect(() => {
     let live = true;
-    listLinkJobs(token, props.study.studyId)
-      .then((list) => live && setJobs(list.jobs.filter((job) => job.status === 'finished' && job.sheetAvailableUntil && (job.counts?.links ?? 0) > 0)))
-      .catch(() => undefined);
+    const load = () =>
+      listLinkJobs(token, props.study.studyId)
+        .then((list) => live && setJobs(list.jobs.filter((job) => job.status === 'queued' || job.status === 'running' || (job.status === 'finished' && job.sheetAvailableUntil && (job.counts?.links ?? 0) > 0))))
+        .catch(() => undefined);
+    void load();
+    const timer = unfinished ? setInterval(() => void load(), 2 * POLL_MS) : undefined;
     return () => {
       live = false;
+      clearInterval(timer);
     };
-  }, [token, props.study.studyId, props.issued]);
+  }, [token, props.study.studyId, props.issued, unfinished]);
   if (jobs.length === 0) return null;
   const waveName = (waveId: string) => props.study.waves.find((w) => w.waveId === waveId)?.name.en ?? waveId;
   const show = (job: LinkJob) =>
@@ -356,14 +362,20 @@ function KeptSheets(props: { study: Study; issued: Issued | null; onShow(issued:
     <div className="console-kept-sheets">
       <h3 id="kept-sheets-heading">Link sheets kept for you</h3>
       <ul aria-labelledby="kept-sheets-heading">
-        {jobs.map((job) => (
-          <li key={job.jobId}>
-            {waveName(job.waveId)}: {job.counts?.links ?? 0} link{job.counts?.links === 1 ? '' : 's'} {job.reissue ? 'reissued' : 'issued'} {shortTime(job.finishedAt ?? job.requestedAt)}, kept until {shortTime(job.sheetAvailableUntil!)}.{' '}
-            <button type="button" className="console-link-button" disabled={action.busy} onClick={() => void show(job)}>
-              Show these links<span className="visually-hidden"> ({waveName(job.waveId)}, {shortTime(job.finishedAt ?? job.requestedAt)})</span>
-            </button>
-          </li>
-        ))}
+        {jobs.map((job) =>
+          job.status !== 'finished' ? (
+            <li key={job.jobId}>
+              {waveName(job.waveId)}: issuing links, {job.progress.done.toLocaleString('en-GB')} of {job.progress.total.toLocaleString('en-GB')} participants done (started {shortTime(job.requestedAt)}).
+            </li>
+          ) : (
+            <li key={job.jobId}>
+              {waveName(job.waveId)}: {job.counts?.links ?? 0} link{job.counts?.links === 1 ? '' : 's'} {job.reissue ? 'reissued' : 'issued'} {shortTime(job.finishedAt ?? job.requestedAt)}, kept until {shortTime(job.sheetAvailableUntil!)}.{' '}
+              <button type="button" className="console-link-button" disabled={action.busy} onClick={() => void show(job)}>
+                Show these links<span className="visually-hidden"> ({waveName(job.waveId)}, {shortTime(job.finishedAt ?? job.requestedAt)})</span>
+              </button>
+            </li>
+          ),
+        )}
       </ul>
       <ProblemBox problem={action.problem} />
     </div>
